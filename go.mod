@@ -1,0 +1,3 @@
+module github.com/posbridge/posbridge
+
+go 1.26.8

@@ -1,0 +1,48 @@
+package order
+
+import "time"
+
+// ChangeKind says what announced a change.
+type ChangeKind string
+
+const (
+	ChangeStatus   ChangeKind = "status"   // order status change push / poll / reconcile
+	ChangeRefund   ChangeKind = "refund"   // refund status push / refund poll
+	ChangeDelivery ChangeKind = "delivery" // delivery status push
+	ChangeEvent    ChangeKind = "event"    // order event push (备餐提醒)
+)
+
+// Source says where a change came from.
+type Source string
+
+const (
+	SourcePush      Source = "push"
+	SourcePoll      Source = "poll"
+	SourceReconcile Source = "reconcile"
+	SourceHistory   Source = "history"
+)
+
+// Change is one normalised announcement from the platform about an order.
+// Adapters (push receiver, poller) produce it; bridge applies it. Fields the
+// announcement did not carry are zero. Raw values of unknown enums are kept as
+// the platform sent them so that nothing is refused.
+type Change struct {
+	Kind   ChangeKind `json:"kind"`
+	Source Source     `json:"source"`
+	Code   string     `json:"code"` // orderCode (orderId for delivery pushes)
+	At     time.Time  `json:"at"`   // the platform's timeStamp; zero when absent
+
+	PlatformStatus int          `json:"platform_status,omitempty"` // orderStatus
+	CancelType     CancelType   `json:"cancel_type,omitempty"`
+	CancelStatus   RefundStatus `json:"cancel_status,omitempty"` // cancelStatus or refundStatus
+	Reason         string       `json:"reason,omitempty"`        // cancelReason / refundReason
+
+	DeliveryStatus int    `json:"delivery_status,omitempty"`
+	RiderName      string `json:"rider_name,omitempty"`
+	RiderPhone     string `json:"-"`
+	EventType      int    `json:"event_type,omitempty"`
+
+	// Unknown holds raw values of fields whose value the documents do not define,
+	// keyed by field name, e.g. {"orderStatus":"99"}.
+	Unknown map[string]string `json:"unknown,omitempty"`
+}
