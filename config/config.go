@@ -1,0 +1,209 @@
+// Package config loads, defaults and validates posbridge.yaml. Keys are a
+// contract with installers and other tools: snake_case, every scalar key
+// overridable by POSBRIDGE_<SECTION>_<KEY>.
+package config
+
+import "time"
+
+// Config is the whole effective configuration.
+type Config struct {
+	// File is the config file this was loaded from ("" when none: the sandbox).
+	File string `mapstructure:"-" yaml:"-"`
+	// Sandbox is true when no config file was found and `posbridge run` fell back
+	// to the embedded sandbox.
+	Sandbox bool `mapstructure:"-" yaml:"-"`
+
+	DataDir   string          `mapstructure:"data_dir" yaml:"data_dir"`
+	Log       LogConfig       `mapstructure:"log" yaml:"log"`
+	Console   ConsoleConfig   `mapstructure:"console" yaml:"console"`
+	Push      PushConfig      `mapstructure:"push" yaml:"push"`
+	Platform  PlatformConfig  `mapstructure:"platform" yaml:"platform"`
+	Poll      PollConfig      `mapstructure:"poll" yaml:"poll"`
+	Stores    []StoreConfig   `mapstructure:"stores" yaml:"stores"`
+	Accept    AcceptConfig    `mapstructure:"accept" yaml:"accept"`
+	Print     PrintConfig     `mapstructure:"print" yaml:"print"`
+	Printers  []PrinterConfig `mapstructure:"printers" yaml:"printers"`
+	Scanner   ScannerConfig   `mapstructure:"scanner" yaml:"scanner"`
+	Outbox    OutboxConfig    `mapstructure:"outbox" yaml:"outbox"`
+	Alerts    AlertConfig     `mapstructure:"alerts" yaml:"alerts"`
+	Retention RetentionConfig `mapstructure:"retention" yaml:"retention"`
+	Service   ServiceConfig   `mapstructure:"service" yaml:"service"`
+}
+
+// LogConfig controls the daemon's log output.
+type LogConfig struct {
+	Level    string `mapstructure:"level" yaml:"level"`             // debug | info | warn | error
+	File     string `mapstructure:"file" yaml:"file"`               // "" = stderr only (journal / console)
+	MaxSizeM int    `mapstructure:"max_size_mb" yaml:"max_size_mb"` // rotate at this size
+	MaxFiles int    `mapstructure:"max_files" yaml:"max_files"`     // rotated files kept
+}
+
+// ConsoleConfig is the staff console listener.
+type ConsoleConfig struct {
+	Listen   string `mapstructure:"listen" yaml:"listen"`       // default 127.0.0.1:8686
+	Pin      string `mapstructure:"pin" yaml:"pin"`             // plaintext or bcrypt hash; required off loopback
+	APIToken string `mapstructure:"api_token" yaml:"api_token"` // Bearer token for store tools on the LAN
+	// NoPageBeep is how long no console page may be connected while an order
+	// waits before the printers beep (ESC B).
+	NoPageBeep time.Duration `mapstructure:"no_page_beep" yaml:"no_page_beep"`
+}
+
+// PushConfig is the listener the platform pushes to.
+type PushConfig struct {
+	Listen      string `mapstructure:"listen" yaml:"listen"` // "" disables the push receiver
+	Token       string `mapstructure:"token" yaml:"token"`   // optional X-Push-Token / ?token=
+	TLSCertFile string `mapstructure:"tls_cert_file" yaml:"tls_cert_file"`
+	TLSKeyFile  string `mapstructure:"tls_key_file" yaml:"tls_key_file"`
+	// SilentAfter: no push for this long while orders arrive through the poll
+	// switches the poller to its fast interval.
+	SilentAfter time.Duration `mapstructure:"silent_after" yaml:"silent_after"`
+}
+
+// PlatformConfig is the 开个店 link.
+type PlatformConfig struct {
+	Mode           string        `mapstructure:"mode" yaml:"mode"` // sandbox | live
+	BaseURL        string        `mapstructure:"base_url" yaml:"base_url"`
+	PartnerID      string        `mapstructure:"partner_id" yaml:"partner_id"`
+	AppID          string        `mapstructure:"app_id" yaml:"app_id"`
+	AccessToken    string        `mapstructure:"access_token" yaml:"access_token"`
+	PrivateKeyFile string        `mapstructure:"private_key_file" yaml:"private_key_file"`
+	PublicKeyFile  string        `mapstructure:"public_key_file" yaml:"public_key_file"`
+	Timeout        time.Duration `mapstructure:"timeout" yaml:"timeout"`
+	// RatePerSecond limits our calls to the platform (the documents warn of limits).
+	RatePerSecond float64 `mapstructure:"rate_per_second" yaml:"rate_per_second"`
+	// OrderClients are the channels requested in batchQuery (orderClients is required).
+	OrderClients []int `mapstructure:"order_clients" yaml:"order_clients"`
+}
+
+// PollConfig controls the safety-net and NAT polling.
+type PollConfig struct {
+	Interval       time.Duration `mapstructure:"interval" yaml:"interval"`           // while pushes flow
+	FastInterval   time.Duration `mapstructure:"fast_interval" yaml:"fast_interval"` // push disabled or silent
+	RefundEvery    time.Duration `mapstructure:"refund_interval" yaml:"refund_interval"`
+	ReconcileEvery time.Duration `mapstructure:"reconcile_interval" yaml:"reconcile_interval"`
+}
+
+// StoreConfig is one store this PC serves.
+type StoreConfig struct {
+	ID   string `mapstructure:"id" yaml:"id"`
+	Name string `mapstructure:"name" yaml:"name"`
+	// Hours are business hours like "09:00-22:00" (Asia/Shanghai); empty = always open.
+	Hours []string `mapstructure:"hours" yaml:"hours"`
+}
+
+// AcceptConfig is the accept policy.
+type AcceptConfig struct {
+	Mode          string        `mapstructure:"mode" yaml:"mode"` // auto | manual
+	ManualTimeout time.Duration `mapstructure:"manual_timeout" yaml:"manual_timeout"`
+	// PromptWhenPrinterDown turns auto-accept into a staff prompt while a printer
+	// that would receive the order is offline or out of paper. Default true.
+	PromptWhenPrinterDown *bool `mapstructure:"prompt_when_printer_down" yaml:"prompt_when_printer_down"`
+	// HoldReserved keeps reserved orders (types 2, 4, 6) waiting until HoldLead
+	// before their expected time.
+	HoldReserved bool          `mapstructure:"hold_reserved" yaml:"hold_reserved"`
+	HoldLead     time.Duration `mapstructure:"hold_lead" yaml:"hold_lead"`
+	// OutsideHours is the mode used outside the store's business hours.
+	OutsideHours string `mapstructure:"outside_hours" yaml:"outside_hours"` // "" | auto | manual
+	// Rules are evaluated in order; the first that matches decides the mode.
+	Rules []AcceptRule `mapstructure:"rules" yaml:"rules"`
+}
+
+// AcceptRule picks auto or manual for the orders it matches. Empty lists match all.
+type AcceptRule struct {
+	Stores   []string `mapstructure:"stores" yaml:"stores"`
+	Types    []string `mapstructure:"types" yaml:"types"` // dine_in | pickup | delivery | reserved
+	Channels []int    `mapstructure:"channels" yaml:"channels"`
+	Mode     string   `mapstructure:"mode" yaml:"mode"` // auto | manual
+}
+
+// PrintConfig holds options shared by all documents.
+type PrintConfig struct {
+	On         string `mapstructure:"on" yaml:"on"` // accept | arrival
+	ShowPrices *bool  `mapstructure:"show_prices" yaml:"show_prices"`
+	Footer     string `mapstructure:"footer" yaml:"footer"`
+	Logo       string `mapstructure:"logo" yaml:"logo"` // image file for the receipt header
+	// KitchenSplit: "station" prints one kitchen ticket per station, "item" one per item.
+	KitchenSplit string `mapstructure:"kitchen_split" yaml:"kitchen_split"`
+	// StaleAfter: after an outage, jobs older than this wait for a staff decision.
+	StaleAfter time.Duration `mapstructure:"stale_after" yaml:"stale_after"`
+	// FailoverAfter and FailoverAttempts: when a job moves to the backup printer.
+	FailoverAfter    time.Duration `mapstructure:"failover_after" yaml:"failover_after"`
+	FailoverAttempts int           `mapstructure:"failover_attempts" yaml:"failover_attempts"`
+	RetryMin         time.Duration `mapstructure:"retry_min" yaml:"retry_min"`
+	RetryMax         time.Duration `mapstructure:"retry_max" yaml:"retry_max"`
+	StatusEvery      time.Duration `mapstructure:"status_interval" yaml:"status_interval"`
+}
+
+// PrinterConfig is one printer.
+type PrinterConfig struct {
+	Name        string      `mapstructure:"name" yaml:"name"`
+	Role        string      `mapstructure:"role" yaml:"role"`         // receipt | kitchen | label
+	Language    string      `mapstructure:"language" yaml:"language"` // escpos | tspl
+	Connection  string      `mapstructure:"connection" yaml:"connection"`
+	Paper       string      `mapstructure:"paper" yaml:"paper"` // 58mm | 80mm
+	Columns     int         `mapstructure:"columns" yaml:"columns"`
+	Label       LabelConfig `mapstructure:"label" yaml:"label"`
+	Copies      int         `mapstructure:"copies" yaml:"copies"`
+	Charset     string      `mapstructure:"charset" yaml:"charset"`           // gbk | gb2312 | gb18030
+	StatusQuery string      `mapstructure:"status_query" yaml:"status_query"` // on | off
+	Stores      []string    `mapstructure:"stores" yaml:"stores"`
+	Backup      string      `mapstructure:"backup" yaml:"backup"`
+	Match       MatchConfig `mapstructure:"match" yaml:"match"`
+	QR          string      `mapstructure:"qr" yaml:"qr"`               // native | raster
+	Barcode     string      `mapstructure:"barcode" yaml:"barcode"`     // native | raster | off
+	Beep        *bool       `mapstructure:"beep" yaml:"beep"`           // ESC B when a ticket arrives (kitchen default on)
+	Cut         string      `mapstructure:"cut" yaml:"cut"`             // partial | full | none
+	FontSize    int         `mapstructure:"font_size" yaml:"font_size"` // 1 normal, 2 large (kitchen default 2)
+	ShowPrices  *bool       `mapstructure:"show_prices" yaml:"show_prices"`
+	Footer      string      `mapstructure:"footer" yaml:"footer"`
+}
+
+// LabelConfig describes the label stock of a label printer.
+type LabelConfig struct {
+	WidthMM  int    `mapstructure:"width_mm" yaml:"width_mm"`
+	HeightMM int    `mapstructure:"height_mm" yaml:"height_mm"`
+	GapMM    int    `mapstructure:"gap_mm" yaml:"gap_mm"`
+	Sensor   string `mapstructure:"sensor" yaml:"sensor"`     // gap | bline (black mark)
+	OffsetX  int    `mapstructure:"offset_x" yaml:"offset_x"` // dots, corrects misaligned stock
+	OffsetY  int    `mapstructure:"offset_y" yaml:"offset_y"`
+	DPI      int    `mapstructure:"dpi" yaml:"dpi"`
+}
+
+// MatchConfig routes items to a kitchen station or label printer.
+// IDs match productId or thirdProductId; names are patterns (path.Match syntax,
+// or a plain substring). Empty = everything.
+type MatchConfig struct {
+	ProductIDs []string `mapstructure:"product_ids" yaml:"product_ids"`
+	Names      []string `mapstructure:"names" yaml:"names"`
+}
+
+// ScannerConfig is the barcode scanner input.
+type ScannerConfig struct {
+	Serial           string        `mapstructure:"serial" yaml:"serial"` // serial:///dev/ttyACM0?baud=9600
+	DoubleScanWindow time.Duration `mapstructure:"double_scan_window" yaml:"double_scan_window"`
+}
+
+// OutboxConfig tunes retries of platform calls.
+type OutboxConfig struct {
+	RetryMin time.Duration `mapstructure:"retry_min" yaml:"retry_min"`
+	RetryMax time.Duration `mapstructure:"retry_max" yaml:"retry_max"`
+	// AlertAfter: a call still failing after this is shown to the staff.
+	AlertAfter time.Duration `mapstructure:"alert_after" yaml:"alert_after"`
+}
+
+// AlertConfig tunes staff alerts.
+type AlertConfig struct {
+	WaitingOrder time.Duration `mapstructure:"waiting_order" yaml:"waiting_order"` // escalate an undecided order
+	WaitingJob   time.Duration `mapstructure:"waiting_job" yaml:"waiting_job"`     // a print job that waits
+}
+
+// RetentionConfig prunes old data.
+type RetentionConfig struct {
+	Days int `mapstructure:"days" yaml:"days"` // default 90
+}
+
+// ServiceConfig controls the OS service.
+type ServiceConfig struct {
+	Name    string `mapstructure:"name" yaml:"name"`       // default posbridge
+	Account string `mapstructure:"account" yaml:"account"` // Windows: "" = LocalSystem
+}
