@@ -53,6 +53,9 @@ type OrderRecord struct {
 	DecisionNote     string
 	AlertLevel       int
 	Paused           bool
+	PrintPending     bool      // accepted, tickets not queued yet (no detail yet, or held)
+	PrintAt          time.Time // reserved orders: queue the tickets at this time
+	CancelRequested  bool      // an after-sales /order/cancel went out; the platform decides
 }
 
 // Decisions staff may owe an order.
@@ -106,21 +109,22 @@ const orderColumns = `code, store_id, status, platform_status, raw_status, statu
 	cancel_type, reason, type, channel, pickup_no, mobile_last4, day, created_at, first_seen_at, first_source,
 	push_seen, updated_at, platform_at, accepted_at, made_at, completed_at, closed_at, detail_json, raw_detail,
 	needs_detail, detail_attempts, detail_next_at, detail_error, decision, decision_since, decision_deadline,
-	decision_note, alert_level, paused`
+	decision_note, alert_level, paused, print_pending, print_at, cancel_requested`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanOrder(r rowScanner) (*OrderRecord, error) {
 	var rec OrderRecord
 	var status, before string
+	var printAt int64
 	var created, firstSeen, updated, platformAt, accepted, made, completed, closed, detailNext, decisionSince, decisionDeadline int64
-	var pushSeen, needsDetail, paused int
+	var pushSeen, needsDetail, paused, printPending, cancelRequested int
 	var detail, raw sql.NullString
 	err := r.Scan(&rec.Code, &rec.StoreID, &status, &rec.PlatformStatus, &rec.RawStatus, &before, &rec.RefundStatus,
 		&rec.CancelType, &rec.Reason, &rec.Type, &rec.Channel, &rec.PickupNo, &rec.MobileLast4, &rec.Day, &created,
 		&firstSeen, &rec.FirstSource, &pushSeen, &updated, &platformAt, &accepted, &made, &completed, &closed,
 		&detail, &raw, &needsDetail, &rec.DetailAttempts, &detailNext, &rec.DetailError, &rec.Decision,
-		&decisionSince, &decisionDeadline, &rec.DecisionNote, &rec.AlertLevel, &paused)
+		&decisionSince, &decisionDeadline, &rec.DecisionNote, &rec.AlertLevel, &paused, &printPending, &printAt, &cancelRequested)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -133,6 +137,7 @@ func scanOrder(r rowScanner) (*OrderRecord, error) {
 	rec.CompletedAt, rec.ClosedAt, rec.DetailNextAt = fromMS(completed), fromMS(closed), fromMS(detailNext)
 	rec.DecisionSince, rec.DecisionDeadline = fromMS(decisionSince), fromMS(decisionDeadline)
 	rec.PushSeen, rec.NeedsDetail, rec.Paused = pushSeen == 1, needsDetail == 1, paused == 1
+	rec.PrintPending, rec.CancelRequested, rec.PrintAt = printPending == 1, cancelRequested == 1, fromMS(printAt)
 	if raw.Valid {
 		rec.RawDetail = json.RawMessage(raw.String)
 	}
@@ -170,13 +175,14 @@ func (tx *Tx) SaveOrder(rec *OrderRecord) error {
 	if len(rec.RawDetail) > 0 {
 		raw = sql.NullString{String: string(rec.RawDetail), Valid: true}
 	}
-	_, err = tx.exec(`INSERT OR REPLACE INTO orders(`+orderColumns+`) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err = tx.exec(`INSERT OR REPLACE INTO orders(`+orderColumns+`) VALUES(`+placeholders(39)+`)`,
 		rec.Code, rec.StoreID, string(rec.Status), rec.PlatformStatus, rec.RawStatus, string(rec.StatusBeforeRefund),
 		rec.RefundStatus, rec.CancelType, rec.Reason, rec.Type, rec.Channel, rec.PickupNo, rec.MobileLast4, rec.Day,
 		ms(rec.CreatedAt), ms(rec.FirstSeenAt), rec.FirstSource, boolInt(rec.PushSeen), ms(rec.UpdatedAt),
 		ms(rec.PlatformAt), ms(rec.AcceptedAt), ms(rec.MadeAt), ms(rec.CompletedAt), ms(rec.ClosedAt), detail, raw,
 		boolInt(rec.NeedsDetail), rec.DetailAttempts, ms(rec.DetailNextAt), rec.DetailError, rec.Decision,
-		ms(rec.DecisionSince), ms(rec.DecisionDeadline), rec.DecisionNote, rec.AlertLevel, boolInt(rec.Paused))
+		ms(rec.DecisionSince), ms(rec.DecisionDeadline), rec.DecisionNote, rec.AlertLevel, boolInt(rec.Paused),
+		boolInt(rec.PrintPending), ms(rec.PrintAt), boolInt(rec.CancelRequested))
 	return err
 }
 
@@ -246,9 +252,10 @@ func escapeLike(s string) string {
 }
 
 // OrdersNeedingDetail returns codes whose detail must be fetched, due by now.
+// Retries scheduled more than an hour ahead are due too (the clock jumped back).
 func (db *DB) OrdersNeedingDetail(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	return db.codes(ctx, `SELECT code FROM orders WHERE needs_detail = 1 AND detail_next_at <= ?
-		ORDER BY first_seen_at LIMIT ?`, ms(now), limit)
+	return db.codes(ctx, `SELECT code FROM orders WHERE needs_detail = 1 AND (detail_next_at <= ? OR detail_next_at > ?)
+		ORDER BY first_seen_at LIMIT ?`, ms(now), ms(now.Add(time.Hour)), limit)
 }
 
 // OpenOrderCodes returns orders that are not terminal locally, for
@@ -256,6 +263,13 @@ func (db *DB) OrdersNeedingDetail(ctx context.Context, now time.Time, limit int)
 func (db *DB) OpenOrderCodes(ctx context.Context, limit int) ([]string, error) {
 	return db.codes(ctx, `SELECT code FROM orders WHERE status IN ('new','accepted','made','delivering','refund_requested','pending_payment')
 		ORDER BY first_seen_at LIMIT ?`, limit)
+}
+
+// OrdersPendingPrint returns accepted orders whose tickets wait (held
+// reserved orders due by now, or orders whose detail has just arrived).
+func (db *DB) OrdersPendingPrint(ctx context.Context, now time.Time) ([]string, error) {
+	return db.codes(ctx, `SELECT code FROM orders WHERE print_pending = 1 AND print_at <= ? AND detail_json IS NOT NULL
+		ORDER BY first_seen_at`, ms(now))
 }
 
 // OrdersAwaitingDecision returns orders that wait for staff.

@@ -105,12 +105,14 @@ func (db *DB) outboxQuery(ctx context.Context, query string, args ...any) ([]*Ou
 }
 
 // DueOutbox returns pending rows that may be sent now: due, and the oldest
-// pending row of their lane (accept before made before completed).
-func (db *DB) DueOutbox(ctx context.Context, now time.Time, limit int) ([]*OutboxRow, error) {
+// pending row of their lane (accept before made before completed). A row
+// scheduled further ahead than maxWait is due too: the wall clock jumped
+// backwards, and a retry must not stall for the size of the jump.
+func (db *DB) DueOutbox(ctx context.Context, now time.Time, maxWait time.Duration, limit int) ([]*OutboxRow, error) {
 	return db.outboxQuery(ctx, `SELECT `+outboxColumns+` FROM outbox o
-		WHERE o.state = 'pending' AND o.next_at <= ?
+		WHERE o.state = 'pending' AND (o.next_at <= ? OR o.next_at > ?)
 		  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lane = o.lane AND p.state = 'pending' AND p.id < o.id)
-		ORDER BY o.id LIMIT ?`, ms(now), limit)
+		ORDER BY o.id LIMIT ?`, ms(now), ms(now.Add(maxWait)), limit)
 }
 
 // NextOutboxAt is the earliest next_at of a pending row (zero when none).

@@ -126,14 +126,14 @@ func TestOutboxLanesKeepOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	due, err := db.DueOutbox(ctx, time.Now(), 10)
+	due, err := db.DueOutbox(ctx, time.Now(), 24*time.Hour, 10)
 	if err != nil || len(due) != 2 || due[0].ID != ids[0] || due[1].ID != ids[2] {
 		t.Fatalf("due = %+v, %v", due, err)
 	}
 	// A failed attempt keeps the lane blocked: made must not overtake accept.
 	txid := due[0].TxID
 	_ = db.Write(ctx, func(tx *Tx) error { return tx.MarkOutboxRetry(ids[0], "timeout", time.Now().Add(time.Hour)) })
-	due, _ = db.DueOutbox(ctx, time.Now(), 10)
+	due, _ = db.DueOutbox(ctx, time.Now(), 24*time.Hour, 10)
 	if len(due) != 1 || due[0].ID != ids[2] {
 		t.Fatalf("made overtook accept: %+v", due)
 	}
@@ -142,7 +142,7 @@ func TestOutboxLanesKeepOrder(t *testing.T) {
 		t.Fatalf("retry changed the row: %+v", row)
 	}
 	_ = db.Write(ctx, func(tx *Tx) error { return tx.MarkOutboxDone(ids[0], "") })
-	due, _ = db.DueOutbox(ctx, time.Now(), 10)
+	due, _ = db.DueOutbox(ctx, time.Now(), 24*time.Hour, 10)
 	if len(due) != 2 || due[0].ID != ids[1] {
 		t.Fatalf("after accept done: %+v", due)
 	}

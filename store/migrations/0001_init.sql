@@ -65,7 +65,10 @@ CREATE TABLE orders (
     decision_deadline    INTEGER NOT NULL DEFAULT 0,  -- auto-accept / release time, 0 = none
     decision_note        TEXT    NOT NULL DEFAULT '',
     alert_level          INTEGER NOT NULL DEFAULT 0,
-    paused               INTEGER NOT NULL DEFAULT 0   -- kitchens were told 暂停制作
+    paused               INTEGER NOT NULL DEFAULT 0,  -- kitchens were told 暂停制作
+    print_pending        INTEGER NOT NULL DEFAULT 0,  -- accepted, tickets not yet queued
+    print_at             INTEGER NOT NULL DEFAULT 0,  -- reserved orders: queue tickets at this time
+    cancel_requested     INTEGER NOT NULL DEFAULT 0   -- an after-sales /order/cancel went out
 );
 CREATE INDEX orders_day ON orders(day, status);
 CREATE INDEX orders_pickup ON orders(pickup_no);
