@@ -123,18 +123,11 @@ func ValidatePush(kind PushKind, raw []byte, pub *rsa.PublicKey) (info PushInfo,
 		}
 		info.Signed = true
 	}
-	code, cerr := pushID(fields, kind.IDField())
-	if cerr != nil {
-		// A push on the wrong path still carries its own kind's id.
-		if other := classifyPush(fields, kind); other != kind {
-			if c2, err2 := pushID(fields, other.IDField()); err2 == nil {
-				info.Kind, code, cerr = other, c2, nil
-			}
-		}
-	}
+	k, code, cerr := resolvePushKind(fields, kind)
 	if cerr != nil {
 		return PushInfo{}, cerr
 	}
+	info.Kind = k
 	info.Code = code
 	return info, nil
 }
@@ -182,6 +175,20 @@ func pushID(fields map[string]json.RawMessage, name string) (string, error) {
 	return "", badPush("%s must be a string, got %s", name, jsonKind(v))
 }
 
+// resolvePushKind decides which kind a body is and reads its id. A body
+// that clearly belongs to another kind (a push on the wrong path) is that
+// kind when it carries that kind's id; otherwise the endpoint's kind and id
+// rule apply.
+func resolvePushKind(fields map[string]json.RawMessage, hint PushKind) (PushKind, string, error) {
+	if k := classifyPush(fields, hint); k != hint {
+		if code, err := pushID(fields, k.IDField()); err == nil {
+			return k, code, nil
+		}
+	}
+	code, err := pushID(fields, hint.IDField())
+	return hint, code, err
+}
+
 // classifyPush guesses the kind of a body from its fields, keeping hint
 // when the body fits it.
 func classifyPush(fields map[string]json.RawMessage, hint PushKind) PushKind {
@@ -197,7 +204,7 @@ func classifyPush(fields map[string]json.RawMessage, hint PushKind) PushKind {
 		PushDelivery: has("orderId") && has("deliveryStatus", "deliveryId"),
 		PushRefund:   has("orderCode") && has("refundStatus", "refundstatus", "refundType", "refundReason"),
 		PushEvent:    has("orderCode") && has("eventType"),
-		PushOrder:    has("orderCode") && !has("eventType") && !has("refundStatus", "refundstatus", "refundType"),
+		PushOrder:    has("orderCode") && has("orderStatus", "statusCode", "orderState", "cancelStatus", "cancelType"),
 	}
 	if fits[hint] {
 		return hint

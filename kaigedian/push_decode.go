@@ -45,12 +45,14 @@ func DecodePush(kind PushKind, body []byte) (c order.Change, err error) {
 			return order.Change{}, badPush("requestBody is not a JSON object: %v", ferr)
 		}
 	}
-	kind = classifyPush(fields, kind)
-	d := pushDecoder{fields: fields}
-	c.Source = order.SourcePush
-	if c.Code, err = pushID(fields, kind.IDField()); err != nil {
+	if !kind.Valid() {
+		return order.Change{}, badPush("unknown push kind %q", kind)
+	}
+	if kind, c.Code, err = resolvePushKind(fields, kind); err != nil {
 		return order.Change{}, err
 	}
+	d := pushDecoder{fields: fields}
+	c.Source = order.SourcePush
 	switch kind {
 	case PushRefund:
 		c.Kind = order.ChangeRefund

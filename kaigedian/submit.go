@@ -214,10 +214,14 @@ var (
 // absent, numeric fields that are not numbers, and everything
 // ValidateSubmit finds. Duplicate keys keep the last value.
 func DecodeSubmitRequest(raw []byte) (SubmitRequest, []FieldError) {
-	var w wireSubmit
-	if err := decodeLenient(bytes.TrimSpace(raw), &w); err != nil {
-		return SubmitRequest{}, []FieldError{{"body", "is not a submit request: " + err.Error()}}
+	var top map[string]json.RawMessage
+	if err := decodeLenient(bytes.TrimSpace(raw), &top); err != nil || top == nil {
+		return SubmitRequest{}, []FieldError{{"body", "is not a JSON object"}}
 	}
+	// A value of the wrong JSON type stops the typed decoder; the key pass
+	// below names the field, so the partial result is still used.
+	var w wireSubmit
+	decodeErr := decodeLenient(bytes.TrimSpace(raw), &w)
 	req := SubmitRequest{
 		ThirdOrderCode: str(w.ThirdOrderCode), StoreID: str(w.StoreID), StoreName: str(w.StoreName),
 		ActualPayAmount: order.Fen(w.ActualPayAmount), OriginalAmount: order.Fen(w.OriginalAmount),
@@ -245,9 +249,7 @@ func DecodeSubmitRequest(raw []byte) (SubmitRequest, []FieldError) {
 		})
 	}
 
-	var top map[string]json.RawMessage
 	var items []map[string]json.RawMessage
-	_ = decodeLenient(bytes.TrimSpace(raw), &top)
 	_ = json.Unmarshal(top["orderItemList"], &items)
 	var p []FieldError
 	for _, k := range submitRequired {
@@ -264,6 +266,9 @@ func DecodeSubmitRequest(raw []byte) (SubmitRequest, []FieldError) {
 			}
 		}
 		p = append(p, notNumbers(prefix, it, submitItemNumeric)...)
+	}
+	if decodeErr != nil && len(p) == 0 {
+		p = append(p, FieldError{"body", "is not a submit request: " + decodeErr.Error()})
 	}
 	for _, f := range ValidateSubmit(req) {
 		if !slices.ContainsFunc(p, func(x FieldError) bool { return x.Field == f.Field }) {
