@@ -94,19 +94,19 @@ func TestRequestFixturesThroughThePlatform(t *testing.T) {
 				t.Fatalf("%+v %v", ds, err)
 			}
 		}},
-		"order-2020-12-08-28bd2c4/07-queryDetail.request.json":                     {code("100")},
-		"seed001-order-2019-07-10-059e0d7/07-queryRefundOrders.request-body.json":  {code("100")},
-		"order-2020-12-08-28bd2c4/09-queryRefundOrders.request.json":               {code("100")},
+		"order-2020-12-08-28bd2c4/07-queryDetail.request.json":                    {code("100")},
+		"seed001-order-2019-07-10-059e0d7/07-queryRefundOrders.request-body.json": {code("100")},
+		"order-2020-12-08-28bd2c4/09-queryRefundOrders.request.json":              {code("100")},
 		"seed001-order-2019-07-10-059e0d7/09-batchOrderStatus.request-body.json": {code("100"), func(t *testing.T, r *rig, resp *kaigedian.Response) {
 			st, err := kaigedian.DecodeOrderStatusBody(resp.Body)
 			if err != nil || len(st) != 2 || st[0].Code != "12354545" || st[1].Code != "34353" || st[1].Raw != "1" {
 				t.Fatalf("%+v %v", st, err)
 			}
 		}},
-		"order-2020-12-08-28bd2c4/11-batchOrderStatus.request.json":                 {code("100")},
+		"order-2020-12-08-28bd2c4/11-batchOrderStatus.request.json":                    {code("100")},
 		"seed001-order-2019-07-10-059e0d7/11-statusOperation.request-body-accept.json": {code("100"), status("12354545", 3)},
 		"seed001-order-2019-07-10-059e0d7/12-statusOperation.request-body-reject.json": {code("100"), status("12354545", 7)},
-		"order-2020-12-08-28bd2c4/13-statusOperation.request-accept.json":            {code("100"), status("12354545", 3)},
+		"order-2020-12-08-28bd2c4/13-statusOperation.request-accept.json":              {code("100"), status("12354545", 3)},
 		"order-2020-12-08-28bd2c4/14-statusOperation.request-reject.json": {code("100"), status("12354545", 7), func(t *testing.T, r *rig, _ *kaigedian.Response) {
 			if snap, _ := r.p.Order("12354545"); snap.CancelReason != "超出配送返回" {
 				t.Fatalf("reason %q", snap.CancelReason)
