@@ -13,11 +13,11 @@ import (
 
 // OrderSpec asks for one order. Zero fields get realistic random content.
 type OrderSpec struct {
-	Code    string
+	Code    string // an existing order with this code is replaced
 	StoreID string
 	Type    order.Type
 	Channel order.Channel
-	Status  int    // platform status; default 1 (paid, not accepted)
+	Status  int    // platform status; default 1 (paid, not accepted); any value, even undocumented ones
 	Menu    string // "tea" | "restaurant" | "" (either)
 	Items   []order.Item
 	Note    string
