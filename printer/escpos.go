@@ -28,7 +28,7 @@ func AppendRender(dst []byte, d Document, p Profile) ([]byte, error) {
 	if p.Language == LangTSPL {
 		return appendTSPL(dst, d, p)
 	}
-	e := escpos{p: p, out: dst}
+	e := escpos{p: p, out: dst, forceBeep: d.Kind == KindBeep}
 	copies := d.Copies
 	if copies <= 0 {
 		copies = max(1, p.Copies)
@@ -56,6 +56,9 @@ type escpos struct {
 	bold    bool
 	invert  bool
 	under   bool
+	// forceBeep sounds beep blocks even where beeps are off: the document
+	// exists only to call the staff.
+	forceBeep bool
 }
 
 func (e *escpos) init() {
@@ -134,7 +137,7 @@ func (e *escpos) block(b *Block, label bool) error {
 		}
 		e.cut()
 	case BlockBeep:
-		if e.p.Beep {
+		if e.p.Beep || e.forceBeep {
 			e.out = append(e.out, 0x1B, 0x42, byte(min(max(b.Lines, 1), 9)), 3)
 		}
 	case BlockDrawer:

@@ -19,6 +19,9 @@ func (e *escpos) qrModule(b *Block) int {
 	if b.Size > 0 {
 		return min(b.Size, 16)
 	}
+	if e.p.Role == RoleLabel {
+		return 4
+	}
 	if e.p.Dots >= 576 {
 		return 6
 	}
