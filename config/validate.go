@@ -108,11 +108,26 @@ func (v *validator) add(warning bool, key, format string, args ...any) {
 }
 
 // addFrom reports a problem of key caused by the value of sourceKey, and
-// points at where that value was set.
+// points at where that value was set, or else at the section or list entry
+// that lacks it.
 func (v *validator) addFrom(warning bool, key, sourceKey, format string, args ...any) {
 	v.problems = append(v.problems, Problem{
-		Key: key, Message: fmt.Sprintf(format, args...), Warning: warning, Source: v.c.sources[sourceKey],
+		Key: key, Message: fmt.Sprintf(format, args...), Warning: warning, Source: v.source(sourceKey),
 	})
+}
+
+func (v *validator) source(key string) string {
+	for key != "" {
+		if s, ok := v.c.sources[key]; ok {
+			return s
+		}
+		i := strings.LastIndexAny(key, ".[")
+		if i < 0 {
+			break
+		}
+		key = key[:i]
+	}
+	return ""
 }
 
 func (v *validator) err(key, format string, args ...any)  { v.add(false, key, format, args...) }
@@ -513,9 +528,9 @@ func (v *validator) scanner() {
 	}
 	conn, err := ParseConnection(s.Serial)
 	switch {
-	case err != nil:
+	case err != nil && conn.Scheme == "serial":
 		v.err("scanner.serial", "%v", err)
-	case conn.Scheme != "serial":
+	case err != nil || conn.Scheme != "serial":
 		v.err("scanner.serial", "must be a serial port, like serial://COM5?baud=9600 or serial:///dev/ttyACM0?baud=9600 (keyboard-wedge scanners need no setting: use the console's scan box)")
 	}
 }
