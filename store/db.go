@@ -1,0 +1,238 @@
+// Package store keeps every byte that must survive a crash: the push inbox,
+// orders and their history, the outbox of platform calls, print jobs, cursors
+// and the audit log, in one SQLite database (WAL, synchronous=FULL).
+//
+// There is one writer connection (SQLite allows one writer anyway; a single
+// connection makes the queueing explicit and avoids SQLITE_BUSY storms) and a
+// pool of readers that see the last committed state.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// DB is the posbridge database.
+type DB struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+	now    func() time.Time
+}
+
+// Options tune Open.
+type Options struct {
+	// MaxPageCount caps the database size in pages (tests simulate a full disk
+	// with it). 0 = unlimited.
+	MaxPageCount int
+	// Now is the clock used for timestamps; default time.Now.
+	Now func() time.Time
+	// ReadOnly opens without migrating (doctor, backup of a running daemon).
+	ReadOnly bool
+}
+
+// ErrDiskFull is returned when SQLite cannot grow the database file.
+var ErrDiskFull = errors.New("database is full: free disk space on the data drive, nothing was lost")
+
+// ErrNotFound is returned when a row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Open opens (creating if needed) the database at path and migrates it forward.
+// A database written by a newer posbridge is refused with a clear message.
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL") // a power cut after a push ack must lose nothing
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+
+	writer, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, err
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+
+	rq := url.Values{}
+	rq.Set("_journal_mode", "WAL")
+	rq.Set("_busy_timeout", "10000")
+	rq.Set("_query_only", "true")
+	reader, err := sql.Open("sqlite3", "file:"+path+"?"+rq.Encode())
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
+
+	db := &DB{path: path, writer: writer, reader: reader, now: opt.Now}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if err := writer.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if opt.MaxPageCount > 0 {
+		if _, err := writer.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", opt.MaxPageCount)); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	if !opt.ReadOnly {
+		if err := db.migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	} else if err := db.checkVersion(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
+// Close checkpoints the WAL and closes every connection.
+func (db *DB) Close() error {
+	var errs []error
+	if db.writer != nil {
+		_, _ = db.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		errs = append(errs, db.writer.Close())
+	}
+	if db.reader != nil {
+		errs = append(errs, db.reader.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// SetMaxPageCount changes the size cap at run time (disk-full drills).
+func (db *DB) SetMaxPageCount(ctx context.Context, pages int) error {
+	_, err := db.writer.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages))
+	return err
+}
+
+// Tx is a write transaction. Every write goes through one.
+type Tx struct {
+	tx  *sql.Tx
+	ctx context.Context
+	now time.Time
+}
+
+// Now is the time the transaction started, used for every timestamp it writes.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Write runs fn in an immediate write transaction and commits it when fn
+// returns nil. Errors from a full disk are reported as ErrDiskFull.
+func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(err)
+	}
+	tx := &Tx{tx: sqlTx, ctx: ctx, now: db.now()}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return classify(err)
+	}
+	return classify(sqlTx.Commit())
+}
+
+func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(tx.ctx, query, args...)
+}
+
+func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, query, args...)
+}
+
+func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(tx.ctx, query, args...)
+}
+
+// classify turns SQLite's full-disk errors into ErrDiskFull so that callers
+// can answer a clear 500 and keep the pusher retrying.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+		return fmt.Errorf("%w (%v)", ErrDiskFull, err)
+	}
+	if strings.Contains(err.Error(), "database or disk is full") {
+		return fmt.Errorf("%w (%v)", ErrDiskFull, err)
+	}
+	return err
+}
+
+// QuickCheck runs PRAGMA quick_check and returns its first problem, if any.
+func (db *DB) QuickCheck(ctx context.Context) error {
+	var res string
+	if err := db.reader.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return fmt.Errorf("database integrity: %s", res)
+	}
+	return nil
+}
+
+// Backup writes an online, consistent copy of the database to dest.
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("%s already exists: choose a new file name", dest)
+	}
+	if err := os.MkdirAll(filepath.Dir(dest), 0o750); err != nil {
+		return err
+	}
+	// A connection of its own: VACUUM INTO reads a consistent snapshot without
+	// holding the writer, so the daemon keeps working during the copy.
+	conn, err := sql.Open("sqlite3", "file:"+db.path+"?_busy_timeout=10000")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err = conn.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+		return fmt.Errorf("backup to %s: %w", dest, classify(err))
+	}
+	return nil
+}
+
+// ms converts a time to Unix milliseconds; the zero time is 0.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts Unix milliseconds to a time; 0 is the zero time.
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

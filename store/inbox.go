@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// InboxItem is one raw announcement waiting to be applied.
+type InboxItem struct {
+	ID         int64
+	Kind       string
+	OrderCode  string
+	Body       []byte
+	Signed     bool
+	Remote     string
+	ReceivedAt time.Time
+	Attempts   int
+	State      string
+	Error      string
+}
+
+// AppendInbox commits a raw push body. It returns only after the commit is
+// durable (synchronous=FULL), so the caller may then acknowledge the push.
+func (db *DB) AppendInbox(ctx context.Context, it InboxItem) (int64, error) {
+	var id int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		var err error
+		id, err = tx.AppendInbox(it)
+		return err
+	})
+	return id, err
+}
+
+// AppendInbox adds a raw announcement inside a transaction.
+func (tx *Tx) AppendInbox(it InboxItem) (int64, error) {
+	at := it.ReceivedAt
+	if at.IsZero() {
+		at = tx.now
+	}
+	res, err := tx.exec(`INSERT INTO inbox(kind, order_code, body, signed, remote, received_at)
+		VALUES(?,?,?,?,?,?)`, it.Kind, it.OrderCode, it.Body, boolInt(it.Signed), it.Remote, ms(at))
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// PendingInbox returns up to limit unprocessed items, oldest first.
+func (db *DB) PendingInbox(ctx context.Context, limit int) ([]InboxItem, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT id, kind, order_code, body, signed, remote, received_at, attempts, state, error
+		FROM inbox WHERE state = 'pending' ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []InboxItem
+	for rows.Next() {
+		var it InboxItem
+		var signed int
+		var at int64
+		if err := rows.Scan(&it.ID, &it.Kind, &it.OrderCode, &it.Body, &signed, &it.Remote, &at, &it.Attempts, &it.State, &it.Error); err != nil {
+			return nil, err
+		}
+		it.Signed = signed == 1
+		it.ReceivedAt = fromMS(at)
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// MarkInboxDone records that an item was applied.
+func (tx *Tx) MarkInboxDone(id int64) error {
+	_, err := tx.exec(`UPDATE inbox SET state='done', done_at=?, error='' WHERE id=?`, ms(tx.now), id)
+	return err
+}
+
+// MarkInboxFailed records why an item could not be applied. It stays in the
+// inbox (state failed) for diagnosis; nothing is deleted.
+func (tx *Tx) MarkInboxFailed(id int64, reason string) error {
+	_, err := tx.exec(`UPDATE inbox SET state='failed', attempts=attempts+1, error=?, done_at=? WHERE id=?`, reason, ms(tx.now), id)
+	return err
+}
+
+// InboxStats counts items by state.
+func (db *DB) InboxStats(ctx context.Context) (map[string]int, error) {
+	return db.countBy(ctx, `SELECT state, COUNT(*) FROM inbox GROUP BY state`)
+}
+
+// RejectedPush is a push we refused.
+type RejectedPush struct {
+	ID         int64
+	Kind       string
+	HTTPStatus int
+	Code       string
+	Reason     string
+	Remote     string
+	Body       []byte
+	BodySize   int
+	ReceivedAt time.Time
+}
+
+// MaxRejectedBody caps how much of a refused body is kept (oversized pushes).
+const MaxRejectedBody = 64 << 10
+
+// RecordRejectedPush keeps a refused push for diagnosis.
+func (db *DB) RecordRejectedPush(ctx context.Context, r RejectedPush) error {
+	size := r.BodySize
+	if size == 0 {
+		size = len(r.Body)
+	}
+	body := r.Body
+	if len(body) > MaxRejectedBody {
+		body = body[:MaxRejectedBody]
+	}
+	return db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`INSERT INTO rejected_pushes(kind, http_status, code, reason, remote, body, body_size, received_at)
+			VALUES(?,?,?,?,?,?,?,?)`, r.Kind, r.HTTPStatus, r.Code, r.Reason, r.Remote, body, size, ms(tx.now))
+		return err
+	})
+}
+
+// RejectedPushes returns the newest refused pushes.
+func (db *DB) RejectedPushes(ctx context.Context, limit int) ([]RejectedPush, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT id, kind, http_status, code, reason, remote, body, body_size, received_at
+		FROM rejected_pushes ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RejectedPush
+	for rows.Next() {
+		var r RejectedPush
+		var at int64
+		if err := rows.Scan(&r.ID, &r.Kind, &r.HTTPStatus, &r.Code, &r.Reason, &r.Remote, &r.Body, &r.BodySize, &at); err != nil {
+			return nil, err
+		}
+		r.ReceivedAt = fromMS(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) countBy(ctx context.Context, query string, args ...any) (map[string]int, error) {
+	rows, err := db.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,361 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/posbridge/posbridge/order"
+)
+
+// OrderRecord is the stored state of one order: indexed columns that bridge
+// decides, plus the last detail the platform gave.
+type OrderRecord struct {
+	Code               string
+	StoreID            string
+	Status             order.Status
+	PlatformStatus     int
+	RawStatus          string // a platform status value the documents do not define
+	StatusBeforeRefund order.Status
+	RefundStatus       order.RefundStatus
+	CancelType         order.CancelType
+	Reason             string
+	Type               order.Type
+	Channel            order.Channel
+	PickupNo           string
+	MobileLast4        string
+	Day                string // business day YYYY-MM-DD in Asia/Shanghai
+	CreatedAt          time.Time
+	FirstSeenAt        time.Time
+	FirstSource        string
+	PushSeen           bool
+	UpdatedAt          time.Time
+	PlatformAt         time.Time
+	AcceptedAt         time.Time
+	MadeAt             time.Time
+	CompletedAt        time.Time
+	ClosedAt           time.Time
+
+	Detail         *order.Order // nil until queryDetail answered
+	RawDetail      json.RawMessage
+	NeedsDetail    bool
+	DetailAttempts int
+	DetailNextAt   time.Time
+	DetailError    string
+
+	Decision         string // "" | "accept" | "refund": waiting for staff
+	DecisionSince    time.Time
+	DecisionDeadline time.Time
+	DecisionNote     string
+	AlertLevel       int
+	Paused           bool
+	PrintPending     bool      // accepted, tickets not queued yet (no detail yet, or held)
+	PrintAt          time.Time // reserved orders: queue the tickets at this time
+	CancelRequested  bool      // an after-sales /order/cancel went out; the platform decides
+}
+
+// Decisions staff may owe an order.
+const (
+	DecisionNone   = ""
+	DecisionAccept = "accept"
+	DecisionRefund = "refund"
+)
+
+// storedDetail keeps the phone numbers that order.Order hides from JSON.
+type storedDetail struct {
+	order.Order
+	Mobile          string   `json:"mobile,omitempty"`
+	DeliveryMobiles []string `json:"delivery_mobiles,omitempty"`
+}
+
+func encodeDetail(o *order.Order) (sql.NullString, error) {
+	if o == nil {
+		return sql.NullString{}, nil
+	}
+	sd := storedDetail{Order: *o, Mobile: o.Mobile}
+	for _, c := range o.Deliveries {
+		sd.DeliveryMobiles = append(sd.DeliveryMobiles, c.Mobile)
+	}
+	b, err := json.Marshal(sd)
+	if err != nil {
+		return sql.NullString{}, err
+	}
+	return sql.NullString{String: string(b), Valid: true}, nil
+}
+
+func decodeDetail(s sql.NullString) (*order.Order, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	var sd storedDetail
+	if err := json.Unmarshal([]byte(s.String), &sd); err != nil {
+		return nil, fmt.Errorf("stored order detail: %w", err)
+	}
+	o := sd.Order
+	o.Mobile = sd.Mobile
+	for i := range o.Deliveries {
+		if i < len(sd.DeliveryMobiles) {
+			o.Deliveries[i].Mobile = sd.DeliveryMobiles[i]
+		}
+	}
+	return &o, nil
+}
+
+const orderColumns = `code, store_id, status, platform_status, raw_status, status_before_refund, refund_status,
+	cancel_type, reason, type, channel, pickup_no, mobile_last4, day, created_at, first_seen_at, first_source,
+	push_seen, updated_at, platform_at, accepted_at, made_at, completed_at, closed_at, detail_json, raw_detail,
+	needs_detail, detail_attempts, detail_next_at, detail_error, decision, decision_since, decision_deadline,
+	decision_note, alert_level, paused, print_pending, print_at, cancel_requested`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanOrder(r rowScanner) (*OrderRecord, error) {
+	var rec OrderRecord
+	var status, before string
+	var printAt int64
+	var created, firstSeen, updated, platformAt, accepted, made, completed, closed, detailNext, decisionSince, decisionDeadline int64
+	var pushSeen, needsDetail, paused, printPending, cancelRequested int
+	var detail, raw sql.NullString
+	err := r.Scan(&rec.Code, &rec.StoreID, &status, &rec.PlatformStatus, &rec.RawStatus, &before, &rec.RefundStatus,
+		&rec.CancelType, &rec.Reason, &rec.Type, &rec.Channel, &rec.PickupNo, &rec.MobileLast4, &rec.Day, &created,
+		&firstSeen, &rec.FirstSource, &pushSeen, &updated, &platformAt, &accepted, &made, &completed, &closed,
+		&detail, &raw, &needsDetail, &rec.DetailAttempts, &detailNext, &rec.DetailError, &rec.Decision,
+		&decisionSince, &decisionDeadline, &rec.DecisionNote, &rec.AlertLevel, &paused, &printPending, &printAt, &cancelRequested)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec.Status, rec.StatusBeforeRefund = order.Status(status), order.Status(before)
+	rec.CreatedAt, rec.FirstSeenAt, rec.UpdatedAt = fromMS(created), fromMS(firstSeen), fromMS(updated)
+	rec.PlatformAt, rec.AcceptedAt, rec.MadeAt = fromMS(platformAt), fromMS(accepted), fromMS(made)
+	rec.CompletedAt, rec.ClosedAt, rec.DetailNextAt = fromMS(completed), fromMS(closed), fromMS(detailNext)
+	rec.DecisionSince, rec.DecisionDeadline = fromMS(decisionSince), fromMS(decisionDeadline)
+	rec.PushSeen, rec.NeedsDetail, rec.Paused = pushSeen == 1, needsDetail == 1, paused == 1
+	rec.PrintPending, rec.CancelRequested, rec.PrintAt = printPending == 1, cancelRequested == 1, fromMS(printAt)
+	if raw.Valid {
+		rec.RawDetail = json.RawMessage(raw.String)
+	}
+	if rec.Detail, err = decodeDetail(detail); err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}
+
+// GetOrder reads one order inside the transaction.
+func (tx *Tx) GetOrder(code string) (*OrderRecord, error) {
+	return scanOrder(tx.queryRow(`SELECT `+orderColumns+` FROM orders WHERE code = ?`, code))
+}
+
+// GetOrder reads one order.
+func (db *DB) GetOrder(ctx context.Context, code string) (*OrderRecord, error) {
+	return scanOrder(db.reader.QueryRowContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE code = ?`, code))
+}
+
+// SaveOrder inserts or replaces the order. UpdatedAt is set to the
+// transaction's time; FirstSeenAt defaults to it.
+func (tx *Tx) SaveOrder(rec *OrderRecord) error {
+	if rec.Code == "" {
+		return errors.New("save order: empty order code")
+	}
+	rec.UpdatedAt = tx.now
+	if rec.FirstSeenAt.IsZero() {
+		rec.FirstSeenAt = tx.now
+	}
+	detail, err := encodeDetail(rec.Detail)
+	if err != nil {
+		return err
+	}
+	var raw sql.NullString
+	if len(rec.RawDetail) > 0 {
+		raw = sql.NullString{String: string(rec.RawDetail), Valid: true}
+	}
+	_, err = tx.exec(`INSERT OR REPLACE INTO orders(`+orderColumns+`) VALUES(`+placeholders(39)+`)`,
+		rec.Code, rec.StoreID, string(rec.Status), rec.PlatformStatus, rec.RawStatus, string(rec.StatusBeforeRefund),
+		rec.RefundStatus, rec.CancelType, rec.Reason, rec.Type, rec.Channel, rec.PickupNo, rec.MobileLast4, rec.Day,
+		ms(rec.CreatedAt), ms(rec.FirstSeenAt), rec.FirstSource, boolInt(rec.PushSeen), ms(rec.UpdatedAt),
+		ms(rec.PlatformAt), ms(rec.AcceptedAt), ms(rec.MadeAt), ms(rec.CompletedAt), ms(rec.ClosedAt), detail, raw,
+		boolInt(rec.NeedsDetail), rec.DetailAttempts, ms(rec.DetailNextAt), rec.DetailError, rec.Decision,
+		ms(rec.DecisionSince), ms(rec.DecisionDeadline), rec.DecisionNote, rec.AlertLevel, boolInt(rec.Paused),
+		boolInt(rec.PrintPending), ms(rec.PrintAt), boolInt(rec.CancelRequested))
+	return err
+}
+
+// OrderFilter selects orders for lists.
+type OrderFilter struct {
+	Day      string         // YYYY-MM-DD (Asia/Shanghai); "" = any day
+	Statuses []order.Status // empty = all
+	// Query matches the order code (exact or suffix), the pickup number, or the
+	// last four digits of the customer's phone.
+	Query  string
+	Limit  int // default 200
+	Offset int
+}
+
+// ListOrders returns matching orders, newest first, and the total count.
+func (db *DB) ListOrders(ctx context.Context, f OrderFilter) ([]*OrderRecord, int, error) {
+	var where []string
+	var args []any
+	if f.Day != "" {
+		where = append(where, "day = ?")
+		args = append(args, f.Day)
+	}
+	if len(f.Statuses) > 0 {
+		ph := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ph[i] = "?"
+			args = append(args, string(s))
+		}
+		where = append(where, "status IN ("+strings.Join(ph, ",")+")")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, "(code = ? OR code LIKE ? OR pickup_no = ? OR mobile_last4 = ?)")
+		args = append(args, q, "%"+escapeLike(q), q, q)
+	}
+	clause := ""
+	if len(where) > 0 {
+		clause = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM orders`+clause, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 200
+	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders`+clause+
+		` ORDER BY first_seen_at DESC, code DESC LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*OrderRecord
+	for rows.Next() {
+		rec, err := scanOrder(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, rec)
+	}
+	return out, total, rows.Err()
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer("%", "", "_", "")
+	return r.Replace(s)
+}
+
+// OrdersNeedingDetail returns codes whose detail must be fetched, due by now.
+// Retries scheduled more than an hour ahead are due too (the clock jumped back).
+func (db *DB) OrdersNeedingDetail(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	return db.codes(ctx, `SELECT code FROM orders WHERE needs_detail = 1 AND (detail_next_at <= ? OR detail_next_at > ?)
+		ORDER BY first_seen_at LIMIT ?`, ms(now), ms(now.Add(time.Hour)), limit)
+}
+
+// OpenOrderCodes returns orders that are not terminal locally, for
+// reconciliation with batchOrderStatus (it catches a missed cancel).
+func (db *DB) OpenOrderCodes(ctx context.Context, limit int) ([]string, error) {
+	return db.codes(ctx, `SELECT code FROM orders WHERE status IN ('new','accepted','made','delivering','refund_requested','pending_payment')
+		ORDER BY first_seen_at LIMIT ?`, limit)
+}
+
+// OrdersPendingPrint returns accepted orders whose tickets wait (held
+// reserved orders due by now, or orders whose detail has just arrived).
+func (db *DB) OrdersPendingPrint(ctx context.Context, now time.Time) ([]string, error) {
+	return db.codes(ctx, `SELECT code FROM orders WHERE print_pending = 1 AND print_at <= ? AND detail_json IS NOT NULL
+		ORDER BY first_seen_at`, ms(now))
+}
+
+// OrdersAwaitingDecision returns orders that wait for staff.
+func (db *DB) OrdersAwaitingDecision(ctx context.Context) ([]*OrderRecord, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE decision <> '' ORDER BY decision_since`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*OrderRecord
+	for rows.Next() {
+		rec, err := scanOrder(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, rows.Err()
+}
+
+// CountOrders counts orders by status for a day ("" = all days).
+func (db *DB) CountOrders(ctx context.Context, day string) (map[string]int, error) {
+	if day == "" {
+		return db.countBy(ctx, `SELECT status, COUNT(*) FROM orders GROUP BY status`)
+	}
+	return db.countBy(ctx, `SELECT status, COUNT(*) FROM orders WHERE day = ? GROUP BY status`, day)
+}
+
+func (db *DB) codes(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := db.reader.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// History is one recorded transition of an order.
+type History struct {
+	ID     int64
+	Code   string
+	At     time.Time
+	From   order.Status
+	To     order.Status
+	Actor  string // auto | staff:<name> | platform | scanner | system
+	Source string
+	Reason string
+}
+
+// AppendHistory records a transition (or a notable event with From == To).
+func (tx *Tx) AppendHistory(h History) error {
+	at := h.At
+	if at.IsZero() {
+		at = tx.now
+	}
+	_, err := tx.exec(`INSERT INTO order_history(order_code, at, from_status, to_status, actor, source, reason) VALUES(?,?,?,?,?,?,?)`,
+		h.Code, ms(at), string(h.From), string(h.To), h.Actor, h.Source, h.Reason)
+	return err
+}
+
+// History returns an order's transitions, oldest first.
+func (db *DB) History(ctx context.Context, code string) ([]History, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT id, order_code, at, from_status, to_status, actor, source, reason
+		FROM order_history WHERE order_code = ? ORDER BY id`, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []History
+	for rows.Next() {
+		var h History
+		var at int64
+		var from, to string
+		if err := rows.Scan(&h.ID, &h.Code, &at, &from, &to, &h.Actor, &h.Source, &h.Reason); err != nil {
+			return nil, err
+		}
+		h.At, h.From, h.To = fromMS(at), order.Status(from), order.Status(to)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
