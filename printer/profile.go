@@ -53,10 +53,11 @@ type Profile struct {
 
 // LabelGeometry is the label stock in dots.
 type LabelGeometry struct {
-	WidthMM, HeightMM, GapMM int
-	BlackMark                bool // BLINE instead of GAP
-	OffsetX, OffsetY         int  // dots
-	DPI                      int
+	WidthMM, HeightMM int
+	GapMM             int  // 0 = continuous stock
+	BlackMark         bool // BLINE instead of GAP
+	OffsetX, OffsetY  int  // dots
+	DPI               int
 }
 
 // DotsPerMM is the resolution of the label printer (8 at 203 dpi).
@@ -164,9 +165,6 @@ func labelGeometry(lc config.LabelConfig, where string) (LabelGeometry, error) {
 	}
 	if g.HeightMM == 0 {
 		g.HeightMM = 30
-	}
-	if g.GapMM == 0 {
-		g.GapMM = 2
 	}
 	if g.DPI == 0 {
 		g.DPI = 203
