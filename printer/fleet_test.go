@@ -364,3 +364,19 @@ func TestNewFleetRejectsBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// The sandbox config (what `posbridge run` uses without a file) must start.
+func TestFleetRunsTheSandboxConfig(t *testing.T) {
+	cfg := config.Sandbox()
+	f, err := printer.NewFleet(cfg.Printers, cfg.Print, openStore(t, &clock{}), printer.FleetOptions{Sandbox: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Status()) != len(cfg.Printers) || len(cfg.Printers) == 0 {
+		t.Fatalf("%d printers", len(f.Status()))
+	}
+	o := testOrder("801", "A001")
+	if len(f.OrderJobs(o)) == 0 {
+		t.Fatal("the sandbox prints nothing for an order")
+	}
+}

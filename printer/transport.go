@@ -71,8 +71,8 @@ type Connection struct {
 type SerialParams struct {
 	Baud     int
 	DataBits int
-	Parity   string // none | odd | even
-	StopBits int
+	Parity   string // none | odd | even | mark | space
+	StopBits string // 1 | 1.5 | 2
 	Flow     string // none | rtscts | xonxoff
 }
 
@@ -133,8 +133,8 @@ func ParseConnection(uri string) (Connection, error) {
 		c.Addr = p
 	case "virtual":
 		name := strings.Trim(rest, "/")
-		if name == "" || strings.ContainsAny(name, "/?#") {
-			return bad("give a simple name, e.g. virtual://front")
+		if name == "" {
+			return bad("give the virtual printer a name, e.g. virtual://front")
 		}
 		c.Addr = name
 	default:
@@ -144,7 +144,7 @@ func ParseConnection(uri string) (Connection, error) {
 }
 
 func parseSerialParams(query string) (SerialParams, error) {
-	sp := SerialParams{Baud: 9600, DataBits: 8, Parity: "none", StopBits: 1, Flow: "none"}
+	sp := SerialParams{Baud: 9600, DataBits: 8, Parity: "none", StopBits: "1", Flow: "none"}
 	q, err := url.ParseQuery(query)
 	if err != nil {
 		return sp, fmt.Errorf("bad options %q: %w", query, err)
@@ -154,25 +154,27 @@ func parseSerialParams(query string) (SerialParams, error) {
 		switch k {
 		case "baud":
 			n, err := strconv.Atoi(v)
-			if err != nil || n < 1200 || n > 921600 {
-				return sp, fmt.Errorf("baud %q is not a rate 1200–921600 (printers use 9600, 19200 or 115200)", v)
+			if err != nil || n < 50 || n > 4_000_000 {
+				return sp, fmt.Errorf("baud %q is not a serial speed (printers use 9600, 19200 or 115200)", v)
 			}
 			sp.Baud = n
 		case "databits", "data_bits":
-			if v != "7" && v != "8" {
-				return sp, fmt.Errorf("databits %q is not 7 or 8", v)
+			if v < "5" || v > "8" || len(v) != 1 {
+				return sp, fmt.Errorf("data_bits %q is not 5, 6, 7 or 8", v)
 			}
 			sp.DataBits, _ = strconv.Atoi(v)
 		case "parity":
-			if v != "none" && v != "odd" && v != "even" {
-				return sp, fmt.Errorf("parity %q is not none, odd or even", v)
+			switch v {
+			case "none", "odd", "even", "mark", "space":
+			default:
+				return sp, fmt.Errorf("parity %q is not none, odd, even, mark or space", v)
 			}
 			sp.Parity = v
 		case "stopbits", "stop_bits":
-			if v != "1" && v != "2" {
-				return sp, fmt.Errorf("stopbits %q is not 1 or 2", v)
+			if v != "1" && v != "1.5" && v != "2" {
+				return sp, fmt.Errorf("stop_bits %q is not 1, 1.5 or 2", v)
 			}
-			sp.StopBits, _ = strconv.Atoi(v)
+			sp.StopBits = v
 		case "flow":
 			switch v {
 			case "none", "rtscts", "xonxoff":
@@ -183,7 +185,7 @@ func parseSerialParams(query string) (SerialParams, error) {
 			}
 			sp.Flow = v
 		default:
-			return sp, fmt.Errorf("unknown option %q (baud, databits, parity, stopbits, flow)", k)
+			return sp, fmt.Errorf("unknown setting %q (baud, data_bits, parity, stop_bits, flow)", k)
 		}
 	}
 	return sp, nil

@@ -21,7 +21,10 @@ func (t *serialTransport) String() string { return "serial://" + t.name }
 
 func (t *serialTransport) Open(ctx context.Context) (Link, error) {
 	mode := &serial.Mode{BaudRate: t.params.Baud, DataBits: t.params.DataBits, StopBits: serial.OneStopBit}
-	if t.params.StopBits == 2 {
+	switch t.params.StopBits {
+	case "1.5":
+		mode.StopBits = serial.OnePointFiveStopBits
+	case "2":
 		mode.StopBits = serial.TwoStopBits
 	}
 	switch t.params.Parity {
@@ -29,6 +32,10 @@ func (t *serialTransport) Open(ctx context.Context) (Link, error) {
 		mode.Parity = serial.OddParity
 	case "even":
 		mode.Parity = serial.EvenParity
+	case "mark":
+		mode.Parity = serial.MarkParity
+	case "space":
+		mode.Parity = serial.SpaceParity
 	}
 	port, err := serial.Open(t.name, mode)
 	if err != nil {

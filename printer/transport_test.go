@@ -15,8 +15,8 @@ func TestParseConnection(t *testing.T) {
 	good := map[string]Connection{
 		"tcp://192.168.1.87:9100":                      {Scheme: "tcp", Addr: "192.168.1.87:9100"},
 		"tcp://printer.lan":                            {Scheme: "tcp", Addr: "printer.lan:9100"},
-		"serial:///dev/ttyUSB0?baud=19200&flow=rtscts": {Scheme: "serial", Addr: "/dev/ttyUSB0", Serial: SerialParams{Baud: 19200, DataBits: 8, Parity: "none", StopBits: 1, Flow: "rtscts"}},
-		"serial://COM3?baud=9600":                      {Scheme: "serial", Addr: "COM3", Serial: SerialParams{Baud: 9600, DataBits: 8, Parity: "none", StopBits: 1, Flow: "none"}},
+		"serial:///dev/ttyUSB0?baud=19200&flow=rtscts": {Scheme: "serial", Addr: "/dev/ttyUSB0", Serial: SerialParams{Baud: 19200, DataBits: 8, Parity: "none", StopBits: "1", Flow: "rtscts"}},
+		"serial://COM3?baud=9600":                      {Scheme: "serial", Addr: "COM3", Serial: SerialParams{Baud: 9600, DataBits: 8, Parity: "none", StopBits: "1", Flow: "none"}},
 		"usb:///dev/usb/lp0":                           {Scheme: "usb", Addr: "/dev/usb/lp0"},
 		"windows://XP-80C Printer(copy 1)":             {Scheme: "windows", Addr: "XP-80C Printer(copy 1)"},
 		"windows://XP%2080C":                           {Scheme: "windows", Addr: "XP 80C"},
@@ -36,10 +36,11 @@ func TestParseConnection(t *testing.T) {
 		"tcp://1.2.3.4:99999":      "port",
 		"serial://COM3?baud=12":    "baud",
 		"serial://COM3?flow=magic": "flow",
-		"serial://COM3?speed=9600": "unknown option",
+		"serial://COM3?speed=9600": "unknown setting",
 		"usb://lp0":                "device file",
 		"lpt://LPT1":               "unknown scheme",
-		"virtual://a/b":            "simple name",
+		"virtual://":               "write it as",
+		"serial://COM3?parity=x":   "parity",
 		"windows://":               "write it as",
 	}
 	for uri, want := range bad {
