@@ -159,3 +159,46 @@ func FuzzDecode(f *testing.F) {
 		_ = pv.Text()
 	})
 }
+
+// The raster Code128 fallback must scan too (set C pairs drawn by boombuler).
+func TestRasterBarcodeScans(t *testing.T) {
+	zbar, err := exec.LookPath("zbarimg")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("zbarimg (zbar-tools) is required under CI")
+		}
+		t.Skip("zbarimg not installed")
+	}
+	code := "202405011230001234"
+	p := profile(t, testProfiles["58raster"])
+	pv := DecodeFor(p, render(t, Document{Blocks: []Block{Barcode(code)}}, p))
+	if len(pv.Lines) < 2 || pv.Lines[0].Kind != LineImage || pv.Lines[1].Text != code {
+		t.Fatalf("want an image and the code under it:\n%s", pv.Text())
+	}
+	img := pv.Lines[0].Image
+	// a white margin above and below, as paper has
+	framed := NewRaster(img.Width, img.Height+40)
+	for y := 0; y < img.Height; y++ {
+		for x := 0; x < img.Width; x++ {
+			if img.At(x, y) {
+				framed.Set(x, y+20)
+			}
+		}
+	}
+	file := filepath.Join(t.TempDir(), "code.png")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, framed.Image()); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	out, err := exec.Command(zbar, "-q", "--raw", file).Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	if got := string(bytes.TrimSpace(out)); got != code {
+		t.Fatalf("scanned %q, want %q", got, code)
+	}
+}
