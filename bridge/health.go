@@ -43,7 +43,6 @@ func (s *healthState) update(f func(h *PlatformHealth)) {
 	f(&s.h)
 }
 
-
 func (s *healthState) platformOK(now time.Time) {
 	s.update(func(h *PlatformHealth) { h.LastPlatformOK = now })
 }

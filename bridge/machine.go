@@ -14,17 +14,17 @@ import (
 type effect int
 
 const (
-	effPrintOrder   effect = iota + 1 // receipt, kitchen tickets, cup labels
-	effCancelSlip                     // 取消单 to printers that printed the order
-	effRefundSlip                     // 退单 to printers that printed the order
-	effPauseKitchen                   // 暂停制作 to kitchens that printed the order
-	effResumeKitchen                  // 恢复制作 to kitchens that were paused
-	effDropQueued                     // drop prints of the order not yet sent
-	effAskRefund                      // staff must approve or refuse a refund
-	effClearDecision                  // nothing waits for staff any more
-	effMootOutbox                     // calls that the new state makes pointless
-	effRunPolicy                      // a new order whose detail is known: decide accept
-	effAlertEvent                     // tell staff about a platform event (备餐提醒)
+	effPrintOrder    effect = iota + 1 // receipt, kitchen tickets, cup labels
+	effCancelSlip                      // 取消单 to printers that printed the order
+	effRefundSlip                      // 退单 to printers that printed the order
+	effPauseKitchen                    // 暂停制作 to kitchens that printed the order
+	effResumeKitchen                   // 恢复制作 to kitchens that were paused
+	effDropQueued                      // drop prints of the order not yet sent
+	effAskRefund                       // staff must approve or refuse a refund
+	effClearDecision                   // nothing waits for staff any more
+	effMootOutbox                      // calls that the new state makes pointless
+	effRunPolicy                       // a new order whose detail is known: decide accept
+	effAlertEvent                      // tell staff about a platform event (备餐提醒)
 )
 
 // outcome is what applying one event did to an order.

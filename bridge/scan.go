@@ -101,4 +101,3 @@ func normalizeScan(raw string) string {
 	s = strings.TrimPrefix(s, "]Q1")
 	return strings.TrimSpace(s)
 }
-

@@ -66,7 +66,9 @@ func (p *Poller) Run(ctx context.Context) {
 	}
 	for _, s := range p.cfg.Stores {
 		storeID := s.ID
-		run(func(ctx context.Context) { p.loop(ctx, "orders/"+storeID, p.orderInterval, func(ctx context.Context) (int, error) { return p.PollOrders(ctx, storeID) }) })
+		run(func(ctx context.Context) {
+			p.loop(ctx, "orders/"+storeID, p.orderInterval, func(ctx context.Context) (int, error) { return p.PollOrders(ctx, storeID) })
+		})
 		run(func(ctx context.Context) {
 			p.loop(ctx, "refunds/"+storeID, p.refundInterval, func(ctx context.Context) (int, error) { return p.PollRefunds(ctx, storeID) })
 		})
