@@ -65,6 +65,12 @@ func FuzzValidatePush(f *testing.F) {
 		if c.Code != info.Code {
 			t.Fatalf("codes disagree: %q vs %q", c.Code, info.Code)
 		}
+		// The receiver stores the raw push (envelope and all); decoding it
+		// later must give the same change.
+		again, err := DecodePush(info.Kind, raw)
+		if err != nil || again.Code != c.Code || again.Kind != c.Kind {
+			t.Fatalf("raw push decodes differently: %+v vs %+v (%v)", again, c, err)
+		}
 	})
 }
 
