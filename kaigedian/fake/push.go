@@ -116,6 +116,7 @@ type pusher struct {
 
 	mu       sync.Mutex
 	cond     *sync.Cond
+	url      string // base URL of the push listener; guarded by mu
 	queue    []pushJob
 	pending  int
 	disabled bool
@@ -136,7 +137,7 @@ func newPusher(p *Platform) *pusher {
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
-	ps := &pusher{p: p, client: &http.Client{Timeout: timeout}}
+	ps := &pusher{p: p, client: &http.Client{Timeout: timeout}, url: p.opts.PushURL}
 	ps.cond = sync.NewCond(&ps.mu)
 	return ps
 }
@@ -144,7 +145,7 @@ func newPusher(p *Platform) *pusher {
 func (ps *pusher) enqueue(job pushJob) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	if ps.p.opts.PushURL == "" || ps.disabled || ps.closed {
+	if ps.url == "" || ps.disabled || ps.closed {
 		ps.dropped.Add(1)
 		return
 	}
@@ -237,7 +238,9 @@ func (ps *pusher) post(job pushJob) bool {
 			return false
 		}
 	}
-	url := strings.TrimRight(ps.p.opts.PushURL, "/") + "/kaigedian/push/" + string(job.kind)
+	ps.mu.Lock()
+	url := strings.TrimRight(ps.url, "/") + "/kaigedian/push/" + string(job.kind)
+	ps.mu.Unlock()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -290,6 +293,14 @@ func (ps *pusher) close() {
 	ps.cond.Broadcast()
 	ps.mu.Unlock()
 	ps.wg.Wait()
+}
+
+// SetPushURL points the pushes at a listener opened after the platform
+// (tests and the sandbox learn the daemon's address late).
+func (p *Platform) SetPushURL(url string) {
+	p.pusher.mu.Lock()
+	defer p.pusher.mu.Unlock()
+	p.pusher.url = url
 }
 
 // SetPushEnabled turns pushes on or off; while off, changes are not pushed
