@@ -220,8 +220,9 @@ func applyRefundStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 		out.add(effClearDecision, effResumeKitchen)
 	case order.RefundRefunding, order.RefundDone:
 		rec.RefundStatus = cs
-		if rec.Status == order.StatusRefunded || rec.Status == order.StatusCancelled {
-			return
+		switch rec.Status {
+		case order.StatusRefunded, order.StatusCancelled, order.StatusRejected:
+			return // the money went back as part of an end already recorded
 		}
 		if !wasAccepted(rec) {
 			moveTo(rec, order.StatusCancelled, out)

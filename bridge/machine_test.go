@@ -44,6 +44,8 @@ func TestPlatformTransitions(t *testing.T) {
 		{"refund refused resumes", order.StatusRefundRequested, order.StatusMade, true, refundChange(3), order.StatusMade, []effect{effClearDecision, effResumeKitchen}},
 		{"refund withdrawn resumes", order.StatusRefundRequested, order.StatusAccepted, true, refundChange(6), order.StatusAccepted, []effect{effClearDecision, effResumeKitchen}},
 		{"refund done", order.StatusRefundRequested, order.StatusAccepted, true, refundChange(5), order.StatusRefunded, []effect{effClearDecision, effDropQueued, effRefundSlip, effMootOutbox}},
+		{"refund done after a rejection absorbed", order.StatusRejected, "", false, refundChange(5), order.StatusRejected, nil},
+		{"cancel after a rejection absorbed", order.StatusRejected, "", false, statusChange(6), order.StatusRejected, nil},
 		{"repeated refund request absorbed", order.StatusRefundRequested, order.StatusAccepted, true, refundChange(1), order.StatusRefundRequested, nil},
 		{"refund refused without request absorbed", order.StatusAccepted, "", true, refundChange(3), order.StatusAccepted, nil},
 		{"status 6 while refund requested", order.StatusRefundRequested, order.StatusAccepted, true, statusChange(6), order.StatusRefunded, []effect{effClearDecision, effDropQueued, effRefundSlip, effMootOutbox}},
