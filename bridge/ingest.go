@@ -159,8 +159,7 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 		}
 	case order.ChangeRefund:
 		// A refund of an order we never saw: refunds follow an accept.
-		rec.Status, rec.NeedsDetail = order.StatusAccepted, true
-		rec.AcceptedAt = now
+		rec.Status, rec.NeedsDetail, rec.PlatformStatus = order.StatusAccepted, true, order.PlatformAccepted
 		out := applyPlatform(rec, ch)
 		note = out.note
 		if rec.Status == order.StatusRefundRequested {

@@ -69,14 +69,20 @@ func rank(s order.Status) int {
 	return -1
 }
 
-// wasAccepted reports whether the store took the order on: money returned
-// after that is a refund, before it a cancellation.
+// wasAccepted reports whether the platform knows the store took the order
+// on: money returned after that is a refund (退单), before it a cancellation
+// (取消单). A local accept the platform never confirmed does not count: the
+// customer may have cancelled first.
 func wasAccepted(rec *store.OrderRecord) bool {
-	switch rec.Status {
-	case order.StatusAccepted, order.StatusMade, order.StatusDelivering, order.StatusCompleted, order.StatusRefundRequested:
+	switch rec.PlatformStatus {
+	case order.PlatformAccepted, order.PlatformMade, order.PlatformDelivering, order.PlatformCompleted:
 		return true
 	}
-	return !rec.AcceptedAt.IsZero()
+	switch rec.Status {
+	case order.StatusMade, order.StatusDelivering, order.StatusCompleted, order.StatusRefundRequested:
+		return true
+	}
+	return false
 }
 
 // effective is the lifecycle state of an order, looking through a pending
@@ -129,8 +135,6 @@ func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 		out.note = fmt.Sprintf("平台状态未知（%d），已记录", ch.PlatformStatus)
 		return
 	}
-	rec.PlatformStatus = ch.PlatformStatus
-	rec.RawStatus = ""
 	if target == order.StatusCancelled {
 		rec.CancelType = ch.CancelType
 		if ch.Reason != "" {
@@ -140,6 +144,8 @@ func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 			target = order.StatusRefunded
 		}
 	}
+	rec.PlatformStatus = ch.PlatformStatus
+	rec.RawStatus = ""
 	cur := effective(rec)
 	if cur.Terminal() && !(cur == order.StatusCompleted && target == order.StatusRefunded) {
 		if cur != target {

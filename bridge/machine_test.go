@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"testing"
-	"time"
 
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
@@ -30,6 +29,7 @@ func TestPlatformTransitions(t *testing.T) {
 	}{
 		{"accepted elsewhere prints", order.StatusNew, "", false, statusChange(3), order.StatusAccepted, []effect{effClearDecision, effPrintOrder}},
 		{"cancel before accept", order.StatusNew, "", false, statusChange(6), order.StatusCancelled, []effect{effClearDecision, effDropQueued, effCancelSlip, effMootOutbox}},
+		{"cancel after an unconfirmed local accept is a cancel", order.StatusAccepted, "", false, statusChange(6), order.StatusCancelled, []effect{effClearDecision, effDropQueued, effCancelSlip, effMootOutbox}},
 		{"cancel after accept is a refund", order.StatusAccepted, "", true, statusChange(6), order.StatusRefunded, []effect{effClearDecision, effDropQueued, effRefundSlip, effMootOutbox}},
 		{"made", order.StatusAccepted, "", true, statusChange(31), order.StatusMade, nil},
 		{"late accepted after made absorbed", order.StatusMade, "", true, statusChange(3), order.StatusMade, nil},
@@ -55,7 +55,7 @@ func TestPlatformTransitions(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			rec := &store.OrderRecord{Code: "C1", Status: c.from, StatusBeforeRefund: c.before}
 			if c.accepted {
-				rec.AcceptedAt = time.Now()
+				rec.PlatformStatus = order.PlatformAccepted
 			}
 			out := applyPlatform(rec, c.change)
 			if rec.Status != c.want {
@@ -74,7 +74,7 @@ func TestPlatformTransitions(t *testing.T) {
 }
 
 func TestMadeWhileRefundWaitsReturnsToMade(t *testing.T) {
-	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, AcceptedAt: time.Now()}
+	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: order.PlatformAccepted}
 	applyPlatform(rec, refundChange(1))
 	applyPlatform(rec, statusChange(31))
 	applyPlatform(rec, refundChange(3))

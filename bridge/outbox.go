@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -83,7 +84,7 @@ func (b *Bridge) sendOutbox(ctx context.Context, row *store.OutboxRow) {
 	}
 	b.health.platformError(b.now(), row.Kind, err)
 	attempts := row.Attempts + 1
-	retryable := kaigedian.IsRetryable(err)
+	retryable := kaigedian.IsRetryable(err) || authRefusal(err)
 	b.log.Warn("platform call failed", "op", row.Op, "order", row.OrderCode, "tx_id", row.TxID,
 		"attempt", attempts, "retryable", retryable, "err", err)
 	if row.OrderCode != "" && (!retryable || attempts%reconcileEvery == 0) {
@@ -158,6 +159,9 @@ func (b *Bridge) outboxSucceeded(ctx context.Context, row *store.OutboxRow, resu
 		if note != "" {
 			msg += "（" + note + "）"
 		}
+		if err := confirmPlatformStatus(tx, row); err != nil {
+			return err
+		}
 		a.event(Event{Type: EvPlatform, Kind: "outbox_done", Code: row.OrderCode, Message: msg})
 		return tx.AppendHistory(store.History{Code: row.OrderCode, Actor: "platform", Source: "outbox", Reason: msg})
 	})
@@ -181,6 +185,27 @@ func (b *Bridge) outboxFailed(ctx context.Context, row *store.OutboxRow, cause e
 	if err != nil {
 		b.log.Error("record outbox failure", "tx_id", row.TxID, "err", err)
 	}
+}
+
+// confirmPlatformStatus records that the platform applied a status call, so
+// that a later cancel is told apart from a refund (see wasAccepted).
+func confirmPlatformStatus(tx *store.Tx, row *store.OutboxRow) error {
+	want := map[string]int{string(ActAccept): order.PlatformAccepted, string(ActMade): order.PlatformMade,
+		string(ActDeliver): order.PlatformDelivering, string(ActComplete): order.PlatformCompleted}[row.Op]
+	if want == 0 || row.OrderCode == "" {
+		return nil
+	}
+	rec, err := tx.GetOrder(row.OrderCode)
+	if err != nil {
+		return nil // pruned meanwhile
+	}
+	cur, _ := order.StatusFromPlatform(rec.PlatformStatus)
+	next, _ := order.StatusFromPlatform(want)
+	if rank(next) <= rank(cur) {
+		return nil
+	}
+	rec.PlatformStatus = want
+	return tx.SaveOrder(rec)
 }
 
 // reconcileRow asks the platform where the order stands. done: the platform is
@@ -228,6 +253,31 @@ func reached(row *store.OutboxRow, ps int) bool {
 		return ps == order.PlatformCancelled
 	}
 	return false
+}
+
+// AbandonOutbox ends a call that keeps failing (staff pressed 放弃): it is
+// recorded as failed with who gave it up, and never sent again.
+func (b *Bridge) AbandonOutbox(ctx context.Context, id int64, actor string) error {
+	return b.write(ctx, func(tx *store.Tx, a *after) error {
+		row, err := tx.GetOutbox(id)
+		if err != nil {
+			return err
+		}
+		if row.State != store.OutboxPending {
+			return store.ErrNotFound
+		}
+		if err := tx.MarkOutboxFinal(id, store.OutboxFailed, "店员放弃（"+actor+"）："+row.LastError); err != nil {
+			return err
+		}
+		a.event(Event{Type: EvPlatform, Kind: "outbox_abandoned", Code: row.OrderCode, Message: opLabel(row.Op) + " 已放弃"})
+		if row.OrderCode != "" {
+			if err := tx.AppendHistory(store.History{Code: row.OrderCode, Actor: actor, Source: "staff",
+				Reason: "放弃通知平台：" + opLabel(row.Op)}); err != nil {
+				return err
+			}
+		}
+		return tx.AppendAudit(store.Audit{Actor: actor, Action: "outbox_abandon", OrderCode: row.OrderCode, Detail: fmt.Sprint(id)})
+	})
 }
 
 // RetryOutbox makes a failing or failed call due now (staff pressed 重试).
@@ -288,6 +338,18 @@ func opLabel(op string) string {
 		return "上传线下订单"
 	}
 	return op
+}
+
+// authRefusal reports a refused signature or credential: a problem of the
+// link (a key or token being changed), not of the call, which heals; the
+// call is retried rather than given up.
+func authRefusal(err error) bool {
+	var pe *kaigedian.PlatformError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	return pe.Code == "401" || pe.Code == "403" || pe.HTTPStatus == 401 || pe.HTTPStatus == 403 ||
+		strings.Contains(pe.Message, "签名") || strings.Contains(pe.Message, "token")
 }
 
 // platformMessage is the platform's own message when there is one.

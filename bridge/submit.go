@@ -20,11 +20,13 @@ func (e *SubmitProblemsError) Error() string {
 	return fmt.Sprintf("offline order has %d problem(s)", len(e.Problems))
 }
 
-// SubmitPOS queues an offline (cashier-paid) order for /order/submit. It is
-// validated against the document's required fields first, then written to the
-// outbox and sent with retries. The returned id identifies it locally.
-func (b *Bridge) SubmitPOS(ctx context.Context, req kaigedian.SubmitRequest, actor string) (int64, error) {
-	if problems := kaigedian.ValidateSubmit(req); len(problems) > 0 {
+// SubmitPOS queues an offline (cashier-paid) order for /order/submit, given
+// as the document's JSON. It is checked against the document's required
+// fields and types first (every problem listed), then written to the outbox
+// and sent with retries. The returned id identifies it locally.
+func (b *Bridge) SubmitPOS(ctx context.Context, raw []byte, actor string) (int64, error) {
+	req, problems := kaigedian.DecodeSubmitRequest(raw)
+	if len(problems) > 0 {
 		return 0, &SubmitProblemsError{Problems: problems}
 	}
 	payload, err := json.Marshal(req)

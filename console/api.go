@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/posbridge/posbridge/bridge"
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -190,15 +189,19 @@ func (s *Server) reprint(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) submitPOS(w http.ResponseWriter, r *http.Request) {
-	var req kaigedian.SubmitRequest
-	if err := readJSON(r, &req); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxAPIBody))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "请求内容过大或无法读取")
 		return
 	}
-	id, err := s.Bridge.SubmitPOS(r.Context(), req, actorOf(r))
+	id, err := s.Bridge.SubmitPOS(r.Context(), raw, actorOf(r))
 	var pe *bridge.SubmitProblemsError
 	if errors.As(err, &pe) {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "线下订单缺少或填错字段", "problems": pe.Problems})
+		problems := make([]map[string]string, 0, len(pe.Problems))
+		for _, p := range pe.Problems {
+			problems = append(problems, map[string]string{"field": p.Field, "problem": p.Problem})
+		}
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "线下订单缺少或填错字段", "problems": problems})
 		return
 	}
 	if err != nil {
@@ -263,4 +266,21 @@ func (s *Server) retryCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"id": id})
+}
+
+func (s *Server) abandonCall(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "id 须为数字")
+		return
+	}
+	if err := s.Bridge.AbandonOutbox(r.Context(), id, actorOf(r)); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			writeError(w, http.StatusNotFound, "没有正在重试的调用")
+			return
+		}
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": store.OutboxFailed})
 }

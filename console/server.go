@@ -60,6 +60,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/platform", s.platform)
 	mux.HandleFunc("GET /api/calls", s.listCalls)
 	mux.HandleFunc("POST /api/calls/{id}/retry", s.retryCall)
+	mux.HandleFunc("POST /api/calls/{id}/abandon", s.abandonCall)
 	mux.HandleFunc("GET /api/printers", s.listPrinters)
 	mux.HandleFunc("POST /api/printers/{name}/test", s.testPrint)
 	mux.HandleFunc("GET /api/jobs", s.listJobs)
