@@ -135,7 +135,7 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 			rec.Status, rec.NeedsDetail = s, true
 			note = "新订单"
 			if ch.CancelStatus == order.RefundRequested {
-				rec.Status, rec.StatusBeforeRefund, rec.RefundStatus = order.StatusRefundRequested, order.StatusNew, ch.CancelStatus
+				rec.Status, rec.StatusBeforeRefund, rec.RefundStatus, rec.RefundAt = order.StatusRefundRequested, order.StatusNew, ch.CancelStatus, ch.At
 				rec.Decision, rec.DecisionSince, rec.DecisionNote = store.DecisionRefund, now, cancelNote("顾客申请退款", ch)
 				note = rec.DecisionNote
 			}
@@ -152,7 +152,7 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 				note = "平台已接单（首次收到），将打印"
 			}
 			if ch.CancelStatus == order.RefundRequested {
-				rec.StatusBeforeRefund, rec.Status, rec.RefundStatus = s, order.StatusRefundRequested, ch.CancelStatus
+				rec.StatusBeforeRefund, rec.Status, rec.RefundStatus, rec.RefundAt = s, order.StatusRefundRequested, ch.CancelStatus, ch.At
 				rec.Decision, rec.DecisionSince, rec.DecisionNote = store.DecisionRefund, now, cancelNote("顾客申请退款", ch)
 				note = rec.DecisionNote
 			}

@@ -190,10 +190,16 @@ func applyRefundStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 	cs := ch.CancelStatus
 	switch cs {
 	case order.RefundRequested:
+		if !ch.At.IsZero() && !rec.RefundAt.IsZero() && !ch.At.After(rec.RefundAt) {
+			// The same request announced again (status push and refund push
+			// both carry it), possibly after staff already decided it.
+			out.ignored = "refund request already applied"
+			return
+		}
 		switch rec.Status {
 		case order.StatusNew, order.StatusAccepted, order.StatusMade, order.StatusDelivering, order.StatusCompleted:
 			rec.StatusBeforeRefund = rec.Status
-			rec.RefundStatus = cs
+			rec.RefundStatus, rec.RefundAt = cs, ch.At
 			if ch.Reason != "" {
 				rec.Reason = ch.Reason
 			}

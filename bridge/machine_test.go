@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"testing"
+	"time"
 
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
@@ -143,5 +144,26 @@ func TestScanSteps(t *testing.T) {
 		if act != c.act || (res == nil) != (c.http == 0) || (res != nil && (res.HTTP != c.http || res.Error == "")) {
 			t.Errorf("scan %s/%d: act=%q res=%+v", c.status, c.typ, act, res)
 		}
+	}
+}
+
+func TestRepeatedRefundRequestAfterDecisionIsAbsorbed(t *testing.T) {
+	at := time.UnixMilli(1_700_000_000_000)
+	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: order.PlatformAccepted}
+	req := order.Change{Kind: order.ChangeRefund, Code: "C1", CancelStatus: order.RefundRequested, At: at}
+	applyPlatform(rec, req)
+	if rec.Status != order.StatusRefundRequested {
+		t.Fatal("request not applied")
+	}
+	// Staff refused; then the status push announcing the same request arrives late.
+	rec.Status, rec.StatusBeforeRefund = order.StatusAccepted, ""
+	late := order.Change{Kind: order.ChangeStatus, Code: "C1", PlatformStatus: 3, CancelStatus: order.RefundRequested, At: at}
+	if out := applyPlatform(rec, late); rec.Status != order.StatusAccepted || len(out.effects) != 0 {
+		t.Fatalf("a late copy of a decided request reopened it: %s %v", rec.Status, out.effects)
+	}
+	// A new request, later, is a new request.
+	applyPlatform(rec, order.Change{Kind: order.ChangeRefund, Code: "C1", CancelStatus: order.RefundRequested, At: at.Add(time.Minute)})
+	if rec.Status != order.StatusRefundRequested {
+		t.Fatal("a new request was ignored")
 	}
 }
