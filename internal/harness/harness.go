@@ -70,6 +70,22 @@ type Env struct {
 // Start writes a config in dir, starts the fake platform, the fake printers
 // and the daemon, and returns once the daemon listens.
 func Start(ctx context.Context, dir string, opts Options) (*Env, error) {
+	e, err := Prepare(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.Run(ctx, opts); err != nil {
+		e.closeFakes()
+		return nil, err
+	}
+	return e, nil
+}
+
+// Prepare writes the config and key files in dir and starts the fake
+// platform and printers, without a daemon: a test may then run the real
+// binary on ConfigFile (crash tests) or call Run. The fake pushes to the
+// push listener the config names (PushURL).
+func Prepare(dir string, opts Options) (*Env, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, err
@@ -114,6 +130,18 @@ func Start(ctx context.Context, dir string, opts Options) (*Env, error) {
 		return fail(err)
 	}
 	e.Config = cfg
+	if cfg.Push.Listen != "" {
+		e.PushURL = "http://" + cfg.Push.Listen
+		e.Fake.SetPushURL(e.PushURL)
+	}
+	e.ConsoleURL = "http://" + cfg.Console.Listen
+	return e, nil
+}
+
+// Run starts the daemon in-process on the prepared config and returns once
+// it listens.
+func (e *Env) Run(ctx context.Context, opts Options) error {
+	cfg := e.Config
 	logw := opts.Log
 	if logw == nil {
 		logw = io.Discard
@@ -132,23 +160,25 @@ func Start(ctx context.Context, dir string, opts Options) (*Env, error) {
 	select {
 	case d := <-ready:
 		e.Daemon = d
+		return nil
 	case err := <-e.done:
 		cancel()
-		return fail(fmt.Errorf("daemon did not start: %w", err))
+		return fmt.Errorf("daemon did not start: %w", err)
 	case <-time.After(20 * time.Second):
 		cancel()
-		return fail(errors.New("daemon did not start within 20s"))
+		return errors.New("daemon did not start within 20s")
 	}
-	e.ConsoleURL = "http://" + e.Daemon.ConsoleAddr
-	if e.Daemon.PushAddr != "" {
-		e.PushURL = "http://" + e.Daemon.PushAddr
-		e.Fake.SetPushURL(e.PushURL)
-	}
-	return e, nil
 }
+
+// Close stops the fakes of a prepared environment whose daemon ran elsewhere.
+func (e *Env) Close() { e.closeFakes() }
 
 // Stop stops the daemon gracefully, then the fakes.
 func (e *Env) Stop() error {
+	if e.cancel == nil {
+		e.closeFakes()
+		return nil
+	}
 	e.cancel()
 	var err error
 	select {
