@@ -124,7 +124,8 @@ func (p *PushReceiver) handle(kind kaigedian.PushKind) http.Handler {
 			p.Sink.PushReceived(p.now())
 			p.Sink.NotifyInbox()
 		}
-		writeReply(w, http.StatusOK, "100", "success")
+		w.Header().Set("Content-Type", "application/json;charset=utf-8")
+		_, _ = io.WriteString(w, kaigedian.PushReplyOK)
 	})
 }
 

@@ -38,6 +38,7 @@ type Options struct {
 	Print         string // extra keys of print:, e.g. "on: arrival"
 	Stores        []config.StoreConfig
 	PushDisabled  bool
+	PushToken     string // push.token (the fake sends it too)
 	UnsignedPush  bool   // pushes as bare JSON, no public key configured
 	ExtraYAML     string // more top-level YAML (scanner:, alerts: …)
 	NoPrinters    bool
@@ -96,6 +97,7 @@ func Prepare(dir string, opts Options) (*Env, error) {
 	for _, s := range opts.stores() {
 		fo.Stores = append(fo.Stores, fake.Store{ID: s.ID, Name: s.Name})
 	}
+	fo.PushToken = opts.PushToken
 	if opts.Fake != nil {
 		opts.Fake(&fo)
 	}
@@ -252,6 +254,9 @@ console:
   listen: {{.ConsoleAddr}}
 push:
   listen: {{if .Opts.PushDisabled}}""{{else}}{{.PushAddr}}{{end}}
+{{- if .Opts.PushToken}}
+  token: {{.Opts.PushToken}}
+{{- end}}
 platform:
   mode: live
   base_url: {{.BaseURL}}
