@@ -167,4 +167,3 @@ func startOfDay(t time.Time) time.Time {
 	s := t.In(bridge.Shanghai)
 	return time.Date(s.Year(), s.Month(), s.Day(), 0, 0, 0, 0, bridge.Shanghai)
 }
-
