@@ -37,6 +37,7 @@ type Options struct {
 	Accept        string // YAML body of accept: e.g. "mode: manual"
 	Print         string // extra keys of print:, e.g. "on: arrival"
 	Stores        []config.StoreConfig
+	Console       string // extra keys of console:, e.g. "no_page_beep: 1s"
 	PushDisabled  bool
 	PushToken     string // push.token (the fake sends it too)
 	UnsignedPush  bool   // pushes as bare JSON, no public key configured
@@ -252,6 +253,9 @@ func (e *Env) writeFiles(key *rsa.PrivateKey, opts Options) error {
 var configTemplate = template.Must(template.New("cfg").Funcs(template.FuncMap{"indent": indent}).Parse(`data_dir: ./data
 console:
   listen: {{.ConsoleAddr}}
+{{- if .Opts.Console}}
+{{indent .Opts.Console}}
+{{- end}}
 push:
   listen: {{if .Opts.PushDisabled}}""{{else}}{{.PushAddr}}{{end}}
 {{- if .Opts.PushToken}}
