@@ -225,6 +225,7 @@ func TestAfterSalesCancel(t *testing.T) {
 		t.Fatalf("complete: %d %v", s, res)
 	}
 	must(t, env.WaitPlatform(done.Code, order.PlatformCompleted, 5*time.Second))
+	must(t, env.WaitJobsDone(done.Code, 10*time.Second)) // a slip follows only what printed
 	if s, _ := env.API("POST", "/api/orders/"+done.Code+"/cancel", map[string]string{}, &res); s != 400 {
 		t.Fatalf("after-sales refund without a reason: %d", s)
 	}
