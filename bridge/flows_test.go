@@ -209,7 +209,7 @@ func TestRefundSlipOnlyWhereReceiptPrinted(t *testing.T) {
 	_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
 	must(t, err)
 	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
-	// The kitchen's paper runs out after the tickets: nothing changes the rule.
+	must(t, env.WaitPlatform(o.Code, order.PlatformAccepted, 5*time.Second))
 	jobs, _ := env.Jobs(o.Code)
 	var printers []string
 	for _, j := range jobs {

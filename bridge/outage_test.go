@@ -119,6 +119,8 @@ func TestAcceptRefusedBecauseCancelledMeanwhile(t *testing.T) {
 	defer stop()
 	env.Fake.SetPushEnabled(false)
 	must(t, env.Fake.CancelByUser(o.Code, "不要了"))
+	// The refusal comes back after the receipt printed (the slow case).
+	env.Fake.SetFault("statusOperation", fake.Fault{Kind: fake.FaultSlow, Delay: 700 * time.Millisecond})
 	var res map[string]any
 	if s, _ := env.API("POST", "/api/orders/"+o.Code+"/accept", nil, &res); s != 202 {
 		t.Fatalf("accept: %d %v", s, res)
