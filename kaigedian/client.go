@@ -3,9 +3,7 @@ package kaigedian
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +17,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/posbridge/posbridge/internal/rsakeys"
+	"github.com/posbridge/posbridge/internal/txid"
 )
 
 // Defaults used when the Config leaves a field zero.
@@ -135,14 +134,7 @@ func NewClient(cfg Config) (*Client, error) {
 
 // NewTransactionID returns a fresh x-transaction-id (a random UUID, as the
 // demos use). Store it with an outbox row and pass it on every retry.
-func NewTransactionID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
+func NewTransactionID() string { return txid.New() }
 
 // endpoint joins the base URL and an endpoint path, whatever slashes either has.
 func (c *Client) endpoint(path string) string {

@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"time"
+
+	"github.com/posbridge/posbridge/internal/txid"
 )
 
 // OutboxRow is one platform call (invariant 2): written first, then sent,
@@ -39,14 +39,7 @@ const (
 )
 
 // NewTxID makes a fresh x-transaction-id (a random UUID v4).
-func NewTxID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
+func NewTxID() string { return txid.New() }
 
 // EnqueueOutbox writes a call to be sent. TxID and Lane are filled in when empty.
 func (tx *Tx) EnqueueOutbox(r OutboxRow) (int64, error) {
