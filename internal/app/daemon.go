@@ -107,7 +107,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 
 	bus := bridge.NewBus(opts.Now)
 	fleet, err := printer.NewFleet(cfg.Printers, cfg.Print, db, printer.FleetOptions{Logger: log,
-		Sandbox: cfg.Sandbox || cfg.Platform.Mode != config.ModeLive, OnEvent: func(e printer.Event) { publishPrinterEvent(bus, e) }})
+		Sandbox: cfg.Sandbox || cfg.Platform.Mode != config.ModeLive, OnEvent: func(e printer.Event) { publishPrinterEvent(bus, e, cfg.Alerts.WaitingJob) }})
 	if err != nil {
 		consoleLn.Close()
 		if pushLn != nil {
@@ -232,8 +232,9 @@ func (d *Daemon) platformClient(ctx context.Context, log *slog.Logger, opts Opti
 }
 
 // publishPrinterEvent turns a printer event into a console event with a
-// sentence staff understand.
-func publishPrinterEvent(bus *bridge.Bus, e printer.Event) {
+// sentence staff understand. A job that has waited longer than waitingJob
+// (alerts.waiting_job) becomes a critical alert.
+func publishPrinterEvent(bus *bridge.Bus, e printer.Event, waitingJob time.Duration) {
 	level, msg := bridge.LevelInfo, ""
 	switch e.Kind {
 	case printer.EventStatus:
@@ -243,6 +244,10 @@ func publishPrinterEvent(bus *bridge.Bus, e printer.Event) {
 		}
 	case printer.EventJobRetry:
 		level, msg = bridge.LevelWarn, "打印机 "+e.Printer+" 打印失败，正在重试："+e.Err
+		if waitingJob > 0 && e.Waiting >= waitingJob {
+			level = bridge.LevelCritical
+			msg = fmt.Sprintf("打印机 %s 已有单据等待 %d 分钟未打印，请检查打印机（%s）", e.Printer, int(e.Waiting.Minutes())+1, e.Err)
+		}
 	case printer.EventJobFailed:
 		level, msg = bridge.LevelCritical, "打印机 "+e.Printer+" 无法打印该单据："+e.Err
 	case printer.EventJobMoved:
