@@ -154,12 +154,21 @@ func addItems(d *Document, items []order.Item, prices bool, st Style, header boo
 	}
 }
 
-// addMoney prints the original amount, fees, discounts and the amount paid.
+// addMoney prints the items' total, fees, discounts and the amount paid.
+// The items' total is summed from the lines: originalAmount includes the fees
+// (and the documents' own examples do not add up), so it would mislead here.
 func addMoney(d *Document, o *order.Order) {
 	add := func(b ...Block) { d.Blocks = append(d.Blocks, b...) }
 	money := func(label string, f order.Fen) { add(Row(label, f.String(), Style{})) }
-	if o.Original != 0 {
-		money("商品原价", o.Original)
+	var items order.Fen
+	for i := range o.Items {
+		items += o.Items[i].Amount()
+	}
+	switch {
+	case items != 0:
+		money("商品合计", items)
+	case o.Original != 0:
+		money("订单原价", o.Original)
 	}
 	if o.PackageFee != 0 {
 		money("包装费", o.PackageFee)
