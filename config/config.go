@@ -28,6 +28,10 @@ type Config struct {
 	Alerts    AlertConfig     `mapstructure:"alerts" yaml:"alerts"`
 	Retention RetentionConfig `mapstructure:"retention" yaml:"retention"`
 	Service   ServiceConfig   `mapstructure:"service" yaml:"service"`
+
+	loadProblems []Problem         // found while reading the file; Validate returns them
+	sources      map[string]string // key → where it was set: "line 12" or "POSBRIDGE_…"
+	broken       map[string]bool   // list entries reported as malformed while loading
 }
 
 // LogConfig controls the daemon's log output.
