@@ -104,8 +104,14 @@ type validator struct {
 }
 
 func (v *validator) add(warning bool, key, format string, args ...any) {
+	v.addFrom(warning, key, key, format, args...)
+}
+
+// addFrom reports a problem of key caused by the value of sourceKey, and
+// points at where that value was set.
+func (v *validator) addFrom(warning bool, key, sourceKey, format string, args ...any) {
 	v.problems = append(v.problems, Problem{
-		Key: key, Message: fmt.Sprintf(format, args...), Warning: warning, Source: v.c.sources[key],
+		Key: key, Message: fmt.Sprintf(format, args...), Warning: warning, Source: v.c.sources[sourceKey],
 	})
 }
 
@@ -175,7 +181,7 @@ func (v *validator) console() {
 	c := v.c.Console
 	host, ok := v.listen("console.listen", c.Listen, false)
 	if ok && !isLoopback(host) && c.Pin == "" {
-		v.err("console.pin", "required because console.listen %s is reachable from other machines: set a staff PIN (4 or more characters, or a bcrypt hash), or listen on 127.0.0.1", c.Listen)
+		v.addFrom(false, "console.pin", "console.listen", "required because console.listen %s is reachable from other machines: set a staff PIN (4 or more characters, or a bcrypt hash), or listen on 127.0.0.1", c.Listen)
 	}
 	if c.Pin != "" {
 		switch {
