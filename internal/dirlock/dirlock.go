@@ -74,6 +74,25 @@ func Acquire(dir string) (*Lock, error) {
 	return &Lock{f: f}, nil
 }
 
+// Probe reports whether a process holds the lock on dir, and which one,
+// without creating anything: doctor runs as root or an administrator, and a
+// lock file it created would be one the service account cannot open.
+func Probe(dir string) (held bool, pid int, err error) {
+	f, err := os.Open(filepath.Join(dir, FileName))
+	if errors.Is(err, os.ErrNotExist) {
+		return false, 0, nil // no daemon has ever run here
+	}
+	if err != nil {
+		return false, 0, err
+	}
+	defer f.Close()
+	held, err = tryLock(f)
+	if err != nil || held {
+		return held, readPID(f), err
+	}
+	return false, 0, unlock(f)
+}
+
 // Release gives the lock up. The file stays: deleting it would let a third
 // process lock a new file while a second one still waits on the old.
 func (l *Lock) Release() error {

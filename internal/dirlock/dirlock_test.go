@@ -28,6 +28,9 @@ func TestSecondLockRefusedWithMessage(t *testing.T) {
 			t.Errorf("message %q lacks %q", err, want)
 		}
 	}
+	if held, pid, err := Probe(dir); err != nil || !held || pid != os.Getpid() {
+		t.Errorf("Probe while held = %v %d %v", held, pid, err)
+	}
 	if err := first.Release(); err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +82,30 @@ func TestLockHeldByOtherProcessAndFreedByItsDeath(t *testing.T) {
 	l, err := Acquire(dir)
 	if err != nil {
 		t.Fatalf("Acquire after the holder was killed: %v", err)
+	}
+	l.Release()
+}
+
+func TestProbeCreatesNothing(t *testing.T) {
+	dir := t.TempDir()
+	if held, _, err := Probe(dir); held || err != nil {
+		t.Fatalf("Probe on an empty dir = %v %v", held, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("Probe created %v", entries)
+	}
+	l, err := Acquire(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Release()
+	if held, _, err := Probe(dir); held || err != nil {
+		t.Fatalf("Probe after Release = %v %v", held, err)
+	}
+	// Probe must not hold the lock afterwards.
+	l, err = Acquire(dir)
+	if err != nil {
+		t.Fatalf("Acquire after Probe: %v", err)
 	}
 	l.Release()
 }
