@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -44,7 +45,7 @@ func setupLoggingTo(cfg *config.Config, service bool, stderr io.Writer) (*slog.L
 
 	file := cfg.Log.File
 	if file == "" && service {
-		file = config.DefaultLogFile()
+		file = defaultServiceLogFile(cfg.File)
 	}
 	if file != "" {
 		f, err := logrotate.Open(file, int64(max(cfg.Log.MaxSizeM, 1))<<20, cfg.Log.MaxFiles)
@@ -71,6 +72,20 @@ func setupLoggingTo(cfg *config.Config, service bool, stderr io.Writer) (*slog.L
 		log.Warn("errors are not copied to the system log", "err", systemLogErr)
 	}
 	return log, closers, nil
+}
+
+// defaultServiceLogFile is where the service logs when log.file is empty
+// and no journal collects stderr (Windows): the logs folder beside the config
+// file, C:\ProgramData\posbridge\logs on a standard install, whatever the
+// service's environment says ProgramData is.
+func defaultServiceLogFile(configFile string) string {
+	if config.DefaultLogFile() == "" {
+		return ""
+	}
+	if configFile == "" {
+		return config.DefaultLogFile()
+	}
+	return filepath.Join(filepath.Dir(configFile), "logs", "posbridge.log")
 }
 
 func parseLogLevel(s string) (slog.Level, error) {

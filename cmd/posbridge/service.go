@@ -39,6 +39,9 @@ type serviceSpec struct {
 	Exe        string // absolute path of this binary
 	ConfigPath string // absolute; "" lets `service run` find the OS default
 	Account    string // Linux user (default posbridge); Windows account ("" = LocalSystem)
+	// FoundConfig is the config file found when ConfigPath is "" (Windows
+	// pins it: a service's environment may name another ProgramData).
+	FoundConfig string
 }
 
 // runArgs are the arguments the service manager passes to the binary.
@@ -109,6 +112,7 @@ func serviceSpecFor(path string) (spec serviceSpec, cfg *config.Config, cfgErr, 
 	if cfgErr == nil {
 		spec.Name = cfg.Service.Name
 		spec.Account = cfg.Service.Account
+		spec.FoundConfig = cfg.File
 	}
 	return spec, cfg, cfgErr, nil
 }

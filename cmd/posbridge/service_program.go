@@ -109,7 +109,7 @@ func serviceRun(args []string, stderr io.Writer) int {
 	if fset.NArg() > 0 {
 		return usageError(fset, stderr, "unexpected argument %q", fset.Arg(0))
 	}
-	if err := runAsService(newServiceProgram(*name, *cfgPath), stderr); err != nil {
+	if err := runAsService(newServiceProgram(*name, *cfgPath)); err != nil {
 		fmt.Fprintf(stderr, "posbridge service run: %v\n", err)
 		return 1
 	}

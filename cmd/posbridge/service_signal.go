@@ -1,17 +1,15 @@
-//go:build !windows
-
 package main
 
 import (
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
 )
 
-// runAsService runs the program until systemd (SIGTERM) or Ctrl-C asks it
-// to stop, or until the daemon fails.
-func runAsService(p *serviceProgram, stderr io.Writer) error {
+// runUntilSignal runs the program until the service manager (SIGTERM from
+// systemd; on Windows a console close or shutdown) or Ctrl-C asks it to
+// stop, or until the daemon fails.
+func runUntilSignal(p *serviceProgram) error {
 	// Listen before starting: a stop during start-up is still graceful.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
