@@ -54,6 +54,11 @@ type doctorEnv struct {
 	daemonPID int
 	http      *http.Client
 	now       func() time.Time
+
+	// The clock and credentials checks share one platform probe.
+	probeOnce sync.Once
+	probe     platformProbe
+	probeErr  error
 }
 
 // doctorCheck produces one or more rows (one per printer, per config problem).

@@ -25,6 +25,12 @@ type platformProbe struct {
 // is read from a plain request to base_url.
 var doctorPlatformProbe func(ctx context.Context, cfg *config.Config) (platformProbe, error)
 
+// platformProbe runs doctorPlatformProbe once per doctor run.
+func (env *doctorEnv) platformProbe(ctx context.Context) (platformProbe, error) {
+	env.probeOnce.Do(func() { env.probe, env.probeErr = doctorPlatformProbe(ctx, env.cfg) })
+	return env.probe, env.probeErr
+}
+
 const (
 	clockWarnSkew = 30 * time.Second
 	clockFailSkew = 2 * time.Minute
@@ -74,7 +80,7 @@ func clockVerdict(skew, latency time.Duration) checkRow {
 // Date header of any answer from base_url.
 func platformTime(ctx context.Context, env *doctorEnv) (time.Time, time.Duration, error) {
 	if doctorPlatformProbe != nil {
-		p, err := doctorPlatformProbe(ctx, env.cfg)
+		p, err := env.platformProbe(ctx)
 		return p.ServerTime, p.Latency, err
 	}
 	base := env.cfg.Platform.BaseURL
@@ -106,7 +112,7 @@ func checkCredentials(ctx context.Context, env *doctorEnv) []checkRow {
 		row.Status, row.Result = statusSkip, "not checked by this build (no signed test query)"
 		return []checkRow{row}
 	}
-	p, err := doctorPlatformProbe(ctx, env.cfg)
+	p, err := env.platformProbe(ctx)
 	if err != nil {
 		row.Status, row.Result = statusFail, err.Error()
 		row.Fix = "compare platform.partner_id, app_id, access_token and private_key_file with what 开个店 gave you; the merchant public key registered with 开个店 must belong to private_key_file"

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"syscall"
 
@@ -25,8 +26,13 @@ func freeDiskBytes(dir string) (uint64, error) {
 
 // serviceAccountCannotWrite explains why the service account could not
 // write dir although we can: root can write anywhere, the service cannot.
+// It applies to the installed service's config (/etc/posbridge) and to any
+// config that names service.account.
 func serviceAccountCannotWrite(cfg *config.Config, dir string, info os.FileInfo) string {
 	if os.Geteuid() != 0 {
+		return ""
+	}
+	if cfg.Service.Account == "" && filepath.Clean(cfg.File) != filepath.Clean(config.DefaultConfigPath()) {
 		return ""
 	}
 	account := linuxServiceAccount(cfg)
