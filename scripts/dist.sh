@@ -68,7 +68,8 @@ grep -q '^data_dir: /var/lib/posbridge$' "$BUILD/posbridge.yaml"
 sed 's/$/\r/' config/example.yaml >"$BUILD/posbridge-windows.yaml"
 
 step "nfpm $NFPM_VERSION"
-if ! "$TOOLS/nfpm" --version 2>/dev/null | grep -q "${NFPM_VERSION#v}"; then
+# `go version -m` names the module version (nfpm --version says "dev" when go-installed).
+if ! "$GO" version -m "$TOOLS/nfpm" 2>/dev/null | grep -qE "^\s+mod\s+github.com/goreleaser/nfpm/v2\s+$NFPM_VERSION\s"; then
     GOBIN="$TOOLS" "$GO" install "github.com/goreleaser/nfpm/v2/cmd/nfpm@$NFPM_VERSION"
 fi
 
