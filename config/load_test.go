@@ -180,6 +180,7 @@ func TestFileProblemsNameTheKey(t *testing.T) {
 		{"typo in a rule", "accept: { rules: [ { type: [pickup], mode: auto } ] }\n", "accept.rules[0].type", `did you mean "types"?`},
 		{"key in the wrong section", "listen: 0.0.0.0:1\n", "listen", "console.listen or push.listen"},
 		{"unrelated key", "zzzqqq: 1\n", "zzzqqq", "remove it or fix its spelling"},
+		{"dotted key", "console.listen: 0.0.0.0:1\n", "console.listen", "write it nested, as console: { listen: … }"},
 		{"duration without unit", "platform: { timeout: 10 }\n", "platform.timeout", `"10" has no unit: write 10s`},
 		{"bad duration", "poll: { interval: 1 minute }\n", "poll.interval", `"1 minute" is not a duration`},
 		{"not a number", "retention: { days: ninety }\n", "retention.days", "whole number"},

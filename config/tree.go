@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -104,6 +105,7 @@ func (t *treeCheck) checkValue(v *yaml.Node, typ reflect.Type, key string) bool 
 		for i, e := range v.Content {
 			e = deref(e)
 			if t.checkScalar(e, typ.Elem(), fmt.Sprintf("%s[%d]", key, i)) {
+				t.lines[fmt.Sprintf("%s[%d]", key, len(kept))] = e.Line // the index Validate sees
 				kept = append(kept, e)
 			}
 		}
@@ -212,6 +214,10 @@ func joinKey(path, key string) string {
 // unknownKeyMessage says what to do about a key the struct does not have:
 // the sibling it probably means, or the section where that key lives.
 func unknownKeyMessage(name, path string, siblings []field) string {
+	if dotted := joinKey(path, name); strings.Contains(name, ".") && slices.Contains(knownKeyPaths(), dotted) {
+		first, rest, _ := strings.Cut(name, ".")
+		return fmt.Sprintf("dotted keys are not read here: write it nested, as %s: { %s: … } (the dotted form is for POSBRIDGE_ environment variables only)", first, rest)
+	}
 	want := normaliseKey(name)
 	best, bestDist := "", 3
 	for _, f := range siblings {

@@ -180,7 +180,8 @@ func TestValidateProblems(t *testing.T) {
 		{"label offset", func(c *Config) { c.Printers[2].Label.OffsetX = 500 }, "printers[2].label.offset_x", "-200 to 200", false},
 
 		// scanner, retention, log, service
-		{"scanner uri", func(c *Config) { c.Scanner.Serial = "COM5" }, "scanner.serial", "no scheme", false},
+		{"scanner uri", func(c *Config) { c.Scanner.Serial = "COM5" }, "scanner.serial", "must be a serial port, like serial://COM5", false},
+		{"scanner baud", func(c *Config) { c.Scanner.Serial = "serial://COM5" }, "scanner.serial", "needs a speed", false},
 		{"scanner not serial", func(c *Config) { c.Scanner.Serial = "tcp://1.2.3.4:5" }, "scanner.serial", "must be a serial port", false},
 		{"retention", func(c *Config) { c.Retention.Days = 0 }, "retention.days", "at least 1", false},
 		{"log level", func(c *Config) { c.Log.Level = "verbose" }, "log.level", "debug, info, warn or error", false},

@@ -122,6 +122,13 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
+// PageCount is the database's size in pages.
+func (db *DB) PageCount(ctx context.Context) (int, error) {
+	var n int
+	err := db.writer.QueryRowContext(ctx, "PRAGMA page_count").Scan(&n)
+	return n, err
+}
+
 // SetMaxPageCount changes the size cap at run time (disk-full drills).
 func (db *DB) SetMaxPageCount(ctx context.Context, pages int) error {
 	_, err := db.writer.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages))

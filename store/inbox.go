@@ -47,8 +47,17 @@ func (tx *Tx) AppendInbox(it InboxItem) (int64, error) {
 
 // PendingInbox returns up to limit unprocessed items, oldest first.
 func (db *DB) PendingInbox(ctx context.Context, limit int) ([]InboxItem, error) {
+	return db.inboxQuery(ctx, `WHERE state = 'pending' ORDER BY id LIMIT ?`, limit)
+}
+
+// ListInbox returns the newest inbox items, whatever their state.
+func (db *DB) ListInbox(ctx context.Context, limit int) ([]InboxItem, error) {
+	return db.inboxQuery(ctx, `ORDER BY id DESC LIMIT ?`, limit)
+}
+
+func (db *DB) inboxQuery(ctx context.Context, clause string, args ...any) ([]InboxItem, error) {
 	rows, err := db.reader.QueryContext(ctx, `SELECT id, kind, order_code, body, signed, remote, received_at, attempts, state, error
-		FROM inbox WHERE state = 'pending' ORDER BY id LIMIT ?`, limit)
+		FROM inbox `+clause, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -61,8 +70,7 @@ func (db *DB) PendingInbox(ctx context.Context, limit int) ([]InboxItem, error) 
 		if err := rows.Scan(&it.ID, &it.Kind, &it.OrderCode, &it.Body, &signed, &it.Remote, &at, &it.Attempts, &it.State, &it.Error); err != nil {
 			return nil, err
 		}
-		it.Signed = signed == 1
-		it.ReceivedAt = fromMS(at)
+		it.Signed, it.ReceivedAt = signed == 1, fromMS(at)
 		out = append(out, it)
 	}
 	return out, rows.Err()

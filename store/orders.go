@@ -22,6 +22,7 @@ type OrderRecord struct {
 	RawStatus          string // a platform status value the documents do not define
 	StatusBeforeRefund order.Status
 	RefundStatus       order.RefundStatus
+	RefundAt           time.Time // the platform's time of the refund request applied
 	CancelType         order.CancelType
 	Reason             string
 	Type               order.Type
@@ -106,7 +107,7 @@ func decodeDetail(s sql.NullString) (*order.Order, error) {
 }
 
 const orderColumns = `code, store_id, status, platform_status, raw_status, status_before_refund, refund_status,
-	cancel_type, reason, type, channel, pickup_no, mobile_last4, day, created_at, first_seen_at, first_source,
+	refund_at, cancel_type, reason, type, channel, pickup_no, mobile_last4, day, created_at, first_seen_at, first_source,
 	push_seen, updated_at, platform_at, accepted_at, made_at, completed_at, closed_at, detail_json, raw_detail,
 	needs_detail, detail_attempts, detail_next_at, detail_error, decision, decision_since, decision_deadline,
 	decision_note, alert_level, paused, print_pending, print_at, cancel_requested`
@@ -116,12 +117,12 @@ type rowScanner interface{ Scan(dest ...any) error }
 func scanOrder(r rowScanner) (*OrderRecord, error) {
 	var rec OrderRecord
 	var status, before string
-	var printAt int64
+	var printAt, refundAt int64
 	var created, firstSeen, updated, platformAt, accepted, made, completed, closed, detailNext, decisionSince, decisionDeadline int64
 	var pushSeen, needsDetail, paused, printPending, cancelRequested int
 	var detail, raw sql.NullString
 	err := r.Scan(&rec.Code, &rec.StoreID, &status, &rec.PlatformStatus, &rec.RawStatus, &before, &rec.RefundStatus,
-		&rec.CancelType, &rec.Reason, &rec.Type, &rec.Channel, &rec.PickupNo, &rec.MobileLast4, &rec.Day, &created,
+		&refundAt, &rec.CancelType, &rec.Reason, &rec.Type, &rec.Channel, &rec.PickupNo, &rec.MobileLast4, &rec.Day, &created,
 		&firstSeen, &rec.FirstSource, &pushSeen, &updated, &platformAt, &accepted, &made, &completed, &closed,
 		&detail, &raw, &needsDetail, &rec.DetailAttempts, &detailNext, &rec.DetailError, &rec.Decision,
 		&decisionSince, &decisionDeadline, &rec.DecisionNote, &rec.AlertLevel, &paused, &printPending, &printAt, &cancelRequested)
@@ -138,6 +139,7 @@ func scanOrder(r rowScanner) (*OrderRecord, error) {
 	rec.DecisionSince, rec.DecisionDeadline = fromMS(decisionSince), fromMS(decisionDeadline)
 	rec.PushSeen, rec.NeedsDetail, rec.Paused = pushSeen == 1, needsDetail == 1, paused == 1
 	rec.PrintPending, rec.CancelRequested, rec.PrintAt = printPending == 1, cancelRequested == 1, fromMS(printAt)
+	rec.RefundAt = fromMS(refundAt)
 	if raw.Valid {
 		rec.RawDetail = json.RawMessage(raw.String)
 	}
@@ -175,9 +177,9 @@ func (tx *Tx) SaveOrder(rec *OrderRecord) error {
 	if len(rec.RawDetail) > 0 {
 		raw = sql.NullString{String: string(rec.RawDetail), Valid: true}
 	}
-	_, err = tx.exec(`INSERT OR REPLACE INTO orders(`+orderColumns+`) VALUES(`+placeholders(39)+`)`,
+	_, err = tx.exec(`INSERT OR REPLACE INTO orders(`+orderColumns+`) VALUES(`+placeholders(40)+`)`,
 		rec.Code, rec.StoreID, string(rec.Status), rec.PlatformStatus, rec.RawStatus, string(rec.StatusBeforeRefund),
-		rec.RefundStatus, rec.CancelType, rec.Reason, rec.Type, rec.Channel, rec.PickupNo, rec.MobileLast4, rec.Day,
+		rec.RefundStatus, ms(rec.RefundAt), rec.CancelType, rec.Reason, rec.Type, rec.Channel, rec.PickupNo, rec.MobileLast4, rec.Day,
 		ms(rec.CreatedAt), ms(rec.FirstSeenAt), rec.FirstSource, boolInt(rec.PushSeen), ms(rec.UpdatedAt),
 		ms(rec.PlatformAt), ms(rec.AcceptedAt), ms(rec.MadeAt), ms(rec.CompletedAt), ms(rec.ClosedAt), detail, raw,
 		boolInt(rec.NeedsDetail), rec.DetailAttempts, ms(rec.DetailNextAt), rec.DetailError, rec.Decision,

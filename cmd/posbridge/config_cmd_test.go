@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,7 +115,7 @@ printers:
 				`console.lisen: unknown key; did you mean "listen"? (line 3)`,
 				`platform.timeout: "10" has no unit: write 10s for seconds or 10m for minutes (line 6)`,
 				"console.pin: required because console.listen 0.0.0.0:8686 is reachable from other machines: set a staff PIN (4 or more characters, or a bcrypt hash), or listen on 127.0.0.1 (line 2)",
-				"platform.base_url: required in live mode: the API address 开个店 gave you, like https://…/openapi",
+				"platform.base_url: required in live mode: the API address 开个店 gave you, like https://…/openapi (line 4)",
 				"platform.private_key_file: cannot read the key file: " + filepath.Join(dir, "keys", "missing.pem") + ": no such file or directory (relative paths start at the config file's folder) (line 8)",
 				`stores: no stores: add the store this PC serves, like ` + "`" + `stores: [ { id: "1862", name: 南翔一店 } ]` + "`" + ` with the id from 开个店`,
 				"printers[0].connection: tcp://192.168.1.87 needs a port: write tcp://192.168.1.87:9100 (9100 is the usual raw printing port) (line 10)",
@@ -193,7 +194,16 @@ func TestConfigCommandsAreRegistered(t *testing.T) {
 	}
 	file := filepath.Join(t.TempDir(), "posbridge.yaml")
 	writeTestFile(t, file, config.ExampleYAML())
-	if code := dispatch([]string{"config", "check", "--config", file}); code != 0 {
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	stdout, stderr := os.Stdout, os.Stderr
+	os.Stdout, os.Stderr = devNull, devNull
+	code := dispatch([]string{"config", "check", "--config", file})
+	os.Stdout, os.Stderr = stdout, stderr
+	if code != 0 {
 		t.Errorf("dispatch config check = %d", code)
 	}
 }
@@ -211,5 +221,28 @@ func writeTestFile(t *testing.T, name, content string) {
 	t.Helper()
 	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestParseFlagsInterleaved(t *testing.T) {
+	tests := []struct {
+		args       []string
+		positional []string
+		force      bool
+		config     string
+	}{
+		{[]string{"a.yaml", "--force"}, []string{"a.yaml"}, true, ""},
+		{[]string{"--force", "a.yaml", "--config", "b.yaml"}, []string{"a.yaml"}, true, "b.yaml"},
+		{[]string{"-config=c.yaml"}, nil, false, "c.yaml"},
+		{[]string{"--", "--force"}, []string{"--force"}, false, ""},
+		{[]string{"a", "--", "b", "--force"}, []string{"a", "b", "--force"}, false, ""},
+	}
+	for _, tt := range tests {
+		fs, cfg := newFlagSet("test")
+		force := fs.Bool("force", false, "")
+		got, err := parseFlags(fs, tt.args)
+		if err != nil || !slices.Equal(got, tt.positional) || *force != tt.force || *cfg != tt.config {
+			t.Errorf("%q: positional %q force %v config %q err %v", tt.args, got, *force, *cfg, err)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/posbridge/posbridge/config"
 )
@@ -21,7 +22,12 @@ func newFlagSet(name string) (*flag.FlagSet, *string) {
 
 // parseFlags parses args, also when flags follow a positional argument
 // (`config init x.yaml --force`), and returns the positional arguments.
+// Everything after "--" is positional.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, rest = args[:i], args[i+1:]
+	}
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -29,10 +35,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		args = fs.Args()
 		if len(args) == 0 {
-			return positional, nil
-		}
-		if args[0] == "--" {
-			return append(positional, args[1:]...), nil
+			return append(positional, rest...), nil
 		}
 		positional = append(positional, args[0])
 		args = args[1:]

@@ -2,16 +2,75 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/internal/app"
 )
 
 func init() {
-	register(command{name: "run", summary: "run the daemon (the sandbox when no config file exists)", run: cmdRun})
+	register(command{name: "run", summary: "run the daemon in the foreground (the sandbox when no config file exists)", run: cmdRun})
 }
 
 func cmdRun(args []string) int {
-	fmt.Fprintln(os.Stderr, "posbridge run: not wired yet")
-	_ = context.Background()
-	return 1
+	fs, path := newFlagSet("run")
+	if _, err := parseFlags(fs, args); err != nil {
+		return flagExit(err)
+	}
+	cfg, err := loadConfig(*path, config.LoadOptions{AllowSandbox: true})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "posbridge run:", err)
+		return 1
+	}
+	if err := cfg.Check(); err != nil {
+		var ve *config.ValidationError
+		if errors.As(err, &ve) {
+			fmt.Fprintf(os.Stderr, "posbridge run: %s has problems (fix them, then run `posbridge config check`):\n", cfg.File)
+			for _, p := range ve.Problems {
+				fmt.Fprintln(os.Stderr, "  "+p.String())
+			}
+			return 1
+		}
+		fmt.Fprintln(os.Stderr, "posbridge run:", err)
+		return 1
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err = app.Run(ctx, cfg, log, app.Options{Ready: func(d *app.Daemon) { printBanner(cfg, d) }})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "posbridge run:", err)
+		return 1
+	}
+	return 0
+}
+
+// printBanner tells the person at the terminal where the console is, and
+// loudly when nothing is real.
+func printBanner(cfg *config.Config, d *app.Daemon) {
+	w := os.Stderr
+	fmt.Fprintln(w)
+	if cfg.Sandbox || cfg.Platform.Mode != config.ModeLive {
+		fmt.Fprintln(w, "  ================================================================")
+		fmt.Fprintln(w, "   SANDBOX 沙盒模式: simulated 开个店 platform and virtual printers.")
+		fmt.Fprintln(w, "   Nothing reaches a real platform or printer; everything printed")
+		fmt.Fprintln(w, "   carries the 测试 mark. Orders arrive every few seconds.")
+		if cfg.Sandbox {
+			fmt.Fprintln(w, "   (no posbridge.yaml found: `posbridge config init` writes one)")
+		}
+		fmt.Fprintln(w, "  ================================================================")
+	}
+	fmt.Fprintf(w, "  Staff console 店员控制台: http://%s\n", d.ConsoleAddr)
+	if d.PushAddr != "" {
+		fmt.Fprintf(w, "  Push receiver 推送地址:   http://%s/kaigedian/push/order\n", d.PushAddr)
+	} else {
+		fmt.Fprintln(w, "  Push receiver off: polling every", cfg.Poll.FastInterval)
+	}
+	fmt.Fprintf(w, "  Data: %s    Stop: Ctrl+C\n\n", cfg.DataDir)
 }

@@ -37,6 +37,7 @@ CREATE TABLE orders (
     raw_status           TEXT    NOT NULL DEFAULT '',
     status_before_refund TEXT    NOT NULL DEFAULT '',
     refund_status        INTEGER NOT NULL DEFAULT 0,
+    refund_at            INTEGER NOT NULL DEFAULT 0,  -- platform time of the refund request applied
     cancel_type          INTEGER NOT NULL DEFAULT 0,
     reason               TEXT    NOT NULL DEFAULT '',
     type                 INTEGER NOT NULL DEFAULT 0,

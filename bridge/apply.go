@@ -1,0 +1,138 @@
+package bridge
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/store"
+)
+
+// after collects what to do once a transaction has committed: events for the
+// console and wake-ups for workers. Nothing here may be needed for
+// correctness; the loops poll anyway.
+type after struct {
+	events   []Event
+	printers map[string]bool
+	outbox   bool
+	detail   bool
+}
+
+func (a *after) event(e Event) { a.events = append(a.events, e) }
+
+func (a *after) printer(name string) {
+	if a.printers == nil {
+		a.printers = map[string]bool{}
+	}
+	a.printers[name] = true
+}
+
+// write runs fn in a write transaction and, once it committed, publishes the
+// events and wakes the workers it collected.
+func (b *Bridge) write(ctx context.Context, fn func(tx *store.Tx, a *after) error) error {
+	var a after
+	err := b.db.Write(ctx, func(tx *store.Tx) error {
+		a = after{}
+		return fn(tx, &a)
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range a.events {
+		b.bus.Publish(e)
+	}
+	for name := range a.printers {
+		if b.printers != nil {
+			b.printers.Wake(name)
+		}
+	}
+	if a.outbox {
+		wake(b.outboxWake)
+	}
+	if a.detail {
+		wake(b.detailWake)
+	}
+	return nil
+}
+
+// runEffects carries out a transition's effects inside the transaction.
+func (b *Bridge) runEffects(tx *store.Tx, a *after, rec *store.OrderRecord, out outcome, actor string) error {
+	for _, e := range out.effects {
+		var err error
+		switch e {
+		case effPrintOrder:
+			err = b.queueOrderPrints(tx, a, rec, false)
+		case effCancelSlip:
+			err = b.queueSlips(tx, a, rec, printer.KindCancel, out.note)
+		case effRefundSlip:
+			err = b.queueSlips(tx, a, rec, printer.KindRefund, out.note)
+		case effPauseKitchen:
+			err = b.queuePause(tx, a, rec, out.note)
+		case effResumeKitchen:
+			err = b.queueResume(tx, a, rec, out.note)
+		case effDropQueued:
+			rec.PrintPending = false
+			_, err = tx.DropQueuedPrintJobs(rec.Code, []string{"receipt", "kitchen", "label"}, "订单已"+rec.Status.Label()+"，未打印")
+		case effAskRefund:
+			rec.Decision, rec.DecisionSince, rec.DecisionDeadline, rec.AlertLevel = store.DecisionRefund, tx.Now(), zeroTime, 0
+			rec.DecisionNote = out.note
+			a.event(Event{Type: EvDecision, Kind: store.DecisionRefund, Code: rec.Code, Status: string(rec.Status),
+				Level: LevelCritical, Message: "订单 " + pickupLabel(rec) + " " + out.note})
+		case effClearDecision:
+			rec.Decision, rec.DecisionDeadline, rec.DecisionNote, rec.AlertLevel = store.DecisionNone, zeroTime, "", 0
+		case effMootOutbox:
+			_, err = tx.MootPendingOutbox(rec.Code, []string{"accept", "reject", "made", "complete", "deliver",
+				"refund_approve", "refund_reject"}, "订单已"+rec.Status.Label())
+		case effRunPolicy:
+			err = b.decideAccept(tx, a, rec)
+		case effAlertEvent:
+			a.event(Event{Type: EvAlert, Kind: "platform_event", Code: rec.Code, Level: LevelWarn,
+				Message: "订单 " + pickupLabel(rec) + "：" + out.note})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// record writes the history line of an outcome and the order's event.
+func (b *Bridge) record(tx *store.Tx, a *after, rec *store.OrderRecord, out outcome, actor, source string) error {
+	if out.changed || out.note != "" {
+		if err := tx.AppendHistory(store.History{Code: rec.Code, From: out.from, To: out.to, Actor: actor,
+			Source: source, Reason: out.note}); err != nil {
+			return err
+		}
+	}
+	if err := tx.SaveOrder(rec); err != nil {
+		return err
+	}
+	if out.changed || out.note != "" {
+		a.event(Event{Type: EvOrder, Code: rec.Code, Status: string(rec.Status), Message: out.note})
+	}
+	return nil
+}
+
+// pickupLabel names an order for staff: its pickup number, else the code's tail.
+func pickupLabel(rec *store.OrderRecord) string {
+	if rec.PickupNo != "" {
+		return rec.PickupNo + "号"
+	}
+	c := rec.Code
+	if len(c) > 6 {
+		c = "…" + c[len(c)-6:]
+	}
+	return c
+}
+
+func itoa(v int) string { return strconv.Itoa(v) }
+
+// statusOf maps a known platform code, for history notes.
+func statusOf(code int) order.Status {
+	s, ok := order.StatusFromPlatform(code)
+	if !ok {
+		return order.Status("unknown_" + itoa(code))
+	}
+	return s
+}

@@ -1,0 +1,143 @@
+// Package bridge holds every business rule of posbridge: the order state
+// machine of seed 000, the accept policy, scan rules, what to print where, and
+// the outbox dispatcher. It drives store, printer and kaigedian; adapters at
+// the edges (push receiver, poller, console, scanner) call into it.
+package bridge
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/kaigedian"
+	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/store"
+)
+
+// Platform is the part of the 开个店 client the bridge uses.
+// *kaigedian.Client implements it.
+type Platform interface {
+	QueryDetail(ctx context.Context, codes []string) ([]kaigedian.Detail, error)
+	BatchOrderStatus(ctx context.Context, codes []string) ([]kaigedian.OrderStatus, error)
+	StatusOperation(ctx context.Context, txID string, req kaigedian.StatusOperationRequest) error
+	RefundOperation(ctx context.Context, txID string, req kaigedian.RefundOperationRequest) error
+	Cancel(ctx context.Context, txID string, req kaigedian.CancelRequest) error
+	Submit(ctx context.Context, txID string, req kaigedian.SubmitRequest) (string, error)
+}
+
+// Printers is the part of the printer fleet the bridge uses.
+// *printer.Fleet implements it.
+type Printers interface {
+	// Health reports whether a printer can print now; one-way links and
+	// printers with status_query off always can.
+	Health(name string) (ok bool, why string)
+	// Wake tells a printer's worker that a job was queued.
+	Wake(name string)
+	// OrderJobs plans an order's receipt, kitchen tickets and cup labels on
+	// the printers that serve its store and match its items.
+	OrderJobs(o *order.Order) []printer.Job
+	// SlipJob plans a cancel, refund, pause or resume slip for one printer.
+	SlipJob(printerName string, kind printer.Kind, o *order.Order, reason string, at time.Time) (printer.Job, error)
+	// ReprintJobs plans a 补打 of one kind of document.
+	ReprintJobs(o *order.Order, kind printer.Kind) []printer.Job
+}
+
+// Deps are what a Bridge is built from.
+type Deps struct {
+	Config   *config.Config
+	Store    *store.DB
+	Platform Platform
+	Printers Printers
+	Bus      *Bus
+	Logger   *slog.Logger
+	// Now is the wall clock; drills inject one that jumps.
+	Now func() time.Time
+}
+
+// Bridge applies platform events and staff decisions to orders.
+type Bridge struct {
+	cfg      *config.Config
+	db       *store.DB
+	platform Platform
+	printers Printers
+	bus      *Bus
+	log      *slog.Logger
+	now      func() time.Time
+	policy   *acceptPolicy
+
+	inboxWake  chan struct{}
+	detailWake chan struct{}
+	outboxWake chan struct{}
+
+	scanMu    sync.Mutex
+	lastScans map[string]time.Time
+
+	health *healthState
+}
+
+// New builds a bridge. Call Run to start its loops.
+func New(d Deps) *Bridge {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Bus == nil {
+		d.Bus = NewBus(d.Now)
+	}
+	b := &Bridge{
+		cfg: d.Config, db: d.Store, platform: d.Platform, printers: d.Printers, bus: d.Bus,
+		log: d.Logger, now: d.Now, policy: newAcceptPolicy(d.Config),
+		inboxWake: make(chan struct{}, 1), detailWake: make(chan struct{}, 1), outboxWake: make(chan struct{}, 1),
+		lastScans: map[string]time.Time{}, health: newHealthState(),
+	}
+	return b
+}
+
+// Bus is where live events go.
+func (b *Bridge) Bus() *Bus { return b.bus }
+
+// Store is the database the bridge writes.
+func (b *Bridge) Store() *store.DB { return b.db }
+
+// Run runs the bridge's loops until ctx ends.
+func (b *Bridge) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	loops := []func(context.Context){b.inboxLoop, b.detailLoop, b.outboxLoop, b.timerLoop}
+	for _, loop := range loops {
+		wg.Add(1)
+		go func(f func(context.Context)) {
+			defer wg.Done()
+			f(ctx)
+		}(loop)
+	}
+	wg.Wait()
+	return nil
+}
+
+// NotifyInbox wakes the inbox loop (a push was committed).
+func (b *Bridge) NotifyInbox() { wake(b.inboxWake) }
+
+func wake(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// sleep waits for d, a wake-up or the end of ctx. It returns false when ctx ended.
+func sleep(ctx context.Context, d time.Duration, wakeCh <-chan struct{}) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-wakeCh:
+	case <-t.C:
+	}
+	return true
+}

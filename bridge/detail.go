@@ -1,0 +1,138 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/posbridge/posbridge/kaigedian"
+	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/store"
+)
+
+// detailBatch is how many codes one queryDetail call carries (the platform's limit).
+const detailBatch = 10
+
+// detailLoop fetches the detail of every new or changed order.
+func (b *Bridge) detailLoop(ctx context.Context) {
+	for {
+		codes, err := b.db.OrdersNeedingDetail(ctx, b.now(), 5*detailBatch)
+		if err != nil && ctx.Err() == nil {
+			b.log.Error("list orders needing detail", "err", err)
+		}
+		for start := 0; start < len(codes); start += detailBatch {
+			if ctx.Err() != nil {
+				return
+			}
+			b.fetchDetails(ctx, codes[start:min(start+detailBatch, len(codes))])
+		}
+		if len(codes) == 5*detailBatch {
+			continue
+		}
+		if !sleep(ctx, time.Second, b.detailWake) {
+			return
+		}
+	}
+}
+
+func (b *Bridge) fetchDetails(ctx context.Context, codes []string) {
+	details, err := b.platform.QueryDetail(ctx, codes)
+	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		b.log.Warn("queryDetail failed; will retry", "orders", len(codes), "err", err)
+		b.health.platformError(b.now(), "queryDetail", err)
+		b.detailFailed(ctx, codes, "查询订单详情失败："+err.Error())
+		return
+	}
+	b.health.platformOK(b.now())
+	got := map[string]bool{}
+	for _, d := range details {
+		if d.Order.Code == "" {
+			continue
+		}
+		got[d.Order.Code] = true
+		if err := b.applyDetail(ctx, d); err != nil && ctx.Err() == nil {
+			b.log.Error("store order detail", "order", d.Order.Code, "err", err)
+		}
+	}
+	var missing []string
+	for _, c := range codes {
+		if !got[c] {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		b.detailFailed(ctx, missing, "平台未返回该订单详情")
+	}
+}
+
+// detailFailed schedules another try with a growing delay (capped at 5 minutes).
+func (b *Bridge) detailFailed(ctx context.Context, codes []string, reason string) {
+	err := b.db.Write(ctx, func(tx *store.Tx) error {
+		for _, c := range codes {
+			rec, err := tx.GetOrder(c)
+			if err != nil {
+				continue
+			}
+			rec.DetailAttempts++
+			rec.DetailError = reason
+			rec.DetailNextAt = tx.Now().Add(backoff(time.Second, 5*time.Minute, rec.DetailAttempts))
+			if err := tx.SaveOrder(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil && ctx.Err() == nil {
+		b.log.Error("record detail failure", "err", err)
+	}
+}
+
+// applyDetail stores a fetched detail and decides what the order needs now.
+func (b *Bridge) applyDetail(ctx context.Context, d kaigedian.Detail) error {
+	return b.write(ctx, func(tx *store.Tx, a *after) error {
+		rec, err := tx.GetOrder(d.Order.Code)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // pruned meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		detail := d.Order
+		rec.Detail, rec.RawDetail = &detail, d.Raw
+		rec.NeedsDetail, rec.DetailAttempts, rec.DetailError, rec.DetailNextAt = false, 0, "", zeroTime
+		fillFromHeader(rec, &detail)
+		if rec.Day == "" {
+			rec.Day = BusinessDay(tx.Now())
+		}
+		out := outcome{from: rec.Status, to: rec.Status}
+		if detail.PlatformStatus != 0 && detail.PlatformStatus != rec.PlatformStatus {
+			out = applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Source: order.SourcePoll, Code: rec.Code,
+				PlatformStatus: detail.PlatformStatus})
+		}
+		if rec.Status == order.StatusNew && rec.Decision == store.DecisionNone {
+			if b.cfg.Print.On == "arrival" {
+				out.add(effPrintOrder)
+			}
+			out.add(effRunPolicy)
+		}
+		if rec.PrintPending && printable(rec.Status) {
+			out.add(effPrintOrder)
+		}
+		if err := b.runEffects(tx, a, rec, out, "platform"); err != nil {
+			return err
+		}
+		return b.record(tx, a, rec, out, "platform", "detail")
+	})
+}
+
+// printable reports whether the kitchen should get tickets of an order in s.
+func printable(s order.Status) bool {
+	switch s {
+	case order.StatusAccepted, order.StatusMade, order.StatusDelivering:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,286 @@
+package bridge
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/store"
+)
+
+// effect is something a transition asks for besides the new state. Effects
+// run in the same transaction as the transition (print jobs, outbox rows) so
+// that a crash never leaves one without the other.
+type effect int
+
+const (
+	effPrintOrder    effect = iota + 1 // receipt, kitchen tickets, cup labels
+	effCancelSlip                      // 取消单 to printers that printed the order
+	effRefundSlip                      // 退单 to printers that printed the order
+	effPauseKitchen                    // 暂停制作 to kitchens that printed the order
+	effResumeKitchen                   // 恢复制作 to kitchens that were paused
+	effDropQueued                      // drop prints of the order not yet sent
+	effAskRefund                       // staff must approve or refuse a refund
+	effClearDecision                   // nothing waits for staff any more
+	effMootOutbox                      // calls that the new state makes pointless
+	effRunPolicy                       // a new order whose detail is known: decide accept
+	effAlertEvent                      // tell staff about a platform event (备餐提醒)
+)
+
+// outcome is what applying one event did to an order.
+type outcome struct {
+	from, to order.Status
+	changed  bool     // the local status changed
+	note     string   // history reason (Chinese, shown to staff)
+	effects  []effect // in order
+	ignored  string   // why the event changed nothing (late, repeated); for the log
+}
+
+func (o *outcome) add(e ...effect) { o.effects = append(o.effects, e...) }
+
+func (o *outcome) has(e effect) bool {
+	for _, x := range o.effects {
+		if x == e {
+			return true
+		}
+	}
+	return false
+}
+
+// rank orders the main lifecycle; a platform event never moves an order to a
+// lower rank, so late and repeated events are absorbed.
+func rank(s order.Status) int {
+	switch s {
+	case order.StatusPendingPayment:
+		return 0
+	case order.StatusNew:
+		return 1
+	case order.StatusAccepted:
+		return 2
+	case order.StatusMade:
+		return 3
+	case order.StatusDelivering:
+		return 4
+	case order.StatusCompleted:
+		return 5
+	case order.StatusCancelled, order.StatusRejected, order.StatusRefunded:
+		return 6
+	}
+	return -1
+}
+
+// wasAccepted reports whether the platform knows the store took the order
+// on: money returned after that is a refund (退单), before it a cancellation
+// (取消单). A local accept the platform never confirmed does not count: the
+// customer may have cancelled first.
+func wasAccepted(rec *store.OrderRecord) bool {
+	switch rec.PlatformStatus {
+	case order.PlatformAccepted, order.PlatformMade, order.PlatformDelivering, order.PlatformCompleted:
+		return true
+	}
+	switch rec.Status {
+	case order.StatusMade, order.StatusDelivering, order.StatusCompleted, order.StatusRefundRequested:
+		return true
+	}
+	return false
+}
+
+// effective is the lifecycle state of an order, looking through a pending
+// refund request.
+func effective(rec *store.OrderRecord) order.Status {
+	if rec.Status == order.StatusRefundRequested && rec.StatusBeforeRefund != "" {
+		return rec.StatusBeforeRefund
+	}
+	return rec.Status
+}
+
+// applyPlatform applies a platform announcement to rec (which it mutates).
+// It never moves an order backwards and never moves a terminal order, except
+// that a completed order may still be refunded (after-sales).
+func applyPlatform(rec *store.OrderRecord, ch order.Change) outcome {
+	out := outcome{from: rec.Status, to: rec.Status}
+	if !ch.At.IsZero() && ch.At.After(rec.PlatformAt) {
+		defer func() { rec.PlatformAt = ch.At }()
+	}
+	switch ch.Kind {
+	case order.ChangeRefund:
+		applyRefundStatus(rec, ch, &out)
+	case order.ChangeDelivery:
+		out.note = deliveryNote(ch)
+	case order.ChangeEvent:
+		if ch.EventType == 1 {
+			out.note = "顾客催单：备餐提醒"
+		} else {
+			out.note = "平台事件 " + strconv.Itoa(ch.EventType)
+		}
+		out.add(effAlertEvent)
+	default:
+		if ch.CancelStatus != 0 && ch.PlatformStatus != order.PlatformCancelled {
+			applyRefundStatus(rec, ch, &out)
+		}
+		applyStatus(rec, ch, &out)
+	}
+	out.to = rec.Status
+	out.changed = out.from != out.to
+	return out
+}
+
+func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
+	if ch.PlatformStatus == 0 {
+		return
+	}
+	target, known := order.StatusFromPlatform(ch.PlatformStatus)
+	if !known {
+		rec.RawStatus = strconv.Itoa(ch.PlatformStatus)
+		out.note = fmt.Sprintf("平台状态未知（%d），已记录", ch.PlatformStatus)
+		return
+	}
+	if target == order.StatusCancelled {
+		rec.CancelType = ch.CancelType
+		if ch.Reason != "" {
+			rec.Reason = ch.Reason
+		}
+		if wasAccepted(rec) {
+			target = order.StatusRefunded
+		}
+	}
+	rec.PlatformStatus = ch.PlatformStatus
+	rec.RawStatus = ""
+	cur := effective(rec)
+	if cur.Terminal() && !(cur == order.StatusCompleted && target == order.StatusRefunded) {
+		if cur != target {
+			out.ignored = fmt.Sprintf("order is %s; platform status %d is late", cur, ch.PlatformStatus)
+		}
+		return
+	}
+	if rank(target) <= rank(cur) {
+		out.ignored = fmt.Sprintf("order is %s; platform status %d is not newer", cur, ch.PlatformStatus)
+		return
+	}
+	if rec.Status == order.StatusRefundRequested && !target.Terminal() {
+		// The platform moved on (e.g. made) while a refund waits: keep waiting,
+		// but remember where to return.
+		rec.StatusBeforeRefund = target
+		return
+	}
+	moveTo(rec, target, out)
+	switch target {
+	case order.StatusAccepted, order.StatusMade, order.StatusDelivering:
+		if out.from == order.StatusNew {
+			// Accepted elsewhere (开个店 back office, platform timer): the
+			// kitchen must still see it.
+			out.note = "平台已接单"
+			out.add(effClearDecision, effPrintOrder)
+		}
+	case order.StatusCancelled:
+		out.note = cancelNote("订单已取消", ch)
+		out.add(effClearDecision, effDropQueued, effCancelSlip, effMootOutbox)
+	case order.StatusRefunded:
+		out.note = cancelNote("订单已退款", ch)
+		out.add(effClearDecision, effDropQueued, effRefundSlip, effMootOutbox)
+	case order.StatusRejected:
+		out.note = "平台已拒单"
+		out.add(effClearDecision, effDropQueued, effCancelSlip, effMootOutbox)
+	case order.StatusCompleted:
+		out.add(effClearDecision)
+	}
+}
+
+func applyRefundStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
+	cs := ch.CancelStatus
+	switch cs {
+	case order.RefundRequested:
+		if !ch.At.IsZero() && !rec.RefundAt.IsZero() && !ch.At.After(rec.RefundAt) {
+			// The same request announced again (status push and refund push
+			// both carry it), possibly after staff already decided it.
+			out.ignored = "refund request already applied"
+			return
+		}
+		switch rec.Status {
+		case order.StatusNew, order.StatusAccepted, order.StatusMade, order.StatusDelivering, order.StatusCompleted:
+			rec.StatusBeforeRefund = rec.Status
+			rec.RefundStatus, rec.RefundAt = cs, ch.At
+			if ch.Reason != "" {
+				rec.Reason = ch.Reason
+			}
+			rec.CancelType = ch.CancelType
+			moveTo(rec, order.StatusRefundRequested, out)
+			out.note = cancelNote("顾客申请退款", ch)
+			out.add(effAskRefund, effPauseKitchen)
+		case order.StatusRefundRequested:
+			out.ignored = "refund already requested"
+		default:
+			out.ignored = fmt.Sprintf("refund request for a %s order", rec.Status)
+		}
+	case order.RefundRefused, order.RefundWithdrawn:
+		rec.RefundStatus = cs
+		if rec.Status != order.StatusRefundRequested {
+			out.ignored = "no refund request is waiting"
+			return
+		}
+		back := rec.StatusBeforeRefund
+		if back == "" {
+			back = order.StatusAccepted
+		}
+		moveTo(rec, back, out)
+		rec.StatusBeforeRefund = ""
+		if cs == order.RefundRefused {
+			out.note = "退款已拒绝，继续制作"
+		} else {
+			out.note = "顾客已撤销退款申请，继续制作"
+		}
+		out.add(effClearDecision, effResumeKitchen)
+	case order.RefundRefunding, order.RefundDone:
+		rec.RefundStatus = cs
+		switch rec.Status {
+		case order.StatusRefunded, order.StatusCancelled, order.StatusRejected:
+			return // the money went back as part of an end already recorded
+		}
+		if !wasAccepted(rec) {
+			moveTo(rec, order.StatusCancelled, out)
+			out.note = cancelNote("订单已取消", ch)
+			out.add(effClearDecision, effDropQueued, effCancelSlip, effMootOutbox)
+			return
+		}
+		moveTo(rec, order.StatusRefunded, out)
+		out.note = cancelNote(order.RefundStatus(cs).Label(), ch)
+		out.add(effClearDecision, effDropQueued, effRefundSlip, effMootOutbox)
+	default:
+		out.note = fmt.Sprintf("退款状态未知（%d），已记录", cs)
+	}
+}
+
+func moveTo(rec *store.OrderRecord, s order.Status, out *outcome) {
+	rec.Status = s
+	if s != order.StatusRefundRequested {
+		rec.StatusBeforeRefund = ""
+	}
+	out.to = s
+}
+
+func cancelNote(what string, ch order.Change) string {
+	s := what
+	if t := ch.CancelType.Label(); t != "" {
+		s += "（" + t + "）"
+	}
+	if ch.Reason != "" {
+		s += "：" + ch.Reason
+	}
+	return s
+}
+
+func deliveryNote(ch order.Change) string {
+	names := map[int]string{0: "待接单", 1: "系统已接单", 2: "已分配骑手", 3: "骑手已到店", 4: "骑手已取餐",
+		5: "配送中", 6: "已送达", 7: "配送异常", 8: "配送已取消"}
+	s, ok := names[ch.DeliveryStatus]
+	if !ok {
+		s = "未知配送状态 " + strconv.Itoa(ch.DeliveryStatus)
+	}
+	if ch.RiderName != "" {
+		s += "，骑手 " + ch.RiderName
+		if ch.RiderPhone != "" {
+			s += " " + order.MaskPhone(ch.RiderPhone)
+		}
+	}
+	return "配送：" + s
+}

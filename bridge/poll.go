@@ -1,0 +1,137 @@
+package bridge
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/store"
+)
+
+// PollPage is what one poll call found, to be stored together with the cursor
+// that moves past it (the cursor never runs ahead of the data).
+type PollPage struct {
+	Source order.Source // poll | history | reconcile
+	// Orders are headers (batchQuery) or full orders (historyOrders: Full).
+	Orders []order.Order
+	Raw    []json.RawMessage // raw detail per order when Full
+	Full   bool
+	// Refunds are refund-poll results: order code → refund status.
+	Refunds []RefundState
+	// Statuses are reconciliation results: order code → platform status.
+	Statuses []CodeStatus
+	// Cursor, when set, is moved to CursorValue in the same transaction.
+	Cursor      string
+	CursorValue int64
+}
+
+// RefundState is one queryRefundOrders item.
+type RefundState struct {
+	Code         string
+	RefundStatus int
+}
+
+// CodeStatus is one batchOrderStatus item.
+type CodeStatus struct {
+	Code           string
+	PlatformStatus int
+}
+
+// IngestPoll stores a page found by polling, in one transaction. It returns
+// how many orders were new to posbridge.
+func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, err error) {
+	now := b.now()
+	flowing := b.PushesFlowing()
+	var missed []string
+	err = b.write(ctx, func(tx *store.Tx, a *after) error {
+		created, missed = 0, nil
+		for i := range page.Orders {
+			o := &page.Orders[i]
+			if o.Code == "" {
+				continue
+			}
+			rec, err := tx.GetOrder(o.Code)
+			isNew := errors.Is(err, store.ErrNotFound)
+			if err != nil && !isNew {
+				return err
+			}
+			if isNew {
+				created++
+				if flowing && page.Source == order.SourcePoll && o.PlatformStatus == order.PlatformNew &&
+					!o.CreatedAt.IsZero() && now.Sub(o.CreatedAt) > 30*time.Second {
+					missed = append(missed, o.Code)
+				}
+			}
+			ch := order.Change{Kind: order.ChangeStatus, Source: page.Source, Code: o.Code, PlatformStatus: o.PlatformStatus}
+			if err := b.applyChangeTx(tx, a, ch, o); err != nil {
+				return err
+			}
+			if page.Full && len(o.Items) > 0 && (isNew || rec.Detail == nil) {
+				if err := b.storeFullDetail(tx, a, o, page.Raw, i); err != nil {
+					return err
+				}
+			}
+		}
+		for _, r := range page.Refunds {
+			ch := order.Change{Kind: order.ChangeRefund, Source: page.Source, Code: r.Code, CancelStatus: order.RefundStatus(r.RefundStatus)}
+			if err := b.applyChangeTx(tx, a, ch, nil); err != nil {
+				return err
+			}
+		}
+		for _, s := range page.Statuses {
+			ch := order.Change{Kind: order.ChangeStatus, Source: page.Source, Code: s.Code, PlatformStatus: s.PlatformStatus}
+			if err := b.applyChangeTx(tx, a, ch, nil); err != nil {
+				return err
+			}
+		}
+		if page.Cursor != "" {
+			return tx.SetCursor(page.Cursor, page.CursorValue)
+		}
+		return nil
+	})
+	if err == nil && len(missed) > 0 {
+		b.missedPushes(missed)
+	}
+	return created, err
+}
+
+// storeFullDetail keeps a historyOrders item as the order's detail, saving a
+// queryDetail call.
+func (b *Bridge) storeFullDetail(tx *store.Tx, a *after, o *order.Order, raw []json.RawMessage, i int) error {
+	rec, err := tx.GetOrder(o.Code)
+	if err != nil {
+		return err
+	}
+	if !rec.NeedsDetail {
+		return nil
+	}
+	d := *o
+	rec.Detail, rec.NeedsDetail = &d, false
+	if i < len(raw) {
+		rec.RawDetail = raw[i]
+	}
+	out := outcome{from: rec.Status, to: rec.Status}
+	if rec.Status == order.StatusNew && rec.Decision == store.DecisionNone {
+		out.add(effRunPolicy)
+	}
+	if rec.PrintPending && printable(rec.Status) {
+		out.add(effPrintOrder)
+	}
+	if err := b.runEffects(tx, a, rec, out, "platform"); err != nil {
+		return err
+	}
+	return tx.SaveOrder(rec)
+}
+
+// missedPushes raises orders the poll found that no push announced while
+// pushes were flowing: the push link may be losing orders.
+func (b *Bridge) missedPushes(codes []string) {
+	b.health.update(func(h *PlatformHealth) { h.MissedPushes += int64(len(codes)) })
+	for _, c := range codes {
+		b.log.Warn("possible missed push: the poll found an order no push announced", "order", c)
+		b.bus.Publish(Event{Type: EvAlert, Kind: "missed_push", Code: c, Level: LevelWarn,
+			Message: "轮询发现未推送的订单，推送可能丢失（已自动补单），请检查推送地址与网络"})
+	}
+}

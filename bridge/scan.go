@@ -1,0 +1,103 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/posbridge/posbridge/store"
+)
+
+// Scan applies a scan of an order barcode, whatever the input (serial
+// scanner, console box, HTTP, CLI): the first scan of an accepted order marks
+// it made (31), the second scan of a made dine-in/pickup order completes it
+// (5). The same code read twice within scanner.double_scan_window counts once.
+func (b *Bridge) Scan(ctx context.Context, raw, source string) ScanResult {
+	code := normalizeScan(raw)
+	if code == "" {
+		return ScanResult{HTTP: 400, Error: "条码为空"}
+	}
+	rec, err := b.db.GetOrder(ctx, code)
+	if errors.Is(err, store.ErrNotFound) {
+		res := ScanResult{HTTP: 404, Error: "未找到该订单：" + code}
+		b.publishScan(code, res, source)
+		return res
+	}
+	if err != nil {
+		return ScanResult{HTTP: 500, Error: "读取订单失败：" + err.Error()}
+	}
+	if b.repeatedRead(code) {
+		res := ScanResult{Code: code, Action: "duplicate_read", Status: rec.Status, HTTP: 200, Pickup: rec.PickupNo,
+			Message: "重复扫码，已忽略"}
+		return res
+	}
+	act, refusal := scanStep(rec)
+	if refusal != nil {
+		refusal.Pickup = rec.PickupNo
+		b.publishScan(code, *refusal, source)
+		return *refusal
+	}
+	res, err := b.Do(ctx, ActionRequest{Action: act, Code: code, Actor: "scanner"})
+	var se *StateError
+	switch {
+	case errors.As(err, &se):
+		out := ScanResult{Code: code, Status: se.Status, HTTP: 409, Error: se.Message, Pickup: rec.PickupNo}
+		b.publishScan(code, out, source)
+		return out
+	case err != nil:
+		return ScanResult{Code: code, HTTP: 500, Error: "处理失败：" + err.Error()}
+	}
+	out := ScanResult{Code: code, Status: res.Status, HTTP: 202, Pickup: rec.PickupNo}
+	if act == ActMade {
+		out.Action, out.Message = "made", pickupLabel(rec)+" 制作完成，已通知顾客取餐"
+	} else {
+		out.Action, out.Message = "completed", pickupLabel(rec)+" 已取餐，订单完成"
+	}
+	b.publishScan(code, out, source)
+	return out
+}
+
+// repeatedRead reports whether code was read within the double-scan window,
+// and remembers this read.
+func (b *Bridge) repeatedRead(code string) bool {
+	window := b.cfg.Scanner.DoubleScanWindow
+	if window <= 0 {
+		window = 3 * time.Second
+	}
+	now := b.now()
+	b.scanMu.Lock()
+	defer b.scanMu.Unlock()
+	last, seen := b.lastScans[code]
+	b.lastScans[code] = now
+	if len(b.lastScans) > 1000 {
+		for c, t := range b.lastScans {
+			if d := now.Sub(t); d > window || d < 0 {
+				delete(b.lastScans, c)
+			}
+		}
+	}
+	d := now.Sub(last)
+	return seen && d >= 0 && d < window
+}
+
+func (b *Bridge) publishScan(code string, res ScanResult, source string) {
+	level := LevelInfo
+	if res.Error != "" {
+		level = LevelWarn
+	}
+	msg := res.Message
+	if msg == "" {
+		msg = res.Error
+	}
+	b.bus.Publish(Event{Type: EvScan, Code: code, Status: string(res.Status), Kind: source, Level: level, Message: msg, Data: res})
+}
+
+// normalizeScan trims what scanners add around a code (CR/LF, spaces, a
+// Code128 set prefix some keyboard wedges pass through).
+func normalizeScan(raw string) string {
+	s := strings.TrimSpace(raw)
+	s = strings.TrimPrefix(s, "]C0") // AIM symbology identifier for Code128
+	s = strings.TrimPrefix(s, "]Q1")
+	return strings.TrimSpace(s)
+}

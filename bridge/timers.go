@@ -1,0 +1,171 @@
+package bridge
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/store"
+)
+
+// timerLoop runs what depends on time passing: manual-accept timeouts, held
+// tickets of reserved orders, escalating alerts for waiting orders, beeping
+// printers when no console is watching, and the daily prune.
+func (b *Bridge) timerLoop(ctx context.Context) {
+	var lastBeep, lastPrune time.Time
+	for {
+		now := b.now()
+		b.runDeadlines(ctx, now)
+		b.runHeldPrints(ctx, now)
+		lastBeep = b.beepWhenUnwatched(ctx, now, lastBeep)
+		if d := now.Sub(lastPrune); d > 24*time.Hour || d < 0 {
+			b.prune(ctx, now)
+			lastPrune = now
+		}
+		if !sleep(ctx, time.Second, nil) {
+			return
+		}
+	}
+}
+
+// runDeadlines accepts orders whose manual timeout passed and escalates the
+// alert of orders that wait for staff too long.
+func (b *Bridge) runDeadlines(ctx context.Context, now time.Time) {
+	waiting, err := b.db.OrdersAwaitingDecision(ctx)
+	if err != nil {
+		return
+	}
+	escalate := b.cfg.Alerts.WaitingOrder
+	for _, rec := range waiting {
+		if rec.Decision == store.DecisionAccept && !rec.DecisionDeadline.IsZero() && !now.Before(rec.DecisionDeadline) {
+			b.acceptAfterTimeout(ctx, rec.Code)
+			continue
+		}
+		if escalate <= 0 {
+			continue
+		}
+		waited := now.Sub(rec.DecisionSince)
+		level := int(waited / escalate)
+		if waited < 0 || level <= rec.AlertLevel {
+			continue
+		}
+		b.escalate(ctx, rec.Code, level, waited)
+	}
+}
+
+func (b *Bridge) acceptAfterTimeout(ctx context.Context, code string) {
+	err := b.write(ctx, func(tx *store.Tx, a *after) error {
+		rec, err := tx.GetOrder(code)
+		if err != nil || rec.Decision != store.DecisionAccept || rec.Status != order.StatusNew {
+			return err
+		}
+		var down []string
+		for _, name := range b.healthTargets(rec.Detail) {
+			if ok, why := b.printerHealth(name); !ok {
+				down = append(down, name+" "+why)
+			}
+		}
+		if len(down) > 0 && b.policy.promptWhenDown() {
+			// Never accept into a kitchen that cannot see the order: keep asking.
+			rec.DecisionDeadline = zeroTime
+			rec.DecisionNote = fmt.Sprintf("超时未接单，但打印机异常，请人工确认：%v", down)
+			a.event(Event{Type: EvAlert, Kind: "waiting_order", Code: code, Level: LevelCritical, Message: rec.DecisionNote})
+			return tx.SaveOrder(rec)
+		}
+		return b.doTx(tx, a, rec, ActionRequest{Action: ActAccept, Code: code, Actor: "auto", Reason: "超时自动接单"})
+	})
+	if err != nil && ctx.Err() == nil {
+		b.log.Error("auto-accept after timeout", "order", code, "err", err)
+	}
+}
+
+func (b *Bridge) escalate(ctx context.Context, code string, level int, waited time.Duration) {
+	err := b.write(ctx, func(tx *store.Tx, a *after) error {
+		rec, err := tx.GetOrder(code)
+		if err != nil || rec.Decision == store.DecisionNone {
+			return err
+		}
+		rec.AlertLevel = level
+		what := "接单"
+		if rec.Decision == store.DecisionRefund {
+			what = "处理退款"
+		}
+		msg := fmt.Sprintf("订单 %s 已等待%s %d 分钟！平台可能自动取消，请立即处理", pickupLabel(rec), what, int(waited.Minutes()))
+		a.event(Event{Type: EvAlert, Kind: "waiting_order", Code: code, Level: LevelCritical, Message: msg,
+			Data: map[string]int{"level": level}})
+		b.log.Warn("order waits for staff", "order", code, "decision", rec.Decision, "waited", waited.Round(time.Second))
+		return tx.SaveOrder(rec)
+	})
+	if err != nil && ctx.Err() == nil {
+		b.log.Error("escalate waiting order", "order", code, "err", err)
+	}
+}
+
+// runHeldPrints queues tickets that waited (reserved orders, late details).
+func (b *Bridge) runHeldPrints(ctx context.Context, now time.Time) {
+	codes, err := b.db.OrdersPendingPrint(ctx, now)
+	if err != nil {
+		return
+	}
+	for _, code := range codes {
+		err := b.write(ctx, func(tx *store.Tx, a *after) error {
+			rec, err := tx.GetOrder(code)
+			if err != nil || !rec.PrintPending {
+				return err
+			}
+			if !printable(rec.Status) {
+				rec.PrintPending = false
+				return tx.SaveOrder(rec)
+			}
+			rec.PrintAt = zeroTime
+			if err := b.queueOrderPrints(tx, a, rec, true); err != nil {
+				return err
+			}
+			return tx.SaveOrder(rec)
+		})
+		if err != nil && ctx.Err() == nil {
+			b.log.Error("queue held tickets", "order", code, "err", err)
+		}
+	}
+}
+
+// beepWhenUnwatched makes the printers beep while orders wait and no console
+// page is open, so that a closed browser never means a silent store.
+func (b *Bridge) beepWhenUnwatched(ctx context.Context, now, lastBeep time.Time) time.Time {
+	every := b.cfg.Console.NoPageBeep
+	if every <= 0 || b.bus.UnwatchedFor() < every {
+		return lastBeep
+	}
+	if d := now.Sub(lastBeep); d >= 0 && d < every {
+		return lastBeep
+	}
+	waiting, err := b.db.OrdersAwaitingDecision(ctx)
+	if err != nil || len(waiting) == 0 {
+		return lastBeep
+	}
+	err = b.write(ctx, func(tx *store.Tx, a *after) error { return b.queueBeeps(tx, a, len(waiting)) })
+	if err != nil {
+		b.log.Error("queue beep", "err", err)
+		return lastBeep
+	}
+	b.log.Warn("orders wait and no console page is open: printers beep", "waiting", len(waiting))
+	return now
+}
+
+func (b *Bridge) prune(ctx context.Context, now time.Time) {
+	days := b.cfg.Retention.Days
+	if days <= 0 {
+		days = 90
+	}
+	r, err := b.db.Prune(ctx, now.AddDate(0, 0, -days))
+	if err != nil {
+		if ctx.Err() == nil {
+			b.log.Error("prune old orders", "err", err)
+		}
+		return
+	}
+	if r.Orders+r.Jobs+r.Outbox+r.Inbox > 0 {
+		b.log.Info("pruned old data", "orders", r.Orders, "jobs", r.Jobs, "outbox", r.Outbox, "inbox", r.Inbox, "days", days)
+	}
+}

@@ -1,0 +1,286 @@
+package console
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/posbridge/posbridge/bridge"
+	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/store"
+)
+
+// maxAPIBody caps JSON bodies of the console API.
+const maxAPIBody = 1 << 20
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// readJSON decodes an optional JSON body into v; an empty body is fine.
+func readJSON(r *http.Request, v any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxAPIBody))
+	if err != nil {
+		return errors.New("请求内容过大或无法读取")
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return errors.New("请求不是有效的 JSON：" + err.Error())
+	}
+	return nil
+}
+
+// actorOf names who acts: the staff name the page sends, else "staff".
+func actorOf(r *http.Request) string {
+	name := strings.TrimSpace(r.Header.Get("X-Staff-Name"))
+	if name == "" {
+		return "staff"
+	}
+	if len(name) > 40 {
+		name = name[:40]
+	}
+	return "staff:" + name
+}
+
+func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := store.OrderFilter{Query: q.Get("q")}
+	switch day := q.Get("date"); day {
+	case "":
+		f.Day = bridge.BusinessDay(s.now())
+	case "all":
+	default:
+		f.Day = day
+	}
+	if st := q.Get("status"); st != "" {
+		for _, name := range strings.Split(st, ",") {
+			s := order.Status(strings.TrimSpace(name))
+			if !s.Valid() {
+				writeError(w, http.StatusBadRequest, "未知的状态："+name)
+				return
+			}
+			f.Statuses = append(f.Statuses, s)
+		}
+	}
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	f.Offset, _ = strconv.Atoi(q.Get("offset"))
+	orders, total, err := s.Bridge.Orders(r.Context(), f)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"orders": orders, "total": total})
+}
+
+func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Bridge.Order(r.Context(), r.PathValue("code"))
+	if errors.Is(err, bridge.ErrUnknownOrder) {
+		writeError(w, http.StatusNotFound, err.Error())
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// actionBody is what staff actions may carry.
+type actionBody struct {
+	Reason       string `json:"reason"`
+	ContactsName string `json:"contacts_name"`
+	Mobile       string `json:"mobile"`
+}
+
+// orderAction serves POST /api/orders/{code}/<action>.
+func (s *Server) orderAction(act bridge.Action) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var body actionBody
+		if err := readJSON(r, &body); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		req := bridge.ActionRequest{Action: act, Code: r.PathValue("code"), Actor: actorOf(r), Reason: body.Reason}
+		if act == bridge.ActDeliver {
+			req.Courier = &bridge.Courier{Name: body.ContactsName, Mobile: body.Mobile}
+		}
+		res, err := s.Bridge.Do(r.Context(), req)
+		if err != nil {
+			writeActionError(w, req.Code, err)
+			return
+		}
+		writeJSON(w, http.StatusAccepted, res)
+	}
+}
+
+func writeActionError(w http.ResponseWriter, code string, err error) {
+	var se *bridge.StateError
+	switch {
+	case errors.As(err, &se):
+		writeJSON(w, http.StatusConflict, map[string]any{"code": code, "error": se.Message, "status": se.Status})
+	case errors.Is(err, bridge.ErrUnknownOrder):
+		writeError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, bridge.ErrReasonRequired):
+		writeError(w, http.StatusBadRequest, err.Error())
+	case errors.Is(err, store.ErrDiskFull):
+		writeError(w, http.StatusInternalServerError, "磁盘已满，操作未保存：请清理电脑磁盘空间")
+	default:
+		if strings.HasPrefix(err.Error(), "请填写") {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		writeError(w, http.StatusInternalServerError, err.Error())
+	}
+}
+
+func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Code string `json:"code"`
+	}
+	if err := readJSON(r, &body); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	source := r.URL.Query().Get("source")
+	if source == "" {
+		source = "http"
+	}
+	res := s.Bridge.Scan(r.Context(), body.Code, source)
+	if res.HTTP == http.StatusNotFound || res.HTTP == http.StatusBadRequest {
+		writeJSON(w, res.HTTP, map[string]string{"error": res.Error})
+		return
+	}
+	writeJSON(w, res.HTTP, res)
+}
+
+func (s *Server) reprint(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Doc     string `json:"doc"`
+		Printer string `json:"printer"`
+	}
+	if err := readJSON(r, &body); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	n, err := s.Bridge.Reprint(r.Context(), r.PathValue("code"), body.Doc, body.Printer, actorOf(r))
+	if err != nil {
+		if errors.Is(err, bridge.ErrUnknownOrder) {
+			writeError(w, http.StatusNotFound, err.Error())
+			return
+		}
+		writeError(w, http.StatusConflict, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"code": r.PathValue("code"), "doc": body.Doc, "jobs": n})
+}
+
+func (s *Server) submitPOS(w http.ResponseWriter, r *http.Request) {
+	raw, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxAPIBody))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "请求内容过大或无法读取")
+		return
+	}
+	id, err := s.Bridge.SubmitPOS(r.Context(), raw, actorOf(r))
+	var pe *bridge.SubmitProblemsError
+	if errors.As(err, &pe) {
+		problems := make([]map[string]string, 0, len(pe.Problems))
+		for _, p := range pe.Problems {
+			problems = append(problems, map[string]string{"field": p.Field, "problem": p.Problem})
+		}
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "线下订单缺少或填错字段", "problems": problems})
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": store.OutboxPending})
+}
+
+func (s *Server) getPOS(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "id 须为数字")
+		return
+	}
+	p, err := s.Bridge.POSOrderState(r.Context(), id)
+	if errors.Is(err, bridge.ErrUnknownPOSOrder) {
+		writeError(w, http.StatusNotFound, err.Error())
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (s *Server) platform(w http.ResponseWriter, r *http.Request) {
+	calls, err := s.Bridge.Calls(r.Context(), store.OutboxFilter{States: []string{store.OutboxPending, store.OutboxFailed}, Limit: 100})
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"health": s.Bridge.Health(), "calls": calls})
+}
+
+func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
+	f := store.OutboxFilter{OrderCode: r.URL.Query().Get("order"), Limit: 200}
+	if st := r.URL.Query().Get("state"); st != "" {
+		f.States = strings.Split(st, ",")
+	}
+	calls, err := s.Bridge.Calls(r.Context(), f)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"calls": calls})
+}
+
+func (s *Server) retryCall(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "id 须为数字")
+		return
+	}
+	if err := s.Bridge.RetryOutbox(r.Context(), id, actorOf(r)); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			writeError(w, http.StatusNotFound, "没有可重试的调用")
+			return
+		}
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": id})
+}
+
+func (s *Server) abandonCall(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "id 须为数字")
+		return
+	}
+	if err := s.Bridge.AbandonOutbox(r.Context(), id, actorOf(r)); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			writeError(w, http.StatusNotFound, "没有正在重试的调用")
+			return
+		}
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": store.OutboxFailed})
+}

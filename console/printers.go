@@ -1,0 +1,144 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/store"
+)
+
+// Fleet is the part of the printer fleet the console shows and drives.
+type Fleet interface {
+	Status() []printer.PrinterStatus
+	TestPrint(ctx context.Context, name string) (int64, error)
+	Wake(name string)
+}
+
+// printerView is a printer with its queue.
+type printerView struct {
+	printer.PrinterStatus
+	Queued  int `json:"queued"`
+	Sending int `json:"sending"`
+	Held    int `json:"held"`
+	Failed  int `json:"failed"`
+}
+
+func (s *Server) listPrinters(w http.ResponseWriter, r *http.Request) {
+	counts, err := s.Bridge.Store().PrintQueueCounts(r.Context())
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	out := []printerView{}
+	if s.Fleet != nil {
+		for _, st := range s.Fleet.Status() {
+			c := counts[st.Name]
+			out = append(out, printerView{PrinterStatus: st, Queued: c[store.JobQueued], Sending: c[store.JobSending],
+				Held: c[store.JobHeld], Failed: c[store.JobFailed]})
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"printers": out})
+}
+
+func (s *Server) testPrint(w http.ResponseWriter, r *http.Request) {
+	if s.Fleet == nil {
+		writeError(w, http.StatusNotFound, "没有配置打印机")
+		return
+	}
+	id, err := s.Fleet.TestPrint(r.Context(), r.PathValue("name"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"job_id": id, "printer": r.PathValue("name")})
+}
+
+func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := store.PrintJobFilter{Printer: q.Get("printer"), OrderCode: q.Get("order"), Limit: 200}
+	if st := q.Get("state"); st != "" {
+		f.States = strings.Split(st, ",")
+	}
+	jobs, err := s.Bridge.Store().ListPrintJobs(r.Context(), f)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	type jobView struct {
+		ID        int64  `json:"id"`
+		Printer   string `json:"printer"`
+		Original  string `json:"original_printer,omitempty"`
+		OrderCode string `json:"order_code,omitempty"`
+		Doc       string `json:"doc"`
+		Title     string `json:"title,omitempty"`
+		State     string `json:"state"`
+		Reprint   bool   `json:"reprint,omitempty"`
+		Attempts  int    `json:"attempts"`
+		LastError string `json:"last_error,omitempty"`
+		CreatedAt string `json:"created_at"`
+	}
+	out := make([]jobView, 0, len(jobs))
+	for _, j := range jobs {
+		out = append(out, jobView{ID: j.ID, Printer: j.Printer, Original: j.OriginalPrinter, OrderCode: j.OrderCode, Doc: j.Doc,
+			Title: j.Title, State: j.State, Reprint: j.Reprint, Attempts: j.Attempts, LastError: j.LastError,
+			CreatedAt: j.CreatedAt.In(shanghai).Format("2006-01-02T15:04:05-07:00")})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"jobs": out})
+}
+
+func (s *Server) jobPreview(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "id 须为数字")
+		return
+	}
+	p, j, err := s.Bridge.JobPreview(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "没有这个打印任务")
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": j.ID, "printer": j.Printer, "doc": j.Doc, "state": j.State,
+		"reprint": j.Reprint, "bytes": len(j.Bytes), "text": p.Text(), "preview": p})
+}
+
+// jobDecision releases (print it) or drops a held or failed job.
+func (s *Server) jobDecision(release bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "id 须为数字")
+			return
+		}
+		db := s.Bridge.Store()
+		j, err := db.GetPrintJob(r.Context(), id)
+		if err != nil {
+			writeError(w, http.StatusNotFound, "没有这个打印任务")
+			return
+		}
+		if release {
+			err = db.ReleasePrintJob(r.Context(), id)
+		} else {
+			err = db.DropPrintJob(r.Context(), id, "店员放弃打印（"+actorOf(r)+"）")
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			writeError(w, http.StatusConflict, "该任务当前状态不能这样处理")
+			return
+		}
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		if release && s.Fleet != nil {
+			s.Fleet.Wake(j.Printer)
+		}
+		writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "released": release})
+	}
+}

@@ -1,0 +1,114 @@
+// Package console is posbridge's HTTP edge: the 开个店 push receiver on its
+// own listener, and on the console listener the staff web page (embedded
+// assets), the JSON API other store tools use, and server-sent events. It
+// holds no business rules: every decision is a call into bridge.
+package console
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/posbridge/posbridge/bridge"
+	"github.com/posbridge/posbridge/config"
+)
+
+// Server is the console listener's handler.
+type Server struct {
+	Bridge *bridge.Bridge
+	Fleet  Fleet
+	Config *config.Config
+	Log    *slog.Logger
+	Now    func() time.Time
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// Handler is the console mux: page, API and events. It never accepts pushes.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/orders", s.listOrders)
+	mux.HandleFunc("GET /api/orders/{code}", s.getOrder)
+	for path, act := range map[string]bridge.Action{
+		"accept": bridge.ActAccept, "reject": bridge.ActReject, "refund/approve": bridge.ActRefundApprove,
+		"refund/reject": bridge.ActRefundReject, "made": bridge.ActMade, "complete": bridge.ActComplete,
+		"deliver": bridge.ActDeliver, "cancel": bridge.ActCancel,
+	} {
+		mux.HandleFunc("POST /api/orders/{code}/"+path, s.orderAction(act))
+	}
+	mux.HandleFunc("POST /api/orders/{code}/reprint", s.reprint)
+	mux.HandleFunc("POST /api/scan", s.scan)
+	mux.HandleFunc("POST /api/pos/orders", s.submitPOS)
+	mux.HandleFunc("GET /api/pos/orders/{id}", s.getPOS)
+	mux.HandleFunc("GET /api/platform", s.platform)
+	mux.HandleFunc("GET /api/calls", s.listCalls)
+	mux.HandleFunc("POST /api/calls/{id}/retry", s.retryCall)
+	mux.HandleFunc("POST /api/calls/{id}/abandon", s.abandonCall)
+	mux.HandleFunc("GET /api/printers", s.listPrinters)
+	mux.HandleFunc("POST /api/printers/{name}/test", s.testPrint)
+	mux.HandleFunc("GET /api/jobs", s.listJobs)
+	mux.HandleFunc("GET /api/jobs/{id}/preview", s.jobPreview)
+	mux.HandleFunc("POST /api/jobs/{id}/release", s.jobDecision(true))
+	mux.HandleFunc("POST /api/jobs/{id}/drop", s.jobDecision(false))
+	mux.HandleFunc("GET /api/stats/today", s.statsToday)
+	mux.HandleFunc("GET /api/events", s.events)
+	mux.HandleFunc("GET /api/health", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "sandbox": s.Config.Sandbox || s.Config.Platform.Mode == "sandbox"})
+	})
+	mux.HandleFunc("/kaigedian/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "pushes go to the push listener, not the console")
+	})
+	return mux
+}
+
+// Listen opens a listener for addr; ":0" style ports are fine in tests.
+func Listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w (is another posbridge or program using the port?)", addr, err)
+	}
+	return ln, nil
+}
+
+// Serve serves h on ln until ctx ends, then shuts down gracefully.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, tlsCfg *tls.Config, log *slog.Logger) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		IdleTimeout: 2 * time.Minute, TLSConfig: tlsCfg}
+	errc := make(chan error, 1)
+	go func() {
+		if tlsCfg != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+		shutCtx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutCtx)
+		return nil
+	}
+}

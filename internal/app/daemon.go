@@ -1,0 +1,256 @@
+package app
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/posbridge/posbridge/bridge"
+	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/console"
+	"github.com/posbridge/posbridge/internal/rsakeys"
+	"github.com/posbridge/posbridge/kaigedian"
+	"github.com/posbridge/posbridge/poller"
+	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/scanner"
+	"github.com/posbridge/posbridge/store"
+)
+
+// stopBudget is how long a graceful stop may take (Windows gives a service
+// little more before it kills it).
+const stopBudget = 10 * time.Second
+
+// Options let tests, the load tool and the sandbox reach into a daemon.
+type Options struct {
+	// Ready is called once every listener is open and every loop started.
+	Ready func(d *Daemon)
+	// Platform replaces the 开个店 client (tests point it at their own fake);
+	// PushKey then verifies pushes (nil: unsigned pushes are accepted).
+	Platform *kaigedian.Client
+	PushKey  *rsa.PublicKey
+	// Now is the wall clock (drills make it jump); default time.Now.
+	Now func() time.Time
+	// Lock guards the data directory against a second daemon; nil = no lock.
+	Lock func(dir string) (release func(), err error)
+}
+
+// Daemon is everything Run started.
+type Daemon struct {
+	Config      *config.Config
+	DB          *store.DB
+	Bridge      *bridge.Bridge
+	Fleet       *printer.Fleet
+	ConsoleAddr string
+	PushAddr    string
+	// Sandbox is the embedded fake platform in sandbox mode (nil in live mode).
+	Sandbox *Sandbox
+}
+
+// Run runs posbridge until ctx ends, then stops gracefully within
+// stopBudget: the print write in progress finishes, the outbox state is
+// persisted (it always is: rows are written before calls), the database closes.
+func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options) error {
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("data directory %s cannot be created: %w", cfg.DataDir, err)
+	}
+	if opts.Lock != nil {
+		release, err := opts.Lock(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+
+	db, err := store.Open(ctx, filepath.Join(cfg.DataDir, "posbridge.db"), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	d := &Daemon{Config: cfg, DB: db}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// The listeners open first: the sandbox platform needs the push address.
+	var pushLn net.Listener
+	if cfg.Push.Listen != "" {
+		if pushLn, err = console.Listen(cfg.Push.Listen); err != nil {
+			return err
+		}
+		d.PushAddr = pushLn.Addr().String()
+	}
+	consoleLn, err := console.Listen(cfg.Console.Listen)
+	if err != nil {
+		if pushLn != nil {
+			pushLn.Close()
+		}
+		return err
+	}
+	d.ConsoleAddr = consoleLn.Addr().String()
+
+	client, pub, err := d.platformClient(runCtx, log, opts)
+	if err != nil {
+		consoleLn.Close()
+		if pushLn != nil {
+			pushLn.Close()
+		}
+		return err
+	}
+
+	bus := bridge.NewBus(opts.Now)
+	fleet, err := printer.NewFleet(cfg.Printers, cfg.Print, db, printer.FleetOptions{Logger: log,
+		Sandbox: cfg.Sandbox || cfg.Platform.Mode != config.ModeLive, OnEvent: func(e printer.Event) { publishPrinterEvent(bus, e) }})
+	if err != nil {
+		consoleLn.Close()
+		if pushLn != nil {
+			pushLn.Close()
+		}
+		return err
+	}
+	d.Fleet = fleet
+	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Platform: client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
+	d.Bridge = b
+
+	var wg sync.WaitGroup
+	start := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(runCtx); err != nil && runCtx.Err() == nil {
+				log.Error("component stopped", "component", name, "err", err)
+				cancel()
+			}
+		}()
+	}
+	if err := fleet.Start(runCtx); err != nil {
+		cancel()
+		return err
+	}
+	// Closed last: a print write in progress finishes before the database closes.
+	defer fleet.Close()
+	start("bridge", b.Run)
+	start("poller", func(ctx context.Context) error { poller.New(client, b, cfg, log, opts.Now).Run(ctx); return nil })
+	if pushLn != nil {
+		var tlsCfg *tls.Config
+		if cfg.Push.TLSCertFile != "" {
+			cert, err := tls.LoadX509KeyPair(cfg.Push.TLSCertFile, cfg.Push.TLSKeyFile)
+			if err != nil {
+				cancel()
+				return fmt.Errorf("push TLS certificate: %w", err)
+			}
+			tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		}
+		recv := &console.PushReceiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, Log: log, Now: opts.Now}
+		start("push listener", func(ctx context.Context) error { return console.Serve(ctx, pushLn, recv.Handler(), tlsCfg, log) })
+	}
+	srv := &console.Server{Bridge: b, Fleet: fleet, Config: cfg, Log: log, Now: opts.Now}
+	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
+	if cfg.Scanner.Serial != "" {
+		port, err := scanner.ParseURI(cfg.Scanner.Serial)
+		if err != nil {
+			cancel()
+			return err
+		}
+		r := &scanner.Reader{Port: port, Log: log, OnCode: func(code string) {
+			res := b.Scan(runCtx, code, "serial")
+			log.Info("scan", "code", code, "action", res.Action, "status", res.Status, "error", res.Error)
+		}}
+		start("scanner", func(ctx context.Context) error { r.Run(ctx); return nil })
+	}
+	if d.Sandbox != nil {
+		start("sandbox platform", d.Sandbox.run)
+	}
+	log.Info("posbridge running", "console", "http://"+d.ConsoleAddr, "push", d.PushAddr, "mode", cfg.Platform.Mode,
+		"stores", len(cfg.Stores), "printers", len(cfg.Printers))
+	if opts.Ready != nil {
+		opts.Ready(d)
+	}
+
+	<-runCtx.Done()
+	log.Info("stopping posbridge")
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(stopBudget):
+		log.Warn("components did not stop within the budget; closing the database anyway", "budget", stopBudget)
+	}
+	if ctx.Err() == nil {
+		return errors.New("a component failed; see the log above")
+	}
+	return nil
+}
+
+// platformClient is the 开个店 client: the embedded fake in sandbox mode,
+// the real platform in live mode. pub verifies pushes when configured.
+func (d *Daemon) platformClient(ctx context.Context, log *slog.Logger, opts Options) (*kaigedian.Client, *rsa.PublicKey, error) {
+	cfg := d.Config
+	if opts.Platform != nil {
+		return opts.Platform, opts.PushKey, nil
+	}
+	if cfg.Platform.Mode != config.ModeLive {
+		sb, err := startSandbox(cfg, d.PushAddr, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		d.Sandbox = sb
+		return sb.Client, sb.PushKey, nil
+	}
+	keyPEM, err := os.ReadFile(cfg.Platform.PrivateKeyFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("platform.private_key_file: %w", err)
+	}
+	key, err := rsakeys.ParsePrivate(keyPEM)
+	if err != nil {
+		return nil, nil, fmt.Errorf("platform.private_key_file %s: %w", cfg.Platform.PrivateKeyFile, err)
+	}
+	var pub *rsa.PublicKey
+	if cfg.Platform.PublicKeyFile != "" {
+		pubPEM, err := os.ReadFile(cfg.Platform.PublicKeyFile)
+		if err != nil {
+			return nil, nil, fmt.Errorf("platform.public_key_file: %w", err)
+		}
+		if pub, err = rsakeys.ParsePublic(pubPEM); err != nil {
+			return nil, nil, fmt.Errorf("platform.public_key_file %s: %w", cfg.Platform.PublicKeyFile, err)
+		}
+	}
+	client, err := kaigedian.NewClient(kaigedian.Config{BaseURL: cfg.Platform.BaseURL, PartnerID: cfg.Platform.PartnerID,
+		AppID: cfg.Platform.AppID, AccessToken: cfg.Platform.AccessToken, PrivateKey: key, Timeout: cfg.Platform.Timeout,
+		RatePerSecond: cfg.Platform.RatePerSecond, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	return client, pub, nil
+}
+
+// publishPrinterEvent turns a printer event into a console event with a
+// sentence staff understand.
+func publishPrinterEvent(bus *bridge.Bus, e printer.Event) {
+	level, msg := bridge.LevelInfo, ""
+	switch e.Kind {
+	case printer.EventStatus:
+		msg = "打印机 " + e.Printer + "：" + e.State.Label()
+		if !e.State.CanPrint() {
+			level = bridge.LevelWarn
+		}
+	case printer.EventJobRetry:
+		level, msg = bridge.LevelWarn, "打印机 "+e.Printer+" 打印失败，正在重试："+e.Err
+	case printer.EventJobFailed:
+		level, msg = bridge.LevelCritical, "打印机 "+e.Printer+" 无法打印该单据："+e.Err
+	case printer.EventJobMoved:
+		level, msg = bridge.LevelWarn, "打印机 "+e.Printer+" 故障，单据已转到备用打印机 "+e.To
+	case printer.EventJobsHeld:
+		level, msg = bridge.LevelWarn, fmt.Sprintf("打印机 %s 恢复后有 %d 张过期单据，请选择打印或放弃", e.Printer, e.Count)
+	case printer.EventJobDone:
+		msg = "打印完成"
+	}
+	bus.Publish(bridge.Event{Type: bridge.EvPrinter, Code: e.OrderCode, Kind: string(e.Kind), Level: level, Message: msg, Data: e})
+}

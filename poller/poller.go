@@ -1,0 +1,319 @@
+// Package poller runs the polling loops against 开个店: orders by
+// nextStartTimestamp (the only way in when pushes cannot reach the PC, and a
+// safety net when they can), pending refunds, and reconciliation of open
+// orders with batchOrderStatus. It stores what it finds through bridge and
+// never prints or accepts anything itself.
+package poller
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/posbridge/posbridge/bridge"
+	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/kaigedian"
+	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/store"
+)
+
+// Client is the part of the 开个店 client the poller uses.
+type Client interface {
+	BatchQuery(ctx context.Context, req kaigedian.BatchQueryRequest) (*kaigedian.BatchQueryResult, error)
+	HistoryOrders(ctx context.Context, req kaigedian.HistoryRequest) (*kaigedian.HistoryResult, error)
+	QueryRefundOrders(ctx context.Context, req kaigedian.RefundQueryRequest) (*kaigedian.RefundQueryResult, error)
+	BatchOrderStatus(ctx context.Context, codes []string) ([]kaigedian.OrderStatus, error)
+}
+
+// pageSize is the platform's maximum count per list call.
+const pageSize = 10
+
+// allStatuses asks batchQuery for every status: orderStatus is required and
+// a status left out would never be seen.
+var allStatuses = []int{1, 2, 3, 31, 4, 5, 6, 7}
+
+// Poller polls one or more stores.
+type Poller struct {
+	client Client
+	bridge *bridge.Bridge
+	db     *store.DB
+	cfg    *config.Config
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// New makes a poller.
+func New(client Client, b *bridge.Bridge, cfg *config.Config, log *slog.Logger, now func() time.Time) *Poller {
+	if log == nil {
+		log = slog.Default()
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Poller{client: client, bridge: b, db: b.Store(), cfg: cfg, log: log, now: now}
+}
+
+// Run polls until ctx ends.
+func (p *Poller) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	run := func(f func(context.Context)) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f(ctx) }()
+	}
+	for _, s := range p.cfg.Stores {
+		storeID := s.ID
+		run(func(ctx context.Context) {
+			p.loop(ctx, "orders/"+storeID, p.orderInterval, func(ctx context.Context) (int, error) { return p.PollOrders(ctx, storeID) })
+		})
+		run(func(ctx context.Context) {
+			p.loop(ctx, "refunds/"+storeID, p.refundInterval, func(ctx context.Context) (int, error) { return p.PollRefunds(ctx, storeID) })
+		})
+	}
+	run(func(ctx context.Context) { p.loop(ctx, "reconcile", p.reconcileInterval, p.Reconcile) })
+	wg.Wait()
+}
+
+// loop calls poll at its interval, with jitter (the documents ask for
+// randomised intervals) and exponential backoff on errors.
+func (p *Poller) loop(ctx context.Context, key string, interval func() time.Duration, poll func(context.Context) (int, error)) {
+	failures := 0
+	for {
+		found, err := poll(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		wait := interval()
+		if err != nil {
+			failures++
+			wait = min(wait<<min(failures, 6), 5*time.Minute)
+			p.log.Warn("poll failed; backing off", "poll", key, "failures", failures, "next_in", wait.Round(time.Second), "err", err)
+		} else {
+			failures = 0
+		}
+		p.bridge.ReportPoll(key, found, wait, err)
+		if !sleepJitter(ctx, wait) {
+			return
+		}
+	}
+}
+
+// orderInterval is fast while the push receiver is off or silent, slow while
+// pushes flow (then the poll is only a safety net).
+func (p *Poller) orderInterval() time.Duration {
+	if p.bridge.PushesFlowing() {
+		return orDefault(p.cfg.Poll.Interval, time.Minute)
+	}
+	return orDefault(p.cfg.Poll.FastInterval, 5*time.Second)
+}
+
+func (p *Poller) refundInterval() time.Duration {
+	return orDefault(p.cfg.Poll.RefundEvery, time.Minute)
+}
+
+func (p *Poller) reconcileInterval() time.Duration {
+	return orDefault(p.cfg.Poll.ReconcileEvery, 2*time.Minute)
+}
+
+// window is [start, end] for a query from a cursor. The end is a little
+// ahead of our clock so that a clock behind the platform's (or one that
+// jumped backwards) never hides fresh orders.
+func (p *Poller) window(start int64) (time.Time, time.Time) {
+	end := max(p.now().UnixMilli(), start) + int64(2*time.Minute/time.Millisecond)
+	return time.UnixMilli(start), time.UnixMilli(end)
+}
+
+// startOfToday is 00:00 today in Asia/Shanghai: the first start backfills today.
+func (p *Poller) startOfToday() int64 {
+	t := p.now().In(bridge.Shanghai)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, bridge.Shanghai).UnixMilli()
+}
+
+// PollOrders pages batchQuery from the store's cursor until caught up. The
+// cursor moves only in the transaction that stored the page's orders.
+// Orders sharing the boundary millisecond come back on the next page and are
+// absorbed; when a whole page shares one millisecond the cursor cannot move,
+// so that window is read through historyOrders instead.
+func (p *Poller) PollOrders(ctx context.Context, storeID string) (int, error) {
+	name := "orders/" + storeID
+	start, ok, err := p.db.Cursor(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	source := order.SourcePoll
+	if !ok {
+		start, source = p.startOfToday(), order.SourceHistory
+	}
+	found := 0
+	for page := 0; page < 1000; page++ {
+		from, to := p.window(start)
+		res, err := p.client.BatchQuery(ctx, kaigedian.BatchQueryRequest{StoreID: storeID, Start: from, End: to,
+			OrderClients: p.orderClients(), OrderStatus: allStatuses, Count: pageSize})
+		if err != nil {
+			return found, fmt.Errorf("batchQuery store %s: %w", storeID, err)
+		}
+		next := res.NextStartTimestamp
+		orders := make([]order.Order, 0, len(res.Items))
+		for _, h := range res.Items {
+			o := h.Order
+			if o.Code == "" {
+				o.Code = h.Code
+			}
+			if o.PlatformStatus == 0 {
+				o.PlatformStatus = h.PlatformStatus
+			}
+			if o.StoreID == "" {
+				o.StoreID = storeID
+			}
+			orders = append(orders, o)
+		}
+		stuck := next <= start && len(res.Items) >= pageSize
+		cursor := max(next, start)
+		if stuck {
+			p.log.Warn("10 or more orders share one update millisecond; the cursor cannot move: reading that day through historyOrders",
+				"store", storeID, "timestamp", start)
+			n, err := p.readHistoryDay(ctx, storeID, time.UnixMilli(start))
+			if err != nil {
+				return found, err
+			}
+			found += n
+			cursor = start + 1 // the history read covered the whole millisecond
+		}
+		n, err := p.bridge.IngestPoll(ctx, bridge.PollPage{Source: source, Orders: orders, Cursor: name, CursorValue: cursor})
+		if err != nil {
+			return found, fmt.Errorf("store polled orders: %w", err)
+		}
+		found += n
+		if len(res.Items) < pageSize || (!stuck && next <= start) {
+			return found, nil
+		}
+		start = cursor
+	}
+	return found, fmt.Errorf("batchQuery store %s: still not caught up after 1000 pages", storeID)
+}
+
+// readHistoryDay ingests every order of one day through historyOrders.
+func (p *Poller) readHistoryDay(ctx context.Context, storeID string, day time.Time) (int, error) {
+	found := 0
+	for pageNum := 1; pageNum <= 500; pageNum++ {
+		res, err := p.client.HistoryOrders(ctx, kaigedian.HistoryRequest{StoreID: storeID, Day: day, PageNum: pageNum, PageSize: pageSize})
+		if err != nil {
+			return found, fmt.Errorf("historyOrders store %s: %w", storeID, err)
+		}
+		orders := make([]order.Order, 0, len(res.Items))
+		raws := make([]json.RawMessage, 0, len(res.Items))
+		for _, d := range res.Items {
+			orders = append(orders, d.Order)
+			raws = append(raws, d.Raw)
+		}
+		n, err := p.bridge.IngestPoll(ctx, bridge.PollPage{Source: order.SourcePoll, Orders: orders, Raw: raws, Full: true})
+		if err != nil {
+			return found, err
+		}
+		found += n
+		if len(res.Items) < pageSize || pageNum*pageSize >= res.Total {
+			return found, nil
+		}
+	}
+	return found, nil
+}
+
+// PollRefunds reads pending, refused and finished refunds from the store's
+// refund cursor (refund requests must never be lost, even without pushes).
+func (p *Poller) PollRefunds(ctx context.Context, storeID string) (int, error) {
+	name := "refunds/" + storeID
+	start, ok, err := p.db.Cursor(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		start = p.startOfToday()
+	}
+	found := 0
+	for page := 0; page < 1000; page++ {
+		from, to := p.window(start)
+		res, err := p.client.QueryRefundOrders(ctx, kaigedian.RefundQueryRequest{StoreID: storeID, Start: from, End: to,
+			Statuses: []int{1, 3, 5}, Count: pageSize})
+		if err != nil {
+			return found, fmt.Errorf("queryRefundOrders store %s: %w", storeID, err)
+		}
+		refunds := make([]bridge.RefundState, 0, len(res.Items))
+		for _, it := range res.Items {
+			refunds = append(refunds, bridge.RefundState{Code: it.Code, RefundStatus: it.RefundStatus})
+		}
+		next := max(res.NextStartTimestamp, start)
+		stuck := res.NextStartTimestamp <= start && len(res.Items) >= pageSize
+		if stuck {
+			p.log.Warn("10 or more refunds share one update millisecond; skipping past it after storing this page",
+				"store", storeID, "timestamp", start)
+			next = start + 1
+		}
+		if _, err := p.bridge.IngestPoll(ctx, bridge.PollPage{Source: order.SourcePoll, Refunds: refunds, Cursor: name, CursorValue: next}); err != nil {
+			return found, err
+		}
+		found += len(refunds)
+		if len(res.Items) < pageSize || (!stuck && res.NextStartTimestamp <= start) {
+			return found, nil
+		}
+		start = next
+	}
+	return found, nil
+}
+
+// Reconcile asks the platform for the status of every order still open
+// locally: it catches a cancel whose push was lost.
+func (p *Poller) Reconcile(ctx context.Context) (int, error) {
+	codes, err := p.db.OpenOrderCodes(ctx, 500)
+	if err != nil {
+		return 0, err
+	}
+	changed := 0
+	for i := 0; i < len(codes); i += pageSize {
+		batch := codes[i:min(i+pageSize, len(codes))]
+		statuses, err := p.client.BatchOrderStatus(ctx, batch)
+		if err != nil {
+			return changed, fmt.Errorf("batchOrderStatus: %w", err)
+		}
+		page := bridge.PollPage{Source: order.SourceReconcile}
+		for _, s := range statuses {
+			if s.PlatformStatus != 0 {
+				page.Statuses = append(page.Statuses, bridge.CodeStatus{Code: s.Code, PlatformStatus: s.PlatformStatus})
+			}
+		}
+		if _, err := p.bridge.IngestPoll(ctx, page); err != nil {
+			return changed, err
+		}
+		changed += len(page.Statuses)
+	}
+	return changed, nil
+}
+
+func (p *Poller) orderClients() []int {
+	if len(p.cfg.Platform.OrderClients) > 0 {
+		return p.cfg.Platform.OrderClients
+	}
+	return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 24}
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// sleepJitter waits d ±10%.
+func sleepJitter(ctx context.Context, d time.Duration) bool {
+	j := time.Duration(rand.Int64N(int64(d)/5+1)) - d/10
+	t := time.NewTimer(max(d+j, 10*time.Millisecond))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

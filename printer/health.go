@@ -1,0 +1,23 @@
+package printer
+
+// Health reports whether a printer can print now, for the accept policy:
+// an order is never accepted automatically into a kitchen that cannot see
+// it. Printers whose link is one-way (spooler, USB device file, file) or whose
+// status query is off count as online: nothing better is known about them.
+func (f *Fleet) Health(name string) (ok bool, why string) {
+	w, found := f.workers[name]
+	if !found {
+		return false, "未配置的打印机"
+	}
+	if !w.dev.Confirms() {
+		return true, ""
+	}
+	st := w.snapshot()
+	switch {
+	case st.State.CanPrint():
+		return true, ""
+	case st.State == StateUnknown && st.CheckedAt.IsZero():
+		return true, "" // not asked yet (just started): do not hold orders for it
+	}
+	return false, st.Label
+}

@@ -1,0 +1,63 @@
+package printer_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/printer/fakeprinter"
+	"github.com/posbridge/posbridge/store"
+)
+
+func TestHealthFollowsTheFakePrinter(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fp, err := fakeprinter.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fp.Close()
+	f, err := printer.NewFleet([]config.PrinterConfig{
+		{Name: "kitchen", Role: "kitchen", Connection: fp.URI(), StatusQuery: "on"},
+		{Name: "file", Role: "receipt", Connection: "file://" + filepath.Join(t.TempDir(), "out.bin")},
+	}, config.PrintConfig{StatusEvery: 50 * time.Millisecond}, db, printer.FleetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	waitHealth := func(want bool) string {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			ok, why := f.Health("kitchen")
+			if ok == want {
+				return why
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("kitchen health never became %v (%s)", want, why)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitHealth(true)
+	fp.SetState(printer.StatePaperOut)
+	if why := waitHealth(false); why != printer.StatePaperOut.Label() {
+		t.Fatalf("reason %q", why)
+	}
+	if ok, _ := f.Health("file"); !ok {
+		t.Fatal("a one-way printer counts as online")
+	}
+	if ok, _ := f.Health("nope"); ok {
+		t.Fatal("an unknown printer is not healthy")
+	}
+}

@@ -1,0 +1,108 @@
+package printer
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.bug.st/serial"
+)
+
+// serialTransport is a printer on a serial port (RS-232, USB virtual COM,
+// Bluetooth SPP). The port is opened per session like a TCP connection.
+type serialTransport struct {
+	name   string
+	params SerialParams
+	opt    TransportOptions
+}
+
+func (t *serialTransport) TwoWay() bool   { return true }
+func (t *serialTransport) String() string { return "serial://" + t.name }
+
+func (t *serialTransport) Open(ctx context.Context) (Link, error) {
+	mode := &serial.Mode{BaudRate: t.params.Baud, DataBits: t.params.DataBits, StopBits: serial.OneStopBit}
+	switch t.params.StopBits {
+	case "1.5":
+		mode.StopBits = serial.OnePointFiveStopBits
+	case "2":
+		mode.StopBits = serial.TwoStopBits
+	}
+	switch t.params.Parity {
+	case "odd":
+		mode.Parity = serial.OddParity
+	case "even":
+		mode.Parity = serial.EvenParity
+	case "mark":
+		mode.Parity = serial.MarkParity
+	case "space":
+		mode.Parity = serial.SpaceParity
+	}
+	port, err := serial.Open(t.name, mode)
+	if err != nil {
+		return nil, fmt.Errorf("open serial printer %s: %w (is the cable in and no other program using the port?)", t.name, err)
+	}
+	if err := setSerialFlow(t.name, t.params.Flow); err != nil {
+		port.Close()
+		return nil, fmt.Errorf("serial printer %s: %w", t.name, err)
+	}
+	return &serialLink{port: port, name: t.name, opt: t.opt}, nil
+}
+
+type serialLink struct {
+	port serial.Port
+	name string
+	opt  TransportOptions
+}
+
+// Write gives up at the deadline: with flow control a printer out of paper
+// holds CTS low and the write would block forever. Closing the port unblocks it.
+func (l *serialLink) Write(ctx context.Context, p []byte) error {
+	done := make(chan error, 1)
+	go func(rest []byte) {
+		for len(rest) > 0 {
+			n, err := l.port.Write(rest)
+			if err != nil {
+				done <- err
+				return
+			}
+			rest = rest[n:]
+		}
+		done <- l.port.Drain()
+	}(p)
+	timer := time.NewTimer(time.Until(writeDeadline(ctx, l.opt, len(p))))
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("write to serial printer %s: %w", l.name, err)
+		}
+		return nil
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	l.port.Close()
+	return fmt.Errorf("write to serial printer %s: the printer took no data in time (offline, out of paper, or wrong baud/flow settings?)", l.name)
+}
+
+func (l *serialLink) Read(ctx context.Context, p []byte) (int, error) {
+	wait := 2 * time.Second
+	if dl, ok := ctx.Deadline(); ok {
+		wait = time.Until(dl)
+	}
+	if wait <= 0 {
+		return 0, ErrNoReply
+	}
+	if err := l.port.SetReadTimeout(wait); err != nil {
+		return 0, err
+	}
+	n, err := l.port.Read(p)
+	if err != nil {
+		return n, fmt.Errorf("read from serial printer %s: %w", l.name, err)
+	}
+	if n == 0 {
+		return 0, ErrNoReply
+	}
+	return n, nil
+}
+
+func (l *serialLink) Close() error { return l.port.Close() }
