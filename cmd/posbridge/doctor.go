@@ -13,6 +13,8 @@ import (
 
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/internal/dirlock"
+	"github.com/posbridge/posbridge/kaigedian"
+	"github.com/posbridge/posbridge/printer"
 )
 
 func init() {
@@ -55,9 +57,14 @@ type doctorEnv struct {
 	http      *http.Client
 	now       func() time.Time
 
+	// daemonPrinters is the running daemon's view of its printers (nil when
+	// posbridge is not running): a printer on a serial port cannot be opened
+	// twice, and the daemon knows the last error.
+	daemonPrinters map[string]printer.PrinterStatus
+
 	// The clock and credentials checks share one platform probe.
 	probeOnce sync.Once
-	probe     platformProbe
+	probe     kaigedian.ProbeResult
 	probeErr  error
 }
 
@@ -111,9 +118,25 @@ func newDoctorEnv(cfgPath string) *doctorEnv {
 	if env.cfg != nil {
 		if held, pid, err := dirlock.Probe(env.cfg.DataDir); err == nil && held {
 			env.daemonPID = max(pid, 1)
+			env.daemonPrinters = daemonPrinterStatus(env.cfg)
 		}
 	}
 	return env
+}
+
+// daemonPrinterStatus asks the running daemon's console API for its printers.
+func daemonPrinterStatus(cfg *config.Config) map[string]printer.PrinterStatus {
+	var res struct {
+		Printers []printer.PrinterStatus `json:"printers"`
+	}
+	if status, err := newDaemonClient(cfg).call("GET", "/api/printers", nil, &res); err != nil || status != http.StatusOK {
+		return nil
+	}
+	m := make(map[string]printer.PrinterStatus, len(res.Printers))
+	for _, p := range res.Printers {
+		m[p.Name] = p
+	}
+	return m
 }
 
 func runDoctorChecks(ctx context.Context, env *doctorEnv, checks []doctorCheck) []checkRow {

@@ -9,15 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/printer"
 )
-
-// doctorPrinterStatus asks a printer for its status (paper, cover, errors)
-// once the connection opens. The wiring that owns the printer package sets
-// it; while it is nil the doctor checks that the connection opens.
-var doctorPrinterStatus func(ctx context.Context, cfg *config.Config, p config.PrinterConfig) (string, error)
 
 const deviceDialTimeout = 3 * time.Second
 
@@ -27,19 +24,16 @@ func checkPrinters(ctx context.Context, env *doctorEnv) []checkRow {
 			Fix: "add the store's printers under printers: in " + env.cfg.File + " (see `posbridge config init`)"}}
 	}
 	rows := make([]checkRow, len(env.cfg.Printers))
-	done := make(chan struct{})
+	var wg sync.WaitGroup
 	for i, p := range env.cfg.Printers {
-		go func() {
-			defer func() { done <- struct{}{} }()
-			rows[i] = checkPrinter(ctx, env, p)
-		}()
+		wg.Go(func() { rows[i] = checkPrinter(ctx, env, p) })
 	}
-	for range env.cfg.Printers {
-		<-done
-	}
+	wg.Wait()
 	return rows
 }
 
+// checkPrinter reports a printer as the running daemon sees it, or, when
+// posbridge is not running, asks the printer itself (DLE EOT / <ESC>!?).
 func checkPrinter(ctx context.Context, env *doctorEnv, p config.PrinterConfig) checkRow {
 	row := checkRow{Check: "printer " + p.Name}
 	conn, err := config.ParseConnection(p.Connection)
@@ -47,32 +41,96 @@ func checkPrinter(ctx context.Context, env *doctorEnv, p config.PrinterConfig) c
 		row.Status, row.Result, row.Fix = statusFail, "connection "+err.Error(), "correct the printer's connection in "+env.cfg.File
 		return row
 	}
-	switch conn.Scheme {
-	case "tcp":
-		row = tcpPrinterRow(ctx, row, conn)
-	case "serial", "usb":
-		row = deviceRow(row, conn.Path, env.daemonPID > 0, conn.Scheme)
-	case "file":
-		row = fileTargetRow(row, conn.Path)
-	case "virtual":
+	if conn.Scheme == "virtual" {
 		row.Status, row.Result = statusOK, "virtual printer: output is shown in the console"
-	case "windows":
-		row.Status, row.Result = statusSkip, "Windows printer \""+conn.Name+"\" is not checked here: print a test page from the console"
-	}
-	ready := row.Status == statusOK || conn.Scheme == "windows"
-	if !ready || doctorPrinterStatus == nil || conn.Scheme == "virtual" {
 		return row
 	}
-	status, err := doctorPrinterStatus(ctx, env.cfg, p)
+	if st, ok := env.daemonPrinters[p.Name]; ok {
+		return stateRow(row, conn, st.State, st.LastError, " (as the running posbridge sees it)")
+	}
+	dev, err := printer.NewDevice(p, printer.TransportOptions{})
 	if err != nil {
-		row.Status, row.Result = statusFail, err.Error()
-		row.Fix = "look at the printer: paper loaded, cover closed, no red light; switch it off and on"
-		if conn.Scheme == "windows" {
-			row.Fix += "; the service runs as LocalSystem, which sees only printers installed for all users"
+		row.Status, row.Result, row.Fix = statusFail, err.Error(), connectFix(conn, err)
+		return row
+	}
+	if !dev.Confirms() {
+		// A one-way link (or status_query: off): check that it opens.
+		row = reachRow(ctx, row, conn, env.daemonPID > 0)
+		if row.Status == statusOK {
+			row.Result += "; it does not report paper or cover status"
 		}
 		return row
 	}
-	row.Status, row.Result = statusOK, status
+	ctx, cancel := context.WithTimeout(ctx, 2*deviceDialTimeout)
+	defer cancel()
+	st, err := dev.Status(ctx)
+	detail := ""
+	if err != nil {
+		detail = err.Error()
+	}
+	return stateRow(row, conn, st, detail, "")
+}
+
+// stateRow turns a printer state into a row with a fix staff can do.
+func stateRow(row checkRow, conn config.Connection, st printer.PrinterState, detail, suffix string) checkRow {
+	result := fmt.Sprintf("%s (%s)", st, st.Label())
+	if detail != "" {
+		result += ": " + detail
+	}
+	row.Result = result + suffix
+	switch st {
+	case printer.StateOnline:
+		row.Status = statusOK
+	case printer.StatePaperNearEnd:
+		row.Status, row.Fix = statusWarn, "the paper roll is nearly finished: load a new roll soon"
+	case printer.StatePaperOut:
+		row.Status, row.Fix = statusFail, "load a paper roll and close the cover"
+	case printer.StateCoverOpen:
+		row.Status, row.Fix = statusFail, "close the printer's cover (press it down until it clicks)"
+	case printer.StateOffline:
+		row.Status, row.Fix = statusFail, connectFix(conn, errors.New(detail))
+	default:
+		row.Status = statusFail
+		row.Fix = "the printer connected but did not answer the status query: check that it is an ESC/POS (or TSPL label) printer; if it never answers, set status_query: off for it"
+		if detail == "" {
+			row.Status, row.Fix = statusWarn, "no status reported yet: print a test page (`posbridge print test`) and look at the printer"
+		}
+	}
+	return row
+}
+
+// connectFix says how to make a printer reachable, by connection kind.
+func connectFix(conn config.Connection, err error) string {
+	switch conn.Scheme {
+	case "tcp":
+		return "switch the printer on and check its network cable; print its self-test page (hold FEED while switching it on) to read its IP address, which must match " + conn.Address()
+	case "serial", "usb":
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return "plug the printer in and switch it on; " + listPortsHint()
+		case errors.Is(err, fs.ErrPermission):
+			return permissionHint(conn.Scheme)
+		}
+		return "switch the printer on, check the cable, close other programs that use the port; " + listPortsHint()
+	case "windows":
+		return "check the printer in Windows Settings › Printers: it must be installed for all users (the service runs as LocalSystem) and print a Windows test page"
+	case "file":
+		return "create the folder of " + conn.Path + " or change the file:// path"
+	}
+	return "check the printer's connection in the config"
+}
+
+// reachRow checks that a one-way link opens.
+func reachRow(ctx context.Context, row checkRow, conn config.Connection, daemonRunning bool) checkRow {
+	switch conn.Scheme {
+	case "tcp":
+		return tcpPrinterRow(ctx, row, conn)
+	case "serial", "usb":
+		return deviceRow(row, conn.Path, daemonRunning, conn.Scheme)
+	case "file":
+		return fileTargetRow(row, conn.Path)
+	}
+	row.Status, row.Result = statusOK, "configured as "+conn.Scheme+"://"
 	return row
 }
 
@@ -81,8 +139,7 @@ func tcpPrinterRow(ctx context.Context, row checkRow, conn config.Connection) ch
 	start := time.Now()
 	c, err := d.DialContext(ctx, "tcp", conn.Address())
 	if err != nil {
-		row.Status, row.Result = statusFail, "cannot connect to "+conn.Address()+": "+err.Error()
-		row.Fix = "switch the printer on and check its network cable; print its self-test page (hold FEED while switching it on) to read its IP address, which must match " + conn.Address()
+		row.Status, row.Result, row.Fix = statusFail, "cannot connect to "+conn.Address()+": "+err.Error(), connectFix(conn, err)
 		return row
 	}
 	c.Close()

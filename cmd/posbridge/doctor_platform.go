@@ -3,31 +3,59 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime"
 	"time"
 
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/internal/rsakeys"
+	"github.com/posbridge/posbridge/kaigedian"
 )
 
-// platformProbe is the result of a harmless signed query to 开个店.
-type platformProbe struct {
-	ServerTime time.Time // the platform's clock (its Date header)
-	Latency    time.Duration
+// probeTimeout bounds the signed test query: the doctor must not hang on a
+// platform that does not answer.
+const probeTimeout = 8 * time.Second
+
+// probePlatform sends kaigedian.Client.Probe, a harmless signed one-second
+// batchQuery of the first store, with the configured credentials and no
+// retries. It checks address, credentials and signature, and reads the
+// platform's clock from the Date header of any answer.
+func probePlatform(ctx context.Context, cfg *config.Config) (kaigedian.ProbeResult, error) {
+	p := cfg.Platform
+	keyData, err := os.ReadFile(p.PrivateKeyFile)
+	if err != nil {
+		return kaigedian.ProbeResult{}, fmt.Errorf("platform.private_key_file: %w", err)
+	}
+	key, err := rsakeys.ParsePrivate(keyData)
+	if err != nil {
+		return kaigedian.ProbeResult{}, fmt.Errorf("platform.private_key_file %s: %w", p.PrivateKeyFile, err)
+	}
+	client, err := kaigedian.NewClient(kaigedian.Config{
+		BaseURL: p.BaseURL, PartnerID: p.PartnerID, AppID: p.AppID, AccessToken: p.AccessToken, PrivateKey: key,
+		Timeout: min(p.Timeout, probeTimeout), QueryRetries: -1, OrderClients: p.OrderClients,
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		return kaigedian.ProbeResult{}, err
+	}
+	if len(cfg.Stores) == 0 {
+		return kaigedian.ProbeResult{}, errors.New("no store to query: add stores to the config")
+	}
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	return client.Probe(ctx, cfg.Stores[0].ID)
 }
 
-// doctorPlatformProbe signs a harmless query with the configured credentials.
-// The wiring that owns the kaigedian client sets it (kaigedian.Client.Probe);
-// while it is nil the credentials row says it was not checked and the clock
-// is read from a plain request to base_url.
-var doctorPlatformProbe func(ctx context.Context, cfg *config.Config) (platformProbe, error)
-
-// platformProbe runs doctorPlatformProbe once per doctor run.
-func (env *doctorEnv) platformProbe(ctx context.Context) (platformProbe, error) {
-	env.probeOnce.Do(func() { env.probe, env.probeErr = doctorPlatformProbe(ctx, env.cfg) })
+// platformProbe runs probePlatform once per doctor run: the clock and the
+// credentials rows share it.
+func (env *doctorEnv) platformProbe(ctx context.Context) (kaigedian.ProbeResult, error) {
+	env.probeOnce.Do(func() { env.probe, env.probeErr = probePlatform(ctx, env.cfg) })
 	return env.probe, env.probeErr
 }
 
@@ -43,16 +71,25 @@ func checkPlatformClock(ctx context.Context, env *doctorEnv) []checkRow {
 		row.Status, row.Result = statusSkip, "platform.mode is "+cfg.Platform.Mode+": no platform to compare with"
 		return []checkRow{row}
 	}
-	serverTime, latency, err := platformTime(ctx, env)
-	if err != nil {
-		row.Status, row.Result = statusFail, err.Error()
-		row.Fix = "check this PC's internet connection and platform.base_url; a firewall or proxy must allow HTTPS to " + hostOf(cfg.Platform.BaseURL)
+	p, err := env.platformProbe(ctx)
+	switch {
+	case p.ServerTime.IsZero() && err != nil:
+		row.Status, row.Result = statusFail, "no answer from the platform: "+err.Error()
+		row.Fix = reachFix(cfg)
+		return []checkRow{row}
+	case p.ServerTime.IsZero():
+		row.Status, row.Result = statusWarn, "the platform's answer carries no Date header: the clock cannot be compared"
+		row.Fix = "make sure Windows or Linux sets the time automatically (internet time)"
 		return []checkRow{row}
 	}
-	// The Date header has one-second resolution; compare with the middle of the round trip.
-	local := env.now().Add(-latency / 2)
-	skew := serverTime.Sub(local).Round(time.Second)
-	return []checkRow{clockVerdict(skew, latency)}
+	// The Date header has one-second resolution; compare with the middle of
+	// the round trip.
+	local := env.now().Add(-p.Latency / 2)
+	return []checkRow{clockVerdict(p.ServerTime.Sub(local).Round(time.Second), p.Latency)}
+}
+
+func reachFix(cfg *config.Config) string {
+	return "check this PC's internet connection and platform.base_url; a firewall or proxy must allow HTTPS to " + hostOf(cfg.Platform.BaseURL)
 }
 
 func clockVerdict(skew, latency time.Duration) checkRow {
@@ -62,9 +99,9 @@ func clockVerdict(skew, latency time.Duration) checkRow {
 	if skew > 0 {
 		direction = "behind"
 	}
-	row.Result = fmt.Sprintf("platform reachable in %d ms; this PC's clock is %s %s the platform's", latency.Milliseconds(), abs, direction)
+	row.Result = fmt.Sprintf("platform answered in %d ms; this PC's clock is %s %s the platform's", latency.Milliseconds(), abs, direction)
 	if abs <= time.Second {
-		row.Result = fmt.Sprintf("platform reachable in %d ms; clocks agree", latency.Milliseconds())
+		row.Result = fmt.Sprintf("platform answered in %d ms; clocks agree", latency.Milliseconds())
 	}
 	fix := "turn on automatic time: Windows Settings › Time & language › Date & time › Set time automatically, then Sync now; Linux: sudo timedatectl set-ntp true"
 	switch {
@@ -76,49 +113,27 @@ func clockVerdict(skew, latency time.Duration) checkRow {
 	return row
 }
 
-// platformTime reads the platform's clock through the probe, or from the
-// Date header of any answer from base_url.
-func platformTime(ctx context.Context, env *doctorEnv) (time.Time, time.Duration, error) {
-	if doctorPlatformProbe != nil {
-		p, err := env.platformProbe(ctx)
-		return p.ServerTime, p.Latency, err
-	}
-	base := env.cfg.Platform.BaseURL
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base, nil)
-	if err != nil {
-		return time.Time{}, 0, fmt.Errorf("platform.base_url %q: %w", base, err)
-	}
-	start := time.Now()
-	resp, err := env.http.Do(req)
-	if err != nil {
-		return time.Time{}, 0, fmt.Errorf("cannot reach the platform at %s: %w", base, err)
-	}
-	resp.Body.Close()
-	latency := time.Since(start)
-	date, err := http.ParseTime(resp.Header.Get("Date"))
-	if err != nil {
-		return time.Time{}, latency, fmt.Errorf("the platform at %s sent no usable Date header (HTTP %d)", base, resp.StatusCode)
-	}
-	return date, latency, nil
-}
-
 func checkCredentials(ctx context.Context, env *doctorEnv) []checkRow {
 	row := checkRow{Check: "credentials"}
 	if env.cfg.Platform.Mode != config.ModeLive {
 		row.Status, row.Result = statusSkip, "platform.mode is "+env.cfg.Platform.Mode+": no credentials in use"
 		return []checkRow{row}
 	}
-	if doctorPlatformProbe == nil {
-		row.Status, row.Result = statusSkip, "not checked by this build (no signed test query)"
-		return []checkRow{row}
-	}
 	p, err := env.platformProbe(ctx)
-	if err != nil {
+	var platformErr *kaigedian.PlatformError
+	var transportErr *kaigedian.TransportError
+	switch {
+	case err == nil:
+		row.Status, row.Result = statusOK, fmt.Sprintf("signed test query for store %s accepted in %d ms", env.cfg.Stores[0].ID, p.Latency.Milliseconds())
+	case errors.As(err, &transportErr):
+		row.Status, row.Result, row.Fix = statusFail, err.Error(), reachFix(env.cfg)
+	case errors.As(err, &platformErr) && platformErr.Code == "":
 		row.Status, row.Result = statusFail, err.Error()
-		row.Fix = "compare platform.partner_id, app_id, access_token and private_key_file with what 开个店 gave you; the merchant public key registered with 开个店 must belong to private_key_file"
-		return []checkRow{row}
+		row.Fix = "platform.base_url does not lead to the 开个店 API: copy the address 开个店 gave you exactly (it usually ends in /openapi)"
+	default:
+		row.Status, row.Result = statusFail, err.Error()
+		row.Fix = "compare platform.partner_id, app_id, access_token and private_key_file with what 开个店 gave you; the merchant public key registered with 开个店 must belong to private_key_file, and the first store id must be one of yours"
 	}
-	row.Status, row.Result = statusOK, fmt.Sprintf("signed test query accepted in %d ms", p.Latency.Milliseconds())
 	return []checkRow{row}
 }
 

@@ -8,7 +8,6 @@ import (
 	"crypto/x509"
 	"database/sql"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -21,22 +20,24 @@ import (
 	"testing"
 	"time"
 
-	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/internal/dirlock"
+	"github.com/posbridge/posbridge/kaigedian/fake"
+	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/printer/fakeprinter"
 	"github.com/posbridge/posbridge/store"
 )
 
-// doctorStore is a live-mode installation on loopback: a fake platform that
-// answers with a Date header, a push listener, a TCP printer, a socat pty
-// standing in for the serial scanner and a real database.
+// doctorStore is a live-mode installation on loopback: the fake 开个店
+// (checking RSA2 signatures and credentials) behind a handler that can skew
+// its Date header, a push listener, a fake ESC/POS printer answering status
+// queries, a socat pty standing in for the serial scanner, a real database.
 type doctorStore struct {
 	dir, config         string
 	platformURL         string
 	platformClockOffset atomicDuration
 	pushAddr            string
 	pushServer          *http.Server
-	printerAddr         string
-	printer             net.Listener
+	printer             *fakeprinter.Printer
 	scannerPath         string
 }
 
@@ -45,18 +46,29 @@ type atomicDuration struct{ v atomic.Int64 }
 func (a *atomicDuration) Set(d time.Duration) { a.v.Store(int64(d)) }
 func (a *atomicDuration) Get() time.Duration  { return time.Duration(a.v.Load()) }
 
+const (
+	testPartnerID   = "1864"
+	testAppID       = "app-1"
+	testAccessToken = "token-for-tests"
+)
+
 func newDoctorStore(t *testing.T) *doctorStore {
 	t.Helper()
 	s := &doctorStore{dir: t.TempDir()}
 
-	platform := listenLoopback(t)
-	s.platformURL = "http://" + platform.Addr().String() + "/openapi"
+	key := writeRSAKey(t, filepath.Join(s.dir, "merchant.pem"))
+	platform, err := fake.New(fake.Options{MerchantKey: key, AccessToken: testAccessToken, PartnerID: testPartnerID, AppID: testAppID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := listenLoopback(t)
+	s.platformURL = "http://" + ln.Addr().String() + "/openapi"
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Date", time.Now().Add(s.platformClockOffset.Get()).UTC().Format(http.TimeFormat))
-		w.WriteHeader(http.StatusNotFound) // any answer carries the Date header
+		platform.Handler().ServeHTTP(w, r)
 	})}
-	go srv.Serve(platform)
-	t.Cleanup(func() { srv.Close() })
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close(); platform.Close() })
 
 	push := listenLoopback(t)
 	s.pushAddr = push.Addr().String()
@@ -70,24 +82,14 @@ func newDoctorStore(t *testing.T) *doctorStore {
 	go s.pushServer.Serve(push)
 	t.Cleanup(func() { s.pushServer.Close() })
 
-	s.printer = listenLoopback(t)
-	s.printerAddr = s.printer.Addr().String()
-	go func() {
-		for {
-			c, err := s.printer.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	t.Cleanup(func() { s.printer.Close() })
+	if s.printer, err = fakeprinter.New(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.printer.Close)
 
 	s.scannerPath = startPtyPair(t, s.dir)
-	writeRSAKey(t, filepath.Join(s.dir, "merchant.pem"))
-
 	s.config = filepath.Join(s.dir, "posbridge.yaml")
-	s.writeConfig(t, "")
+	s.writeConfig(t, testAccessToken)
 	db, err := store.Open(context.Background(), filepath.Join(s.dir, "data", databaseFileName), store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +98,7 @@ func newDoctorStore(t *testing.T) *doctorStore {
 	return s
 }
 
-func (s *doctorStore) writeConfig(t *testing.T, extra string) {
+func (s *doctorStore) writeConfig(t *testing.T, accessToken string) {
 	t.Helper()
 	mustWrite(t, s.config, `data_dir: ./data
 console: { listen: 127.0.0.1:`+strconv.Itoa(freePort(t))+` }
@@ -104,16 +106,16 @@ push: { listen: `+s.pushAddr+` }
 platform:
   mode: live
   base_url: `+s.platformURL+`
-  partner_id: "1864"
-  app_id: "app-1"
-  access_token: "token-for-tests"
+  partner_id: "`+testPartnerID+`"
+  app_id: "`+testAppID+`"
+  access_token: "`+accessToken+`"
   private_key_file: ./merchant.pem
 stores: [ { id: "1862", name: 南翔一店 } ]
 printers:
-  - { name: kitchen, role: kitchen, connection: "tcp://`+s.printerAddr+`" }
+  - { name: kitchen, role: kitchen, connection: "`+s.printer.URI()+`" }
   - { name: front, role: receipt, connection: "virtual://front" }
 scanner: { serial: "serial://`+s.scannerPath+`?baud=9600" }
-`+extra)
+`)
 }
 
 func listenLoopback(t *testing.T) net.Listener {
@@ -146,7 +148,7 @@ func startPtyPair(t *testing.T, dir string) string {
 	return ""
 }
 
-func writeRSAKey(t *testing.T, path string) {
+func writeRSAKey(t *testing.T, path string) *rsa.PrivateKey {
 	t.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -157,6 +159,7 @@ func writeRSAKey(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	mustWrite(t, path, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})))
+	return k
 }
 
 // doctorRows runs every check against the config file.
@@ -198,9 +201,9 @@ func TestDoctorHealthyStore(t *testing.T) {
 	expectRow(t, rows, "database", statusOK, "passes PRAGMA quick_check", "")
 	expectRow(t, rows, "free disk", statusOK, "MB free", "")
 	expectRow(t, rows, "platform clock", statusOK, "clocks agree", "")
-	expectRow(t, rows, "credentials", statusSkip, "not checked", "")
+	expectRow(t, rows, "credentials", statusOK, "signed test query for store 1862 accepted", "")
 	expectRow(t, rows, "push listener", statusOK, "answers in", "")
-	expectRow(t, rows, "printer kitchen", statusOK, "accepts connections", "")
+	expectRow(t, rows, "printer kitchen", statusOK, "online (正常)", "")
 	expectRow(t, rows, "printer front", statusOK, "virtual printer", "")
 	expectRow(t, rows, "scanner", statusOK, s.scannerPath+" opens", "")
 
@@ -215,7 +218,7 @@ func TestDoctorHealthyStore(t *testing.T) {
 	if !strings.Contains(out.String(), "all checks passed") {
 		t.Errorf("summary:\n%s", out.String())
 	}
-	if strings.Contains(out.String(), "token-for-tests") {
+	if strings.Contains(out.String(), testAccessToken) {
 		t.Error("doctor printed the access token")
 	}
 }
@@ -224,7 +227,7 @@ func TestDoctorBrokenStore(t *testing.T) {
 	s := newDoctorStore(t)
 	// Push listener down, printer switched off, scanner unplugged, clock wrong.
 	s.pushServer.Close()
-	s.printer.Close()
+	s.printer.Down()
 	s.platformClockOffset.Set(-10 * time.Minute)
 	mustWrite(t, s.config, strings.Replace(readFile(t, s.config), s.scannerPath, filepath.Join(s.dir, "ttyUnplugged"), 1))
 	corruptDatabase(t, filepath.Join(s.dir, "data", databaseFileName))
@@ -234,7 +237,7 @@ func TestDoctorBrokenStore(t *testing.T) {
 	expectRow(t, rows, "database", statusFail, databaseFileName, "newest backup")
 	expectRow(t, rows, "platform clock", statusFail, "clock is 10m", "Set time automatically")
 	expectRow(t, rows, "push listener", statusFail, "posbridge is not running", "start")
-	expectRow(t, rows, "printer kitchen", statusFail, "cannot connect to "+s.printerAddr, "self-test page")
+	expectRow(t, rows, "printer kitchen", statusFail, "offline", "self-test page")
 	expectRow(t, rows, "scanner", statusFail, "ttyUnplugged does not exist", "plug the device in")
 
 	var out bytes.Buffer
@@ -324,14 +327,32 @@ func TestDoctorNewerDatabase(t *testing.T) {
 	expectRow(t, rows, "database", statusFail, "written by a newer posbridge", "install the newer posbridge again")
 }
 
-func TestDoctorCredentialsThroughPlatformProbe(t *testing.T) {
+func TestDoctorWrongCredentials(t *testing.T) {
 	s := newDoctorStore(t)
-	defer func(p func(context.Context, *config.Config) (platformProbe, error)) { doctorPlatformProbe = p }(doctorPlatformProbe)
-	doctorPlatformProbe = func(ctx context.Context, cfg *config.Config) (platformProbe, error) {
-		return platformProbe{}, errors.New("platform error 2001: sign verification failed")
-	}
+	s.writeConfig(t, "an-old-token")
 	rows := doctorRows(t, s.config)
-	expectRow(t, rows, "credentials", statusFail, "sign verification failed", "private_key_file")
+	expectRow(t, rows, "credentials", statusFail, "platform answered code", "access_token")
+	// The platform answered: its clock is still compared.
+	expectRow(t, rows, "platform clock", statusOK, "clocks agree", "")
+}
+
+func TestDoctorPlatformUnreachable(t *testing.T) {
+	s := newDoctorStore(t)
+	s.platformURL = "http://127.0.0.1:" + strconv.Itoa(freePort(t)) + "/openapi"
+	s.writeConfig(t, testAccessToken)
+	rows := doctorRows(t, s.config)
+	expectRow(t, rows, "platform clock", statusFail, "no answer from the platform", "internet connection")
+	expectRow(t, rows, "credentials", statusFail, "connection refused", "internet connection")
+}
+
+func TestDoctorPrinterOutOfPaper(t *testing.T) {
+	s := newDoctorStore(t)
+	s.printer.SetState(printer.StatePaperOut)
+	rows := doctorRows(t, s.config)
+	expectRow(t, rows, "printer kitchen", statusFail, "paper_out (缺纸)", "load a paper roll")
+	s.printer.SetState(printer.StatePaperNearEnd)
+	rows = doctorRows(t, s.config)
+	expectRow(t, rows, "printer kitchen", statusWarn, "paper_near_end", "new roll soon")
 }
 
 func TestDiskVerdict(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/internal/app"
 )
 
 // serviceStopTimeout bounds a stop: the daemon promises 10 s; the rest is
@@ -56,7 +57,7 @@ func (p *serviceProgram) start() error {
 	p.cancel, p.done = cancel, make(chan struct{})
 	go func() {
 		defer close(p.done)
-		err := runDaemon(ctx, cfg, log)
+		err := app.Run(ctx, cfg, log, daemonOptions(ctx, cfg, log))
 		if ctx.Err() != nil && err == nil {
 			return
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -217,4 +218,35 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestDoctorAgainstRunningService runs doctor beside a real daemon started
+// the way the service manager starts it.
+func TestDoctorAgainstRunningService(t *testing.T) {
+	root := t.TempDir()
+	exe := installCopy(t, filepath.Join(root, "app"))
+	cfg := filepath.Join(root, "posbridge.yaml")
+	mustWrite(t, cfg, daemonConfig(t, "./data"))
+	d := startService(t, exe, root, "--config", cfg)
+	waitForFile(t, filepath.Join(root, "data", databaseFileName), d.stderr)
+
+	var rows map[string]checkRow
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		rows = doctorRows(t, cfg)
+		if rows["push listener"].Status == statusOK || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond) // listeners open after the database
+	}
+	expectRow(t, rows, "push listener", statusOK, "/kaigedian/push/health answers", "")
+	expectRow(t, rows, "database", statusOK, "passes PRAGMA quick_check", "")
+	var out bytes.Buffer
+	doctorCmd(context.Background(), []string{"--config", cfg}, &out, &out)
+	if want := fmt.Sprintf("posbridge is running (process %d)", d.cmd.Process.Pid); !strings.Contains(out.String(), want) {
+		t.Errorf("doctor does not say %q:\n%s", want, out.String())
+	}
+	if err := d.stop(12 * time.Second); err != nil {
+		t.Fatalf("stop: %v\n%s", err, d.stderr)
+	}
 }
