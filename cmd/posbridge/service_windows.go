@@ -95,7 +95,11 @@ func controlService(action string, spec serviceSpec, stdout io.Writer) (int, err
 		if err := s.Uninstall(); err != nil {
 			return 1, fmt.Errorf("%w (run as administrator)", err)
 		}
-		fmt.Fprintf(stdout, "removed the service %s; config and data in %s are kept\n", spec.Name, config.ServiceBaseDir())
+		kept := config.ServiceBaseDir()
+		if spec.FoundConfig != "" {
+			kept = filepath.Dir(spec.FoundConfig)
+		}
+		fmt.Fprintf(stdout, "removed the service %s; config and data in %s are kept\n", spec.Name, kept)
 		return 0, nil
 	case "status":
 		st, err := s.Status()
