@@ -5,7 +5,7 @@ COMMIT   ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DATE     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: build run test bench lint dist clean
+.PHONY: build run test bench lint dist dist-check clean
 
 build:
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/posbridge ./cmd/posbridge
@@ -22,6 +22,16 @@ bench:
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
+
+# Release artifacts in dist/: cross builds (cgo), .deb/.rpm, signed Windows
+# installer, SHA256SUMS. Needs the tools of scripts/ci-deps.sh.
+dist:
+	VERSION='$(VERSION)' COMMIT='$(COMMIT)' DATE='$(DATE)' ./scripts/dist.sh
+
+# Checks dist/: package contents, lintian, dpkg install/remove, the Windows
+# binary and installer under Wine.
+dist-check:
+	./scripts/dist-check.sh
 
 clean:
 	rm -rf bin dist
