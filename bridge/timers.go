@@ -10,19 +10,15 @@ import (
 )
 
 // timerLoop runs what depends on time passing: manual-accept timeouts, held
-// tickets of reserved orders, escalating alerts for waiting orders, beeping
-// printers when no console is watching, and the daily prune.
+// tickets of reserved orders, escalating alerts for waiting orders, and
+// beeping printers when no console is watching.
 func (b *Bridge) timerLoop(ctx context.Context) {
-	var lastBeep, lastPrune time.Time
+	var lastBeep time.Time
 	for {
 		now := b.now()
 		b.runDeadlines(ctx, now)
 		b.runHeldPrints(ctx, now)
 		lastBeep = b.beepWhenUnwatched(ctx, now, lastBeep)
-		if d := now.Sub(lastPrune); d > 24*time.Hour || d < 0 {
-			b.prune(ctx, now)
-			lastPrune = now
-		}
 		if !sleep(ctx, time.Second, nil) {
 			return
 		}
@@ -151,21 +147,4 @@ func (b *Bridge) beepWhenUnwatched(ctx context.Context, now, lastBeep time.Time)
 	}
 	b.log.Warn("orders wait and no console page is open: printers beep", "waiting", len(waiting))
 	return now
-}
-
-func (b *Bridge) prune(ctx context.Context, now time.Time) {
-	days := b.cfg.Retention.Days
-	if days <= 0 {
-		days = 90
-	}
-	r, err := b.db.Prune(ctx, now.AddDate(0, 0, -days))
-	if err != nil {
-		if ctx.Err() == nil {
-			b.log.Error("prune old orders", "err", err)
-		}
-		return
-	}
-	if r.Orders+r.Jobs+r.Outbox+r.Inbox > 0 {
-		b.log.Info("pruned old data", "orders", r.Orders, "jobs", r.Jobs, "outbox", r.Outbox, "inbox", r.Inbox, "days", days)
-	}
 }

@@ -76,6 +76,9 @@ func serviceBaseDirFor(goos string, getenv func(string) string, exeDir string) s
 // programDataDir is %ProgramData%, with the value every Windows since Vista
 // uses when the variable is missing (a service started with a bare environment).
 func programDataDir(getenv func(string) string) string {
+	if d := knownProgramData(); d != "" {
+		return strings.TrimRight(d, `\/`)
+	}
 	if d := getenv("ProgramData"); d != "" {
 		return strings.TrimRight(d, `\/`)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -39,11 +38,22 @@ func cmdRun(args []string) int {
 		fmt.Fprintln(os.Stderr, "posbridge run:", err)
 		return 1
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log, closer, err := setupLogging(cfg, false)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "posbridge run:", err)
+		return 1
+	}
+	defer closer.Close()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err = app.Run(ctx, cfg, log, app.Options{Ready: func(d *app.Daemon) { printBanner(cfg, d) }})
+	opts := daemonOptions(ctx, cfg, log)
+	ready := opts.Ready
+	opts.Ready = func(d *app.Daemon) {
+		ready(d)
+		printBanner(cfg, d)
+	}
+	err = app.Run(ctx, cfg, log, opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "posbridge run:", err)
 		return 1

@@ -1,0 +1,6 @@
+//go:build !windows
+
+package config
+
+// knownProgramData exists on Windows only.
+func knownProgramData() string { return "" }
