@@ -280,3 +280,21 @@ func TestPrinterDownTurnsAutoAcceptIntoPrompt(t *testing.T) {
 		t.Fatalf("accepted into a kitchen without paper: %v", ops)
 	}
 }
+
+// Unknown enum values are not bad input: a push with an undocumented
+// orderStatus is acknowledged, stored raw and shown, and moves nothing.
+func TestUnknownStatusPushStoredRaw(t *testing.T) {
+	env := start(t, harness.Options{})
+	o := teaOrder(env, fake.OrderSpec{})
+	_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
+	must(t, err)
+	must(t, env.Fake.SetStatus(o.Code, 99))
+	if !harness.WaitFor(5*time.Second, func() bool { r, _ := env.Order(o.Code); return r.RawStatus == "99" }) {
+		t.Fatal("unknown status not stored raw")
+	}
+	var view map[string]any
+	env.API("GET", "/api/orders/"+o.Code, nil, &view)
+	if view["status"] != "accepted" || view["raw_status"] != "99" {
+		t.Fatalf("view: status=%v raw=%v", view["status"], view["raw_status"])
+	}
+}

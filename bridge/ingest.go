@@ -3,7 +3,6 @@ package bridge
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/posbridge/posbridge/kaigedian"
@@ -125,9 +124,10 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 		switch {
 		case !known:
 			// Stored raw, never refused; staff sees it, nothing is decided.
-			rec.Status, rec.RawStatus, rec.NeedsDetail = order.StatusPendingPayment, itoa(ch.PlatformStatus), true
-			note = fmt.Sprintf("平台状态未知（%d），已记录", ch.PlatformStatus)
-			b.log.Warn("order with unknown platform status stored raw", "order", ch.Code, "status", ch.PlatformStatus)
+			raw := rawStatus(ch)
+			rec.Status, rec.RawStatus, rec.NeedsDetail = order.StatusPendingPayment, raw, true
+			note = "平台状态未知（" + raw + "），已记录"
+			b.log.Warn("order with unknown platform status stored raw", "order", ch.Code, "status", raw)
 		case s == order.StatusPendingPayment:
 			rec.Status = s
 			note = "待支付订单，支付后处理"

@@ -126,13 +126,13 @@ func applyPlatform(rec *store.OrderRecord, ch order.Change) outcome {
 }
 
 func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
-	if ch.PlatformStatus == 0 {
-		return
-	}
 	target, known := order.StatusFromPlatform(ch.PlatformStatus)
 	if !known {
-		rec.RawStatus = strconv.Itoa(ch.PlatformStatus)
-		out.note = fmt.Sprintf("平台状态未知（%d），已记录", ch.PlatformStatus)
+		if raw := rawStatus(ch); raw != "" {
+			// Stored raw and shown, never refused; the order stays where it is.
+			rec.RawStatus = raw
+			out.note = "平台状态未知（" + raw + "），已记录"
+		}
 		return
 	}
 	if target == order.StatusCancelled {
@@ -184,6 +184,18 @@ func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 	case order.StatusCompleted:
 		out.add(effClearDecision)
 	}
+}
+
+// rawStatus is the platform's orderStatus as sent when it is not a documented
+// value ("" when the change carries no status).
+func rawStatus(ch order.Change) string {
+	if v := ch.Unknown["orderStatus"]; v != "" {
+		return v
+	}
+	if ch.PlatformStatus != 0 {
+		return strconv.Itoa(ch.PlatformStatus)
+	}
+	return ""
 }
 
 func applyRefundStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -71,6 +72,14 @@ func TestPlatformTransitions(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestUnknownStatusIsStoredRaw(t *testing.T) {
+	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: 3}
+	out := applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Code: "C1", Unknown: map[string]string{"orderStatus": "99"}})
+	if rec.Status != order.StatusAccepted || rec.RawStatus != "99" || !strings.Contains(out.note, "99") {
+		t.Fatalf("unknown status: %s raw=%q note=%q", rec.Status, rec.RawStatus, out.note)
 	}
 }
 
