@@ -82,8 +82,14 @@ func (b *Bridge) runEffects(tx *store.Tx, a *after, rec *store.OrderRecord, out 
 		case effClearDecision:
 			rec.Decision, rec.DecisionDeadline, rec.DecisionNote, rec.AlertLevel = store.DecisionNone, zeroTime, "", 0
 		case effMootOutbox:
-			_, err = tx.MootPendingOutbox(rec.Code, []string{"accept", "reject", "made", "complete", "deliver",
+			var n int64
+			n, err = tx.MootPendingOutbox(rec.Code, []string{"accept", "reject", "made", "complete", "deliver",
 				"refund_approve", "refund_reject"}, "订单已"+rec.Status.Label())
+			if n > 0 {
+				// A staff step that never reached the platform: say so.
+				a.event(Event{Type: EvAlert, Kind: "outbox_moot", Code: rec.Code, Level: LevelWarn,
+					Message: "订单 " + pickupLabel(rec) + " 已" + rec.Status.Label() + "，尚未通知平台的操作已撤销"})
+			}
 		case effRunPolicy:
 			err = b.decideAccept(tx, a, rec)
 		case effAlertEvent:
