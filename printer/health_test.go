@@ -3,6 +3,7 @@ package printer_test
 import (
 	"context"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -59,5 +60,62 @@ func TestHealthFollowsTheFakePrinter(t *testing.T) {
 	}
 	if ok, _ := f.Health("nope"); ok {
 		t.Fatal("an unknown printer is not healthy")
+	}
+}
+
+// movableClock is a wall clock a test can move.
+type movableClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *movableClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *movableClock) jump(d time.Duration) {
+	c.mu.Lock()
+	c.offset += d
+	c.mu.Unlock()
+}
+
+// The wall clock jumping back an hour must not stop status polling (nor
+// printing) for an hour.
+func TestStatusPollingSurvivesAClockJumpBack(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fp, err := fakeprinter.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fp.Close()
+	clk := &movableClock{}
+	f, err := printer.NewFleet([]config.PrinterConfig{{Name: "kitchen", Role: "kitchen", Connection: fp.URI(), StatusQuery: "on"}},
+		config.PrintConfig{StatusEvery: 50 * time.Millisecond}, db, printer.FleetOptions{Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	time.Sleep(200 * time.Millisecond)
+	clk.jump(-time.Hour)
+	fp.SetState(printer.StatePaperOut)
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		if ok, _ := f.Health("kitchen"); !ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("status polling stopped after the clock jumped back")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

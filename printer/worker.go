@@ -118,7 +118,7 @@ func (w *worker) step(ctx context.Context) time.Duration {
 	cfg := w.f.cfg
 	job, err := w.f.db.NextPrintJob(ctx, w.name)
 	if errors.Is(err, store.ErrNotFound) {
-		if w.f.now().Sub(w.lastCheck) >= cfg.StatusEvery {
+		if w.sinceCheck(w.f.now()) >= cfg.StatusEvery {
 			w.pollStatus(ctx)
 		}
 		return cfg.StatusEvery
@@ -160,8 +160,8 @@ func (w *worker) step(ctx context.Context) time.Duration {
 	if d := job.NextAt.Sub(now); d > 0 && !retryNow {
 		// a retry is scheduled: keep order by waiting for it, but poll the
 		// printer meanwhile and print as soon as it says it can
-		if now.Sub(w.lastCheck) < cfg.StatusEvery {
-			return min(d, cfg.StatusEvery-now.Sub(w.lastCheck))
+		if since := w.sinceCheck(now); since < cfg.StatusEvery {
+			return min(d, cfg.StatusEvery-since)
 		}
 		w.pollStatus(ctx)
 		if st := w.snapshot().State; !st.CanPrint() {
@@ -170,6 +170,17 @@ func (w *worker) step(ctx context.Context) time.Duration {
 	}
 	w.print(ctx, job)
 	return 0
+}
+
+// sinceCheck is how long ago the status was last asked. A last check in the
+// future means the wall clock jumped back: the check is due now, rather than
+// after the size of the jump.
+func (w *worker) sinceCheck(now time.Time) time.Duration {
+	d := now.Sub(w.lastCheck)
+	if d < 0 {
+		return w.f.cfg.StatusEvery
+	}
+	return d
 }
 
 // shouldFailOver: after FailoverAttempts failures or FailoverAfter since the
