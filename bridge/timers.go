@@ -34,6 +34,9 @@ func (b *Bridge) runDeadlines(ctx context.Context, now time.Time) {
 	}
 	escalate := b.cfg.Alerts.WaitingOrder
 	for _, rec := range waiting {
+		if b.clockJumpedBack(ctx, rec, now) {
+			continue
+		}
 		if rec.Decision == store.DecisionAccept && !rec.DecisionDeadline.IsZero() && !now.Before(rec.DecisionDeadline) {
 			b.acceptAfterTimeout(ctx, rec.Code)
 			continue
@@ -48,6 +51,33 @@ func (b *Bridge) runDeadlines(ctx context.Context, now time.Time) {
 		}
 		b.escalate(ctx, rec.Code, level, waited)
 	}
+}
+
+// clockJumpedBack repairs a waiting order whose times lie in the future: the
+// wall clock went back. The wait restarts from now rather than stalling an
+// auto-accept for the size of the jump.
+func (b *Bridge) clockJumpedBack(ctx context.Context, rec *store.OrderRecord, now time.Time) bool {
+	timeout := b.cfg.Accept.ManualTimeout
+	sinceBad := rec.DecisionSince.After(now.Add(time.Minute))
+	deadlineBad := !rec.DecisionDeadline.IsZero() && timeout > 0 && rec.DecisionDeadline.Sub(now) > timeout+time.Minute
+	if !sinceBad && !deadlineBad {
+		return false
+	}
+	err := b.db.Write(ctx, func(tx *store.Tx) error {
+		r, err := tx.GetOrder(rec.Code)
+		if err != nil || r.Decision == store.DecisionNone {
+			return err
+		}
+		r.DecisionSince, r.AlertLevel = now, 0
+		if !r.DecisionDeadline.IsZero() && timeout > 0 {
+			r.DecisionDeadline = now.Add(timeout)
+		}
+		return tx.SaveOrder(r)
+	})
+	if err == nil {
+		b.log.Warn("the wall clock went back: the order's wait restarts now", "order", rec.Code)
+	}
+	return true
 }
 
 func (b *Bridge) acceptAfterTimeout(ctx context.Context, code string) {
