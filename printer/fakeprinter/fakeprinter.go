@@ -38,6 +38,25 @@ type Conn struct {
 	content int // bytes that were not status queries
 	dropped bool
 	done    bool
+	// opened and firstJob are when the connection was accepted and when its
+	// first job byte (not a status query) arrived: the load tool measures
+	// order-to-print latency with them.
+	opened   time.Time
+	firstJob time.Time
+}
+
+// OpenedAt is when the printer accepted the connection.
+func (c *Conn) OpenedAt() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.opened
+}
+
+// FirstJobByteAt is when the first job byte arrived (zero: none did).
+func (c *Conn) FirstJobByteAt() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.firstJob
 }
 
 // Data is every byte the client sent on this connection.
@@ -214,7 +233,7 @@ func (p *Printer) accept(ln net.Listener) {
 			return
 		}
 		conns = append(conns, nc)
-		c := &Conn{}
+		c := &Conn{opened: time.Now()}
 		p.mu.Lock()
 		p.conns = append(p.conns, c)
 		p.mu.Unlock()
@@ -265,9 +284,13 @@ func (p *Printer) serve(nc net.Conn, c *Conn) {
 		nc.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
 		n, err := nc.Read(buf)
 		if n > 0 {
+			at := time.Now()
 			r := emu.Respond(buf[:n], set.state)
 			c.mu.Lock()
 			c.data = append(c.data, buf[:n]...)
+			if c.content == 0 && r.Data > 0 {
+				c.firstJob = at
+			}
 			c.content += r.Data
 			drop := set.dropAfter > 0 && c.content >= set.dropAfter
 			if drop {
