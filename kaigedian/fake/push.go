@@ -126,8 +126,17 @@ type pusher struct {
 
 	queued, attempts, acked, failed, dropped atomic.Int64
 
-	latMu     sync.Mutex
-	latencies []time.Duration
+	latMu   sync.Mutex
+	samples []PushSample
+}
+
+// PushSample is one acknowledged push: when it was posted and how long the
+// receiver took to acknowledge it (the load tool charts these over time).
+type PushSample struct {
+	Kind    kaigedian.PushKind
+	Code    string
+	Sent    time.Time
+	Latency time.Duration
 }
 
 const maxLatencies = 1 << 20
@@ -188,9 +197,10 @@ func (ps *pusher) deliver(job pushJob) {
 	acked := ps.post(job)
 	if acked {
 		ps.acked.Add(1)
+		lat := time.Since(start)
 		ps.latMu.Lock()
-		if len(ps.latencies) < maxLatencies {
-			ps.latencies = append(ps.latencies, time.Since(start))
+		if len(ps.samples) < maxLatencies {
+			ps.samples = append(ps.samples, PushSample{Kind: job.kind, Code: job.code, Sent: start, Latency: lat})
 		}
 		ps.latMu.Unlock()
 		ps.done()
@@ -328,7 +338,19 @@ func (p *Platform) PushStats() PushStats {
 func (p *Platform) PushLatencies() []time.Duration {
 	p.pusher.latMu.Lock()
 	defer p.pusher.latMu.Unlock()
-	return append([]time.Duration(nil), p.pusher.latencies...)
+	out := make([]time.Duration, len(p.pusher.samples))
+	for i, s := range p.pusher.samples {
+		out[i] = s.Latency
+	}
+	return out
+}
+
+// PushSamples returns every acknowledged push with its send time, in
+// completion order.
+func (p *Platform) PushSamples() []PushSample {
+	p.pusher.latMu.Lock()
+	defer p.pusher.latMu.Unlock()
+	return append([]PushSample(nil), p.pusher.samples...)
 }
 
 // WaitPushes blocks until no push is queued, in flight or waiting to retry.

@@ -158,6 +158,11 @@ func TestPushesAreSignedAndFollowTheFlows(t *testing.T) {
 	if stats.Acked != 9 || stats.Failed != 0 || stats.Pending != 0 || len(r.p.PushLatencies()) != 9 {
 		t.Fatalf("stats %+v", stats)
 	}
+	for _, s := range r.p.PushSamples() {
+		if s.Code == "" || s.Kind == "" || s.Sent.IsZero() || s.Latency <= 0 || time.Since(s.Sent) < s.Latency {
+			t.Fatalf("push sample without its order, kind or times: %+v", s)
+		}
+	}
 }
 
 func TestDeliveryPushAfterCourierPicksUp(t *testing.T) {
