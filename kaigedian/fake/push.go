@@ -193,11 +193,9 @@ func (ps *pusher) work() {
 
 // deliver posts one push and schedules a retry when it is not acknowledged.
 func (ps *pusher) deliver(job pushJob) {
-	start := time.Now()
-	acked := ps.post(job)
+	acked, start, lat := ps.post(job)
 	if acked {
 		ps.acked.Add(1)
-		lat := time.Since(start)
 		ps.latMu.Lock()
 		if len(ps.samples) < maxLatencies {
 			ps.samples = append(ps.samples, PushSample{Kind: job.kind, Code: job.code, Sent: start, Latency: lat})
@@ -236,16 +234,18 @@ func (ps *pusher) deliver(job pushJob) {
 	})
 }
 
-func (ps *pusher) post(job pushJob) bool {
+// post sends one push. The latency runs from the request going out (after
+// the envelope is signed) to the whole reply read: the receiver's time only.
+func (ps *pusher) post(job pushJob) (acked bool, sent time.Time, latency time.Duration) {
 	ps.attempts.Add(1)
 	payload := job.body
 	if ps.p.opts.PushSigned {
 		env, err := kaigedian.NewEnvelope(ps.p.platformKey, ps.p.opts.PartnerID, ps.p.opts.AppID, job.body)
 		if err != nil {
-			return false
+			return false, sent, 0
 		}
 		if payload, err = env.Marshal(); err != nil {
-			return false
+			return false, sent, 0
 		}
 	}
 	ps.mu.Lock()
@@ -262,23 +262,25 @@ func (ps *pusher) post(job pushJob) bool {
 	}()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
 	if err != nil {
-		return false
+		return false, sent, 0
 	}
 	req.Header.Set("Content-Type", "application/json;charset=utf-8")
 	if ps.p.opts.PushToken != "" {
 		req.Header.Set("X-Push-Token", ps.p.opts.PushToken)
 	}
+	sent = time.Now()
 	resp, err := ps.client.Do(req)
 	if err != nil {
-		return false
+		return false, sent, 0
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	latency = time.Since(sent)
 	if err != nil || resp.StatusCode != http.StatusOK {
-		return false
+		return false, sent, latency
 	}
 	r, err := kaigedian.DecodeResponse(raw)
-	return err == nil && r.OK()
+	return err == nil && r.OK(), sent, latency
 }
 
 func (ps *pusher) done() {
