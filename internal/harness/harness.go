@@ -44,6 +44,9 @@ type Options struct {
 	ExtraYAML     string // more top-level YAML (scanner:, alerts: …)
 	NoPrinters    bool
 	LabelLanguage string // tspl (default) or escpos
+	// LabelMatch is the flow-style match: of the label printer; default
+	// { names: ["茶", "奶", "咖啡"] }. The load tool sends every drink there.
+	LabelMatch string
 	// Fake tweaks the fake platform's options before it starts.
 	Fake func(o *fake.Options)
 	// Now is the daemon's wall clock (drills make it jump).
@@ -166,6 +169,7 @@ func (e *Env) Run(ctx context.Context, opts Options) error {
 		return nil
 	case err := <-e.done:
 		cancel()
+		e.cancel, e.done = nil, nil
 		return fmt.Errorf("daemon did not start: %w", err)
 	case <-time.After(20 * time.Second):
 		cancel()
@@ -173,13 +177,10 @@ func (e *Env) Run(ctx context.Context, opts Options) error {
 	}
 }
 
-// Close stops the fakes of a prepared environment whose daemon ran elsewhere.
-func (e *Env) Close() { e.closeFakes() }
-
-// Stop stops the daemon gracefully, then the fakes.
-func (e *Env) Stop() error {
+// StopDaemon stops the in-process daemon gracefully and keeps the fakes, so
+// that Run can start it again on the same data (restart drills).
+func (e *Env) StopDaemon() error {
 	if e.cancel == nil {
-		e.closeFakes()
 		return nil
 	}
 	e.cancel()
@@ -189,6 +190,19 @@ func (e *Env) Stop() error {
 	case <-time.After(15 * time.Second):
 		err = errors.New("daemon did not stop within 15s")
 	}
+	e.cancel, e.done = nil, nil
+	return err
+}
+
+// DaemonRunning reports whether an in-process daemon started by Run is running.
+func (e *Env) DaemonRunning() bool { return e.cancel != nil }
+
+// Close stops the fakes of a prepared environment whose daemon ran elsewhere.
+func (e *Env) Close() { e.closeFakes() }
+
+// Stop stops the daemon gracefully, then the fakes.
+func (e *Env) Stop() error {
+	err := e.StopDaemon()
 	e.closeFakes()
 	return err
 }
@@ -237,7 +251,11 @@ func (e *Env) writeFiles(key *rsa.PrivateKey, opts Options) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"BaseURL": e.FakeURL, "Opts": opts, "Stores": opts.stores(), "Label": label,
+	labelMatch := opts.LabelMatch
+	if labelMatch == "" {
+		labelMatch = `{ names: ["茶", "奶", "咖啡"] }`
+	}
+	data := map[string]any{"BaseURL": e.FakeURL, "Opts": opts, "Stores": opts.stores(), "Label": label, "LabelMatch": labelMatch,
 		"Printers": map[string]string{}, "ConsoleAddr": consoleAddr, "PushAddr": pushAddr}
 	for name, p := range e.Printers {
 		data["Printers"].(map[string]string)[name] = p.URI()
@@ -314,7 +332,7 @@ printers:
     role: label
     language: {{.Label}}
     connection: {{index .Printers "label"}}
-    match: { names: ["茶", "奶", "咖啡"] }
+    match: {{.LabelMatch}}
 {{- end}}
 {{.Opts.ExtraYAML}}
 `))
