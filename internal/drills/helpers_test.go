@@ -126,3 +126,37 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// acceptWaiting plays staff: through the console API it accepts every order
+// waiting for an accept decision until none has waited for a second (or
+// timeout passes), and returns how many it accepted.
+func acceptWaiting(t *testing.T, rig *loadtest.Rig, timeout time.Duration) int {
+	t.Helper()
+	accepted := 0
+	deadline := time.Now().Add(timeout)
+	quietSince := time.Now()
+	for time.Now().Before(deadline) && time.Since(quietSince) < time.Second {
+		var list struct {
+			Orders []struct {
+				Code     string `json:"code"`
+				Decision string `json:"decision"`
+			} `json:"orders"`
+		}
+		if _, err := rig.Env.API("GET", "/api/orders?date=all&status=new&limit=1000", nil, &list); err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range list.Orders {
+			if o.Decision != "accept" {
+				continue
+			}
+			quietSince = time.Now()
+			var res map[string]any
+			if st, err := rig.Env.API("POST", "/api/orders/"+o.Code+"/accept", nil, &res); err != nil || st != 202 && st != 409 {
+				t.Fatalf("accept %s: %d %v %v", o.Code, st, res, err)
+			}
+			accepted++
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return accepted
+}
