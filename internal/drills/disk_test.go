@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -42,7 +43,9 @@ func TestDiskFullThenSpaceReturns(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	during := rig.Env.Fake.PushStats()
 	// A push as the platform sends it gets a clear 500, so that it retries.
-	env, err := kaigedian.NewEnvelope(platformKey, "2282", "wxaa246", []byte(`{"orderCode":"DISKFULL0001","orderStatus":"1","timeStamp":"1700000000000"}`))
+	// (Large enough to need new pages: a small row may still fit a page's free space.)
+	probe := fmt.Appendf(nil, `{"orderCode":"DISKFULL0001","orderStatus":"1","timeStamp":"1700000000000","remark":%q}`, strings.Repeat("满", 60000))
+	env, err := kaigedian.NewEnvelope(platformKey, "2282", "wxaa246", probe)
 	must(t, err)
 	body, err := env.Marshal()
 	must(t, err)

@@ -1,0 +1,137 @@
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/posbridge/posbridge/kaigedian"
+	"github.com/posbridge/posbridge/kaigedian/fake"
+)
+
+// benchRig is an in-process daemon whose pushes the benchmark signs itself.
+func benchRig(b *testing.B, printers bool) (*Rig, *rsa.PrivateKey) {
+	b.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := Scenario{Stores: 1}
+	o := s.HarnessOptions()
+	o.NoPrinters = !printers
+	base := o.Fake
+	o.Fake = func(fo *fake.Options) { base(fo); fo.PlatformKey = key }
+	rig, err := NewRig(context.Background(), RigOptions{Dir: b.TempDir(), Mode: ModeInProcess, Harness: o})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { rig.Close() })
+	return rig, key
+}
+
+// BenchmarkPushAck is the push receiver's answer time: a signed order push
+// posted on loopback until its "100 success" reply is read, which includes
+// the durable commit to the inbox (synchronous=FULL), while the daemon
+// ingests what came before. Eight concurrent senders, like a platform's.
+func BenchmarkPushAck(b *testing.B) {
+	rig, key := benchRig(b, false)
+	env := rig.Env
+	bodies := make([][]byte, b.N)
+	for i := range bodies {
+		o := env.Fake.NewOrder(fake.OrderSpec{NoPush: true})
+		e, err := kaigedian.NewEnvelope(key, "2282", "wxaa246",
+			fmt.Appendf(nil, `{"orderCode":%q,"orderStatus":"1","timeStamp":"%d"}`, o.Code, time.Now().UnixMilli()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if bodies[i], err = e.Marshal(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
+	url := env.PushURL + "/kaigedian/push/order"
+	lat := make([]time.Duration, b.N)
+	var next sync.Mutex
+	i := 0
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for {
+				next.Lock()
+				n := i
+				i++
+				next.Unlock()
+				if n >= b.N {
+					return
+				}
+				start := time.Now()
+				resp, err := client.Post(url, "application/json", bytes.NewReader(bodies[n]))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				raw, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				lat[n] = time.Since(start)
+				if resp.StatusCode != 200 || !bytes.Contains(raw, []byte(`"statusCode":"100"`)) {
+					b.Errorf("push answered HTTP %d %s", resp.StatusCode, raw)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(Percentile(lat, 50))/1e6, "p50-ms")
+	b.ReportMetric(float64(Percentile(lat, 99))/1e6, "p99-ms")
+}
+
+// BenchmarkIngest is the sustained ingest rate: b.N orders pushed by the
+// fake platform (8 senders) until every one is stored with its detail
+// (push → inbox → order → queryDetail → detail stored, auto-accepted).
+func BenchmarkIngest(b *testing.B) {
+	rig, _ := benchRig(b, false)
+	env := rig.Env
+	db := env.Daemon.DB
+	ctx := context.Background()
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		env.Fake.NewOrder(fake.OrderSpec{})
+	}
+	for {
+		counts, err := db.CountOrders(ctx, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		total := 0
+		for _, n := range counts {
+			total += n
+		}
+		if total >= b.N {
+			waiting, err := db.OrdersNeedingDetail(ctx, time.Now().Add(time.Hour), 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(waiting) == 0 {
+				break
+			}
+		}
+		if time.Since(start) > 5*time.Minute {
+			b.Fatalf("ingest of %d orders did not finish in 5 minutes", b.N)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "orders/s")
+}
