@@ -16,8 +16,13 @@ run: build
 test:
 	./.ci/run
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+# Go benchmarks, then the rush scenario of the load tool against the real
+# binary as a child process (reports in bench/, numbers for BENCHMARKS.md).
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v /internal/loadtest)
+	$(GO) test -run '^$$' -bench 'PushAck|Ingest' -benchtime 2000x -count 3 ./internal/loadtest/
+	mkdir -p bench
+	$(GO) run ./cmd/posbridge-load -scenario rush -bin bin/posbridge -json bench/rush.json
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
