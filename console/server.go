@@ -75,6 +75,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/kaigedian/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "pushes go to the push listener, not the console")
 	})
+	s.routeUI(mux)
 	return mux
 }
 
