@@ -25,6 +25,8 @@ type Server struct {
 	Config *config.Config
 	Log    *slog.Logger
 	Now    func() time.Time
+
+	access guard // who may use the console (auth.go)
 }
 
 func (s *Server) now() time.Time {
@@ -41,7 +43,8 @@ func (s *Server) log() *slog.Logger {
 	return slog.Default()
 }
 
-// Handler is the console mux: page, API and events. It never accepts pushes.
+// Handler is the console mux: page, API and events, behind Protect. It never
+// accepts pushes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/orders", s.listOrders)
@@ -76,7 +79,8 @@ func (s *Server) Handler() http.Handler {
 		writeError(w, http.StatusNotFound, "pushes go to the push listener, not the console")
 	})
 	s.routeUI(mux)
-	return mux
+	s.routeAuth(mux)
+	return s.Protect(mux)
 }
 
 // Listen opens a listener for addr; ":0" style ports are fine in tests.
