@@ -355,6 +355,12 @@ func TestCrossSiteRequestsAreRefused(t *testing.T) {
 	wantStatus(t, "old browser, foreign Origin", g.do(lo(map[string]string{"Origin": "https://evil.example"})), http.StatusForbidden)
 	wantStatus(t, "same-origin fetch", g.do(lo(map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "http://127.0.0.1:8686"})), http.StatusOK)
 	wantStatus(t, "the CLI (no browser headers)", g.do(lo(nil)), http.StatusOK)
+	// On a plain-HTTP LAN address browsers send no Sec-Fetch-Site; the Origin decides.
+	lan := lanConsole(t)
+	post := req{method: "POST", path: "/api/orders/X1/accept", header: map[string]string{"Authorization": "Bearer tok-0123456789abcdef", "Origin": "http://192.168.1.10:8686"}}
+	wantStatus(t, "LAN page's own POST", lan.do(post), http.StatusOK)
+	post.header["Origin"] = "null"
+	wantStatus(t, "opaque origin", lan.do(post), http.StatusForbidden)
 	wantStatus(t, "cross-site GET (read-only, CORS keeps the answer away)", g.do(req{path: "/api/orders", remote: "127.0.0.1:1", host: "127.0.0.1:8686",
 		header: map[string]string{"Sec-Fetch-Site": "cross-site"}}), http.StatusOK)
 }

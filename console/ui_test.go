@@ -74,6 +74,11 @@ func TestEmbeddedAssetsAreServedWithTypesAndRevalidation(t *testing.T) {
 	if !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
 		t.Errorf("page CSP %q", csp)
 	}
+	// no-referrer would make browsers send "Origin: null" with the page's own
+	// POSTs, which cross-origin protection refuses on a plain-HTTP LAN address.
+	if rp := page.Header().Get("Referrer-Policy"); rp != "same-origin" {
+		t.Errorf("Referrer-Policy %q, want same-origin", rp)
+	}
 	if w := serveLoopback(t, h, "/assets/nope.js", nil); w.Code != http.StatusNotFound {
 		t.Errorf("unknown asset: HTTP %d", w.Code)
 	}
