@@ -154,10 +154,13 @@ func (b *browser) wait(what, js string, timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
 	var err error
 	for {
-		_, err = chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(time.Until(deadline)),
+		left := time.Until(deadline)
+		if left <= 0 { // (a zero polling timeout would mean no timeout at all)
+			break
+		}
+		_, err = chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(left),
 			chromedp.WithPollingInterval(50*time.Millisecond)))
-		if err == nil || time.Now().After(deadline) || b.ctx.Err() != nil ||
-			!(strings.Contains(err.Error(), "navigated") || strings.Contains(err.Error(), "context")) {
+		if err == nil || b.ctx.Err() != nil || !pageWentAway(err) {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -168,9 +171,23 @@ func (b *browser) wait(what, js string, timeout time.Duration) {
 	}
 }
 
+// pageWentAway is a poll cut short by a navigation.
+func pageWentAway(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "navigated") || strings.Contains(msg, "context was destroyed") ||
+		strings.Contains(msg, "Cannot find context")
+}
+
+// click clicks the first element matching css once it is visible; a click
+// on something that never shows fails within 5 s rather than hanging.
 func (b *browser) click(css string) {
 	b.t.Helper()
-	b.do(chromedp.Click(chromedp.CSS(css)))
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(css))); err != nil {
+		b.shot("failed-click")
+		b.t.Fatalf("click %s: %v%s", css, err, b.jsErrors())
+	}
 }
 
 // shot saves a screenshot of the viewport, once entry animations are over.
@@ -332,6 +349,17 @@ func TestConsoleInBrowser(t *testing.T) {
 		b.wait("refund card gone", `document.querySelector(`+jsString(cardSel(o.Code))+`) === null`, 5*time.Second)
 	})
 
+	t.Run("a cancel before accept is announced", func(t *testing.T) {
+		b := b.in(t)
+		o := teaOrder(env, order.TypePickup, "")
+		b.wait("card", `document.querySelector(`+jsString(cardSel(o.Code))+`) !== null`, 5*time.Second)
+		if err := env.Fake.CancelByUser(o.Code, "不想要了"); err != nil {
+			t.Fatal(err)
+		}
+		b.wait("card gone", `document.querySelector(`+jsString(cardSel(o.Code))+`) === null`, 8*time.Second)
+		b.wait("cancel notice", `document.getElementById('status-alert').innerText.includes(`+jsString(o.PickupNo+" 已取消")+`)`, 5*time.Second)
+	})
+
 	t.Run("board and order detail with printed previews", func(t *testing.T) {
 		b := b.in(t)
 		var codes []string
@@ -382,15 +410,39 @@ func TestConsoleInBrowser(t *testing.T) {
 		b.wait("kitchen offline", `(() => { const s = document.querySelector('.pcard[data-printer="kitchen"] .pcard-state'); return s && s.textContent === '离线'; })()`, 10*time.Second)
 		b.wait("status bar chip", `document.querySelector('#status-warnings [data-printer="kitchen"]') !== null`, 5*time.Second)
 		b.shot("08-printers")
+		before := len(env.Printers["front"].Jobs())
+		b.click(`[data-test="front"]`)
+		if !env.Printers["front"].WaitJobs(before+1, 5*time.Second) {
+			t.Fatal("测试打印 printed nothing on the receipt printer")
+		}
+		if n := env.CountPrinted("front", "测试页"); n == 0 {
+			t.Errorf("the job sent by 测试打印 is not a test page:\n%s", strings.Join(env.Printed("front"), "\n----\n"))
+		}
+	})
+
+	t.Run("a platform call that keeps failing shows with its reason and a retry", func(t *testing.T) {
+		b := b.in(t)
+		b.do(chromedp.Evaluate[chromedp.Void](`location.hash = '#orders'`))
+		env.Fake.SetFault("statusOperation", fake.Fault{Kind: fake.FaultCode500})
+		o := teaOrder(env, order.TypePickup, "")
+		b.wait("card", `document.querySelector(`+jsString(cardSel(o.Code)+` [data-act="accept"]`)+`) !== null`, 5*time.Second)
+		b.click(cardSel(o.Code) + ` [data-act="accept"]`)
+		b.wait("status bar says the platform fails", `document.getElementById('status-warnings').innerText.includes('平台调用失败')`, 10*time.Second)
+		b.do(chromedp.Evaluate[chromedp.Void](`location.hash = '#platform'`))
+		b.wait("failing call", `[...document.querySelectorAll('#calls-body tr[data-call]')].some((r) => r.innerText.includes('接单') && r.innerText.includes('重试中'))`, 5*time.Second)
+		b.wait("polls", `document.querySelectorAll('#polls-body tr').length > 0 && document.querySelectorAll('#platform-kpis .kpi').length === 4`, 5*time.Second)
+		b.shot("09-platform")
+		b.click(`#calls-body [data-retry]`)
+		b.wait("retry answered", `[...document.querySelectorAll('.toast.ok')].some((e) => e.innerText.includes('已安排重试'))`, 5*time.Second)
+		env.Fake.ClearFaults()
+		waitOp(t, env, o.Code, "3")
+		b.wait("no failing call", `document.querySelectorAll('#calls-body tr[data-call]').length === 0`, 20*time.Second)
 	})
 
 	t.Run("platform and today", func(t *testing.T) {
 		b := b.in(t)
-		b.do(chromedp.Evaluate[chromedp.Void](`location.hash = '#platform'`))
-		b.wait("polls", `document.querySelectorAll('#polls-body tr').length > 0 && document.querySelectorAll('#platform-kpis .kpi').length === 4`, 5*time.Second)
-		b.shot("09-platform")
 		b.do(chromedp.Evaluate[chromedp.Void](`location.hash = '#today'`))
-		b.wait("today's orders", `document.querySelectorAll('#today-chart rect').length > 0 && document.querySelector('#today-kpis .kpi b').textContent === '7'`, 5*time.Second)
+		b.wait("today's orders", `document.querySelectorAll('#today-chart rect').length > 0 && document.querySelector('#today-kpis .kpi b').textContent === '9'`, 5*time.Second)
 		b.shot("10-today")
 		b.do(chromedp.Evaluate[chromedp.Void](`location.hash = '#orders'`))
 	})
@@ -411,6 +463,23 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 		b.wait("offline banner", `document.getElementById('offline-banner') !== null`, 10*time.Second)
 		b.shot("12-disconnected")
+
+		// The daemon comes back on the same address: the page reconnects by
+		// itself and live orders flow again.
+		opts := harness.Options{Accept: "mode: manual"}
+		again, err := harness.Prepare(t.TempDir(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again.Config.Console.Listen = env.Daemon.ConsoleAddr
+		if err := again.Run(context.Background(), opts); err != nil {
+			again.Close()
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = again.Stop() })
+		b.wait("reconnected", `document.getElementById('offline-banner') === null && document.querySelector('.conn.up') !== null`, 15*time.Second)
+		o := teaOrder(again, order.TypePickup, "")
+		b.wait("live order after the restart", `document.querySelector(`+jsString(cardSel(o.Code))+`) !== null`, 5*time.Second)
 	})
 	b.noJSErrors()
 }

@@ -42,8 +42,14 @@ async function boot() {
     $('conn').className = 'conn ' + (up ? 'up' : 'down');
     $('conn-text').textContent = up ? '实时' : '已断开';
   };
-  api.onReachability((ok) => { if (ok !== reachable) { reachable = ok; showConn(); } });
-  connect({
+  let live = null;
+  api.onReachability((ok) => {
+    if (ok === reachable) return;
+    reachable = ok;
+    if (ok && live) live.restart();
+    showConn();
+  });
+  live = connect({
     onEvent: dispatch,
     onOpen: () => { reloadAll(); },
     onState: (up) => { sseUp = up; showConn(); },

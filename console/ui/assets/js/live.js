@@ -45,5 +45,12 @@ export function connect({ onEvent, onOpen, onState }) {
     }
   };
   open();
-  return { isUp: () => up && es && es.readyState === EventSource.OPEN };
+  // restart drops the stream and opens a new one: after the API was
+  // unreachable the old stream may be a dead connection that never errors.
+  const restart = () => {
+    if (es) es.close();
+    up = false;
+    open();
+  };
+  return { isUp: () => up && es && es.readyState === EventSource.OPEN, restart };
 }
