@@ -322,7 +322,8 @@ func TestConsoleInBrowser(t *testing.T) {
 			b.wait("scan result", `(() => { const r = document.getElementById('scan-result'); return !r.hidden && r.classList.contains('ok') && r.innerText.includes('制作完成'); })()`, 5*time.Second)
 			b.shot("04-scan-made")
 			b.do(chromedp.SendKeys(chromedp.ID("scan-input"), "999999999\r"))
-			b.wait("scan error", `(() => { const r = document.getElementById('scan-result'); return !r.hidden && r.classList.contains('err'); })()`, 5*time.Second)
+			b.wait("scan error", `(() => { const r = document.getElementById('scan-result'); return !r.hidden && r.classList.contains('err') && r.innerText.includes('999999999'); })()`, 5*time.Second)
+			b.click("#scan-result") // a tap dismisses it
 		})
 	})
 
@@ -380,6 +381,11 @@ func TestConsoleInBrowser(t *testing.T) {
 		b.click(`.tab[data-tab="making"]`)
 		b.wait("board rows", `document.querySelectorAll('#board-list .orow').length >= 3`, 5*time.Second)
 		b.shot("06-order-board")
+		// Search by the phone's last four digits finds today's orders and older ones.
+		b.do(chromedp.SendKeys(chromedp.ID("search-input"), "5678"))
+		b.wait("search results", `document.querySelector('#board-list .board-note') !== null && document.querySelector('#board-list .board-note').innerText.includes('5678') && document.querySelectorAll('#board-list .orow').length >= 5`, 5*time.Second)
+		b.do(chromedp.SendKeys(chromedp.ID("search-input"), "\x1b"))
+		b.wait("board back", `document.getElementById('search-input').value === '' && document.querySelector('.tab.active') !== null`, 3*time.Second)
 		b.click(`.orow[data-code="` + codes[0] + `"]`)
 		b.wait("previews", `document.querySelectorAll('#drawer-body .paper').length >= 2 && !document.getElementById('drawer').hidden`, 8*time.Second)
 		paper := eval[string](b, `document.querySelector('#drawer-body .doc[data-doc="receipt"] .paper').innerText`)

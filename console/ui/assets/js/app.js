@@ -114,7 +114,9 @@ function dispatch(ev) {
       break;
     case 'printer':
       store.loadPrintersSoon();
-      if (ev.level === 'warn' || ev.level === 'critical') {
+      // A retry of a printer already shown as down is not news; a job that
+      // has waited too long (critical) or failed or moved is.
+      if ((ev.level === 'warn' && ev.kind !== 'job_retry') || ev.level === 'critical') {
         store.addAlert({ level: ev.level, kind: 'job_' + (ev.kind || ''), code: ev.code, message: ev.message, at: ev.time });
         if (ev.level === 'critical') sound.notice();
       }

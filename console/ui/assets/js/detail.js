@@ -107,9 +107,11 @@ function itemsSection(o) {
     const opts = optionsOf(it);
     list.appendChild(h('li', null, h('span', { class: 'qty' }, '×' + it.quantity), h('span', { class: 'name' }, it.name),
       opts ? h('span', { class: 'opts' }, opts) : null, h('span', { class: 'price' }, yuan(it.price * it.quantity))));
-    for (const ch of [...(it.children || []), ...(it.materials || [])]) {
-      const co = optionsOf(ch);
-      list.appendChild(h('li', { class: 'child' }, '· ' + ch.name + (ch.quantity > 1 ? ' ×' + ch.quantity : '') + (co ? '（' + co + '）' : '')));
+    for (const [mark, subs] of [['· ', it.children], ['+ ', it.materials]]) {
+      for (const ch of subs || []) {
+        const co = optionsOf(ch);
+        list.appendChild(h('li', { class: 'child' }, mark + ch.name + (ch.quantity > 1 ? ' ×' + ch.quantity : '') + (co ? '（' + co + '）' : '')));
+      }
     }
   }
   const money = h('table', { class: 'money' });

@@ -36,7 +36,8 @@ function render() {
   const p = state.platform;
   if (!p) return;
   const hl = p.health || {};
-  const kpi = (label, value, sub, level) => h('div', { class: 'kpi ' + (level || '') }, h('span', null, label), h('b', null, value), sub ? h('small', null, sub) : null);
+  const kpi = (label, value, sub, level) => h('div', { class: 'kpi ' + (level || '') }, h('span', null, label), h('b', null, value),
+    sub ? h('small', { class: 'clamp', title: sub }, sub) : null);
   const pushSub = hl.push_enabled ? '已收到 ' + (hl.pushes_received || 0) + ' 次' + (hl.pushes_refused ? '，拒收 ' + hl.pushes_refused + ' 次' : '') : '未开启推送，仅靠轮询';
   const failing = (p.calls || []).filter((c) => c.state === 'failed' || c.attempts > 1).length;
   $('platform-kpis').replaceChildren(
@@ -73,14 +74,20 @@ function intervalText(s) {
 function callRow(c) {
   const st = { pending: c.attempts > 1 ? '重试中' : '发送中', failed: '失败' }[c.state] || c.state;
   return h('tr', { dataset: { call: c.id } },
-    h('td', null, c.op_label || c.op),
-    h('td', null, c.order_code ? h('button', { type: 'button', class: 'link', onclick: () => openDetail(c.order_code) }, '…' + c.order_code.slice(-6)) : '—'),
-    h('td', null, h('span', { class: c.state === 'failed' ? 'st st-refunded' : 'st st-new' }, st)),
-    h('td', null, String(c.attempts)),
-    h('td', { class: 'err' }, (c.last_error || '') + (c.next_at && c.state === 'pending' ? '（下次 ' + timeHMS(c.next_at) + '）' : '')),
+    h('td', { class: 'nowrap' }, c.op_label || c.op),
+    h('td', { class: 'nowrap' }, c.order_code ? h('button', { type: 'button', class: 'link', onclick: () => openDetail(c.order_code) }, orderName(c.order_code)) : '—'),
+    h('td', { class: 'nowrap' }, h('span', { class: c.state === 'failed' ? 'st st-refunded' : 'st st-new' }, st)),
+    h('td', { class: 'nowrap' }, String(c.attempts)),
+    h('td', { class: 'err reason', title: c.last_error || '' }, (c.last_error || '') + (c.next_at && c.state === 'pending' ? '（下次 ' + timeHMS(c.next_at) + '）' : '')),
     h('td', { class: 'col-actions' },
       h('button', { type: 'button', class: 'btn btn-sm btn-brand', dataset: { retry: c.id }, onclick: () => retry(c) }, '重试'),
       c.state === 'pending' ? h('button', { type: 'button', class: 'btn btn-sm btn-outline-danger', onclick: () => abandon(c) }, '放弃') : null));
+}
+
+// orderName is the pickup number when the page knows the order.
+function orderName(code) {
+  const o = state.active.get(code);
+  return o && o.pickup_no ? '取餐号 ' + o.pickup_no : '…' + code.slice(-6);
 }
 
 async function retry(c) {

@@ -110,9 +110,11 @@ function itemList(o) {
   for (const it of items) {
     const opts = optionsOf(it);
     lines.push(h('li', null, h('span', { class: 'qty' }, '×' + it.quantity), h('span', { class: 'name' }, it.name), opts ? h('span', { class: 'opts' }, opts) : null));
-    for (const ch of [...(it.children || []), ...(it.materials || [])]) {
-      const co = optionsOf(ch);
-      lines.push(h('li', { class: 'child' }, '· ' + ch.name + (ch.quantity > 1 ? ' ×' + ch.quantity : '') + (co ? '（' + co + '）' : '')));
+    for (const [mark, list] of [['· ', it.children], ['+ ', it.materials]]) {
+      for (const ch of list || []) {
+        const co = optionsOf(ch);
+        lines.push(h('li', { class: 'child' }, mark + ch.name + (ch.quantity > 1 ? ' ×' + ch.quantity : '') + (co ? '（' + co + '）' : '')));
+      }
     }
   }
   const shown = lines.slice(0, MAX_LINES);

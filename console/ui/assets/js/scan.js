@@ -3,7 +3,7 @@
 // unless the person is typing in another field. The result is shown large,
 // with a sound, so the cashier does not need to read the screen closely.
 
-import { h, $, pickupOf } from './util.js';
+import { h, $, pickupOf, isDelivery } from './util.js';
 import * as api from './api.js';
 import * as sound from './sound.js';
 import { refreshOrder, markOwnAction, state } from './store.js';
@@ -83,20 +83,20 @@ async function submit(code) {
 // showResult turns a scan answer (ours or the serial scanner's event) into
 // the large banner and a sound.
 export function showResult(res) {
-  const o = res.code ? state.active.get(res.code) : null;
-  const who = res.pickup_no || (o ? pickupOf(o) : '') || (res.code ? '#' + String(res.code).slice(-4) : '');
+  const o = (res.code && state.active.get(res.code)) || {};
+  const who = res.pickup_no || (o.code ? pickupOf(o) : '') || (res.code ? '#' + String(res.code).slice(-4) : '');
   if (res.error) {
-    show('err', '✕', res.error, who ? '订单 ' + who : '订单号 ' + (res.code || ''));
+    show('err', '✕', res.error, o.code ? '订单 ' + who : '扫到的号码：' + (res.code || ''));
     sound.scanError();
     return;
   }
   switch (res.action) {
     case 'made':
-      show('ok', '✓', who + ' 制作完成', res.message || '已通知顾客取餐');
+      show('ok', '✓', who + ' 制作完成', isDelivery(o) ? '请填写骑手信息后配送' : '已通知顾客取餐，再扫一次即完成');
       sound.scanOK();
       break;
     case 'completed':
-      show('ok', '✓', who + ' 已取餐', res.message || '订单已完成');
+      show('ok', '✓', who + ' 已取餐', '订单已完成');
       sound.scanOK();
       break;
     case 'duplicate_read':
