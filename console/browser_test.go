@@ -263,12 +263,19 @@ func TestConsoleInBrowser(t *testing.T) {
 	b.do(chromedp.Navigate(env.ConsoleURL + "/"))
 	b.wait("start overlay", `!document.getElementById('start-overlay').hidden && document.querySelector('.conn.up') !== null`, 10*time.Second)
 	b.shot("01-start-shift")
+	if locked := eval[bool](b, `document.getElementById('sound-locked') !== null`); !locked {
+		t.Error("no warning that sound is locked before 开始营业")
+	}
 	b.do(chromedp.SendKeys(chromedp.ID("start-staff"), "小王"))
 	b.click("#start-btn")
 	b.wait("overlay gone", `document.getElementById('start-overlay').hidden`, 5*time.Second)
-	if locked := eval[bool](b, `document.getElementById('sound-locked') !== null`); locked {
-		t.Error("sound still reported locked after 开始营业")
-	}
+	b.wait("sound unlocked", `document.getElementById('sound-locked') === null`, 3*time.Second)
+	// Muting is possible, and never silent about it.
+	b.click("#sound-btn")
+	b.click("#mute-btn")
+	b.wait("muted warning", `document.getElementById('sound-muted') !== null`, 3*time.Second)
+	b.click("#sound-muted")
+	b.wait("unmuted", `document.getElementById('sound-muted') === null && document.querySelector('.chip-ok') !== null`, 3*time.Second)
 
 	t.Run("new order appears and is accepted with a click", func(t *testing.T) {
 		b := b.in(t)
