@@ -25,6 +25,8 @@ type Server struct {
 	Config *config.Config
 	Log    *slog.Logger
 	Now    func() time.Time
+
+	access guard // who may use the console (auth.go)
 }
 
 func (s *Server) now() time.Time {
@@ -41,7 +43,8 @@ func (s *Server) log() *slog.Logger {
 	return slog.Default()
 }
 
-// Handler is the console mux: page, API and events. It never accepts pushes.
+// Handler is the console mux: page, API and events, behind Protect. It never
+// accepts pushes.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/orders", s.listOrders)
@@ -75,7 +78,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/kaigedian/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "pushes go to the push listener, not the console")
 	})
-	return mux
+	s.routeUI(mux)
+	s.routeAuth(mux)
+	return s.Protect(mux)
 }
 
 // Listen opens a listener for addr; ":0" style ports are fine in tests.
@@ -87,10 +92,20 @@ func Listen(addr string) (net.Listener, error) {
 	return ln, nil
 }
 
+// streamGrace is how long requests in flight may finish after shutdown
+// begins before their contexts end.
+const streamGrace = 500 * time.Millisecond
+
 // Serve serves h on ln until ctx ends, then shuts down gracefully.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, tlsCfg *tls.Config, log *slog.Logger) error {
+	// Event streams never go idle, so Shutdown alone would leave them open on
+	// a stopped daemon and the page would never notice: their request
+	// contexts end shortly after shutdown begins, and the page reconnects.
+	base, endRequests := context.WithCancel(context.Background())
+	defer endRequests()
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		IdleTimeout: 2 * time.Minute, TLSConfig: tlsCfg}
+		IdleTimeout: 2 * time.Minute, TLSConfig: tlsCfg, BaseContext: func(net.Listener) context.Context { return base }}
+	srv.RegisterOnShutdown(func() { time.AfterFunc(streamGrace, endRequests) })
 	errc := make(chan error, 1)
 	go func() {
 		if tlsCfg != nil {
@@ -108,7 +123,9 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, tlsCfg *tls.Con
 	case <-ctx.Done():
 		shutCtx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
-		_ = srv.Shutdown(shutCtx)
+		if err := srv.Shutdown(shutCtx); err != nil {
+			_ = srv.Close()
+		}
 		return nil
 	}
 }
