@@ -265,6 +265,34 @@ func TestFleetHoldsStaleJobsAfterAnOutage(t *testing.T) {
 	}
 }
 
+// A job staff release after a hold prints even while the printer still counts
+// as recovering from the outage (nothing else has printed since the restart):
+// the release is a decision, and the stale check must not hold it again.
+func TestFleetPrintsAReleasedJobDespiteTheOutage(t *testing.T) {
+	fp := startFake(t)
+	c := &clock{}
+	db := openStore(t, c)
+	ctx := context.Background()
+	c.set(-20 * time.Minute)
+	doc := printer.Receipt(testOrder("511", "A003"), printer.Options{})
+	payload, _ := doc.Marshal()
+	id, _, err := db.EnqueuePrintJob(ctx, store.PrintJob{Printer: "front", OrderCode: "511", Doc: "receipt", Payload: payload})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.set(0)
+	f := startFleet(t, db, []config.PrinterConfig{{Name: "front", Role: "receipt", Connection: fp.URI()}}, &events{})
+	eventually(t, "stale job held", func() bool { return jobStates(t, db)["511/receipt@front"] == store.JobHeld })
+	if err := db.ReleasePrintJob(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	f.Wake("front")
+	eventually(t, "released job printed", func() bool { return jobStates(t, db)["511/receipt@front"] == store.JobDone })
+	if got := strings.Join(printedPickups(fp), ","); got != "A003" {
+		t.Fatalf("printed %s, want the released ticket once", got)
+	}
+}
+
 func TestFleetWaitsForPaperWithoutDuplicates(t *testing.T) {
 	fp := startFake(t)
 	fp.SetState(printer.StatePaperOut)

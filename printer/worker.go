@@ -135,7 +135,7 @@ func (w *worker) step(ctx context.Context) time.Duration {
 	w.retryNow = false
 	w.mu.Unlock()
 
-	if outage && cfg.StaleAfter > 0 && now.Sub(job.CreatedAt) > cfg.StaleAfter {
+	if outage && cfg.StaleAfter > 0 && !job.Released && now.Sub(job.CreatedAt) > cfg.StaleAfter {
 		n, err := w.f.db.HoldStalePrintJobs(ctx, w.name, now.Add(-cfg.StaleAfter))
 		if err != nil {
 			w.log.Error("hold stale print jobs", "printer", w.name, "err", err)

@@ -22,6 +22,7 @@ type PrintJob struct {
 	Payload    []byte // the document, as the printer package serialises it
 	State      string
 	Reprint    bool // print with the 补打 mark
+	Released   bool // staff chose to print it after a hold; an outage never holds it again
 	Attempts   int
 	NextAt     time.Time
 	LastError  string
@@ -42,15 +43,15 @@ const (
 	JobDropped = "dropped" // not printed on purpose (staff, or the order was cancelled first)
 )
 
-const jobColumns = `id, printer, original_printer, order_code, doc, title, COALESCE(dedupe_key,''), payload, state, reprint,
+const jobColumns = `id, printer, original_printer, order_code, doc, title, COALESCE(dedupe_key,''), payload, state, reprint, released,
 	attempts, next_at, last_error, bytes, created_at, updated_at, first_try_at, done_at`
 
 func scanJob(r rowScanner) (*PrintJob, error) {
 	var j PrintJob
-	var reprint int
+	var reprint, released int
 	var next, created, updated, first, done int64
 	err := r.Scan(&j.ID, &j.Printer, &j.OriginalPrinter, &j.OrderCode, &j.Doc, &j.Title, &j.DedupeKey, &j.Payload,
-		&j.State, &reprint, &j.Attempts, &next, &j.LastError, &j.Bytes, &created, &updated, &first, &done)
+		&j.State, &reprint, &released, &j.Attempts, &next, &j.LastError, &j.Bytes, &created, &updated, &first, &done)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -58,6 +59,7 @@ func scanJob(r rowScanner) (*PrintJob, error) {
 		return nil, err
 	}
 	j.Reprint = reprint == 1
+	j.Released = released == 1
 	j.NextAt, j.CreatedAt, j.UpdatedAt, j.FirstTryAt, j.DoneAt = fromMS(next), fromMS(created), fromMS(updated), fromMS(first), fromMS(done)
 	return &j, nil
 }
@@ -156,11 +158,12 @@ func (db *DB) MovePrintJob(ctx context.Context, id int64, toPrinter, reason stri
 }
 
 // HoldStalePrintJobs holds queued jobs of a printer created before olderThan,
-// so that an outage does not burst stale tickets into a busy kitchen.
+// so that an outage does not burst stale tickets into a busy kitchen. Jobs
+// staff already released are left queued: they asked for them to print.
 func (db *DB) HoldStalePrintJobs(ctx context.Context, printer string, olderThan time.Time) (int64, error) {
 	var n int64
 	err := db.Write(ctx, func(tx *Tx) error {
-		res, err := tx.exec(`UPDATE print_jobs SET state='held', updated_at=? WHERE printer=? AND state='queued' AND created_at < ?`,
+		res, err := tx.exec(`UPDATE print_jobs SET state='held', updated_at=? WHERE printer=? AND state='queued' AND released=0 AND created_at < ?`,
 			ms(tx.now), printer, ms(olderThan))
 		if err != nil {
 			return err
@@ -173,7 +176,7 @@ func (db *DB) HoldStalePrintJobs(ctx context.Context, printer string, olderThan 
 
 // ReleasePrintJob queues a held or failed job again (staff: print it).
 func (db *DB) ReleasePrintJob(ctx context.Context, id int64) error {
-	return db.updateJob(ctx, `UPDATE print_jobs SET state='queued', next_at=0, updated_at=?, done_at=0 WHERE id=? AND state IN ('held','failed')`,
+	return db.updateJob(ctx, `UPDATE print_jobs SET state='queued', released=1, next_at=0, updated_at=?, done_at=0 WHERE id=? AND state IN ('held','failed')`,
 		ms(db.now()), id)
 }
 

@@ -125,6 +125,7 @@ CREATE TABLE print_jobs (
     payload          BLOB    NOT NULL,
     state            TEXT    NOT NULL DEFAULT 'queued', -- queued | sending | done | failed | held | dropped
     reprint          INTEGER NOT NULL DEFAULT 0,
+    released         INTEGER NOT NULL DEFAULT 0, -- staff printed it after a hold: never held again
     attempts         INTEGER NOT NULL DEFAULT 0,
     next_at          INTEGER NOT NULL DEFAULT 0,
     last_error       TEXT    NOT NULL DEFAULT '',
