@@ -95,6 +95,9 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		out.note = "接单"
 		if req.Actor == "auto" {
 			out.note = "自动接单"
+			if req.Reason != "" {
+				out.note = req.Reason // why it was automatic: a timeout, printers back
+			}
 		}
 		// Printing starts now, without waiting for the platform's answer. On
 		// print.on=arrival the tickets exist already and their keys dedupe.

@@ -1,7 +1,9 @@
 package bridge_test
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/store"
 )
 
 // Manual mode: the order waits for staff; 接单 over the API accepts it and
@@ -278,6 +281,24 @@ func TestPrinterDownTurnsAutoAcceptIntoPrompt(t *testing.T) {
 	}
 	if ops := env.OpsOf(o.Code); len(ops) != 0 {
 		t.Fatalf("accepted into a kitchen without paper: %v", ops)
+	}
+
+	// Paper is back: the order is accepted as the auto policy would have,
+	// without waiting for staff, and its tickets print once.
+	env.Printers["kitchen"].SetState(printer.StateOnline)
+	_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
+	must(t, err)
+	wantOps(t, env, o.Code, "3")
+	hist, err := env.Daemon.DB.History(context.Background(), o.Code)
+	must(t, err)
+	if !slices.ContainsFunc(hist, func(h store.History) bool {
+		return h.Actor == "auto" && h.To == order.StatusAccepted && strings.Contains(h.Reason, "打印机已恢复")
+	}) {
+		t.Fatalf("history %+v has no automatic accept after the recovery", hist)
+	}
+	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
+	if n := env.CountPrinted("kitchen", "鸡米花"); n != 1 {
+		t.Fatalf("kitchen printed the ticket %d times", n)
 	}
 }
 

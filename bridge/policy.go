@@ -73,17 +73,27 @@ func (p *acceptPolicy) decide(o *order.Order, now time.Time, targets []string, h
 		return v
 	}
 	if p.promptWhenDown() {
-		var down []string
-		for _, name := range targets {
-			if ok, reason := health(name); !ok {
-				down = append(down, name+" "+reason)
-			}
-		}
-		if len(down) > 0 {
-			return verdict{reason: "打印机异常，请确认后手动接单：" + strings.Join(down, "；")}
+		if down := downTargets(targets, health); len(down) > 0 {
+			return verdict{reason: printerDownNote + "，请确认后手动接单：" + strings.Join(down, "；")}
 		}
 	}
 	return verdict{accept: true}
+}
+
+// printerDownNote starts the note of every prompt that exists only because a
+// printer could not print: when the printers recover, the order is accepted
+// automatically (runDeadlines), as the policy would have done.
+const printerDownNote = "打印机异常"
+
+// downTargets lists the printers among targets that cannot print, with why.
+func downTargets(targets []string, health printerHealth) []string {
+	var down []string
+	for _, name := range targets {
+		if ok, why := health(name); !ok {
+			down = append(down, name+" "+why)
+		}
+	}
+	return down
 }
 
 func (p *acceptPolicy) promptWhenDown() bool {

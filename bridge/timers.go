@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/posbridge/posbridge/order"
@@ -39,6 +40,9 @@ func (b *Bridge) runDeadlines(ctx context.Context, now time.Time) {
 		}
 		if rec.Decision == store.DecisionAccept && !rec.DecisionDeadline.IsZero() && !now.Before(rec.DecisionDeadline) {
 			b.acceptAfterTimeout(ctx, rec.Code)
+			continue
+		}
+		if b.acceptWhenPrintersRecovered(ctx, rec) {
 			continue
 		}
 		if escalate <= 0 {
@@ -86,16 +90,11 @@ func (b *Bridge) acceptAfterTimeout(ctx context.Context, code string) {
 		if err != nil || rec.Decision != store.DecisionAccept || rec.Status != order.StatusNew {
 			return err
 		}
-		var down []string
-		for _, name := range b.healthTargets(rec.Detail) {
-			if ok, why := b.printerHealth(name); !ok {
-				down = append(down, name+" "+why)
-			}
-		}
+		down := downTargets(b.healthTargets(rec.Detail), b.printerHealth)
 		if len(down) > 0 && b.policy.promptWhenDown() {
 			// Never accept into a kitchen that cannot see the order: keep asking.
 			rec.DecisionDeadline = zeroTime
-			rec.DecisionNote = fmt.Sprintf("超时未接单，但打印机异常，请人工确认：%v", down)
+			rec.DecisionNote = printerDownNote + "，已超过接单时限，请人工确认：" + strings.Join(down, "；")
 			a.event(Event{Type: EvAlert, Kind: "waiting_order", Code: code, Level: LevelCritical, Message: rec.DecisionNote})
 			return tx.SaveOrder(rec)
 		}
@@ -104,6 +103,32 @@ func (b *Bridge) acceptAfterTimeout(ctx context.Context, code string) {
 	if err != nil && ctx.Err() == nil {
 		b.log.Error("auto-accept after timeout", "order", code, "err", err)
 	}
+}
+
+// acceptWhenPrintersRecovered accepts an order that waits for staff only
+// because its printers could not print, once they all can again: the policy
+// would have accepted it, and staff in a rush may not notice the printer came
+// back. It reports whether it acted.
+func (b *Bridge) acceptWhenPrintersRecovered(ctx context.Context, rec *store.OrderRecord) bool {
+	if rec.Decision != store.DecisionAccept || !strings.HasPrefix(rec.DecisionNote, printerDownNote) || rec.Detail == nil {
+		return false
+	}
+	if len(downTargets(b.healthTargets(rec.Detail), b.printerHealth)) > 0 {
+		return false
+	}
+	err := b.write(ctx, func(tx *store.Tx, a *after) error {
+		r, err := tx.GetOrder(rec.Code)
+		if err != nil || r.Decision != store.DecisionAccept || r.Status != order.StatusNew || !strings.HasPrefix(r.DecisionNote, printerDownNote) {
+			return err
+		}
+		return b.doTx(tx, a, r, ActionRequest{Action: ActAccept, Code: r.Code, Actor: "auto", Reason: "打印机已恢复，自动接单"})
+	})
+	if err != nil && ctx.Err() == nil {
+		b.log.Error("auto-accept after the printers recovered", "order", rec.Code, "err", err)
+		return false
+	}
+	b.log.Info("printers recovered: order accepted automatically", "order", rec.Code)
+	return true
 }
 
 func (b *Bridge) escalate(ctx context.Context, code string, level int, waited time.Duration) {
