@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/internal/harness"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
@@ -68,6 +71,47 @@ func TestCommandsAgainstARunningDaemon(t *testing.T) {
 	os.WriteFile(bad, []byte(`{"storeId":"1862"}`), 0o600)
 	if code := dispatch(append([]string{"submit", bad}, cfg...)); code != 1 {
 		t.Fatalf("submit of an incomplete order: exit %d", code)
+	}
+}
+
+// A console that wants a token gets console.api_token from the CLI, and a
+// CLI holding another token is refused with a clear error, not a crash.
+func TestCommandsSendTheAPIToken(t *testing.T) {
+	dir := t.TempDir()
+	const token = "0123456789abcdef0123"
+	env, err := harness.Start(context.Background(), dir, harness.Options{Console: "api_token: " + token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Stop()
+	o := env.Fake.NewOrder(fake.OrderSpec{Type: order.TypePickup})
+	if _, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(env.ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := filepath.Join(dir, "wrong-token.yaml")
+	if err := os.WriteFile(wrong, bytes.Replace(raw, []byte(token), []byte("ffffffffffffffffffff"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(wrong, config.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = newDaemonClient(cfg).call("GET", "/api/orders/"+o.Code, nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "refused console.api_token") {
+		t.Fatalf("a wrong token: %v", err)
+	}
+	if code := dispatch([]string{"scan", o.Code, "--config", wrong}); code == 0 {
+		t.Fatal("scan with a wrong token succeeded")
+	}
+	if code := dispatch([]string{"scan", o.Code, "--config", env.ConfigFile}); code != 0 {
+		t.Fatalf("scan with the token: exit %d", code)
+	}
+	if _, err := env.WaitStatus(o.Code, order.StatusMade, 5*time.Second); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -14,11 +14,13 @@ import (
 	"github.com/posbridge/posbridge/config"
 )
 
-// daemonClient talks to a running daemon's console API over loopback, where
-// no login is needed.
+// daemonClient talks to a running daemon's console API. Over loopback no
+// login is needed; a console bound to a LAN address sees the CLI as a LAN
+// client, so the CLI sends console.api_token when the config has one.
 type daemonClient struct {
-	base string
-	http *http.Client
+	base  string
+	token string
+	http  *http.Client
 }
 
 func newDaemonClient(cfg *config.Config) *daemonClient {
@@ -29,7 +31,8 @@ func newDaemonClient(cfg *config.Config) *daemonClient {
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		host = "127.0.0.1"
 	}
-	return &daemonClient{base: "http://" + net.JoinHostPort(host, port), http: &http.Client{Timeout: 15 * time.Second}}
+	return &daemonClient{base: "http://" + net.JoinHostPort(host, port), token: cfg.Console.APIToken,
+		http: &http.Client{Timeout: 15 * time.Second}}
 }
 
 // errNotRunning says how to start the daemon.
@@ -55,6 +58,9 @@ func (c *daemonClient) call(method, path string, body any, out any) (int, error)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Staff-Name", "cli")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		var ne net.Error
@@ -68,10 +74,23 @@ func (c *daemonClient) call(method, path string, body any, out any) (int, error)
 	if err != nil {
 		return resp.StatusCode, err
 	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		return resp.StatusCode, c.refused()
+	}
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
 			return resp.StatusCode, fmt.Errorf("unexpected answer %q: %w", raw, err)
 		}
 	}
 	return resp.StatusCode, nil
+}
+
+// refused explains a 401: the console is not on loopback and wants a token.
+func (c *daemonClient) refused() error {
+	if c.token == "" {
+		return fmt.Errorf("the console at %s asks for a login: set console.api_token (16+ random characters) in the config "+
+			"and restart posbridge; CLI commands send it", c.base)
+	}
+	return fmt.Errorf("the console at %s refused console.api_token: the running daemon has another token; "+
+		"restart it after editing the config, or run this command with the daemon's config (--config)", c.base)
 }
