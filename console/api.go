@@ -50,8 +50,9 @@ func actorOf(r *http.Request) string {
 	if name == "" {
 		return "staff"
 	}
-	if len(name) > 40 {
-		name = name[:40]
+	name = strings.ToValidUTF8(name, "")
+	if r := []rune(name); len(r) > 40 {
+		name = string(r[:40]) // cut by characters: a byte cut would split a Chinese name
 	}
 	return "staff:" + name
 }

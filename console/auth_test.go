@@ -228,6 +228,14 @@ func TestLANBrowserLogsInWithThePin(t *testing.T) {
 	if !strings.Contains(w.Body.String(), `"actor":"staff:小王"`) {
 		t.Errorf("percent-encoded staff name not decoded: %s", w.Body)
 	}
+	// A long Chinese name is cut at 40 characters, never inside one.
+	long := strings.Repeat("王", 50)
+	accept.header = map[string]string{csrfHeader: csrfOf(t, g, c), "X-Staff-Name": url.PathEscape(long)}
+	w = g.do(accept)
+	wantStatus(t, "POST with a long staff name", w, http.StatusOK)
+	if !strings.Contains(w.Body.String(), `"actor":"staff:`+strings.Repeat("王", 40)+`"`) {
+		t.Errorf("long staff name not cut at 40 characters: %s", w.Body)
+	}
 	// Logout ends the session for good, even though the cookie is still signed.
 	w = g.do(req{method: "POST", path: "/logout", cookies: cookies, header: map[string]string{csrfHeader: csrfOf(t, g, c)}})
 	wantStatus(t, "logout", w, http.StatusOK)
