@@ -422,6 +422,8 @@ func TestConsoleInBrowser(t *testing.T) {
 		b.do(chromedp.Evaluate[chromedp.Void](`location.hash = '#printers'`))
 		b.wait("kitchen offline", `(() => { const s = document.querySelector('.pcard[data-printer="kitchen"] .pcard-state'); return s && s.textContent === '离线'; })()`, 10*time.Second)
 		b.wait("status bar chip", `document.querySelector('#status-warnings [data-printer="kitchen"]') !== null`, 5*time.Second)
+		// staff read what to check in Chinese, not the OS's English error
+		b.wait("a Chinese hint on the card", `(() => { const e = document.querySelector('.pcard[data-printer="kitchen"] .pcard-err'); return e && e.textContent.includes('打印机') && !/refused|timeout|dial/i.test(e.textContent); })()`, 10*time.Second)
 		b.shot("08-printers")
 		before := len(env.Printers["front"].Jobs())
 		b.click(`[data-test="front"]`)

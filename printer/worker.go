@@ -54,6 +54,7 @@ type PrinterStatus struct {
 	Label       string       `json:"label"`
 	CheckedAt   time.Time    `json:"checked_at,omitzero"`
 	LastError   string       `json:"last_error,omitempty"`
+	Hint        string       `json:"hint,omitempty"` // LastError for staff: what to check, in Chinese
 	LastPrinted time.Time    `json:"last_printed,omitzero"`
 	Backup      string       `json:"backup,omitempty"`
 	// FailingOver is true while jobs go to the backup because this printer fails.
@@ -63,7 +64,9 @@ type PrinterStatus struct {
 func (w *worker) snapshot() PrinterStatus {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.status
+	st := w.status
+	st.Hint = Explain(st.LastError)
+	return st
 }
 
 // setState records a state and emits an event when it changed.

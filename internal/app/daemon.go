@@ -243,13 +243,13 @@ func publishPrinterEvent(bus *bridge.Bus, e printer.Event, waitingJob time.Durat
 			level = bridge.LevelWarn
 		}
 	case printer.EventJobRetry:
-		level, msg = bridge.LevelWarn, "打印机 "+e.Printer+" 打印失败，正在重试："+e.Err
+		level, msg = bridge.LevelWarn, "打印机 "+e.Printer+" 打印失败，正在重试。"+printer.Explain(e.Err)
 		if waitingJob > 0 && e.Waiting >= waitingJob {
 			level = bridge.LevelCritical
-			msg = fmt.Sprintf("打印机 %s 已有单据等待 %d 分钟未打印，请检查打印机（%s）", e.Printer, int(e.Waiting.Minutes())+1, e.Err)
+			msg = fmt.Sprintf("打印机 %s 已有单据等待 %d 分钟未打印。%s", e.Printer, int(e.Waiting.Minutes())+1, printer.Explain(e.Err))
 		}
 	case printer.EventJobFailed:
-		level, msg = bridge.LevelCritical, "打印机 "+e.Printer+" 无法打印该单据："+e.Err
+		level, msg = bridge.LevelCritical, "打印机 "+e.Printer+" 无法打印该单据（单据数据有误，请在订单详情中重新打印，仍失败请联系安装人员）"
 	case printer.EventJobMoved:
 		level, msg = bridge.LevelWarn, "打印机 "+e.Printer+" 故障，单据已转到备用打印机 "+e.To
 	case printer.EventJobsHeld:
