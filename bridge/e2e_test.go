@@ -38,7 +38,7 @@ func must(t *testing.T, err error) {
 func wantOps(t *testing.T, env *harness.Env, code string, want ...string) {
 	t.Helper()
 	var got []string
-	if !harness.WaitFor(5*time.Second, func() bool { got = env.OpsOf(code); return slices.Equal(got, want) }) {
+	if !harness.WaitFor(15*time.Second, func() bool { got = env.OpsOf(code); return slices.Equal(got, want) }) {
 		t.Fatalf("platform operations on %s: %v, want %v", code, got, want)
 	}
 }

@@ -103,7 +103,7 @@ func (b *Bridge) sendOutbox(ctx context.Context, row *store.OutboxRow) {
 		}
 		if alertAfter := b.cfg.Outbox.AlertAfter; alertAfter > 0 && tx.Now().Sub(row.CreatedAt) >= alertAfter {
 			a.event(Event{Type: EvAlert, Kind: "outbox", Code: row.OrderCode, Level: LevelWarn,
-				Message: fmt.Sprintf("%s 未能通知平台（已重试 %d 次）：%s", opLabel(row.Op), attempts, err)})
+				Message: fmt.Sprintf("%s 未能通知平台（已重试 %d 次）：%s", opLabel(row.Op), attempts, platformMessage(err))})
 		}
 		return nil
 	})
@@ -352,11 +352,27 @@ func authRefusal(err error) bool {
 		strings.Contains(pe.Message, "签名") || strings.Contains(pe.Message, "token")
 }
 
-// platformMessage is the platform's own message when there is one.
+// platformMessage says in Chinese why a call failed: the platform's own
+// message when there is one, else what kind of failure it was. The raw error
+// stays in the outbox row and the log.
 func platformMessage(err error) string {
 	var pe *kaigedian.PlatformError
-	if errors.As(err, &pe) && pe.Message != "" {
+	var te *kaigedian.TransportError
+	var de *kaigedian.DecodeError
+	var ve *kaigedian.ValidationError
+	switch {
+	case errors.As(err, &pe) && pe.Message != "":
 		return pe.Message
+	case errors.As(err, &pe) && pe.HTTPStatus >= 500:
+		return fmt.Sprintf("平台故障（HTTP %d），会自动重试", pe.HTTPStatus)
+	case errors.As(err, &pe):
+		return fmt.Sprintf("平台拒绝（代码 %s，HTTP %d）", pe.Code, pe.HTTPStatus)
+	case errors.As(err, &te):
+		return "连不上平台（请检查网络；平台恢复后会自动重试）"
+	case errors.As(err, &de):
+		return "平台的回复无法识别（会自动重试；一直失败请联系开个店）"
+	case errors.As(err, &ve):
+		return "请求内容有误：" + ve.Error()
 	}
 	return err.Error()
 }
