@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/posbridge/posbridge/config"
+	"golang.org/x/crypto/bcrypt"
 )
 
 func runCmd(f func([]string, *bytes.Buffer, *bytes.Buffer) int, args ...string) (code int, stdout, stderr string) {
@@ -244,5 +245,35 @@ func TestParseFlagsInterleaved(t *testing.T) {
 		if err != nil || !slices.Equal(got, tt.positional) || *force != tt.force || *cfg != tt.config {
 			t.Errorf("%q: positional %q force %v config %q err %v", tt.args, got, *force, *cfg, err)
 		}
+	}
+}
+
+// The hash printed for a PIN is accepted by config check and opens the
+// console with that PIN; a PIN given as an argument is refused.
+func TestConfigHashPin(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := configHashPin(nil, strings.NewReader("8642\n"), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	hash := strings.TrimSpace(out.String())
+	if err := bcrypt.CompareHashAndPassword([]byte(hash), []byte("8642")); err != nil {
+		t.Fatalf("hash %q does not match the PIN: %v", hash, err)
+	}
+	if code := configHashPin([]string{"8642"}, strings.NewReader(""), &out, &errb); code != 2 {
+		t.Fatalf("a PIN as an argument: exit %d", code)
+	}
+	if code := configHashPin(nil, strings.NewReader("12\n"), &out, &errb); code != 1 {
+		t.Fatalf("a too short PIN: exit %d", code)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "posbridge.yaml")
+	yaml := "console: { listen: 0.0.0.0:8686, pin: \"" + hash + "\" }\nstores: [ { id: \"1862\", name: 南翔一店 } ]\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	errb.Reset()
+	if code := configCheck([]string{"--config", file}, &out, &errb); code != 0 {
+		t.Fatalf("config check of the hashed PIN: exit %d: %s", code, errb.String())
 	}
 }
