@@ -7,9 +7,15 @@ import (
 	"time"
 )
 
-// events streams bridge events as server-sent events. A comment line every
-// 15 s keeps proxies and the browser from closing an idle stream; the page
-// reconnects by itself (EventSource) after a daemon restart.
+// pingEvery is how often an idle stream carries a ping event. The page
+// treats three missed pings as a dead connection (a tablet whose Wi-Fi
+// dropped sees no error, only silence) and reconnects.
+const pingEvery = 15 * time.Second
+
+// events streams bridge events as server-sent events. A named ping event at
+// the start and every pingEvery keeps proxies from closing an idle stream and
+// lets the page tell silence from a dead link; the page reconnects by itself
+// (EventSource) after a daemon restart.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
@@ -25,15 +31,16 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprintf(w, "retry: 2000\n: connected\n\n")
+	s.ping(w)
 	flusher.Flush()
-	tick := time.NewTicker(15 * time.Second)
+	tick := time.NewTicker(pingEvery)
 	defer tick.Stop()
 	for {
 		select {
 		case <-r.Context().Done():
 			return
 		case <-tick.C:
-			fmt.Fprintf(w, ": ping %d\n\n", s.now().Unix())
+			s.ping(w)
 			flusher.Flush()
 		case e, ok := <-ch:
 			if !ok {
@@ -47,4 +54,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			flusher.Flush()
 		}
 	}
+}
+
+// ping writes a ping event carrying the server's time (the page also uses it
+// to show how far its own clock is off).
+func (s *Server) ping(w http.ResponseWriter) {
+	fmt.Fprintf(w, "event: ping\ndata: {\"type\":\"ping\",\"time\":%q}\n\n", s.now().In(shanghai).Format(time.RFC3339Nano))
 }
