@@ -3,6 +3,7 @@ package drills
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/posbridge/posbridge/internal/harness"
 	"github.com/posbridge/posbridge/internal/loadtest"
 	"github.com/posbridge/posbridge/kaigedian/fake"
+	"github.com/posbridge/posbridge/store"
 )
 
 // drillScenario is the drills' traffic: three stores, random arrivals,
@@ -159,4 +161,31 @@ func acceptWaiting(t *testing.T, rig *loadtest.Rig, timeout time.Duration) int {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return accepted
+}
+
+// promptedForPrinters counts the orders the accept policy put to staff
+// because a printer could not print, from their history.
+func promptedForPrinters(t *testing.T, rig *loadtest.Rig) int {
+	t.Helper()
+	var list struct {
+		Orders []struct {
+			Code string `json:"code"`
+		} `json:"orders"`
+	}
+	if _, err := rig.Env.API("GET", "/api/orders?date=all&limit=1000", nil, &list); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, o := range list.Orders {
+		hist, err := rig.Env.Daemon.DB.History(context.Background(), o.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.ContainsFunc(hist, func(h store.History) bool {
+			return h.Source == "policy" && strings.Contains(h.Reason, "打印机异常")
+		}) {
+			n++
+		}
+	}
+	return n
 }
