@@ -37,6 +37,11 @@ type FleetOptions struct {
 	Logger    *slog.Logger     // default slog.Default()
 	Transport TransportOptions // timeouts
 	Now       func() time.Time // default time.Now
+	// StuckAfter: a job still unconfirmed this long (plus 1 ms per byte, the
+	// pace of a 9600-baud serial link) makes the printer count as unable to
+	// print for the accept policy — a printer that ran out of paper mid-job
+	// holds the job's fence and answers nothing else. Default 5 s.
+	StuckAfter time.Duration
 }
 
 // NewFleet checks every printer's config and builds its worker. The logo in

@@ -12,6 +12,9 @@ func (f *Fleet) Health(name string) (ok bool, why string) {
 	if !w.dev.Confirms() {
 		return true, ""
 	}
+	if w.stuck(f.now()) {
+		return false, "打印无响应（可能缺纸、卡纸或纸仓盖打开）"
+	}
 	st := w.snapshot()
 	switch {
 	case st.State.CanPrint():

@@ -119,3 +119,46 @@ func TestStatusPollingSurvivesAClockJumpBack(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A printer that stops confirming in the middle of a job (out of paper with
+// the job in its buffer: it holds the fence and answers nothing else) counts
+// as unable to print once the job is overdue, and as healthy again once it
+// confirms.
+func TestHealthOfAPrinterStuckMidJob(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fp, err := fakeprinter.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fp.Close()
+	f, err := printer.NewFleet([]config.PrinterConfig{{Name: "front", Role: "receipt", Connection: fp.URI()}},
+		config.PrintConfig{StatusEvery: 50 * time.Millisecond}, db, printer.FleetOptions{StuckAfter: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fp.HoldFences(true)
+	for _, j := range f.OrderJobs(testOrder("901", "A001")) {
+		if _, _, err := f.Enqueue(ctx, j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, "stuck mid-job", func() bool { ok, _ := f.Health("front"); return !ok })
+	if ok, why := f.Health("front"); ok || why == "" {
+		t.Fatalf("health %v %q", ok, why)
+	}
+	if st := f.Status()[0]; !st.Stuck || st.Hint == "" {
+		t.Fatalf("status %+v does not show the stuck job", st)
+	}
+	fp.HoldFences(false)
+	eventually(t, "confirmed and healthy", func() bool { ok, _ := f.Health("front"); return ok })
+	eventually(t, "job done", allDone(t, db, 1))
+}

@@ -42,6 +42,9 @@ type worker struct {
 	failing   bool // the last attempt failed: fail over without trying again
 	retryNow  bool // Wake: try the head job now even if its retry is scheduled later
 	lastCheck time.Time
+	// printingSince and printingUntil frame the job being sent: past
+	// printingUntil without a confirmation, the printer counts as stuck.
+	printingSince, printingUntil time.Time
 }
 
 // PrinterStatus is a snapshot for `posbridge printers list` and the console.
@@ -54,7 +57,8 @@ type PrinterStatus struct {
 	Label       string       `json:"label"`
 	CheckedAt   time.Time    `json:"checked_at,omitzero"`
 	LastError   string       `json:"last_error,omitempty"`
-	Hint        string       `json:"hint,omitempty"` // LastError for staff: what to check, in Chinese
+	Hint        string       `json:"hint,omitempty"`  // LastError for staff: what to check, in Chinese
+	Stuck       bool         `json:"stuck,omitempty"` // a job has waited too long for the printer's confirmation
 	LastPrinted time.Time    `json:"last_printed,omitzero"`
 	Backup      string       `json:"backup,omitempty"`
 	// FailingOver is true while jobs go to the backup because this printer fails.
@@ -66,6 +70,10 @@ func (w *worker) snapshot() PrinterStatus {
 	defer w.mu.Unlock()
 	st := w.status
 	st.Hint = Explain(st.LastError)
+	if now := w.f.now(); !w.printingUntil.IsZero() && now.After(w.printingUntil) && !now.Before(w.printingSince) {
+		st.Stuck = true
+		st.Hint = "打印机一直没有打完当前单据：请检查是否缺纸、卡纸或纸仓盖打开"
+	}
 	return st
 }
 
@@ -230,7 +238,9 @@ func (w *worker) print(ctx context.Context, job *store.PrintJob) {
 		}
 		return
 	}
+	w.setPrinting(len(data))
 	err = w.dev.Print(ctx, data)
+	w.setPrinting(-1)
 	// record the outcome even when shutting down: a half-sent job must say so
 	bg := context.WithoutCancel(ctx)
 	if err == nil {
@@ -279,6 +289,32 @@ func (w *worker) print(ctx context.Context, job *store.PrintJob) {
 	} else {
 		w.pollStatus(ctx) // after an error, find out why
 	}
+}
+
+// setPrinting records that a job of size bytes is being sent (size < 0: the
+// send ended).
+func (w *worker) setPrinting(size int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if size < 0 {
+		w.printingSince, w.printingUntil = time.Time{}, time.Time{}
+		return
+	}
+	stuckAfter := w.f.opt.StuckAfter
+	if stuckAfter <= 0 {
+		stuckAfter = 5 * time.Second
+	}
+	now := w.f.now()
+	w.printingSince, w.printingUntil = now, now.Add(stuckAfter+time.Duration(size)*time.Millisecond)
+}
+
+// stuck reports whether the job being sent is overdue for its confirmation.
+// A deadline further away than allowed means the wall clock went back: the
+// printer is given the benefit of the doubt.
+func (w *worker) stuck(now time.Time) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return !w.printingUntil.IsZero() && now.After(w.printingUntil) && !now.Before(w.printingSince)
 }
 
 // backoff doubles from RetryMin to RetryMax with ±20 % jitter.
