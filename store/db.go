@@ -28,6 +28,7 @@ type DB struct {
 	writer *sql.DB
 	reader *sql.DB
 	now    func() time.Time
+	inbox  inboxBatcher // group commit of pushes (inbox_batch.go)
 }
 
 // Options tune Open.

@@ -19,18 +19,6 @@ type InboxItem struct {
 	Error      string
 }
 
-// AppendInbox commits a raw push body. It returns only after the commit is
-// durable (synchronous=FULL), so the caller may then acknowledge the push.
-func (db *DB) AppendInbox(ctx context.Context, it InboxItem) (int64, error) {
-	var id int64
-	err := db.Write(ctx, func(tx *Tx) error {
-		var err error
-		id, err = tx.AppendInbox(it)
-		return err
-	})
-	return id, err
-}
-
 // AppendInbox adds a raw announcement inside a transaction.
 func (tx *Tx) AppendInbox(it InboxItem) (int64, error) {
 	at := it.ReceivedAt

@@ -232,8 +232,7 @@ func TestBackupAndPrune(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	old := time.Now().Add(-100 * 24 * time.Hour)
-	dbOld := *db
-	dbOld.now = func() time.Time { return old }
+	dbOld := &DB{path: db.path, writer: db.writer, reader: db.reader, now: func() time.Time { return old }}
 	_ = dbOld.Write(ctx, func(tx *Tx) error {
 		_ = tx.SaveOrder(&OrderRecord{Code: "OLD", Status: order.StatusCompleted})
 		_ = tx.SaveOrder(&OrderRecord{Code: "OPEN", Status: order.StatusAccepted})
