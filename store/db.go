@@ -29,6 +29,7 @@ type DB struct {
 	reader *sql.DB
 	now    func() time.Time
 	inbox  inboxBatcher // group commit of pushes (inbox_batch.go)
+	writes writeBatcher // group commit of every write (write_batch.go)
 }
 
 // Options tune Open.
@@ -145,21 +146,6 @@ type Tx struct {
 
 // Now is the time the transaction started, used for every timestamp it writes.
 func (tx *Tx) Now() time.Time { return tx.now }
-
-// Write runs fn in an immediate write transaction and commits it when fn
-// returns nil. Errors from a full disk are reported as ErrDiskFull.
-func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return classify(err)
-	}
-	tx := &Tx{tx: sqlTx, ctx: ctx, now: db.now()}
-	if err := fn(tx); err != nil {
-		_ = sqlTx.Rollback()
-		return classify(err)
-	}
-	return classify(sqlTx.Commit())
-}
 
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 	return tx.tx.ExecContext(tx.ctx, query, args...)

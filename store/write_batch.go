@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// maxWriteBatch bounds one group commit, so that no caller waits behind an
+// unbounded queue of other writers' work.
+const maxWriteBatch = 64
+
+// writeBatcher is the group commit of every write. SQLite allows one writer
+// and synchronous=FULL costs one fsync per commit; writers that queue while a
+// commit is on its way to disk share the next one. Each runs inside its own
+// savepoint, so one writer's error undoes only its own work, and each caller
+// returns only after the commit holding its work is durable.
+type writeBatcher struct {
+	mu      sync.Mutex
+	queue   []*writeRequest
+	running bool
+
+	commits atomic.Int64 // committed transactions (WriteCommits)
+}
+
+// Request states: a queued request may still be abandoned by its caller.
+const (
+	reqQueued int32 = iota
+	reqTaken
+	reqAbandoned
+)
+
+type writeRequest struct {
+	ctx      context.Context
+	fn       func(*Tx) error
+	state    atomic.Int32
+	err      error
+	panicked any
+	done     chan struct{}
+}
+
+// Write runs fn in a write transaction and commits it when fn returns nil.
+// Errors from a full disk are reported as ErrDiskFull. Concurrent calls may
+// share one transaction (each in a savepoint of its own); fn may be run on
+// another goroutine, and only once. A caller whose ctx ends while its fn has
+// not started gets ctx's error and fn never runs.
+func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	req := &writeRequest{ctx: ctx, fn: fn, done: make(chan struct{})}
+	b := &db.writes
+	b.mu.Lock()
+	b.queue = append(b.queue, req)
+	start := !b.running
+	b.running = true
+	b.mu.Unlock()
+	if start {
+		go db.commitWrites()
+	}
+	select {
+	case <-req.done:
+	case <-ctx.Done():
+		if req.state.CompareAndSwap(reqQueued, reqAbandoned) {
+			return ctx.Err()
+		}
+		<-req.done // fn is running: its outcome is the caller's to know
+	}
+	if req.panicked != nil {
+		panic(req.panicked)
+	}
+	return req.err
+}
+
+// WriteCommits is how many write transactions have committed.
+func (db *DB) WriteCommits() int64 { return db.writes.commits.Load() }
+
+// commitWrites drains the queue, one transaction per batch.
+func (db *DB) commitWrites() {
+	b := &db.writes
+	for {
+		b.mu.Lock()
+		n := min(len(b.queue), maxWriteBatch)
+		if n == 0 {
+			b.running = false
+			b.mu.Unlock()
+			return
+		}
+		batch := b.queue[:n:n]
+		b.queue = b.queue[n:]
+		b.mu.Unlock()
+		live := make([]*writeRequest, 0, len(batch))
+		for _, r := range batch {
+			if r.state.CompareAndSwap(reqQueued, reqTaken) {
+				live = append(live, r)
+			}
+		}
+		db.runWrites(live)
+	}
+}
+
+// runWrites commits taken requests: alone as a plain transaction (the
+// caller's ctx may interrupt it), or together under savepoints.
+func (db *DB) runWrites(reqs []*writeRequest) {
+	switch len(reqs) {
+	case 0:
+		return
+	case 1:
+		r := reqs[0]
+		r.err = db.writeAlone(r)
+		close(r.done)
+		return
+	}
+	db.writeTogether(reqs)
+}
+
+func (db *DB) writeAlone(r *writeRequest) error {
+	sqlTx, err := db.writer.BeginTx(r.ctx, nil)
+	if err != nil {
+		return classify(err)
+	}
+	tx := &Tx{tx: sqlTx, ctx: r.ctx, now: db.now()}
+	if err := callWrite(r, tx); err != nil || r.panicked != nil {
+		_ = sqlTx.Rollback()
+		return classify(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return classify(err)
+	}
+	db.writes.commits.Add(1)
+	return nil
+}
+
+// writeTogether runs each request in a savepoint of one transaction. No
+// caller's ctx reaches SQLite here: interrupting a statement can roll back the
+// whole transaction, and with it the other callers' work.
+func (db *DB) writeTogether(reqs []*writeRequest) {
+	ctx := context.Background()
+	var ok []*writeRequest
+	finishOK := func(err error) {
+		for _, r := range ok {
+			r.err = err
+			close(r.done)
+		}
+	}
+	sqlTx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		for _, r := range reqs {
+			r.err = classify(err)
+			close(r.done)
+		}
+		return
+	}
+	for i, r := range reqs {
+		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			_ = sqlTx.Rollback()
+			err = fmt.Errorf("not committed, try again: %w", classify(err))
+			finishOK(err)
+			for _, rest := range reqs[i:] {
+				rest.err = err
+				close(rest.done)
+			}
+			return
+		}
+		tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: db.now()}
+		ferr := callWrite(r, tx)
+		if ferr == nil && r.panicked == nil {
+			if _, err := sqlTx.ExecContext(ctx, "RELEASE w"); err != nil {
+				_ = sqlTx.Rollback()
+				ok = append(ok, r)
+				finishOK(fmt.Errorf("not committed, try again: %w", classify(err)))
+				db.runWrites(reqs[i+1:])
+				return
+			}
+			ok = append(ok, r)
+			continue
+		}
+		r.err = classify(ferr)
+		_, rbErr := sqlTx.ExecContext(ctx, "ROLLBACK TO w")
+		if rbErr == nil {
+			_, rbErr = sqlTx.ExecContext(ctx, "RELEASE w")
+		}
+		close(r.done)
+		if rbErr != nil {
+			// SQLite rolled the whole transaction back (a full disk can): the
+			// others' work is gone with it, and they hear why.
+			_ = sqlTx.Rollback()
+			finishOK(fmt.Errorf("not committed, try again: %w", r.err))
+			db.runWrites(reqs[i+1:])
+			return
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		finishOK(classify(err))
+		return
+	}
+	db.writes.commits.Add(1)
+	finishOK(nil)
+}
+
+// callWrite runs the caller's fn, turning a panic into a value the caller
+// re-raises on its own goroutine.
+func callWrite(r *writeRequest, tx *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.panicked = p
+		}
+	}()
+	return r.fn(tx)
+}
