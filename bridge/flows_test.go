@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/internal/harness"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
@@ -317,5 +318,32 @@ func TestUnknownStatusPushStoredRaw(t *testing.T) {
 	env.API("GET", "/api/orders/"+o.Code, nil, &view)
 	if view["status"] != "accepted" || view["raw_status"] != "99" {
 		t.Fatalf("view: status=%v raw=%v", view["status"], view["raw_status"])
+	}
+}
+
+// Reconciliation that repeats what an order already has changes nothing and
+// does not even rewrite the order; a status that differs is applied.
+func TestReconcileAppliesOnlyNews(t *testing.T) {
+	env := start(t, harness.Options{})
+	o := teaOrder(env, fake.OrderSpec{})
+	_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
+	must(t, err)
+	wantOps(t, env, o.Code, "3")
+	if !harness.WaitFor(5*time.Second, func() bool { r, _ := env.Order(o.Code); return r.PlatformStatus == order.PlatformAccepted }) {
+		t.Fatal("the platform's accept was never recorded")
+	}
+	before, _ := env.Order(o.Code)
+	ctx := context.Background()
+	page := bridge.PollPage{Source: order.SourceReconcile, Statuses: []bridge.CodeStatus{{Code: o.Code, PlatformStatus: order.PlatformAccepted}}}
+	_, err = env.Daemon.Bridge.IngestPoll(ctx, page)
+	must(t, err)
+	if after, _ := env.Order(o.Code); !after.UpdatedAt.Equal(before.UpdatedAt) {
+		t.Fatalf("a repeated status rewrote the order (updated %v → %v)", before.UpdatedAt, after.UpdatedAt)
+	}
+	page.Statuses[0].PlatformStatus = order.PlatformCancelled
+	_, err = env.Daemon.Bridge.IngestPoll(ctx, page)
+	must(t, err)
+	if after, _ := env.Order(o.Code); after.Status != order.StatusRefunded {
+		t.Fatalf("a cancel found by reconciliation left the accepted order %s", after.Status)
 	}
 }

@@ -42,6 +42,12 @@ type CodeStatus struct {
 // IngestPoll stores a page found by polling, in one transaction. It returns
 // how many orders were new to posbridge.
 func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, err error) {
+	if page.Statuses, err = b.newsOnly(ctx, page.Statuses); err != nil {
+		return 0, err
+	}
+	if len(page.Orders) == 0 && len(page.Refunds) == 0 && len(page.Statuses) == 0 && page.Cursor == "" {
+		return 0, nil
+	}
 	now := b.now()
 	flowing := b.PushesFlowing()
 	var missed []string
@@ -95,6 +101,30 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 		b.missedPushes(missed)
 	}
 	return created, err
+}
+
+// newsOnly drops reconciliation results that repeat the platform status an
+// order already has: applying them would change nothing, yet each would take
+// the writer for a read, a JSON decode and a save while pushes wait.
+func (b *Bridge) newsOnly(ctx context.Context, statuses []CodeStatus) ([]CodeStatus, error) {
+	if len(statuses) == 0 {
+		return statuses, nil
+	}
+	codes := make([]string, len(statuses))
+	for i, s := range statuses {
+		codes[i] = s.Code
+	}
+	known, err := b.db.PlatformStatuses(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	news := statuses[:0:0]
+	for _, s := range statuses {
+		if have, ok := known[s.Code]; !ok || have != s.PlatformStatus {
+			news = append(news, s)
+		}
+	}
+	return news, nil
 }
 
 // storeFullDetail keeps a historyOrders item as the order's detail, saving a
