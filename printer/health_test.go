@@ -126,18 +126,9 @@ func TestStatusPollingSurvivesAClockJumpBack(t *testing.T) {
 // confirms.
 func TestHealthOfAPrinterStuckMidJob(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "p.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	fp, err := fakeprinter.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fp.Close()
+	db, fp := openStore(t, &clock{}), startFake(t)
 	f, err := printer.NewFleet([]config.PrinterConfig{{Name: "front", Role: "receipt", Connection: fp.URI()}},
-		config.PrintConfig{StatusEvery: 50 * time.Millisecond}, db, printer.FleetOptions{StuckAfter: 200 * time.Millisecond})
+		fastPrint(), db, printer.FleetOptions{StuckAfter: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

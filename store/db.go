@@ -28,7 +28,6 @@ type DB struct {
 	writer *sql.DB
 	reader *sql.DB
 	now    func() time.Time
-	inbox  inboxBatcher // group commit of pushes (inbox_batch.go)
 	writes writeBatcher // group commit of every write (write_batch.go)
 }
 

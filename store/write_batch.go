@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -42,9 +41,12 @@ type writeRequest struct {
 
 // Write runs fn in a write transaction and commits it when fn returns nil.
 // Errors from a full disk are reported as ErrDiskFull. Concurrent calls may
-// share one transaction (each in a savepoint of its own); fn may be run on
-// another goroutine, and only once. A caller whose ctx ends while its fn has
-// not started gets ctx's error and fn never runs.
+// share one transaction (each in a savepoint of its own), so fn may run on
+// another goroutine; and when another writer's failure makes SQLite drop the
+// shared transaction (a full disk can), fn runs once more in a transaction of
+// its own. fn must therefore start from what it reads in tx and only assign
+// its results, never accumulate them. A caller whose ctx ends while its fn
+// has not started gets ctx's error and fn never runs.
 func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -152,28 +154,30 @@ func (db *DB) writeTogether(reqs []*writeRequest) {
 		}
 		return
 	}
+	// lost: the shared transaction is gone (SQLite dropped it, or a
+	// savepoint command failed). The work that had succeeded in it and the
+	// requests not yet run each get a transaction of their own, as they
+	// would have without group commit.
+	lost := func(rest []*writeRequest) {
+		_ = sqlTx.Rollback()
+		for _, r := range append(ok, rest...) {
+			r.err = db.writeAlone(r)
+			close(r.done)
+		}
+	}
 	for i, r := range reqs {
 		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-			_ = sqlTx.Rollback()
-			err = fmt.Errorf("not committed, try again: %w", classify(err))
-			finishOK(err)
-			for _, rest := range reqs[i:] {
-				rest.err = err
-				close(rest.done)
-			}
+			lost(reqs[i:])
 			return
 		}
 		tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: db.now()}
 		ferr := callWrite(r, tx)
 		if ferr == nil && r.panicked == nil {
+			ok = append(ok, r)
 			if _, err := sqlTx.ExecContext(ctx, "RELEASE w"); err != nil {
-				_ = sqlTx.Rollback()
-				ok = append(ok, r)
-				finishOK(fmt.Errorf("not committed, try again: %w", classify(err)))
-				db.runWrites(reqs[i+1:])
+				lost(reqs[i+1:])
 				return
 			}
-			ok = append(ok, r)
 			continue
 		}
 		r.err = classify(ferr)
@@ -183,11 +187,7 @@ func (db *DB) writeTogether(reqs []*writeRequest) {
 		}
 		close(r.done)
 		if rbErr != nil {
-			// SQLite rolled the whole transaction back (a full disk can): the
-			// others' work is gone with it, and they hear why.
-			_ = sqlTx.Rollback()
-			finishOK(fmt.Errorf("not committed, try again: %w", r.err))
-			db.runWrites(reqs[i+1:])
+			lost(reqs[i+1:])
 			return
 		}
 	}

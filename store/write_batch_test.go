@@ -83,13 +83,7 @@ func TestWritesShareCommitsAndFailAlone(t *testing.T) {
 func TestWritesOnAFullDiskTellTheTruth(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
-	pages, err := db.PageCount(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SetMaxPageCount(ctx, pages+6); err != nil {
-		t.Fatal(err)
-	}
+	capDisk(t, db, 6)
 	out := writeRows(t, db, 60, func(int) bool { return false }, 3000)
 	got := committedActions(t, db)
 	full := 0
@@ -177,5 +171,18 @@ func TestAbandonedWriteNeverRuns(t *testing.T) {
 	}
 	if ran {
 		t.Fatal("an abandoned write ran")
+	}
+}
+
+// capDisk leaves the database room for only extra more pages: a full disk
+// without root.
+func capDisk(t *testing.T, db *DB, extra int) {
+	t.Helper()
+	pages, err := db.PageCount(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetMaxPageCount(context.Background(), pages+extra); err != nil {
+		t.Fatal(err)
 	}
 }
