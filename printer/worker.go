@@ -244,9 +244,7 @@ func (w *worker) print(ctx context.Context, job *store.PrintJob) {
 	// record the outcome even when shutting down: a half-sent job must say so
 	bg := context.WithoutCancel(ctx)
 	if err == nil {
-		if err := w.f.db.MarkPrintDone(bg, job.ID); err != nil {
-			w.log.Error("mark print job done", "job", job.ID, "err", err)
-		}
+		w.markDone(ctx, job.ID)
 		w.mu.Lock()
 		w.outage, w.failing = false, false
 		w.status.LastPrinted = w.f.now()
@@ -288,6 +286,29 @@ func (w *worker) print(ctx context.Context, job *store.PrintJob) {
 		w.setState(state, err.Error())
 	} else {
 		w.pollStatus(ctx) // after an error, find out why
+	}
+}
+
+// markDone records a printed job. It tries again for a while when the
+// database refuses (a full disk): a job left in sending would print once
+// more, with 补打, at the next start although it printed.
+func (w *worker) markDone(ctx context.Context, id int64) {
+	bg := context.WithoutCancel(ctx)
+	wait := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := w.f.db.MarkPrintDone(bg, id)
+		if err == nil {
+			return
+		}
+		if attempt == 10 || ctx.Err() != nil {
+			w.log.Error("mark print job done", "job", id, "err", err)
+			return
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
 	}
 }
 
