@@ -135,6 +135,7 @@ func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 		}
 		return
 	}
+	platformTarget := target // target may become refunded below; the platform said this
 	if target == order.StatusCancelled {
 		rec.CancelType = ch.CancelType
 		if ch.Reason != "" {
@@ -144,7 +145,12 @@ func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 			target = order.StatusRefunded
 		}
 	}
-	rec.PlatformStatus = ch.PlatformStatus
+	// The platform status only moves forward: a poll page read before the
+	// platform took our accept must not make a later cancel look like one
+	// before the accept (a cancel slip where a refund slip belongs).
+	if have, known := order.StatusFromPlatform(rec.PlatformStatus); !known || rank(platformTarget) >= rank(have) {
+		rec.PlatformStatus = ch.PlatformStatus
+	}
 	rec.RawStatus = ""
 	cur := effective(rec)
 	if cur.Terminal() && !(cur == order.StatusCompleted && target == order.StatusRefunded) {

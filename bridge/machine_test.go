@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +73,23 @@ func TestPlatformTransitions(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A poll page read before the platform took the accept arrives after the
+// accept was confirmed: it must not lower the platform status, or the next
+// cancel would look like one before the accept (cancel slip, no refund).
+func TestStalePlatformStatusDoesNotUndoTheConfirmedAccept(t *testing.T) {
+	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: order.PlatformAccepted}
+	if out := applyPlatform(rec, statusChange(order.PlatformNew)); out.changed || rec.PlatformStatus != order.PlatformAccepted {
+		t.Fatalf("a stale 'new' moved the order: changed=%v platform status %d", out.changed, rec.PlatformStatus)
+	}
+	out := applyPlatform(rec, statusChange(order.PlatformCancelled))
+	if rec.Status != order.StatusRefunded || !slices.Contains(out.effects, effRefundSlip) {
+		t.Fatalf("cancel after the confirmed accept: %s %v, want refunded with a refund slip", rec.Status, out.effects)
+	}
+	if rec.PlatformStatus != order.PlatformCancelled {
+		t.Fatalf("platform status %d after the cancel", rec.PlatformStatus)
 	}
 }
 

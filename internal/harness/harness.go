@@ -243,14 +243,11 @@ func (e *Env) writeFiles(key *rsa.PrivateKey, opts Options) error {
 	if label == "" {
 		label = "tspl"
 	}
-	consoleAddr, err := freeAddr()
+	addrs, err := freeAddrs(2)
 	if err != nil {
 		return err
 	}
-	pushAddr, err := freeAddr()
-	if err != nil {
-		return err
-	}
+	consoleAddr, pushAddr := addrs[0], addrs[1]
 	labelMatch := opts.LabelMatch
 	if labelMatch == "" {
 		labelMatch = `{ names: ["茶", "奶", "咖啡"] }`
@@ -337,15 +334,20 @@ printers:
 {{.Opts.ExtraYAML}}
 `))
 
-// freeAddr finds a free loopback port. The config needs a fixed port (as a
-// store's would), so the port is chosen here and released for the daemon.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+// freeAddrs finds n distinct free loopback ports. The config needs fixed
+// ports (as a store's would), so they are chosen here and released for the
+// daemon; all n are held until all are chosen, so no two are the same.
+func freeAddrs(n int) ([]string, error) {
+	var addrs []string
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		defer ln.Close()
+		addrs = append(addrs, ln.Addr().String())
 	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
+	return addrs, nil
 }
 
 func indent(s string) string {
