@@ -48,15 +48,15 @@ func (b *Bridge) fetchDetails(ctx context.Context, codes []string) {
 	}
 	b.health.platformOK(b.now())
 	got := map[string]bool{}
+	var fetched []kaigedian.Detail
 	for _, d := range details {
-		if d.Order.Code == "" {
+		if d.Order.Code == "" || got[d.Order.Code] {
 			continue
 		}
 		got[d.Order.Code] = true
-		if err := b.applyDetail(ctx, d); err != nil && ctx.Err() == nil {
-			b.log.Error("store order detail", "order", d.Order.Code, "err", err)
-		}
+		fetched = append(fetched, d)
 	}
+	b.applyDetails(ctx, fetched)
 	var missing []string
 	for _, c := range codes {
 		if !got[c] {
@@ -90,42 +90,80 @@ func (b *Bridge) detailFailed(ctx context.Context, codes []string, reason string
 	}
 }
 
+// applyDetails stores the details one queryDetail call brought, in one
+// transaction, each in a savepoint of its own so that one that cannot be
+// stored does not hold back the others. When the transaction itself fails,
+// each is stored alone.
+func (b *Bridge) applyDetails(ctx context.Context, details []kaigedian.Detail) {
+	if len(details) > 1 {
+		failed := map[int]error{}
+		err := b.write(ctx, func(tx *store.Tx, a *after) error {
+			clear(failed)
+			for i, d := range details {
+				kept := len(a.events)
+				err := tx.Savepoint(func() error { return b.applyDetailTx(tx, a, d) })
+				if errors.Is(err, store.ErrTxBroken) {
+					return err
+				}
+				if err != nil {
+					a.events = a.events[:kept]
+					failed[i] = err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			for i, ferr := range failed {
+				b.log.Error("store order detail", "order", details[i].Order.Code, "err", ferr)
+			}
+			return
+		}
+	}
+	for _, d := range details {
+		if err := b.applyDetail(ctx, d); err != nil && ctx.Err() == nil {
+			b.log.Error("store order detail", "order", d.Order.Code, "err", err)
+		}
+	}
+}
+
 // applyDetail stores a fetched detail and decides what the order needs now.
 func (b *Bridge) applyDetail(ctx context.Context, d kaigedian.Detail) error {
-	return b.write(ctx, func(tx *store.Tx, a *after) error {
-		rec, err := tx.GetOrder(d.Order.Code)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil // pruned meanwhile
-		}
-		if err != nil {
-			return err
-		}
-		detail := d.Order
-		rec.Detail, rec.RawDetail = &detail, d.Raw
-		rec.NeedsDetail, rec.DetailAttempts, rec.DetailError, rec.DetailNextAt = false, 0, "", zeroTime
-		fillFromHeader(rec, &detail)
-		if rec.Day == "" {
-			rec.Day = BusinessDay(tx.Now())
-		}
-		out := outcome{from: rec.Status, to: rec.Status}
-		if detail.PlatformStatus != 0 && detail.PlatformStatus != rec.PlatformStatus {
-			out = applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Source: order.SourcePoll, Code: rec.Code,
-				PlatformStatus: detail.PlatformStatus})
-		}
-		if rec.Status == order.StatusNew && rec.Decision == store.DecisionNone {
-			if b.cfg.Print.On == "arrival" {
-				out.add(effPrintOrder)
-			}
-			out.add(effRunPolicy)
-		}
-		if rec.PrintPending && printable(rec.Status) {
+	return b.write(ctx, func(tx *store.Tx, a *after) error { return b.applyDetailTx(tx, a, d) })
+}
+
+func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d kaigedian.Detail) error {
+	rec, err := tx.GetOrder(d.Order.Code)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // pruned meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	detail := d.Order
+	rec.Detail, rec.RawDetail = &detail, d.Raw
+	rec.NeedsDetail, rec.DetailAttempts, rec.DetailError, rec.DetailNextAt = false, 0, "", zeroTime
+	fillFromHeader(rec, &detail)
+	if rec.Day == "" {
+		rec.Day = BusinessDay(tx.Now())
+	}
+	out := outcome{from: rec.Status, to: rec.Status}
+	if detail.PlatformStatus != 0 && detail.PlatformStatus != rec.PlatformStatus {
+		out = applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Source: order.SourcePoll, Code: rec.Code,
+			PlatformStatus: detail.PlatformStatus})
+	}
+	if rec.Status == order.StatusNew && rec.Decision == store.DecisionNone {
+		if b.cfg.Print.On == "arrival" {
 			out.add(effPrintOrder)
 		}
-		if err := b.runEffects(tx, a, rec, out, "platform"); err != nil {
-			return err
-		}
-		return b.record(tx, a, rec, out, "platform", "detail")
-	})
+		out.add(effRunPolicy)
+	}
+	if rec.PrintPending && printable(rec.Status) {
+		out.add(effPrintOrder)
+	}
+	if err := b.runEffects(tx, a, rec, out, "platform"); err != nil {
+		return err
+	}
+	return b.record(tx, a, rec, out, "platform", "detail")
 }
 
 // printable reports whether the kitchen should get tickets of an order in s.

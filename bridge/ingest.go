@@ -19,11 +19,9 @@ func (b *Bridge) inboxLoop(ctx context.Context) {
 		if err != nil && ctx.Err() == nil {
 			b.log.Error("read inbox", "err", err)
 		}
-		for _, it := range items {
-			if ctx.Err() != nil {
-				return
-			}
-			b.applyInboxItem(ctx, it)
+		b.applyInboxItems(ctx, items)
+		if ctx.Err() != nil {
+			return
 		}
 		if len(items) == 100 {
 			continue

@@ -10,7 +10,7 @@ import (
 // Cursor reads a named cursor (e.g. the poller's nextStartTimestamp per store).
 // ok is false when it was never set.
 func (db *DB) Cursor(ctx context.Context, name string) (value int64, ok bool, err error) {
-	err = db.reader.QueryRowContext(ctx, `SELECT value FROM cursors WHERE name = ?`, name).Scan(&value)
+	err = db.readRow(ctx, `SELECT value FROM cursors WHERE name = ?`, name).Scan(&value)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -28,7 +28,7 @@ func (tx *Tx) SetCursor(name string, value int64) error {
 // Meta reads a key of the meta table ("" when absent).
 func (db *DB) Meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.reader.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	err := db.readRow(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -60,7 +60,7 @@ func (tx *Tx) AppendAudit(a Audit) error {
 
 // AuditLog returns the newest entries.
 func (db *DB) AuditLog(ctx context.Context, limit int) ([]Audit, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT id, at, actor, action, order_code, detail FROM audit ORDER BY id DESC LIMIT ?`, limit)
+	rows, err := db.readQuery(ctx, `SELECT id, at, actor, action, order_code, detail FROM audit ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,8 @@ type DB struct {
 	reader *sql.DB
 	now    func() time.Time
 	writes writeBatcher // group commit of every write (write_batch.go)
+	// Prepared statements (stmt_cache.go).
+	writeStmts, readStmts *stmtCache
 }
 
 // Options tune Open.
@@ -81,7 +83,8 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
 
-	db := &DB{path: path, writer: writer, reader: reader, now: opt.Now}
+	db := &DB{path: path, writer: writer, reader: reader, now: opt.Now,
+		writeStmts: newStmtCache(writer), readStmts: newStmtCache(reader)}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -113,6 +116,8 @@ func (db *DB) Path() string { return db.path }
 // Close checkpoints the WAL and closes every connection.
 func (db *DB) Close() error {
 	var errs []error
+	db.writeStmts.close()
+	db.readStmts.close()
 	if db.writer != nil {
 		_, _ = db.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 		errs = append(errs, db.writer.Close())
@@ -138,25 +143,14 @@ func (db *DB) SetMaxPageCount(ctx context.Context, pages int) error {
 
 // Tx is a write transaction. Every write goes through one.
 type Tx struct {
-	tx  *sql.Tx
-	ctx context.Context
-	now time.Time
+	tx    *sql.Tx
+	ctx   context.Context
+	now   time.Time
+	stmts *stmtCache
 }
 
 // Now is the time the transaction started, used for every timestamp it writes.
 func (tx *Tx) Now() time.Time { return tx.now }
-
-func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(tx.ctx, query, args...)
-}
-
-func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(tx.ctx, query, args...)
-}
-
-func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(tx.ctx, query, args...)
-}
 
 // classify turns SQLite's full-disk errors into ErrDiskFull so that callers
 // can answer a clear 500 and keep the pusher retrying.

@@ -17,6 +17,7 @@ type InboxItem struct {
 	Attempts   int
 	State      string
 	Error      string
+	DoneAt     time.Time // when it was applied (or failed): the applying transaction's time
 }
 
 // AppendInbox adds a raw announcement inside a transaction.
@@ -44,7 +45,7 @@ func (db *DB) ListInbox(ctx context.Context, limit int) ([]InboxItem, error) {
 }
 
 func (db *DB) inboxQuery(ctx context.Context, clause string, args ...any) ([]InboxItem, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT id, kind, order_code, body, signed, remote, received_at, attempts, state, error
+	rows, err := db.readQuery(ctx, `SELECT id, kind, order_code, body, signed, remote, received_at, attempts, state, error, done_at
 		FROM inbox `+clause, args...)
 	if err != nil {
 		return nil, err
@@ -54,11 +55,11 @@ func (db *DB) inboxQuery(ctx context.Context, clause string, args ...any) ([]Inb
 	for rows.Next() {
 		var it InboxItem
 		var signed int
-		var at int64
-		if err := rows.Scan(&it.ID, &it.Kind, &it.OrderCode, &it.Body, &signed, &it.Remote, &at, &it.Attempts, &it.State, &it.Error); err != nil {
+		var at, done int64
+		if err := rows.Scan(&it.ID, &it.Kind, &it.OrderCode, &it.Body, &signed, &it.Remote, &at, &it.Attempts, &it.State, &it.Error, &done); err != nil {
 			return nil, err
 		}
-		it.Signed, it.ReceivedAt = signed == 1, fromMS(at)
+		it.Signed, it.ReceivedAt, it.DoneAt = signed == 1, fromMS(at), fromMS(done)
 		out = append(out, it)
 	}
 	return out, rows.Err()
@@ -117,7 +118,7 @@ func (db *DB) RecordRejectedPush(ctx context.Context, r RejectedPush) error {
 
 // RejectedPushes returns the newest refused pushes.
 func (db *DB) RejectedPushes(ctx context.Context, limit int) ([]RejectedPush, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT id, kind, http_status, code, reason, remote, body, body_size, received_at
+	rows, err := db.readQuery(ctx, `SELECT id, kind, http_status, code, reason, remote, body, body_size, received_at
 		FROM rejected_pushes ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
@@ -137,7 +138,7 @@ func (db *DB) RejectedPushes(ctx context.Context, limit int) ([]RejectedPush, er
 }
 
 func (db *DB) countBy(ctx context.Context, query string, args ...any) (map[string]int, error) {
-	rows, err := db.reader.QueryContext(ctx, query, args...)
+	rows, err := db.readQuery(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -156,7 +156,7 @@ func (tx *Tx) GetOrder(code string) (*OrderRecord, error) {
 
 // GetOrder reads one order.
 func (db *DB) GetOrder(ctx context.Context, code string) (*OrderRecord, error) {
-	return scanOrder(db.reader.QueryRowContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE code = ?`, code))
+	return scanOrder(db.readRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE code = ?`, code))
 }
 
 // SaveOrder inserts or replaces the order. UpdatedAt is set to the
@@ -224,14 +224,14 @@ func (db *DB) ListOrders(ctx context.Context, f OrderFilter) ([]*OrderRecord, in
 		clause = " WHERE " + strings.Join(where, " AND ")
 	}
 	var total int
-	if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM orders`+clause, args...).Scan(&total); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM orders`+clause, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 200
 	}
-	rows, err := db.reader.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders`+clause+
+	rows, err := db.readQuery(ctx, `SELECT `+orderColumns+` FROM orders`+clause+
 		` ORDER BY first_seen_at DESC, code DESC LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -276,7 +276,7 @@ func (db *DB) OrdersPendingPrint(ctx context.Context, now time.Time) ([]string, 
 
 // OrdersAwaitingDecision returns orders that wait for staff.
 func (db *DB) OrdersAwaitingDecision(ctx context.Context) ([]*OrderRecord, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders WHERE decision <> '' ORDER BY decision_since`)
+	rows, err := db.readQuery(ctx, `SELECT `+orderColumns+` FROM orders WHERE decision <> '' ORDER BY decision_since`)
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +301,7 @@ func (db *DB) CountOrders(ctx context.Context, day string) (map[string]int, erro
 }
 
 func (db *DB) codes(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := db.reader.QueryContext(ctx, query, args...)
+	rows, err := db.readQuery(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +342,7 @@ func (tx *Tx) AppendHistory(h History) error {
 
 // History returns an order's transitions, oldest first.
 func (db *DB) History(ctx context.Context, code string) ([]History, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT id, order_code, at, from_status, to_status, actor, source, reason
+	rows, err := db.readQuery(ctx, `SELECT id, order_code, at, from_status, to_status, actor, source, reason
 		FROM order_history WHERE order_code = ? ORDER BY id`, code)
 	if err != nil {
 		return nil, err

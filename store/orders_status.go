@@ -14,7 +14,7 @@ func (db *DB) PlatformStatuses(ctx context.Context, codes []string) (map[string]
 		for i, c := range part {
 			args[i] = c
 		}
-		rows, err := db.reader.QueryContext(ctx, `SELECT code, platform_status FROM orders WHERE code IN (`+placeholders(len(part))+`)`, args...)
+		rows, err := db.readQuery(ctx, `SELECT code, platform_status FROM orders WHERE code IN (`+placeholders(len(part))+`)`, args...)
 		if err != nil {
 			return nil, err
 		}

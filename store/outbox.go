@@ -81,7 +81,7 @@ func scanOutbox(r rowScanner) (*OutboxRow, error) {
 }
 
 func (db *DB) outboxQuery(ctx context.Context, query string, args ...any) ([]*OutboxRow, error) {
-	rows, err := db.reader.QueryContext(ctx, query, args...)
+	rows, err := db.readQuery(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (db *DB) DueOutbox(ctx context.Context, now time.Time, maxWait time.Duratio
 // NextOutboxAt is the earliest next_at of a pending row (zero when none).
 func (db *DB) NextOutboxAt(ctx context.Context) (time.Time, error) {
 	var v sql.NullInt64
-	err := db.reader.QueryRowContext(ctx, `SELECT MIN(next_at) FROM outbox WHERE state = 'pending'`).Scan(&v)
+	err := db.readRow(ctx, `SELECT MIN(next_at) FROM outbox WHERE state = 'pending'`).Scan(&v)
 	if err != nil || !v.Valid {
 		return time.Time{}, err
 	}
@@ -120,7 +120,7 @@ func (db *DB) NextOutboxAt(ctx context.Context) (time.Time, error) {
 
 // GetOutbox reads one row.
 func (db *DB) GetOutbox(ctx context.Context, id int64) (*OutboxRow, error) {
-	return scanOutbox(db.reader.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
+	return scanOutbox(db.readRow(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
 }
 
 // GetOutbox reads one row inside a transaction.

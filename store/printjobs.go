@@ -99,14 +99,14 @@ func (db *DB) EnqueuePrintJob(ctx context.Context, j PrintJob) (id int64, create
 
 // GetPrintJob reads one job.
 func (db *DB) GetPrintJob(ctx context.Context, id int64) (*PrintJob, error) {
-	return scanJob(db.reader.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM print_jobs WHERE id = ?`, id))
+	return scanJob(db.readRow(ctx, `SELECT `+jobColumns+` FROM print_jobs WHERE id = ?`, id))
 }
 
 // NextPrintJob returns the oldest queued job of a printer, due or not: a
 // worker keeps order by waiting for it (its NextAt) rather than skipping it.
 // ErrNotFound when the queue is empty.
 func (db *DB) NextPrintJob(ctx context.Context, printer string) (*PrintJob, error) {
-	return scanJob(db.reader.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM print_jobs
+	return scanJob(db.readRow(ctx, `SELECT `+jobColumns+` FROM print_jobs
 		WHERE printer = ? AND state = 'queued' ORDER BY id LIMIT 1`, printer))
 }
 
@@ -259,7 +259,7 @@ func (db *DB) ListPrintJobs(ctx context.Context, f PrintJobFilter) ([]*PrintJob,
 		limit = 500
 	}
 	q += " ORDER BY id LIMIT ?"
-	rows, err := db.reader.QueryContext(ctx, q, append(args, limit)...)
+	rows, err := db.readQuery(ctx, q, append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +306,7 @@ func (tx *Tx) PrintedDocs(orderCode string) ([]PrintedDoc, error) {
 // PrintQueueCounts returns, per printer, the number of jobs in each state
 // that still needs attention (queued, sending, held, failed).
 func (db *DB) PrintQueueCounts(ctx context.Context) (map[string]map[string]int, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT printer, state, COUNT(*) FROM print_jobs
+	rows, err := db.readQuery(ctx, `SELECT printer, state, COUNT(*) FROM print_jobs
 		WHERE state IN ('queued','sending','held','failed') GROUP BY printer, state`)
 	if err != nil {
 		return nil, err

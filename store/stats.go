@@ -21,7 +21,7 @@ type DayStats struct {
 // Stats computes DayStats for day (YYYY-MM-DD) with hours in zone.
 func (db *DB) Stats(ctx context.Context, day string, zone *time.Location) (DayStats, error) {
 	st := DayStats{Day: day, ByStatus: map[string]int{}}
-	rows, err := db.reader.QueryContext(ctx, `SELECT status, first_seen_at, accepted_at, made_at, completed_at, refund_status
+	rows, err := db.readQuery(ctx, `SELECT status, first_seen_at, accepted_at, made_at, completed_at, refund_status
 		FROM orders WHERE day = ?`, day)
 	if err != nil {
 		return st, err

@@ -92,6 +92,9 @@ func (db *DB) commitWrites() {
 		batch := b.queue[:n:n]
 		b.queue = b.queue[n:]
 		b.mu.Unlock()
+		// The writer connection is free here: prepare what the last
+		// transactions ran as text.
+		db.writeStmts.prepareNoted(context.Background())
 		live := make([]*writeRequest, 0, len(batch))
 		for _, r := range batch {
 			if r.state.CompareAndSwap(reqQueued, reqTaken) {
@@ -122,7 +125,7 @@ func (db *DB) writeAlone(r *writeRequest) error {
 	if err != nil {
 		return classify(err)
 	}
-	tx := &Tx{tx: sqlTx, ctx: r.ctx, now: db.now()}
+	tx := &Tx{tx: sqlTx, ctx: r.ctx, now: db.now(), stmts: db.writeStmts}
 	if err := callWrite(r, tx); err != nil || r.panicked != nil {
 		_ = sqlTx.Rollback()
 		return classify(err)
@@ -170,7 +173,7 @@ func (db *DB) writeTogether(reqs []*writeRequest) {
 			lost(reqs[i:])
 			return
 		}
-		tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: db.now()}
+		tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: db.now(), stmts: db.writeStmts}
 		ferr := callWrite(r, tx)
 		if ferr == nil && r.panicked == nil {
 			ok = append(ok, r)

@@ -54,6 +54,11 @@ type Options struct {
 	// Log receives the daemon's log; default: discarded unless
 	// POSBRIDGE_TEST_LOG=1.
 	Log io.Writer
+	// Poll is the YAML body of poll:, replacing the tests' short intervals
+	// (benchmarks use the product's defaults: "interval: 60s" …).
+	Poll string
+	// RatePerSecond is platform.rate_per_second; default 500.
+	RatePerSecond int
 }
 
 // Env is a running daemon with its fake platform and printers.
@@ -287,12 +292,16 @@ platform:
   public_key_file: platform.pub
 {{- end}}
   timeout: 3s
-  rate_per_second: 500
+  rate_per_second: {{if .Opts.RatePerSecond}}{{.Opts.RatePerSecond}}{{else}}500{{end}}
 poll:
+{{- if .Opts.Poll}}
+{{indent .Opts.Poll}}
+{{- else}}
   interval: 2s
   fast_interval: 300ms
   refund_interval: 1s
   reconcile_interval: 2s
+{{- end}}
 stores:
 {{- range .Stores}}
   - { id: "{{.ID}}", name: "{{.Name}}" }

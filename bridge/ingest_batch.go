@@ -1,0 +1,107 @@
+package bridge
+
+import (
+	"context"
+	"errors"
+
+	"github.com/posbridge/posbridge/kaigedian"
+	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/store"
+)
+
+// decodedPush is an inbox item with what it announces.
+type decodedPush struct {
+	item store.InboxItem
+	ch   order.Change
+	err  error // the body could not be decoded: marked failed, never applied
+}
+
+// applyInboxItems applies committed pushes in arrival order, as many as it
+// can in one transaction: one commit (one fsync) for a burst instead of one
+// per push, which is what lets ingest keep up with a platform pushing
+// hundreds a second. Each push runs in a savepoint of its own; the first one
+// that fails ends the batch there (the pushes after it wait, as they would
+// have), and is retried alone with its error logged. When the transaction
+// itself fails, every push is applied alone.
+func (b *Bridge) applyInboxItems(ctx context.Context, items []store.InboxItem) {
+	for start := 0; start < len(items) && ctx.Err() == nil; start += inboxBatch {
+		b.applyInboxBatch(ctx, items[start:min(start+inboxBatch, len(items))])
+	}
+}
+
+// inboxBatch is how many pushes share one transaction: enough that a burst
+// costs a few commits, few enough that the transaction stays short (a push's
+// acknowledgement may wait for the one under way).
+const inboxBatch = 25
+
+func (b *Bridge) applyInboxBatch(ctx context.Context, items []store.InboxItem) {
+	if len(items) == 0 {
+		return
+	}
+	if len(items) == 1 {
+		b.applyInboxItem(ctx, items[0])
+		return
+	}
+	pushes := make([]decodedPush, len(items))
+	for i, it := range items {
+		ch, err := kaigedian.DecodePush(kaigedian.PushKind(it.Kind), it.Body)
+		ch.Source = order.SourcePush
+		pushes[i] = decodedPush{item: it, ch: ch, err: err}
+	}
+	applied := 0
+	err := b.write(ctx, func(tx *store.Tx, a *after) error {
+		applied = 0
+		for _, p := range pushes {
+			if p.err != nil {
+				if err := tx.MarkInboxFailed(p.item.ID, p.err.Error()); err != nil {
+					return err
+				}
+				applied++
+				continue
+			}
+			kept := len(a.events)
+			err := tx.Savepoint(func() error {
+				if p.ch.Code != "" {
+					if err := b.applyChangeTx(tx, a, p.ch, nil); err != nil {
+						return err
+					}
+				}
+				return tx.MarkInboxDone(p.item.ID)
+			})
+			if errors.Is(err, store.ErrTxBroken) {
+				return err
+			}
+			if err != nil {
+				a.events = a.events[:kept] // undone: nothing to announce
+				break
+			}
+			applied++
+		}
+		return nil
+	})
+	if err != nil {
+		applied = 0
+	} else {
+		for _, p := range pushes[:applied] {
+			b.logApplied(p)
+		}
+	}
+	// The rest, alone: the push that failed logs why and is retried later.
+	for _, it := range items[applied:] {
+		if ctx.Err() != nil {
+			return
+		}
+		b.applyInboxItem(ctx, it)
+	}
+}
+
+// logApplied logs what a batch-applied push carried that needs a note.
+func (b *Bridge) logApplied(p decodedPush) {
+	if p.err != nil {
+		b.log.Warn("push kept in inbox but not applied", "inbox_id", p.item.ID, "kind", p.item.Kind, "err", p.err)
+		return
+	}
+	for k, v := range p.ch.Unknown {
+		b.log.Warn("unknown platform value stored raw", "order", p.ch.Code, "field", k, "value", v)
+	}
+}
