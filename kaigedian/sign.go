@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 )
@@ -39,6 +40,15 @@ func StringToSign(params map[string]string) string {
 	return b.String()
 }
 
+// signers bounds how many RSA signatures are computed at once: half the
+// processors, at least one. A signature is about a millisecond of pure CPU
+// that the Go scheduler does not preempt in between; with every processor
+// signing (eight outbox calls at once, say), a push's acknowledgement and
+// the database writer waited in the run queue behind them, and ingest
+// slowed with its acknowledgements. One core signs 800 calls a second,
+// far above what a store makes.
+var signers = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))
+
 // Sign returns the base64 (standard alphabet, padded) SHA256withRSA
 // (RSASSA-PKCS1-v1_5) signature of StringToSign(params).
 func Sign(key *rsa.PrivateKey, params map[string]string) (string, error) {
@@ -46,7 +56,9 @@ func Sign(key *rsa.PrivateKey, params map[string]string) (string, error) {
 		return "", errors.New("kaigedian: no private key to sign with")
 	}
 	digest := sha256.Sum256([]byte(StringToSign(params)))
+	signers <- struct{}{}
 	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, digest[:])
+	<-signers
 	if err != nil {
 		return "", fmt.Errorf("kaigedian: sign: %w", err)
 	}

@@ -146,7 +146,16 @@ func newPusher(p *Platform) *pusher {
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
-	ps := &pusher{p: p, client: &http.Client{Timeout: timeout}, url: p.opts.PushURL}
+	workers := p.opts.PushWorkers
+	if workers <= 0 {
+		workers = 4
+	}
+	// One kept-alive connection per worker: the default transport keeps two
+	// per host, and the other workers' new connections would be what a
+	// benchmark of the receiver measures.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = workers
+	ps := &pusher{p: p, client: &http.Client{Timeout: timeout, Transport: transport}, url: p.opts.PushURL}
 	ps.cond = sync.NewCond(&ps.mu)
 	return ps
 }
