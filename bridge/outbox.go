@@ -195,17 +195,19 @@ func confirmPlatformStatus(tx *store.Tx, row *store.OutboxRow) error {
 	if want == 0 || row.OrderCode == "" {
 		return nil
 	}
-	rec, err := tx.GetOrder(row.OrderCode)
-	if err != nil {
+	have, err := tx.PlatformStatus(row.OrderCode)
+	if errors.Is(err, store.ErrNotFound) {
 		return nil // pruned meanwhile
 	}
-	cur, _ := order.StatusFromPlatform(rec.PlatformStatus)
+	if err != nil {
+		return err
+	}
+	cur, _ := order.StatusFromPlatform(have)
 	next, _ := order.StatusFromPlatform(want)
 	if rank(next) <= rank(cur) {
 		return nil
 	}
-	rec.PlatformStatus = want
-	return tx.SaveOrder(rec)
+	return tx.SetPlatformStatus(row.OrderCode, want)
 }
 
 // reconcileRow asks the platform where the order stands. done: the platform is

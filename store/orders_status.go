@@ -1,6 +1,10 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
 
 // PlatformStatuses returns the last platform status applied to each of codes
 // that posbridge knows, read without taking the writer: reconciliation uses
@@ -34,4 +38,22 @@ func (db *DB) PlatformStatuses(ctx context.Context, codes []string) (map[string]
 		}
 	}
 	return out, nil
+}
+
+// PlatformStatus reads one order's last applied platform status inside the
+// transaction (ErrNotFound when posbridge does not know it).
+func (tx *Tx) PlatformStatus(code string) (int, error) {
+	var st int
+	err := tx.queryRow(`SELECT platform_status FROM orders WHERE code = ?`, code).Scan(&st)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	return st, err
+}
+
+// SetPlatformStatus records a platform status alone, without rewriting the
+// order's row from a decoded record (a confirmed call changes nothing else).
+func (tx *Tx) SetPlatformStatus(code string, status int) error {
+	_, err := tx.exec(`UPDATE orders SET platform_status = ?, updated_at = ? WHERE code = ?`, status, ms(tx.now), code)
+	return err
 }

@@ -30,19 +30,27 @@ func benchModes(b *testing.B, run func(b *testing.B, mode Mode)) {
 
 var (
 	benchBinOnce sync.Once
+	benchBinDir  string
 	benchBin     string
 	benchBinErr  error
 )
 
+// TestMain removes the daemon the benchmarks built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchBinDir != "" {
+		os.RemoveAll(benchBinDir)
+	}
+	os.Exit(code)
+}
+
 // benchDaemon builds the daemon once for every benchmark of the run.
 func benchDaemon(b *testing.B) string {
 	benchBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "posbridge-bench-")
-		if err != nil {
-			benchBinErr = err
-			return
+		benchBinDir, benchBinErr = os.MkdirTemp("", "posbridge-bench-")
+		if benchBinErr == nil {
+			benchBin, benchBinErr = BuildDaemon(context.Background(), benchBinDir, false)
 		}
-		benchBin, benchBinErr = BuildDaemon(context.Background(), dir, false)
 	})
 	if benchBinErr != nil {
 		b.Fatal(benchBinErr)
