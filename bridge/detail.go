@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/posbridge/posbridge/kaigedian"
@@ -13,20 +14,34 @@ import (
 // detailBatch is how many codes one queryDetail call carries (the platform's limit).
 const detailBatch = 10
 
+// detailParallel is how many queryDetail calls the detail loop makes at once.
+// One at a time, a burst's details waited on each call's round trip and
+// then on its commit before the next call went out (ingest was bound by it
+// once pushes were acknowledged quickly); the client's rate limit still
+// spaces the calls.
+const detailParallel = 5
+
 // detailLoop fetches the detail of every new or changed order.
 func (b *Bridge) detailLoop(ctx context.Context) {
 	for {
-		codes, err := b.db.OrdersNeedingDetail(ctx, b.now(), 5*detailBatch)
+		codes, err := b.db.OrdersNeedingDetail(ctx, b.now(), detailParallel*detailBatch)
 		if err != nil && ctx.Err() == nil {
 			b.log.Error("list orders needing detail", "err", err)
 		}
+		// Each call gets codes of its own; the next listing waits for all.
+		var wg sync.WaitGroup
 		for start := 0; start < len(codes); start += detailBatch {
 			if ctx.Err() != nil {
-				return
+				break
 			}
-			b.fetchDetails(ctx, codes[start:min(start+detailBatch, len(codes))])
+			batch := codes[start:min(start+detailBatch, len(codes))]
+			wg.Go(func() { b.fetchDetails(ctx, batch) })
 		}
-		if len(codes) == 5*detailBatch {
+		wg.Wait()
+		if ctx.Err() != nil {
+			return
+		}
+		if len(codes) == detailParallel*detailBatch {
 			continue
 		}
 		if !sleep(ctx, time.Second, b.detailWake) {

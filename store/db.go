@@ -1,8 +1,10 @@
 // Package store keeps every byte that must survive a crash: the push inbox,
 // orders and their history, the outbox of platform calls, print jobs, cursors
-// and the audit log, in one SQLite database (WAL, synchronous=FULL).
+// and the audit log, in one SQLite database (WAL, synchronous=FULL), and
+// the pushes acknowledged but not yet moved into the inbox in a second file
+// beside it, the landing (landing.go), whose writer does nothing else.
 //
-// There is one writer connection (SQLite allows one writer anyway; a single
+// There is one writer connection per file (SQLite allows one writer anyway; a single
 // connection makes the queueing explicit and avoids SQLITE_BUSY storms) and a
 // pool of readers that see the last committed state.
 package store
@@ -29,6 +31,8 @@ type DB struct {
 	reader *sql.DB
 	now    func() time.Time
 	writes writeBatcher // group commit of every write (write_batch.go)
+	// landing holds acknowledged pushes not yet moved into the inbox (landing.go).
+	landing *landing
 	// Prepared statements (stmt_cache.go).
 	writeStmts, readStmts *stmtCache
 }
@@ -88,6 +92,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if db.now == nil {
 		db.now = time.Now
 	}
+	db.writes = writeBatcher{pool: writer, stmts: db.writeStmts, now: db.now}
 	if err := writer.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -107,6 +112,10 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.openLanding(ctx, opt); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -115,7 +124,7 @@ func (db *DB) Path() string { return db.path }
 
 // Close checkpoints the WAL and closes every connection.
 func (db *DB) Close() error {
-	var errs []error
+	errs := []error{db.landing.close()}
 	db.writeStmts.close()
 	db.readStmts.close()
 	if db.writer != nil {
@@ -135,10 +144,26 @@ func (db *DB) PageCount(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// SetMaxPageCount changes the size cap at run time (disk-full drills).
+// SetMaxPageCount changes the size cap at run time (disk-full drills). The
+// push landing, on the same disk, gets the same room above its own size.
 func (db *DB) SetMaxPageCount(ctx context.Context, pages int) error {
-	_, err := db.writer.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages))
-	return err
+	cur, err := db.PageCount(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := db.writer.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages)); err != nil {
+		return err
+	}
+	if l := db.landing; l != nil && l.writer != nil {
+		var lcur int
+		if err := l.writer.QueryRowContext(ctx, "PRAGMA page_count").Scan(&lcur); err != nil {
+			return err
+		}
+		if _, err := l.writer.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", max(1, lcur+pages-cur))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Tx is a write transaction. Every write goes through one.
@@ -188,6 +213,13 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	if err := os.MkdirAll(filepath.Dir(dest), 0o750); err != nil {
 		return err
 	}
+	// Pushes still in the landing go into the copy's inbox. Read before the
+	// snapshot: a push moved meanwhile is then in the snapshot, never in
+	// neither. The copy holds every push acknowledged before it started.
+	landed, err := db.landing.landed(ctx, 0, 1<<30, false)
+	if err != nil {
+		return err
+	}
 	// A connection of its own: VACUUM INTO reads a consistent snapshot without
 	// holding the writer, so the daemon keeps working during the copy.
 	conn, err := sql.Open("sqlite3", "file:"+db.path+"?_busy_timeout=10000")
@@ -197,6 +229,20 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	defer conn.Close()
 	if _, err = conn.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
 		return fmt.Errorf("backup to %s: %w", dest, classify(err))
+	}
+	if len(landed) == 0 {
+		return nil
+	}
+	out, err := sql.Open("sqlite3", "file:"+dest+"?_busy_timeout=10000")
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	for _, it := range landed {
+		if _, err := out.ExecContext(ctx, `INSERT OR IGNORE INTO inbox(id, kind, order_code, body, signed, remote, received_at)
+			VALUES(?,?,?,?,?,?,?)`, it.ID, it.Kind, it.OrderCode, it.Body, boolInt(it.Signed), it.Remote, ms(it.ReceivedAt)); err != nil {
+			return fmt.Errorf("backup to %s: copy the pushes not yet moved: %w", dest, classify(err))
+		}
 	}
 	return nil
 }

@@ -20,28 +20,40 @@ type InboxItem struct {
 	DoneAt     time.Time // when it was applied (or failed): the applying transaction's time
 }
 
-// AppendInbox adds a raw announcement inside a transaction.
-func (tx *Tx) AppendInbox(it InboxItem) (int64, error) {
-	at := it.ReceivedAt
-	if at.IsZero() {
-		at = tx.now
-	}
-	res, err := tx.exec(`INSERT INTO inbox(kind, order_code, body, signed, remote, received_at)
-		VALUES(?,?,?,?,?,?)`, it.Kind, it.OrderCode, it.Body, boolInt(it.Signed), it.Remote, ms(at))
-	if err != nil {
-		return 0, err
-	}
-	return res.LastInsertId()
-}
-
-// PendingInbox returns up to limit unprocessed items, oldest first.
+// PendingInbox moves what landed into the inbox (MoveLanded) and returns up
+// to limit unprocessed items, oldest first.
 func (db *DB) PendingInbox(ctx context.Context, limit int) ([]InboxItem, error) {
+	if _, err := db.MoveLanded(ctx); err != nil {
+		return nil, err
+	}
 	return db.inboxQuery(ctx, `WHERE state = 'pending' ORDER BY id LIMIT ?`, limit)
 }
 
-// ListInbox returns the newest inbox items, whatever their state.
+// ListInbox returns the newest items, whatever their state, pushes still in
+// the landing included (as pending).
 func (db *DB) ListInbox(ctx context.Context, limit int) ([]InboxItem, error) {
-	return db.inboxQuery(ctx, `ORDER BY id DESC LIMIT ?`, limit)
+	// The landing first: a push moved meanwhile is then found in the inbox
+	// (and seen twice, once dropped), never in neither.
+	landed, err := db.landing.landed(ctx, 0, limit, true)
+	if err != nil {
+		return nil, err
+	}
+	items, err := db.inboxQuery(ctx, `ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	var top int64
+	if len(items) > 0 {
+		top = items[0].ID
+	}
+	var out []InboxItem
+	for _, it := range landed {
+		if it.ID > top {
+			out = append(out, it)
+		}
+	}
+	out = append(out, items...)
+	return out[:min(len(out), limit)], nil
 }
 
 func (db *DB) inboxQuery(ctx context.Context, clause string, args ...any) ([]InboxItem, error) {
@@ -78,9 +90,25 @@ func (tx *Tx) MarkInboxFailed(id int64, reason string) error {
 	return err
 }
 
-// InboxStats counts items by state.
+// InboxStats counts items by state; pushes still in the landing count as
+// pending (a push being moved at that instant may be missed once).
 func (db *DB) InboxStats(ctx context.Context) (map[string]int, error) {
-	return db.countBy(ctx, `SELECT state, COUNT(*) FROM inbox GROUP BY state`)
+	stats, err := db.countBy(ctx, `SELECT state, COUNT(*) FROM inbox GROUP BY state`)
+	if err != nil {
+		return nil, err
+	}
+	var top int64
+	if err := db.readRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM inbox`).Scan(&top); err != nil {
+		return nil, err
+	}
+	landed, err := db.landing.landed(ctx, top, 1<<20, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(landed) > 0 {
+		stats["pending"] += len(landed)
+	}
+	return stats, nil
 }
 
 // RejectedPush is a push we refused.

@@ -34,7 +34,7 @@ func TestInboxGroupCommit(t *testing.T) {
 				}
 				// durable before the answer: a reader sees the row at once
 				var got string
-				if err := db.reader.QueryRow(`SELECT order_code FROM inbox WHERE id = ?`, id).Scan(&got); err != nil || got != code {
+				if err := db.landing.reader.QueryRow(`SELECT order_code FROM landing WHERE id = ?`, id).Scan(&got); err != nil || got != code {
 					errs <- fmt.Errorf("row %d not readable after AppendInbox returned: %q %v", id, got, err)
 					return
 				}

@@ -233,6 +233,7 @@ func TestBackupAndPrune(t *testing.T) {
 	db := openTest(t)
 	old := time.Now().Add(-100 * 24 * time.Hour)
 	dbOld := &DB{path: db.path, writer: db.writer, reader: db.reader, now: func() time.Time { return old }}
+	dbOld.writes = writeBatcher{pool: db.writer, now: dbOld.now}
 	_ = dbOld.Write(ctx, func(tx *Tx) error {
 		_ = tx.SaveOrder(&OrderRecord{Code: "OLD", Status: order.StatusCompleted})
 		_ = tx.SaveOrder(&OrderRecord{Code: "OPEN", Status: order.StatusAccepted})

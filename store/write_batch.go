@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // maxWriteBatch bounds one group commit, so that no caller waits behind an
@@ -16,6 +18,10 @@ const maxWriteBatch = 64
 // savepoint, so one writer's error undoes only its own work, and each caller
 // returns only after the commit holding its work is durable.
 type writeBatcher struct {
+	pool  *sql.DB // one connection: the database file's writer
+	stmts *stmtCache
+	now   func() time.Time
+
 	mu      sync.Mutex
 	queue   []*writeRequest
 	running bool
@@ -48,18 +54,21 @@ type writeRequest struct {
 // its results, never accumulate them. A caller whose ctx ends while its fn
 // has not started gets ctx's error and fn never runs.
 func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.writes.write(ctx, fn)
+}
+
+func (b *writeBatcher) write(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	req := &writeRequest{ctx: ctx, fn: fn, done: make(chan struct{})}
-	b := &db.writes
 	b.mu.Lock()
 	b.queue = append(b.queue, req)
 	start := !b.running
 	b.running = true
 	b.mu.Unlock()
 	if start {
-		go db.commitWrites()
+		go b.commitWrites()
 	}
 	select {
 	case <-req.done:
@@ -75,12 +84,18 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	return req.err
 }
 
-// WriteCommits is how many write transactions have committed.
-func (db *DB) WriteCommits() int64 { return db.writes.commits.Load() }
+// WriteCommits is how many write transactions have committed, in the
+// database and in the landing of pushes.
+func (db *DB) WriteCommits() int64 {
+	n := db.writes.commits.Load()
+	if db.landing != nil {
+		n += db.landing.writes.commits.Load()
+	}
+	return n
+}
 
 // commitWrites drains the queue, one transaction per batch.
-func (db *DB) commitWrites() {
-	b := &db.writes
+func (b *writeBatcher) commitWrites() {
 	for {
 		b.mu.Lock()
 		n := min(len(b.queue), maxWriteBatch)
@@ -94,38 +109,38 @@ func (db *DB) commitWrites() {
 		b.mu.Unlock()
 		// The writer connection is free here: prepare what the last
 		// transactions ran as text.
-		db.writeStmts.prepareNoted(context.Background())
+		b.stmts.prepareNoted(context.Background())
 		live := make([]*writeRequest, 0, len(batch))
 		for _, r := range batch {
 			if r.state.CompareAndSwap(reqQueued, reqTaken) {
 				live = append(live, r)
 			}
 		}
-		db.runWrites(live)
+		b.runWrites(live)
 	}
 }
 
 // runWrites commits taken requests: alone as a plain transaction (the
 // caller's ctx may interrupt it), or together under savepoints.
-func (db *DB) runWrites(reqs []*writeRequest) {
+func (b *writeBatcher) runWrites(reqs []*writeRequest) {
 	switch len(reqs) {
 	case 0:
 		return
 	case 1:
 		r := reqs[0]
-		r.err = db.writeAlone(r)
+		r.err = b.writeAlone(r)
 		close(r.done)
 		return
 	}
-	db.writeTogether(reqs)
+	b.writeTogether(reqs)
 }
 
-func (db *DB) writeAlone(r *writeRequest) error {
-	sqlTx, err := db.writer.BeginTx(r.ctx, nil)
+func (b *writeBatcher) writeAlone(r *writeRequest) error {
+	sqlTx, err := b.pool.BeginTx(r.ctx, nil)
 	if err != nil {
 		return classify(err)
 	}
-	tx := &Tx{tx: sqlTx, ctx: r.ctx, now: db.now(), stmts: db.writeStmts}
+	tx := &Tx{tx: sqlTx, ctx: r.ctx, now: b.now(), stmts: b.stmts}
 	if err := callWrite(r, tx); err != nil || r.panicked != nil {
 		_ = sqlTx.Rollback()
 		return classify(err)
@@ -133,14 +148,14 @@ func (db *DB) writeAlone(r *writeRequest) error {
 	if err := sqlTx.Commit(); err != nil {
 		return classify(err)
 	}
-	db.writes.commits.Add(1)
+	b.commits.Add(1)
 	return nil
 }
 
 // writeTogether runs each request in a savepoint of one transaction. No
 // caller's ctx reaches SQLite here: interrupting a statement can roll back the
 // whole transaction, and with it the other callers' work.
-func (db *DB) writeTogether(reqs []*writeRequest) {
+func (b *writeBatcher) writeTogether(reqs []*writeRequest) {
 	ctx := context.Background()
 	var ok []*writeRequest
 	finishOK := func(err error) {
@@ -149,7 +164,7 @@ func (db *DB) writeTogether(reqs []*writeRequest) {
 			close(r.done)
 		}
 	}
-	sqlTx, err := db.writer.BeginTx(ctx, nil)
+	sqlTx, err := b.pool.BeginTx(ctx, nil)
 	if err != nil {
 		for _, r := range reqs {
 			r.err = classify(err)
@@ -164,7 +179,7 @@ func (db *DB) writeTogether(reqs []*writeRequest) {
 	lost := func(rest []*writeRequest) {
 		_ = sqlTx.Rollback()
 		for _, r := range append(ok, rest...) {
-			r.err = db.writeAlone(r)
+			r.err = b.writeAlone(r)
 			close(r.done)
 		}
 	}
@@ -173,7 +188,7 @@ func (db *DB) writeTogether(reqs []*writeRequest) {
 			lost(reqs[i:])
 			return
 		}
-		tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: db.now(), stmts: db.writeStmts}
+		tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: b.now(), stmts: b.stmts}
 		ferr := callWrite(r, tx)
 		if ferr == nil && r.panicked == nil {
 			ok = append(ok, r)
@@ -198,7 +213,7 @@ func (db *DB) writeTogether(reqs []*writeRequest) {
 		finishOK(classify(err))
 		return
 	}
-	db.writes.commits.Add(1)
+	b.commits.Add(1)
 	finishOK(nil)
 }
 

@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The landing is where a push is committed before it is acknowledged
+// (invariant 1): a SQLite file of its own next to the database
+// (posbridge-landing.db), holding only pushes not yet moved into the inbox.
+//
+// Why a file of its own: SQLite has one writer per file. With pushes in the
+// main database, a push's acknowledgement waited for whatever order work was
+// being committed at that moment (details, accepts, print jobs), and under a
+// burst that wait dominated the answer time the platform sees, and with it
+// how fast the platform could deliver. The landing's writer does nothing but
+// pushes, so an acknowledgement waits only for other pushes' fsync.
+//
+// Landed rows carry their final inbox id: the landing's AUTOINCREMENT
+// sequence is kept ahead of the inbox's at every open, so ids never collide,
+// and moving a row (MoveLanded) inserts it into the inbox under the same id
+// with INSERT OR IGNORE before deleting it from the landing. A crash between
+// the two leaves a row in both; the next move ignores the copy and deletes it.
+type landing struct {
+	path      string
+	writer    *sql.DB // one connection
+	reader    *sql.DB
+	writes    writeBatcher
+	readStmts *stmtCache
+}
+
+const landingSchema = `CREATE TABLE IF NOT EXISTS landing (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind         TEXT    NOT NULL,
+    order_code   TEXT    NOT NULL DEFAULT '',
+    body         BLOB    NOT NULL,
+    signed       INTEGER NOT NULL DEFAULT 0,
+    remote       TEXT    NOT NULL DEFAULT '',
+    received_at  INTEGER NOT NULL
+)`
+
+// moveBatch is how many landed pushes one move carries into the inbox.
+const moveBatch = 500
+
+// LandingPath is the landing file that goes with the database at dbPath.
+func LandingPath(dbPath string) string {
+	ext := filepath.Ext(dbPath)
+	return strings.TrimSuffix(dbPath, ext) + "-landing" + ext
+}
+
+// openLanding opens (creating) the landing of db and moves its sequence past
+// the inbox's highest id. Read-only: opened only if it exists, for reading.
+func (db *DB) openLanding(ctx context.Context, opt Options) error {
+	l := &landing{path: LandingPath(db.path)}
+	db.landing = l
+	rq := url.Values{}
+	rq.Set("_busy_timeout", "10000")
+	rq.Set("_query_only", "true")
+	if opt.ReadOnly {
+		if _, err := os.Stat(l.path); err != nil {
+			return nil // nothing landed, or a database without a landing yet
+		}
+	} else {
+		q := url.Values{}
+		q.Set("_journal_mode", "WAL")
+		q.Set("_synchronous", "FULL") // a power cut after a push ack must lose nothing
+		q.Set("_busy_timeout", "10000")
+		q.Set("_txlock", "immediate")
+		w, err := sql.Open("sqlite3", "file:"+l.path+"?"+q.Encode())
+		if err != nil {
+			return err
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		l.writer = w
+		if _, err := w.ExecContext(ctx, landingSchema); err != nil {
+			return fmt.Errorf("open the push landing %s: %w", l.path, err)
+		}
+		if err := l.keepAhead(ctx, db); err != nil {
+			return err
+		}
+		l.writes = writeBatcher{pool: w, stmts: newStmtCache(w), now: db.now}
+		rq.Set("_journal_mode", "WAL")
+	}
+	r, err := sql.Open("sqlite3", "file:"+l.path+"?"+rq.Encode())
+	if err != nil {
+		return err
+	}
+	r.SetMaxOpenConns(2)
+	l.reader = r
+	l.readStmts = newStmtCache(r)
+	return nil
+}
+
+// keepAhead moves the landing's id sequence to at least the inbox's highest
+// id, so that a landed push never takes an id the inbox already has (a new
+// landing next to an old database, or a landing file deleted by hand).
+func (l *landing) keepAhead(ctx context.Context, db *DB) error {
+	var inboxMax int64
+	if err := db.writer.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM inbox`).Scan(&inboxMax); err != nil {
+		return err
+	}
+	var seq sql.NullInt64
+	err := l.writer.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'landing'`).Scan(&seq)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = l.writer.ExecContext(ctx, `INSERT INTO sqlite_sequence(name, seq) VALUES('landing', ?)`, inboxMax)
+	case err == nil && seq.Int64 < inboxMax:
+		_, err = l.writer.ExecContext(ctx, `UPDATE sqlite_sequence SET seq = ? WHERE name = 'landing'`, inboxMax)
+	}
+	if err != nil {
+		return fmt.Errorf("push landing: keep ids ahead of the inbox: %w", err)
+	}
+	return nil
+}
+
+func (l *landing) close() error {
+	if l == nil {
+		return nil
+	}
+	l.writes.stmts.close()
+	l.readStmts.close()
+	var errs []error
+	if l.writer != nil {
+		_, _ = l.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		errs = append(errs, l.writer.Close())
+	}
+	if l.reader != nil {
+		errs = append(errs, l.reader.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// landed reads up to limit landed pushes, oldest first (newest first when
+// newest), with an id above after.
+func (l *landing) landed(ctx context.Context, after int64, limit int, newest bool) ([]InboxItem, error) {
+	if l == nil || l.reader == nil {
+		return nil, nil
+	}
+	order := "ASC"
+	if newest {
+		order = "DESC"
+	}
+	q := `SELECT id, kind, order_code, body, signed, remote, received_at FROM landing WHERE id > ? ORDER BY id ` + order + ` LIMIT ?`
+	var rows *sql.Rows
+	var err error
+	if s := l.readStmts.prepare(ctx, q); s != nil {
+		rows, err = s.QueryContext(ctx, after, limit)
+	} else {
+		rows, err = l.reader.QueryContext(ctx, q, after, limit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the push landing: %w", err)
+	}
+	defer rows.Close()
+	var out []InboxItem
+	for rows.Next() {
+		it := InboxItem{State: "pending"}
+		var signed int
+		var at int64
+		if err := rows.Scan(&it.ID, &it.Kind, &it.OrderCode, &it.Body, &signed, &it.Remote, &at); err != nil {
+			return nil, err
+		}
+		it.Signed, it.ReceivedAt = signed == 1, fromMS(at)
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// MoveLanded carries landed pushes into the inbox, oldest first, and returns
+// how many it moved. The inbox loop calls it before reading what is pending.
+func (db *DB) MoveLanded(ctx context.Context) (int, error) {
+	l := db.landing
+	if l == nil || l.writer == nil {
+		return 0, nil
+	}
+	moved := 0
+	for {
+		items, err := l.landed(ctx, 0, moveBatch, false)
+		if err != nil || len(items) == 0 {
+			return moved, err
+		}
+		err = db.Write(ctx, func(tx *Tx) error {
+			for _, it := range items {
+				if _, err := tx.exec(`INSERT OR IGNORE INTO inbox(id, kind, order_code, body, signed, remote, received_at)
+					VALUES(?,?,?,?,?,?,?)`, it.ID, it.Kind, it.OrderCode, it.Body, boolInt(it.Signed), it.Remote, ms(it.ReceivedAt)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return moved, fmt.Errorf("move landed pushes into the inbox: %w", err)
+		}
+		last := items[len(items)-1].ID
+		err = l.writes.write(ctx, func(tx *Tx) error {
+			_, err := tx.exec(`DELETE FROM landing WHERE id <= ?`, last)
+			return err
+		})
+		if err != nil {
+			// In the inbox already: the next move ignores the copies.
+			return moved, fmt.Errorf("clear moved pushes from the landing: %w", err)
+		}
+		moved += len(items)
+		if len(items) < moveBatch {
+			return moved, nil
+		}
+	}
+}
