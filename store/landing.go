@@ -103,8 +103,10 @@ func (db *DB) openLanding(ctx context.Context, opt Options) error {
 // id, so that a landed push never takes an id the inbox already has (a new
 // landing next to an old database, or a landing file deleted by hand).
 func (l *landing) keepAhead(ctx context.Context, db *DB) error {
+	// The inbox's own sequence too: ids pruned away are not given again.
 	var inboxMax int64
-	if err := db.writer.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM inbox`).Scan(&inboxMax); err != nil {
+	if err := db.writer.QueryRowContext(ctx, `SELECT MAX(COALESCE((SELECT MAX(id) FROM inbox), 0),
+		COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'inbox'), 0))`).Scan(&inboxMax); err != nil {
 		return err
 	}
 	var seq sql.NullInt64
