@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 )
 
 // The landing is where a push is committed before it is acknowledged
@@ -33,7 +35,21 @@ type landing struct {
 	reader    *sql.DB
 	writes    writeBatcher
 	readStmts *stmtCache
+
+	// Moved pushes are cleared from the landing now and then, not after
+	// every move: each clear is a commit on the writer the pushes use.
+	moveMu       sync.Mutex
+	movedThrough int64     // highest id moved since this process opened the landing
+	uncleared    int       // moved and still in the landing
+	clearedAt    time.Time // last clear
 }
+
+// A clear runs when this many moved pushes wait in the landing, or when the
+// last one is this old.
+const (
+	clearEvery    = 1000
+	clearInterval = time.Second
+)
 
 const landingSchema = `CREATE TABLE IF NOT EXISTS landing (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -101,7 +117,8 @@ func (db *DB) openLanding(ctx context.Context, opt Options) error {
 
 // keepAhead moves the landing's id sequence to at least the inbox's highest
 // id, so that a landed push never takes an id the inbox already has (a new
-// landing next to an old database, or a landing file deleted by hand).
+// landing next to an old database, or a landing file deleted by hand), and
+// clears what was moved.
 func (l *landing) keepAhead(ctx context.Context, db *DB) error {
 	// The inbox's own sequence too: ids pruned away are not given again.
 	var inboxMax int64
@@ -120,12 +137,23 @@ func (l *landing) keepAhead(ctx context.Context, db *DB) error {
 	if err != nil {
 		return fmt.Errorf("push landing: keep ids ahead of the inbox: %w", err)
 	}
+	// Pushes the inbox already has (moved before a stop, not yet cleared)
+	// go now: moves run in id order, so every id up to the inbox's highest
+	// was moved, even if the inbox has pruned it since.
+	if _, err := l.writer.ExecContext(ctx, `DELETE FROM landing WHERE id <= ?`, inboxMax); err != nil {
+		return fmt.Errorf("push landing: clear moved pushes: %w", err)
+	}
 	return nil
 }
 
 func (l *landing) close() error {
 	if l == nil {
 		return nil
+	}
+	if l.writer != nil {
+		l.moveMu.Lock()
+		_ = l.clearMoved(context.Background(), true) // else the next open clears them
+		l.moveMu.Unlock()
 	}
 	l.writes.stmts.close()
 	l.readStmts.close()
@@ -177,42 +205,62 @@ func (l *landing) landed(ctx context.Context, after int64, limit int, newest boo
 }
 
 // MoveLanded carries landed pushes into the inbox, oldest first, and returns
-// how many it moved. The inbox loop calls it before reading what is pending.
+// how many it moved. The inbox loop calls it before reading what is pending
+// (at least once a second), which also clears moved pushes from the landing.
 func (db *DB) MoveLanded(ctx context.Context) (int, error) {
 	l := db.landing
 	if l == nil || l.writer == nil {
 		return 0, nil
 	}
+	l.moveMu.Lock()
+	defer l.moveMu.Unlock()
 	moved := 0
 	for {
-		items, err := l.landed(ctx, 0, moveBatch, false)
-		if err != nil || len(items) == 0 {
+		items, err := l.landed(ctx, l.movedThrough, moveBatch, false)
+		if err != nil {
 			return moved, err
 		}
-		err = db.Write(ctx, func(tx *Tx) error {
-			for _, it := range items {
-				if _, err := tx.exec(`INSERT OR IGNORE INTO inbox(id, kind, order_code, body, signed, remote, received_at)
-					VALUES(?,?,?,?,?,?,?)`, it.ID, it.Kind, it.OrderCode, it.Body, boolInt(it.Signed), it.Remote, ms(it.ReceivedAt)); err != nil {
-					return err
+		if len(items) > 0 {
+			err = db.Write(ctx, func(tx *Tx) error {
+				for _, it := range items {
+					if _, err := tx.exec(`INSERT OR IGNORE INTO inbox(id, kind, order_code, body, signed, remote, received_at)
+						VALUES(?,?,?,?,?,?,?)`, it.ID, it.Kind, it.OrderCode, it.Body, boolInt(it.Signed), it.Remote, ms(it.ReceivedAt)); err != nil {
+						return err
+					}
 				}
+				return nil
+			})
+			if err != nil {
+				return moved, fmt.Errorf("move landed pushes into the inbox: %w", err)
 			}
-			return nil
-		})
-		if err != nil {
-			return moved, fmt.Errorf("move landed pushes into the inbox: %w", err)
+			l.movedThrough = items[len(items)-1].ID
+			l.uncleared += len(items)
+			moved += len(items)
 		}
-		last := items[len(items)-1].ID
-		err = l.writes.write(ctx, func(tx *Tx) error {
-			_, err := tx.exec(`DELETE FROM landing WHERE id <= ?`, last)
-			return err
-		})
-		if err != nil {
-			// In the inbox already: the next move ignores the copies.
-			return moved, fmt.Errorf("clear moved pushes from the landing: %w", err)
+		if err := l.clearMoved(ctx, false); err != nil {
+			// In the inbox already: the next clear removes them.
+			return moved, err
 		}
-		moved += len(items)
 		if len(items) < moveBatch {
 			return moved, nil
 		}
 	}
+}
+
+// clearMoved deletes moved pushes from the landing when enough wait or the
+// last clear is old enough (now, when force). Caller holds moveMu.
+func (l *landing) clearMoved(ctx context.Context, force bool) error {
+	if l.uncleared == 0 || !force && l.uncleared < clearEvery && time.Since(l.clearedAt) < clearInterval {
+		return nil
+	}
+	through := l.movedThrough
+	err := l.writes.write(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`DELETE FROM landing WHERE id <= ?`, through)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("clear moved pushes from the landing: %w", err)
+	}
+	l.uncleared, l.clearedAt = 0, time.Now()
+	return nil
 }

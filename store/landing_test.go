@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -93,6 +94,48 @@ func TestLandedPushesMoveOnceUnderTheirIds(t *testing.T) {
 	if left, _ := db.landing.landed(ctx, 0, 10, false); len(left) != 0 {
 		t.Fatalf("%d pushes left in the landing", len(left))
 	}
+	// Right after a clear, a moved push stays in the landing for a while:
+	// listed once, pending once, moved once.
+	e, err := db.AppendInbox(ctx, InboxItem{Kind: "order", OrderCode: "E", Body: []byte(`{}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if items, _ := db.PendingInbox(ctx, 10); len(items) != 3 || items[2].ID != e {
+		t.Fatalf("pending with E: %+v", items)
+	}
+	if left, _ := db.landing.landed(ctx, 0, 10, false); len(left) != 1 {
+		t.Fatalf("the moved push was cleared at once (%d left): clears are meant to be spaced", len(left))
+	}
+	if list, _ := db.ListInbox(ctx, 10); len(list) != 4 || list[0].ID != e || list[1].ID == e {
+		t.Fatalf("inbox listing with E in both files: %+v", list)
+	}
+	if st, _ := db.InboxStats(ctx); st["pending"] != 3 {
+		t.Fatalf("counted twice: %v", st)
+	}
+	if items, _ := db.PendingInbox(ctx, 10); len(items) != 3 {
+		t.Fatalf("moved twice: %+v", items)
+	}
+	db.Close()
+	if n := landedRows(t, path); n != 0 {
+		t.Fatalf("%d moved pushes left in the landing after a stop", n)
+	}
+	// A crash left a moved push in the landing: the next open drops it,
+	// and it is not applied again even though it was long done.
+	conn, err := sql.Open("sqlite3", "file:"+LandingPath(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(`INSERT INTO landing(id, kind, order_code, body, received_at) VALUES(?, 'order', 'A', '{}', 0)`, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	db, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.landing.landed(ctx, 0, 10, false); len(n) != 0 {
+		t.Fatalf("a moved push survived the open: %+v", n)
+	}
 	db.Close()
 
 	for _, suffix := range []string{"", "-wal", "-shm"} {
@@ -108,7 +151,22 @@ func TestLandedPushesMoveOnceUnderTheirIds(t *testing.T) {
 		t.Fatalf("a new landing reused inbox ids: %d after %d (%v)", id, ids[2], err)
 	}
 	items, _ = db.PendingInbox(ctx, 10)
-	if len(items) != 3 || items[2].OrderCode != "D" {
+	if len(items) != 4 || items[3].OrderCode != "D" {
 		t.Fatalf("pending: %+v", items)
 	}
+}
+
+// landedRows counts the rows of a closed database's landing file.
+func landedRows(t *testing.T, dbPath string) int {
+	t.Helper()
+	conn, err := sql.Open("sqlite3", "file:"+LandingPath(dbPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var n int
+	if err := conn.QueryRow(`SELECT COUNT(*) FROM landing`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
