@@ -70,7 +70,8 @@ func printBanner(cfg *config.Config, d *app.Daemon) {
 		fmt.Fprintln(w, "  ================================================================")
 		fmt.Fprintln(w, "   SANDBOX 沙盒模式: simulated 开个店 platform and virtual printers.")
 		fmt.Fprintln(w, "   Nothing reaches a real platform or printer; everything printed")
-		fmt.Fprintln(w, "   carries the 测试 mark. Orders arrive every few seconds.")
+		fmt.Fprintln(w, "   carries the 测试 mark. The first order comes in 2 s, then about")
+		fmt.Fprintln(w, "   one every 12 s.")
 		if cfg.Sandbox {
 			fmt.Fprintln(w, "   (no posbridge.yaml found: `posbridge config init` writes one)")
 		}

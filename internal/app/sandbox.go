@@ -62,6 +62,8 @@ func startSandbox(cfg *config.Config, pushAddr string, log *slog.Logger) (*Sandb
 // run produces orders until ctx ends.
 func (s *Sandbox) run(ctx context.Context) error {
 	defer s.Platform.Close()
-	s.Platform.Run(ctx, fake.GeneratorOptions{Rate: s.rate, CancelRatio: 0.08, RefundRatio: 0.08})
+	// The first order comes at once, so that whoever started the sandbox
+	// sees the flow before wondering whether it works.
+	s.Platform.Run(ctx, fake.GeneratorOptions{Rate: s.rate, CancelRatio: 0.08, RefundRatio: 0.08, FirstAfter: 2 * time.Second})
 	return nil
 }

@@ -283,6 +283,7 @@ type GeneratorOptions struct {
 	CancelAfter time.Duration // customer patience before cancelling (default 20s)
 	RefundAfter time.Duration // delay after accept before a refund request (default 30s)
 	Max         int           // stop after this many orders (0 = until ctx ends)
+	FirstAfter  time.Duration // when set, the first order comes this long after Run starts
 	Spec        OrderSpec     // template for every order
 }
 
@@ -320,7 +321,10 @@ func (p *Platform) Run(ctx context.Context, opts GeneratorOptions) error {
 	next := time.Now()
 	for n := 0; opts.Max == 0 || n < opts.Max; n++ {
 		wait := interval
-		if !opts.Steady {
+		switch {
+		case n == 0 && opts.FirstAfter > 0:
+			wait = opts.FirstAfter
+		case !opts.Steady:
 			wait = time.Duration(p.randExp() * float64(interval))
 		}
 		next = next.Add(wait)
