@@ -215,6 +215,12 @@ func TestAfterSalesCancel(t *testing.T) {
 	for _, c := range []string{waiting.Code, done.Code} {
 		_, err := env.WaitStatus(c, order.StatusNew, 10*time.Second)
 		must(t, err)
+		// Staff act on what they see: an order with its items. (Accepted and
+		// completed before its detail arrived, it would never print, and no
+		// slip would follow.)
+		if !harness.WaitFor(10*time.Second, func() bool { r, _ := env.Order(c); return r != nil && r.Detail != nil }) {
+			t.Fatalf("no detail for %s", c)
+		}
 	}
 	var res map[string]any
 	if s, _ := env.API("POST", "/api/orders/"+waiting.Code+"/cancel", map[string]string{"reason": "客诉"}, &res); s != 409 {
