@@ -184,7 +184,17 @@ func (b *browser) click(css string) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
 	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(css))); err != nil {
+	for {
+		err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(css)))
+		if err == nil {
+			return
+		}
+		// The live page re-renders lists as events arrive: the node found
+		// may be replaced before the click lands. Find it again.
+		if strings.Contains(err.Error(), "Could not find node") && ctx.Err() == nil {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
 		b.shot("failed-click")
 		b.t.Fatalf("click %s: %v%s", css, err, b.jsErrors())
 	}
