@@ -28,6 +28,17 @@ func (a *after) printer(name string) {
 	a.printers[name] = true
 }
 
+// inStep runs fn in a savepoint of tx (a step of a batch); the events of a
+// step that is undone are not announced.
+func inStep(tx *store.Tx, a *after, fn func() error) error {
+	kept := len(a.events)
+	err := tx.Savepoint(fn)
+	if err != nil {
+		a.events = a.events[:kept]
+	}
+	return err
+}
+
 // write runs fn in a write transaction and, once it committed, publishes the
 // events and wakes the workers it collected.
 func (b *Bridge) write(ctx context.Context, fn func(tx *store.Tx, a *after) error) error {

@@ -115,13 +115,11 @@ func (b *Bridge) applyDetails(ctx context.Context, details []kaigedian.Detail) {
 		err := b.write(ctx, func(tx *store.Tx, a *after) error {
 			clear(failed)
 			for i, d := range details {
-				kept := len(a.events)
-				err := tx.Savepoint(func() error { return b.applyDetailTx(tx, a, d) })
+				err := inStep(tx, a, func() error { return b.applyDetailTx(tx, a, d) })
 				if errors.Is(err, store.ErrTxBroken) {
 					return err
 				}
 				if err != nil {
-					a.events = a.events[:kept]
 					failed[i] = err
 				}
 			}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -32,23 +31,18 @@ func (b *Bridge) inboxLoop(ctx context.Context) {
 	}
 }
 
+// applyInboxItem applies one push in a transaction of its own.
 func (b *Bridge) applyInboxItem(ctx context.Context, it store.InboxItem) {
-	ch, err := kaigedian.DecodePush(kaigedian.PushKind(it.Kind), it.Body)
-	if err != nil {
-		b.log.Warn("push kept in inbox but not applied", "inbox_id", it.ID, "kind", it.Kind, "err", err)
-		if werr := b.db.Write(ctx, func(tx *store.Tx) error { return tx.MarkInboxFailed(it.ID, err.Error()) }); werr != nil {
-			b.log.Error("mark inbox item failed", "inbox_id", it.ID, "err", werr)
-		}
-		return
-	}
-	ch.Source = order.SourcePush
-	for k, v := range ch.Unknown {
-		b.log.Warn("unknown platform value stored raw", "order", ch.Code, "field", k, "value", v)
-	}
-	err = b.applyChange(ctx, ch, nil, func(tx *store.Tx) error { return tx.MarkInboxDone(it.ID) })
-	if err != nil && ctx.Err() == nil {
+	p := decodeInboxItem(it)
+	b.logPush(p)
+	err := b.write(ctx, func(tx *store.Tx, a *after) error { return b.applyPushTx(tx, a, p) })
+	switch {
+	case err == nil || ctx.Err() != nil:
+	case p.err != nil:
+		b.log.Error("mark inbox item failed", "inbox_id", it.ID, "err", err)
+	default:
 		// Left pending: the loop retries it (a full disk, say).
-		b.log.Error("apply push", "inbox_id", it.ID, "order", ch.Code, "err", err)
+		b.log.Error("apply push", "inbox_id", it.ID, "order", p.ch.Code, "err", err)
 		sleep(ctx, time.Second, nil)
 	}
 }

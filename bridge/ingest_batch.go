@@ -30,49 +30,24 @@ func (b *Bridge) applyInboxItems(ctx context.Context, items []store.InboxItem) {
 }
 
 // inboxBatch is how many pushes share one transaction: enough that a burst
-// costs a few commits, few enough that the transaction stays short (a push's
-// acknowledgement may wait for the one under way).
+// costs a few commits, few enough that the transaction stays short (the
+// order work queued behind it waits for it).
 const inboxBatch = 25
 
 func (b *Bridge) applyInboxBatch(ctx context.Context, items []store.InboxItem) {
-	if len(items) == 0 {
-		return
-	}
-	if len(items) == 1 {
-		b.applyInboxItem(ctx, items[0])
-		return
-	}
 	pushes := make([]decodedPush, len(items))
 	for i, it := range items {
-		ch, err := kaigedian.DecodePush(kaigedian.PushKind(it.Kind), it.Body)
-		ch.Source = order.SourcePush
-		pushes[i] = decodedPush{item: it, ch: ch, err: err}
+		pushes[i] = decodeInboxItem(it)
 	}
 	applied := 0
 	err := b.write(ctx, func(tx *store.Tx, a *after) error {
 		applied = 0
 		for _, p := range pushes {
-			if p.err != nil {
-				if err := tx.MarkInboxFailed(p.item.ID, p.err.Error()); err != nil {
-					return err
-				}
-				applied++
-				continue
-			}
-			kept := len(a.events)
-			err := tx.Savepoint(func() error {
-				if p.ch.Code != "" {
-					if err := b.applyChangeTx(tx, a, p.ch, nil); err != nil {
-						return err
-					}
-				}
-				return tx.MarkInboxDone(p.item.ID)
-			})
+			err := inStep(tx, a, func() error { return b.applyPushTx(tx, a, p) })
 			if errors.Is(err, store.ErrTxBroken) {
 				return err
 			}
 			if err != nil {
-				a.events = a.events[:kept] // undone: nothing to announce
 				break
 			}
 			applied++
@@ -81,10 +56,9 @@ func (b *Bridge) applyInboxBatch(ctx context.Context, items []store.InboxItem) {
 	})
 	if err != nil {
 		applied = 0
-	} else {
-		for _, p := range pushes[:applied] {
-			b.logApplied(p)
-		}
+	}
+	for _, p := range pushes[:applied] {
+		b.logPush(p)
 	}
 	// The rest, alone: the push that failed logs why and is retried later.
 	for _, it := range items[applied:] {
@@ -95,8 +69,28 @@ func (b *Bridge) applyInboxBatch(ctx context.Context, items []store.InboxItem) {
 	}
 }
 
-// logApplied logs what a batch-applied push carried that needs a note.
-func (b *Bridge) logApplied(p decodedPush) {
+func decodeInboxItem(it store.InboxItem) decodedPush {
+	ch, err := kaigedian.DecodePush(kaigedian.PushKind(it.Kind), it.Body)
+	ch.Source = order.SourcePush
+	return decodedPush{item: it, ch: ch, err: err}
+}
+
+// applyPushTx applies one push and marks its inbox item: done, or failed
+// when its body could not be decoded (kept for diagnosis, never applied).
+func (b *Bridge) applyPushTx(tx *store.Tx, a *after, p decodedPush) error {
+	if p.err != nil {
+		return tx.MarkInboxFailed(p.item.ID, p.err.Error())
+	}
+	if p.ch.Code != "" {
+		if err := b.applyChangeTx(tx, a, p.ch, nil); err != nil {
+			return err
+		}
+	}
+	return tx.MarkInboxDone(p.item.ID)
+}
+
+// logPush logs what a push carried that needs a note.
+func (b *Bridge) logPush(p decodedPush) {
 	if p.err != nil {
 		b.log.Warn("push kept in inbox but not applied", "inbox_id", p.item.ID, "kind", p.item.Kind, "err", p.err)
 		return

@@ -107,7 +107,7 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, base: base, hc: cfg.HTTPClient, log: cfg.Logger, now: cfg.Now}
 	if c.hc == nil {
-		c.hc = &http.Client{Transport: platformTransport()}
+		c.hc = &http.Client{Transport: KeepAliveTransport(maxConnsKept)}
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -349,13 +349,15 @@ func snippetString(s string) string {
 
 // maxConnsKept is how many idle connections to the platform are kept open:
 // as many as calls the daemon makes at once (its outbox workers, the detail
-// fetch, the poller). The default transport keeps two per host, so every
-// call beyond them opened a new connection — in production a TLS handshake
-// each (found as dialConn in the ingest benchmark's profile).
+// fetch, the poller).
 const maxConnsKept = 16
 
-func platformTransport() *http.Transport {
+// KeepAliveTransport is the default transport keeping idle connections for
+// idle calls at once. The default keeps two per host, so every call beyond
+// them opened a new connection — against the platform a TLS handshake each
+// (found as dialConn in the ingest benchmark's profile).
+func KeepAliveTransport(idle int) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = maxConnsKept
+	t.MaxIdleConnsPerHost = idle
 	return t
 }

@@ -14,7 +14,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -26,15 +25,11 @@ import (
 
 // DB is the posbridge database.
 type DB struct {
-	path   string
-	writer *sql.DB
-	reader *sql.DB
-	now    func() time.Time
-	writes writeBatcher // group commit of every write (write_batch.go)
+	sqliteFile
+	path string
+	now  func() time.Time
 	// landing holds acknowledged pushes not yet moved into the inbox (landing.go).
 	landing *landing
-	// Prepared statements (stmt_cache.go).
-	writeStmts, readStmts *stmtCache
 }
 
 // Options tune Open.
@@ -60,45 +55,23 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	q := url.Values{}
-	q.Set("_journal_mode", "WAL")
-	q.Set("_synchronous", "FULL") // a power cut after a push ack must lose nothing
-	q.Set("_busy_timeout", "10000")
-	q.Set("_foreign_keys", "on")
-	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
-
-	writer, err := sql.Open("sqlite3", dsn)
-	if err != nil {
-		return nil, err
-	}
-	writer.SetMaxOpenConns(1)
-	writer.SetMaxIdleConns(1)
-	writer.SetConnMaxLifetime(0)
-
-	rq := url.Values{}
-	rq.Set("_journal_mode", "WAL")
-	rq.Set("_busy_timeout", "10000")
-	rq.Set("_query_only", "true")
-	reader, err := sql.Open("sqlite3", "file:"+path+"?"+rq.Encode())
-	if err != nil {
-		writer.Close()
-		return nil, err
-	}
-	reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
-
-	db := &DB{path: path, writer: writer, reader: reader, now: opt.Now,
-		writeStmts: newStmtCache(writer), readStmts: newStmtCache(reader)}
+	db := &DB{path: path, now: opt.Now}
 	if db.now == nil {
 		db.now = time.Now
 	}
-	db.writes = writeBatcher{pool: writer, stmts: db.writeStmts, now: db.now}
-	if err := writer.PingContext(ctx); err != nil {
+	if err := db.openWriter(path, db.now); err != nil {
+		return nil, err
+	}
+	if err := db.openReader(path, max(4, runtime.NumCPU())); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.writer.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	if opt.MaxPageCount > 0 {
-		if _, err := writer.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", opt.MaxPageCount)); err != nil {
+		if err := db.setMaxPageCount(ctx, opt.MaxPageCount); err != nil {
 			db.Close()
 			return nil, err
 		}
@@ -124,44 +97,28 @@ func (db *DB) Path() string { return db.path }
 
 // Close checkpoints the WAL and closes every connection.
 func (db *DB) Close() error {
-	errs := []error{db.landing.close()}
-	db.writeStmts.close()
-	db.readStmts.close()
-	if db.writer != nil {
-		_, _ = db.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-		errs = append(errs, db.writer.Close())
-	}
-	if db.reader != nil {
-		errs = append(errs, db.reader.Close())
-	}
-	return errors.Join(errs...)
+	return errors.Join(db.landing.close(), db.sqliteFile.close())
 }
 
 // PageCount is the database's size in pages.
-func (db *DB) PageCount(ctx context.Context) (int, error) {
-	var n int
-	err := db.writer.QueryRowContext(ctx, "PRAGMA page_count").Scan(&n)
-	return n, err
-}
+func (db *DB) PageCount(ctx context.Context) (int, error) { return db.pageCount(ctx) }
 
 // SetMaxPageCount changes the size cap at run time (disk-full drills). The
 // push landing, on the same disk, gets the same room above its own size.
 func (db *DB) SetMaxPageCount(ctx context.Context, pages int) error {
-	cur, err := db.PageCount(ctx)
+	cur, err := db.pageCount(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := db.writer.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages)); err != nil {
+	if err := db.setMaxPageCount(ctx, pages); err != nil {
 		return err
 	}
 	if l := db.landing; l != nil && l.writer != nil {
-		var lcur int
-		if err := l.writer.QueryRowContext(ctx, "PRAGMA page_count").Scan(&lcur); err != nil {
+		lcur, err := l.pageCount(ctx)
+		if err != nil {
 			return err
 		}
-		if _, err := l.writer.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", max(1, lcur+pages-cur))); err != nil {
-			return err
-		}
+		return l.setMaxPageCount(ctx, max(1, lcur+pages-cur))
 	}
 	return nil
 }
@@ -239,8 +196,7 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	}
 	defer out.Close()
 	for _, it := range landed {
-		if _, err := out.ExecContext(ctx, `INSERT OR IGNORE INTO inbox(id, kind, order_code, body, signed, remote, received_at)
-			VALUES(?,?,?,?,?,?,?)`, it.ID, it.Kind, it.OrderCode, it.Body, boolInt(it.Signed), it.Remote, ms(it.ReceivedAt)); err != nil {
+		if _, err := out.ExecContext(ctx, insertInboxAs, it.rowArgs()...); err != nil {
 			return fmt.Errorf("backup to %s: copy the pushes not yet moved: %w", dest, classify(err))
 		}
 	}

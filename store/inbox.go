@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
@@ -62,6 +63,11 @@ func (db *DB) inboxQuery(ctx context.Context, clause string, args ...any) ([]Inb
 	if err != nil {
 		return nil, err
 	}
+	return scanInbox(rows)
+}
+
+// scanInbox reads inbox-shaped rows and closes them.
+func scanInbox(rows *sql.Rows) ([]InboxItem, error) {
 	defer rows.Close()
 	var out []InboxItem
 	for rows.Next() {
@@ -75,6 +81,15 @@ func (db *DB) inboxQuery(ctx context.Context, clause string, args ...any) ([]Inb
 		out = append(out, it)
 	}
 	return out, rows.Err()
+}
+
+// insertInboxAs stores a push under the id it landed with (rowArgs); one
+// already there stays as it is.
+const insertInboxAs = `INSERT OR IGNORE INTO inbox(id, kind, order_code, body, signed, remote, received_at)
+	VALUES(?,?,?,?,?,?,?)`
+
+func (it InboxItem) rowArgs() []any {
+	return []any{it.ID, it.Kind, it.OrderCode, it.Body, boolInt(it.Signed), it.Remote, ms(it.ReceivedAt)}
 }
 
 // MarkInboxDone records that an item was applied.
@@ -101,12 +116,12 @@ func (db *DB) InboxStats(ctx context.Context) (map[string]int, error) {
 	if err := db.readRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM inbox`).Scan(&top); err != nil {
 		return nil, err
 	}
-	landed, err := db.landing.landed(ctx, top, 1<<20, false)
+	landed, err := db.landing.count(ctx, top)
 	if err != nil {
 		return nil, err
 	}
-	if len(landed) > 0 {
-		stats["pending"] += len(landed)
+	if landed > 0 {
+		stats["pending"] += landed
 	}
 	return stats, nil
 }

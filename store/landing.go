@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,11 +29,8 @@ import (
 // with INSERT OR IGNORE before deleting it from the landing. A crash between
 // the two leaves a row in both; the next move ignores the copy and deletes it.
 type landing struct {
-	path      string
-	writer    *sql.DB // one connection
-	reader    *sql.DB
-	writes    writeBatcher
-	readStmts *stmtCache
+	sqliteFile // no writer when opened read-only
+	path       string
 
 	// Moved pushes are cleared from the landing now and then, not after
 	// every move: each clear is a commit on the writer the pushes use.
@@ -75,44 +71,22 @@ func LandingPath(dbPath string) string {
 func (db *DB) openLanding(ctx context.Context, opt Options) error {
 	l := &landing{path: LandingPath(db.path)}
 	db.landing = l
-	rq := url.Values{}
-	rq.Set("_busy_timeout", "10000")
-	rq.Set("_query_only", "true")
 	if opt.ReadOnly {
 		if _, err := os.Stat(l.path); err != nil {
 			return nil // nothing landed, or a database without a landing yet
 		}
 	} else {
-		q := url.Values{}
-		q.Set("_journal_mode", "WAL")
-		q.Set("_synchronous", "FULL") // a power cut after a push ack must lose nothing
-		q.Set("_busy_timeout", "10000")
-		q.Set("_txlock", "immediate")
-		w, err := sql.Open("sqlite3", "file:"+l.path+"?"+q.Encode())
-		if err != nil {
+		if err := l.openWriter(l.path, db.now); err != nil {
 			return err
 		}
-		w.SetMaxOpenConns(1)
-		w.SetMaxIdleConns(1)
-		w.SetConnMaxLifetime(0)
-		l.writer = w
-		if _, err := w.ExecContext(ctx, landingSchema); err != nil {
+		if _, err := l.writer.ExecContext(ctx, landingSchema); err != nil {
 			return fmt.Errorf("open the push landing %s: %w", l.path, err)
 		}
 		if err := l.keepAhead(ctx, db); err != nil {
 			return err
 		}
-		l.writes = writeBatcher{pool: w, stmts: newStmtCache(w), now: db.now}
-		rq.Set("_journal_mode", "WAL")
 	}
-	r, err := sql.Open("sqlite3", "file:"+l.path+"?"+rq.Encode())
-	if err != nil {
-		return err
-	}
-	r.SetMaxOpenConns(2)
-	l.reader = r
-	l.readStmts = newStmtCache(r)
-	return nil
+	return l.openReader(l.path, 2)
 }
 
 // keepAhead moves the landing's id sequence to at least the inbox's highest
@@ -155,17 +129,7 @@ func (l *landing) close() error {
 		_ = l.clearMoved(context.Background(), true) // else the next open clears them
 		l.moveMu.Unlock()
 	}
-	l.writes.stmts.close()
-	l.readStmts.close()
-	var errs []error
-	if l.writer != nil {
-		_, _ = l.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-		errs = append(errs, l.writer.Close())
-	}
-	if l.reader != nil {
-		errs = append(errs, l.reader.Close())
-	}
-	return errors.Join(errs...)
+	return l.sqliteFile.close()
 }
 
 // landed reads up to limit landed pushes, oldest first (newest first when
@@ -178,30 +142,23 @@ func (l *landing) landed(ctx context.Context, after int64, limit int, newest boo
 	if newest {
 		order = "DESC"
 	}
-	q := `SELECT id, kind, order_code, body, signed, remote, received_at FROM landing WHERE id > ? ORDER BY id ` + order + ` LIMIT ?`
-	var rows *sql.Rows
-	var err error
-	if s := l.readStmts.prepare(ctx, q); s != nil {
-		rows, err = s.QueryContext(ctx, after, limit)
-	} else {
-		rows, err = l.reader.QueryContext(ctx, q, after, limit)
-	}
+	// Shaped as inbox rows: pending, never tried.
+	rows, err := l.readQuery(ctx, `SELECT id, kind, order_code, body, signed, remote, received_at, 0, 'pending', '', 0
+		FROM landing WHERE id > ? ORDER BY id `+order+` LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read the push landing: %w", err)
 	}
-	defer rows.Close()
-	var out []InboxItem
-	for rows.Next() {
-		it := InboxItem{State: "pending"}
-		var signed int
-		var at int64
-		if err := rows.Scan(&it.ID, &it.Kind, &it.OrderCode, &it.Body, &signed, &it.Remote, &at); err != nil {
-			return nil, err
-		}
-		it.Signed, it.ReceivedAt = signed == 1, fromMS(at)
-		out = append(out, it)
+	return scanInbox(rows)
+}
+
+// count is how many landed pushes have an id above after.
+func (l *landing) count(ctx context.Context, after int64) (int, error) {
+	if l == nil || l.reader == nil {
+		return 0, nil
 	}
-	return out, rows.Err()
+	var n int
+	err := l.readRow(ctx, `SELECT COUNT(*) FROM landing WHERE id > ?`, after).Scan(&n)
+	return n, err
 }
 
 // MoveLanded carries landed pushes into the inbox, oldest first, and returns
@@ -223,8 +180,7 @@ func (db *DB) MoveLanded(ctx context.Context) (int, error) {
 		if len(items) > 0 {
 			err = db.Write(ctx, func(tx *Tx) error {
 				for _, it := range items {
-					if _, err := tx.exec(`INSERT OR IGNORE INTO inbox(id, kind, order_code, body, signed, remote, received_at)
-						VALUES(?,?,?,?,?,?,?)`, it.ID, it.Kind, it.OrderCode, it.Body, boolInt(it.Signed), it.Remote, ms(it.ReceivedAt)); err != nil {
+					if _, err := tx.exec(insertInboxAs, it.rowArgs()...); err != nil {
 						return err
 					}
 				}

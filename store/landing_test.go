@@ -54,10 +54,7 @@ func TestPushLandsWhileOrderWorkHoldsTheWriter(t *testing.T) {
 func TestLandedPushesMoveOnceUnderTheirIds(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "posbridge.db")
-	db, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, path)
 	var ids []int64
 	for _, c := range []string{"A", "B", "C"} {
 		id, err := db.AppendInbox(ctx, InboxItem{Kind: "order", OrderCode: c, Body: []byte(`{}`)})
@@ -129,10 +126,7 @@ func TestLandedPushesMoveOnceUnderTheirIds(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn.Close()
-	db, err = Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db = openAt(t, path)
 	if n, _ := db.landing.landed(ctx, 0, 10, false); len(n) != 0 {
 		t.Fatalf("a moved push survived the open: %+v", n)
 	}
@@ -141,10 +135,7 @@ func TestLandedPushesMoveOnceUnderTheirIds(t *testing.T) {
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		os.Remove(LandingPath(path) + suffix)
 	}
-	db, err = Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db = openAt(t, path)
 	defer db.Close()
 	id, err := db.AppendInbox(ctx, InboxItem{Kind: "order", OrderCode: "D", Body: []byte(`{}`)})
 	if err != nil || id <= ids[2] {

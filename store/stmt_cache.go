@@ -134,18 +134,3 @@ func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
 	}
 	return tx.tx.QueryContext(tx.ctx, query, args...)
 }
-
-// readQuery and readRow run a query on the reader pool, prepared once.
-func (db *DB) readQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s := db.readStmts.prepare(ctx, query); s != nil {
-		return s.QueryContext(ctx, args...)
-	}
-	return db.reader.QueryContext(ctx, query, args...)
-}
-
-func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if s := db.readStmts.prepare(ctx, query); s != nil {
-		return s.QueryRowContext(ctx, args...)
-	}
-	return db.reader.QueryRowContext(ctx, query, args...)
-}

@@ -28,7 +28,7 @@ func TestStatementsArePreparedOnceAndBounded(t *testing.T) {
 	}
 	put("1")
 	put("2") // the committer prepared q before this transaction
-	if db.writeStmts.get(q) == nil {
+	if db.writes.stmts.get(q) == nil {
 		t.Fatal("a statement run twice is still not prepared")
 	}
 	put("3")
@@ -49,9 +49,9 @@ func TestStatementsArePreparedOnceAndBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db.writeStmts.mu.Lock()
-	size := len(db.writeStmts.stmts) + len(db.writeStmts.noted)
-	db.writeStmts.mu.Unlock()
+	db.writes.stmts.mu.Lock()
+	size := len(db.writes.stmts.stmts) + len(db.writes.stmts.noted)
+	db.writes.stmts.mu.Unlock()
 	if size > maxCachedStmts {
 		t.Fatalf("%d statements cached, bound %d", size, maxCachedStmts)
 	}
@@ -59,7 +59,7 @@ func TestStatementsArePreparedOnceAndBounded(t *testing.T) {
 		t.Fatalf("last write lost: %q", v)
 	}
 	db.Close()
-	if db.writeStmts.get(q) != nil {
+	if db.writes.stmts.get(q) != nil {
 		t.Fatal("a closed database still hands out statements")
 	}
 }

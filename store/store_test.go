@@ -15,30 +15,31 @@ import (
 
 func openTest(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "posbridge.db"), Options{})
+	db := openAt(t, filepath.Join(t.TempDir(), "posbridge.db"))
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// openAt opens the database at path; the test closes it.
+func openAt(t *testing.T, path string) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
 	return db
 }
 
 func TestInboxSurvivesReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "p.db")
-	db, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, path)
 	id, err := db.AppendInbox(ctx, InboxItem{Kind: "order", OrderCode: "A1", Body: []byte(`{"orderCode":"A1"}`)})
 	if err != nil || id == 0 {
 		t.Fatalf("append: %v %d", err, id)
 	}
 	db.Close()
-	db, err = Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db = openAt(t, path)
 	defer db.Close()
 	items, err := db.PendingInbox(ctx, 10)
 	if err != nil || len(items) != 1 || string(items[0].Body) != `{"orderCode":"A1"}` {
@@ -191,11 +192,7 @@ func TestPrintJobLifecycle(t *testing.T) {
 
 func TestDiskFullIsClearAndRecoverable(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "p.db")
-	db, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, filepath.Join(t.TempDir(), "p.db"))
 	defer db.Close()
 	var pages int
 	_ = db.writer.QueryRow("PRAGMA page_count").Scan(&pages)
@@ -232,7 +229,8 @@ func TestBackupAndPrune(t *testing.T) {
 	ctx := context.Background()
 	db := openTest(t)
 	old := time.Now().Add(-100 * 24 * time.Hour)
-	dbOld := &DB{path: db.path, writer: db.writer, reader: db.reader, now: func() time.Time { return old }}
+	dbOld := &DB{path: db.path, now: func() time.Time { return old }}
+	dbOld.writer, dbOld.reader = db.writer, db.reader
 	dbOld.writes = writeBatcher{pool: db.writer, now: dbOld.now}
 	_ = dbOld.Write(ctx, func(tx *Tx) error {
 		_ = tx.SaveOrder(&OrderRecord{Code: "OLD", Status: order.StatusCompleted})

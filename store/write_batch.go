@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -141,7 +142,7 @@ func (b *writeBatcher) writeAlone(r *writeRequest) error {
 		return classify(err)
 	}
 	tx := &Tx{tx: sqlTx, ctx: r.ctx, now: b.now(), stmts: b.stmts}
-	if err := callWrite(r, tx); err != nil || r.panicked != nil {
+	if err := callWrite(r, tx); err != nil {
 		_ = sqlTx.Rollback()
 		return classify(err)
 	}
@@ -184,27 +185,19 @@ func (b *writeBatcher) writeTogether(reqs []*writeRequest) {
 		}
 	}
 	for i, r := range reqs {
-		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: b.now(), stmts: b.stmts}
+		begun, ferr, cmdErr := inSavepoint(ctx, sqlTx, "w", func() error { return callWrite(r, tx) })
+		if !begun {
 			lost(reqs[i:])
 			return
 		}
-		tx := &Tx{tx: sqlTx, ctx: context.WithoutCancel(r.ctx), now: b.now(), stmts: b.stmts}
-		ferr := callWrite(r, tx)
-		if ferr == nil && r.panicked == nil {
+		if ferr == nil {
 			ok = append(ok, r)
-			if _, err := sqlTx.ExecContext(ctx, "RELEASE w"); err != nil {
-				lost(reqs[i+1:])
-				return
-			}
-			continue
+		} else {
+			r.err = classify(ferr)
+			close(r.done)
 		}
-		r.err = classify(ferr)
-		_, rbErr := sqlTx.ExecContext(ctx, "ROLLBACK TO w")
-		if rbErr == nil {
-			_, rbErr = sqlTx.ExecContext(ctx, "RELEASE w")
-		}
-		close(r.done)
-		if rbErr != nil {
+		if cmdErr != nil {
 			lost(reqs[i+1:])
 			return
 		}
@@ -222,8 +215,12 @@ func (b *writeBatcher) writeTogether(reqs []*writeRequest) {
 func callWrite(r *writeRequest, tx *Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.panicked = p
+			r.panicked, err = p, errPanicked
 		}
 	}()
 	return r.fn(tx)
 }
+
+// errPanicked undoes the work of a writer that panicked; its caller gets
+// the panic, not this error.
+var errPanicked = errors.New("store: the write panicked")

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -58,8 +57,9 @@ func benchDaemon(b *testing.B) string {
 	return benchBin
 }
 
-// benchRig is a daemon whose pushes the benchmark signs itself.
-func benchRig(b *testing.B, mode Mode, printers, signedPushes bool) (*Rig, *rsa.PrivateKey) {
+// benchRig is a daemon without printers whose pushes the benchmark signs
+// itself (signedPushes) or sends bare.
+func benchRig(b *testing.B, mode Mode, signedPushes bool) (*Rig, *rsa.PrivateKey) {
 	b.Helper()
 	var bin string
 	if mode == ModeChild {
@@ -71,7 +71,7 @@ func benchRig(b *testing.B, mode Mode, printers, signedPushes bool) (*Rig, *rsa.
 	}
 	s := Scenario{Stores: 1}
 	o := s.HarnessOptions()
-	o.NoPrinters = !printers
+	o.NoPrinters = true
 	o.UnsignedPush = !signedPushes
 	// The product's polling, not the tests' 300 ms: a store's daemon polls
 	// once a minute while pushes flow and reconciles every two minutes.
@@ -109,7 +109,7 @@ func BenchmarkPushAckPaced(b *testing.B) {
 // are answered (perSecond 0) or at perSecond in all, and reports the answer
 // time's percentiles.
 func benchPushAck(b *testing.B, mode Mode, perSecond int) {
-	rig, key := benchRig(b, mode, false, true)
+	rig, key := benchRig(b, mode, true)
 	env := rig.Env
 	// The pushes are signed beforehand (signing is the platform's cost); each
 	// order is created on the platform just before its push, as it would be:
@@ -168,9 +168,9 @@ func benchPushAck(b *testing.B, mode Mode, perSecond int) {
 	}
 	wg.Wait()
 	b.StopTimer()
-	slices.Sort(lat)
-	b.ReportMetric(float64(Percentile(lat, 50))/1e6, "p50-ms")
-	b.ReportMetric(float64(Percentile(lat, 99))/1e6, "p99-ms")
+	d := Summarise(lat)
+	b.ReportMetric(d.P50, "p50-ms")
+	b.ReportMetric(d.P99, "p99-ms")
 }
 
 // BenchmarkIngest is the sustained ingest rate: b.N orders offered at up to
@@ -182,7 +182,7 @@ func benchPushAck(b *testing.B, mode Mode, perSecond int) {
 func BenchmarkIngest(b *testing.B) { benchModes(b, benchIngest) }
 
 func benchIngest(b *testing.B, mode Mode) {
-	rig, _ := benchRig(b, mode, false, false)
+	rig, _ := benchRig(b, mode, false)
 	env := rig.Env
 	ctx := context.Background()
 	db, release, err := rig.DB(ctx)
@@ -199,48 +199,26 @@ func benchIngest(b *testing.B, mode Mode) {
 		time.Sleep(time.Until(start.Add(time.Duration(i) * time.Millisecond)))
 		env.Fake.NewOrder(fake.OrderSpec{})
 	}
-	for {
+	benchWait(b, start, "the ingest", func() (bool, error) {
 		counts, err := db.CountOrders(ctx, "")
-		if err != nil {
-			b.Fatal(err)
-		}
 		total := 0
 		for _, n := range counts {
 			total += n
 		}
-		if total >= b.N {
-			waiting, err := db.OrdersNeedingDetail(ctx, time.Now().Add(time.Hour), 1)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if len(waiting) == 0 {
-				break
-			}
+		if err != nil || total < b.N {
+			return false, err
 		}
-		if time.Since(start) > 5*time.Minute {
-			b.Fatalf("ingest of %d orders did not finish in 5 minutes", b.N)
-		}
-		// Not too often: the count is a query over every order, and its CPU
-		// is taken from the daemon being measured.
-		time.Sleep(20 * time.Millisecond)
-	}
+		waiting, err := db.OrdersNeedingDetail(ctx, time.Now().Add(time.Hour), 1)
+		return len(waiting) == 0, err
+	})
 	ingested := time.Since(start)
 	// Then until every accept has reached the platform: the signed calls
 	// trail the ingest, and a rate that left them behind for good would not
 	// be one a store could sustain.
-	for {
+	benchWait(b, start, "the accepts", func() (bool, error) {
 		st, err := db.OutboxStats(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if st["pending"] == 0 {
-			break
-		}
-		if time.Since(start) > 5*time.Minute {
-			b.Fatalf("the accepts of %d orders did not reach the platform in 5 minutes", b.N)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return st["pending"] == 0, err
+	})
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/ingested.Seconds(), "orders/s")
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "accepted/s")
@@ -250,8 +228,26 @@ func benchIngest(b *testing.B, mode Mode) {
 	}
 	// The platform's pushes wait for their acknowledgements: when those slow
 	// down under load, so does what the platform can deliver.
-	acks := env.Fake.PushLatencies()
-	slices.Sort(acks)
-	b.ReportMetric(float64(Percentile(acks, 50))/1e6, "ack-p50-ms")
-	b.ReportMetric(float64(Percentile(acks, 99))/1e6, "ack-p99-ms")
+	acks := Summarise(env.Fake.PushLatencies())
+	b.ReportMetric(acks.P50, "ack-p50-ms")
+	b.ReportMetric(acks.P99, "ack-p99-ms")
+}
+
+// benchWait polls done until it reports true, for at most five minutes from
+// start. Not too often: its queries run over every order, and their CPU is
+// taken from the daemon being measured.
+func benchWait(b *testing.B, start time.Time, what string, done func() (bool, error)) {
+	for {
+		ok, err := done()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if ok {
+			return
+		}
+		if time.Since(start) > 5*time.Minute {
+			b.Fatalf("%s of %d orders did not finish in 5 minutes", what, b.N)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

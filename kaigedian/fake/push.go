@@ -111,8 +111,9 @@ type pushJob struct {
 
 // pusher delivers pushes asynchronously with retries, like a platform.
 type pusher struct {
-	p      *Platform
-	client *http.Client
+	p       *Platform
+	client  *http.Client
+	workers int
 
 	mu       sync.Mutex
 	cond     *sync.Cond
@@ -150,12 +151,10 @@ func newPusher(p *Platform) *pusher {
 	if workers <= 0 {
 		workers = 4
 	}
-	// One kept-alive connection per worker: the default transport keeps two
-	// per host, and the other workers' new connections would be what a
-	// benchmark of the receiver measures.
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = workers
-	ps := &pusher{p: p, client: &http.Client{Timeout: timeout, Transport: transport}, url: p.opts.PushURL}
+	// One kept-alive connection per worker: else the other workers' new
+	// connections would be what a benchmark of the receiver measures.
+	client := &http.Client{Timeout: timeout, Transport: kaigedian.KeepAliveTransport(workers)}
+	ps := &pusher{p: p, client: client, url: p.opts.PushURL, workers: workers}
 	ps.cond = sync.NewCond(&ps.mu)
 	return ps
 }
@@ -169,11 +168,7 @@ func (ps *pusher) enqueue(job pushJob) {
 	}
 	if !ps.started {
 		ps.started = true
-		workers := ps.p.opts.PushWorkers
-		if workers <= 0 {
-			workers = 4
-		}
-		for range workers {
+		for range ps.workers {
 			ps.wg.Go(ps.work)
 		}
 	}
