@@ -62,6 +62,7 @@ type harnessOpts struct {
 	certificates bool // download platform certificates (apiv3_key)
 	signWith     fake.SignWith
 	channel      bool
+	fakeSkew     time.Duration // the fake's clock minus ours
 	editCfg      func(*Config)
 	editFake     func(*fake.Options)
 }
@@ -82,7 +83,7 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 		MchID: cfg.MerchantID(), MerchantSerial: testSerial, MerchantPublicKey: &m.PublicKey,
 		Key: w, CertKey: platformCertKey(t), APIv3Key: testAPIv3Key, SignWith: o.signWith, PublicKeyID: testPubKeyID,
 		SubMerchants: []fake.SubMerchant{{SubMchID: testSubMchID, SubAppID: testSubAppID}},
-		Now:          h.clock.Now,
+		Now:          func() time.Time { return h.clock.Now().Add(o.fakeSkew) },
 	}
 	if o.channel {
 		fo.Mode = fake.ModeChannel
