@@ -205,7 +205,7 @@ func (c *Client) apiError(ctx context.Context, path string, resp *rawResponse, l
 	e := &APIError{HTTPStatus: resp.status, Path: path, RequestID: resp.header.Get(HeaderRequestID)}
 	var b errorBody
 	if json.Unmarshal(resp.body, &b) == nil {
-		e.Code, e.Message, e.Detail = b.Code, b.Message, b.Detail
+		e.Code, e.Message, e.Detail = b.Code, b.Message, redactDetail(b.Detail)
 	}
 	if s := resp.header.Get("Retry-After"); s != "" {
 		if n, err := strconv.Atoi(s); err == nil && n > 0 {

@@ -59,6 +59,33 @@ type errorBody struct {
 	Detail  json.RawMessage `json:"detail,omitempty"`
 }
 
+// secretFields are body fields whose value must not reach a log through
+// an error detail that quotes it.
+var secretFields = []string{"login_token"}
+
+// redactDetail hides the value an error detail quotes when the field it
+// names is a secret; the detail goes into errors, and errors into logs.
+func redactDetail(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 {
+		return raw
+	}
+	var d map[string]any
+	if json.Unmarshal(raw, &d) != nil {
+		return raw
+	}
+	field, _ := d["field"].(string)
+	for _, f := range secretFields {
+		if strings.Contains(field, f) {
+			if _, ok := d["value"]; ok {
+				d["value"] = "(hidden)"
+				out, _ := json.Marshal(d)
+				return out
+			}
+		}
+	}
+	return raw
+}
+
 // TransportError is a failure to reach WeChat Pay or to read its reply. The
 // request may or may not have been processed.
 type TransportError struct {
