@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"strings"
@@ -78,8 +79,12 @@ type Options struct {
 	// vocabularies (the seed's own example has some); strict by default so
 	// that tests catch a client leaking them.
 	LenientProperties bool
-	Now               func() time.Time
-	Logger            *slog.Logger
+	// FailureRate (0–1) of the sync requests without a fault set get a
+	// 500 SYSTEM_ERROR or a 429, drawn from Seed: the sandbox's weather.
+	FailureRate float64
+	Seed        uint64
+	Now         func() time.Time
+	Logger      *slog.Logger
 }
 
 // Server is a running fake WeChat Pay.
@@ -95,6 +100,7 @@ type Server struct {
 	nonces   map[string]time.Time
 	received []Request
 	faults   []*Fault
+	rng      *mrand.Rand
 	closed   chan struct{}
 	once     sync.Once
 	srv      *http.Server
@@ -148,7 +154,7 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("fake: APIv3Key must have 32 characters")
 	}
 	s := &Server{opts: opts, now: opts.Now, log: opts.Logger, key: opts.Key, signWith: opts.SignWith,
-		nonces: map[string]time.Time{}, closed: make(chan struct{})}
+		nonces: map[string]time.Time{}, closed: make(chan struct{}), rng: mrand.New(mrand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -504,3 +504,31 @@ func TestHangAndDrop(t *testing.T) {
 		t.Fatal("a hanging request gave an answer")
 	}
 }
+
+func TestFailureRate(t *testing.T) {
+	r := newRig(t, func(o *Options) { o.FailureRate, o.Seed = 0.5, 7 })
+	codes := map[int]int{}
+	for range 40 {
+		resp, _ := r.do(signed{body: encode(t, seedBody())})
+		codes[resp.StatusCode]++
+	}
+	if codes[204] == 0 || codes[500]+codes[429] == 0 || codes[204]+codes[500]+codes[429] != 40 {
+		t.Fatalf("answers %v", codes)
+	}
+}
+
+func TestSandboxServesOverTCP(t *testing.T) {
+	sb, err := StartSandbox("127.0.0.1:0", []SubMerchant{{SubMchID: "1900000109", SubAppID: "wx1234567890abcdef"}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Server.Close()
+	m := seedBody()
+	m["sp_mchid"], m["sp_appid"] = sb.MchID, sb.SpAppID
+	body := encode(t, m)
+	r := &rig{t: t, s: sb.Server, url: sb.BaseURL, now: time.Now()}
+	resp, data := r.do(signed{body: body, key: sb.MerchantKey, mchid: sb.MchID, serial: sb.MerchantSerial})
+	if resp.StatusCode != 204 {
+		t.Fatalf("sandbox answered %d %s", resp.StatusCode, data)
+	}
+}

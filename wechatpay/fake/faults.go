@@ -75,6 +75,12 @@ func (s *Server) takeFault(path string) *Fault {
 		}
 		return &hit
 	}
+	if s.opts.FailureRate > 0 && path == SyncPath && s.rng.Float64() < s.opts.FailureRate {
+		if s.rng.IntN(4) == 0 {
+			return &Fault{Kind: FaultRateLimit}
+		}
+		return &Fault{Kind: FaultSystemError}
+	}
 	return nil
 }
 
