@@ -39,13 +39,13 @@ func LoginTokenStale(o *SyncOrder, now time.Time) bool {
 	return c.TokenIssuedAt.IsZero() || now.Sub(c.TokenIssuedAt) >= LoginTokenLifetime-loginTokenMargin
 }
 
-// RefreshLoginToken is what the outbox calls before each attempt: when the
+// EnsureFreshLoginToken is what the outbox calls before each attempt: when the
 // token is stale it asks r for a new one and puts it into o (store o again:
 // the body changes with the token, and only then). It returns whether o
 // changed. ErrLoginGone is no reason to hold the sync back: o keeps its
 // token, the error is returned for the log, and the caller sends anyway —
 // whether WeChat Pay checks the token at sync time is not documented.
-func RefreshLoginToken(ctx context.Context, now time.Time, o *SyncOrder, r LoginTokenRefresher) (bool, error) {
+func EnsureFreshLoginToken(ctx context.Context, now time.Time, o *SyncOrder, r LoginTokenRefresher) (bool, error) {
 	if !LoginTokenStale(o, now) {
 		return false, nil
 	}

@@ -38,7 +38,7 @@ func TestLoginTokenRefreshBeforeResend(t *testing.T) {
 	first, _ := BuildSyncBody(cfg, o)
 
 	// An hour old: sent as it is, the same body.
-	if changed, err := RefreshLoginToken(context.Background(), clk.Now(), o, r); changed || err != nil || r.calls != 0 {
+	if changed, err := EnsureFreshLoginToken(context.Background(), clk.Now(), o, r); changed || err != nil || r.calls != 0 {
 		t.Fatalf("fresh token: changed %v err %v calls %d", changed, err, r.calls)
 	}
 	if again, _ := BuildSyncBody(cfg, o); !bytes.Equal(again, first) {
@@ -46,7 +46,7 @@ func TestLoginTokenRefreshBeforeResend(t *testing.T) {
 	}
 	// Near its 2 hours: refreshed, and the body carries the new token.
 	clk.Advance(55 * time.Minute)
-	changed, err := RefreshLoginToken(context.Background(), clk.Now(), o, r)
+	changed, err := EnsureFreshLoginToken(context.Background(), clk.Now(), o, r)
 	if !changed || err != nil || o.Customer.LoginToken != "refreshed-1" || !o.Customer.TokenIssuedAt.Equal(clk.Now()) {
 		t.Fatalf("stale token: changed %v err %v login %+v", changed, err, o.Customer)
 	}
@@ -56,7 +56,7 @@ func TestLoginTokenRefreshBeforeResend(t *testing.T) {
 	}
 	// The refreshed token is fresh again: the next resend is the same body.
 	clk.Advance(time.Minute)
-	if changed, _ := RefreshLoginToken(context.Background(), clk.Now(), o, r); changed {
+	if changed, _ := EnsureFreshLoginToken(context.Background(), clk.Now(), o, r); changed {
 		t.Fatal("refreshed twice")
 	}
 	if again, _ := BuildSyncBody(cfg, o); !bytes.Equal(again, second) {
@@ -72,10 +72,10 @@ func TestLoginTokenRefreshFailures(t *testing.T) {
 	old := o.Customer.LoginToken
 
 	gone := &oauthRefresher{now: clk.Now, err: fmt.Errorf("40030 invalid refresh_token: %w", ErrLoginGone)}
-	if changed, err := RefreshLoginToken(context.Background(), clk.Now(), o, gone); changed || !errors.Is(err, ErrLoginGone) || o.Customer.LoginToken != old {
+	if changed, err := EnsureFreshLoginToken(context.Background(), clk.Now(), o, gone); changed || !errors.Is(err, ErrLoginGone) || o.Customer.LoginToken != old {
 		t.Fatalf("gone: changed %v err %v token %q", changed, err, o.Customer.LoginToken)
 	}
-	if _, err := RefreshLoginToken(context.Background(), clk.Now(), o, nil); err == nil {
+	if _, err := EnsureFreshLoginToken(context.Background(), clk.Now(), o, nil); err == nil {
 		t.Fatal("a stale token with no refresher passed silently")
 	}
 	if !LoginTokenStale(o, clk.Now()) {
