@@ -120,8 +120,13 @@ func TestFieldRulesOfTheBuilder(t *testing.T) {
 	if props["taste"] != "辣" || props["cuisine"] != "火锅" || props["main_material"] != "牛" || props["ingredients"] != "葱 | 花椒" {
 		t.Errorf("properties %v", props)
 	}
-	if d := dish(sp, 1); d["properties"] != nil || strings.Contains(string(mustJSON(d)), "大杯") || strings.Contains(string(mustJSON(d)), "三分糖") {
-		t.Errorf("specs outside the vocabularies were sent: %v", d)
+	for i := range 2 {
+		if d := string(mustJSON(dish(sp, i))); strings.Contains(d, "大杯") || strings.Contains(d, "三分糖") || strings.Contains(d, "大份") {
+			t.Errorf("specs outside the vocabularies were sent: %s", d)
+		}
+	}
+	if dish(sp, 1)["properties"] != nil {
+		t.Errorf("properties without taste, cuisine, main material and ingredients: %v", dish(sp, 1)["properties"])
 	}
 	if dish(sp, 0)["type"] != "HOT_POT" || dish(sp, 1)["type"] != "DRINK" {
 		t.Errorf("dish types %v %v", dish(sp, 0)["type"], dish(sp, 1)["type"])
