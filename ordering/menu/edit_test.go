@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/posbridge/posbridge/ordering/internal/golden"
 )
 
 func writeTemp(t *testing.T, name string, data []byte) string {
@@ -219,7 +221,7 @@ func TestEditJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	after, _ := os.ReadFile(path)
-	golden(t, filepath.Join("..", "testdata", "menu", "small.edited.json"), after)
+	golden.Check(t, filepath.Join("..", "testdata", "menu", "small.edited.json"), after)
 	m, err := Parse(after)
 	if err != nil {
 		t.Fatal(err)

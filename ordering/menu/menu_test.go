@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/posbridge/posbridge/ordering/internal/golden"
 )
 
 // small is a minimal valid menu that the problem tests break one way each.
@@ -175,21 +177,5 @@ func TestProblemsGolden(t *testing.T) {
 	for _, p := range Check(data) {
 		b.WriteString(p.String() + "\n")
 	}
-	golden(t, filepath.Join("..", "testdata", "menu", "broken.problems.txt"), []byte(b.String()))
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if os.Getenv("UPDATE_GOLDEN") != "" {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (UPDATE_GOLDEN=1 writes it)", err)
-	}
-	if string(want) != string(got) {
-		t.Fatalf("%s differs (UPDATE_GOLDEN=1 rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	golden.Check(t, filepath.Join("..", "testdata", "menu", "broken.problems.txt"), []byte(b.String()))
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/go-pdf/fpdf"
-	"github.com/skip2/go-qrcode"
 )
 
 // The sheet: A4 portrait, 3 × 3 stickers of 63 × 84 mm with dashed cut
@@ -99,12 +98,10 @@ func centred(pdf *fpdf.Fpdf, s string, x, y, size float64, bold bool) float64 {
 // square (the quiet zone inside it); runs of dark modules in a row are one
 // rectangle each.
 func vectorQR(pdf *fpdf.Fpdf, content string, x, y, size float64) error {
-	q, err := qrcode.New(content, qrcode.High)
+	bits, err := qrModules(content)
 	if err != nil {
 		return err
 	}
-	q.DisableBorder = true
-	bits := q.Bitmap()
 	n := float64(len(bits) + 8)
 	m := size / n
 	pdf.SetFillColor(0, 0, 0)

@@ -98,15 +98,12 @@ func text(img *image.Gray, s string, y int, size float64, maxWidth int, bold boo
 }
 
 // drawQR draws the QR of content in a size×size square at x, y, with the
-// standard quiet zone inside the square. Level H: a scratched or stained
-// sticker still scans.
+// standard quiet zone inside the square.
 func drawQR(img *image.Gray, content string, x, y, size int) error {
-	q, err := qrcode.New(content, qrcode.High)
+	bits, err := qrModules(content)
 	if err != nil {
 		return err
 	}
-	q.DisableBorder = true
-	bits := q.Bitmap()
 	n := len(bits) + 8 // four modules of quiet zone each side
 	cell := size / n
 	if cell < 2 {
@@ -134,4 +131,15 @@ func border(img *image.Gray, t int) {
 	} {
 		draw.Draw(img, r, image.NewUniform(color.Gray{Y: 0x60}), image.Point{}, draw.Src)
 	}
+}
+
+// qrModules is the QR of content, level H (a scratched or stained sticker
+// still scans), without its quiet zone: true = dark.
+func qrModules(content string) ([][]bool, error) {
+	q, err := qrcode.New(content, qrcode.High)
+	if err != nil {
+		return nil, err
+	}
+	q.DisableBorder = true
+	return q.Bitmap(), nil
 }

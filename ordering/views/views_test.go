@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posbridge/posbridge/ordering/internal/golden"
+
 	"github.com/posbridge/posbridge/ordering/hours"
 	"github.com/posbridge/posbridge/ordering/internal/seedjson"
 	"github.com/posbridge/posbridge/ordering/menu"
@@ -202,7 +204,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, _ := json.MarshalIndent(v, "", "  ")
-			golden(t, filepath.Join("..", "testdata", "views", c.name+".json"), append(got, '\n'))
+			golden.Check(t, filepath.Join("..", "testdata", "views", c.name+".json"), append(got, '\n'))
 		})
 	}
 }
@@ -286,21 +288,5 @@ func TestPaginate(t *testing.T) {
 	empty, err := Paginate([]int{}, "/x", url.Values{})
 	if b, _ := json.Marshal(empty); err != nil || string(b) != `{"count":0,"code":0,"next":null,"previous":null,"results":[]}` {
 		t.Fatalf("%s %v", b, err)
-	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if os.Getenv("UPDATE_GOLDEN") != "" {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (UPDATE_GOLDEN=1 writes it)", err)
-	}
-	if string(want) != string(got) {
-		t.Fatalf("%s differs (UPDATE_GOLDEN=1 rewrites it):\n%s", path, got)
 	}
 }
