@@ -39,6 +39,9 @@ func (s Schedule) BusinessDate(now time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, s.loc())
 }
 
+// Zone is the restaurant's time zone (UTC when unset).
+func (s Schedule) Zone() *time.Location { return s.loc() }
+
 func (s Schedule) loc() *time.Location {
 	if s.Location == nil {
 		return time.UTC

@@ -182,7 +182,7 @@ func RestaurantInfo(m *menu.Menu, p InfoParams) (*Info, error) {
 		}
 		table = t
 	}
-	local := p.Now.In(p.Schedule.Location)
+	local := p.Now.In(p.Schedule.Zone())
 	_, offset := local.Zone()
 	day := p.Schedule.BusinessDate(p.Now)
 	info := &Info{
