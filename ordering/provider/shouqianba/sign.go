@@ -1,0 +1,52 @@
+package shouqianba
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// SignBody is the API signature: lower-case hex MD5 of the exact body bytes
+// followed by the key (vendor_key for activation, terminal_key after).
+func SignBody(body []byte, key string) string {
+	h := md5.New()
+	h.Write(body)
+	h.Write([]byte(key))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Authorization is the header of a signed API call: "<sn> <sign>".
+func Authorization(sn string, body []byte, key string) string {
+	return sn + " " + SignBody(body, key)
+}
+
+// WAPSignString is what the WAP cashier URL signs: every non-empty parameter
+// except sign and sign_type, sorted by name, name=value joined by &, raw
+// values, then "&key=" and the terminal key.
+func WAPSignString(params url.Values, terminalKey string) string {
+	names := make([]string, 0, len(params))
+	for k, vs := range params {
+		if k == "sign" || k == "sign_type" || len(vs) == 0 || vs[0] == "" {
+			continue
+		}
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for i, k := range names {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(k + "=" + params.Get(k))
+	}
+	b.WriteString("&key=" + terminalKey)
+	return b.String()
+}
+
+// SignWAP is the WAP URL's sign: upper-case hex MD5 of WAPSignString.
+func SignWAP(params url.Values, terminalKey string) string {
+	sum := md5.Sum([]byte(WAPSignString(params, terminalKey)))
+	return strings.ToUpper(hex.EncodeToString(sum[:]))
+}
