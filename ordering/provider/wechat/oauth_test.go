@@ -3,6 +3,8 @@ package wechat_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -206,5 +208,23 @@ func TestValidate(t *testing.T) {
 		if (c.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.want)) {
 			t.Errorf("%+v: %v, want %q", c.cfg, err, c.want)
 		}
+	}
+}
+
+func TestAuthorizePageShowsWeChatsErrorInsteadOfRedirecting(t *testing.T) {
+	r := newRig(t)
+	link, err := r.client.AuthorizeURL("https://evil.example.com/", wechat.ScopeBase, "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "10003") {
+		t.Fatalf("answered %d %s", resp.StatusCode, body)
 	}
 }
