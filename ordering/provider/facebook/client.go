@@ -46,18 +46,7 @@ func New(cfg Config, o Options) (*Client, error) {
 		return nil, err
 	}
 	cfg = cfg.WithDefaults()
-	if o.Timeout <= 0 {
-		o.Timeout = DefaultTimeout
-	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = wire.NewHTTPClient(o.Timeout)
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
+	wire.Defaults(&o.HTTPClient, &o.Timeout, DefaultTimeout, &o.Logger, &o.Now)
 	appToken := cfg.AppID + "|" + cfg.AppSecret
 	return &Client{
 		cfg: cfg, log: o.Logger, now: o.Now,

@@ -64,17 +64,10 @@ func New(cfg Config, o Options) (*Client, error) {
 	if o.QueryTimeout <= 0 {
 		o.QueryTimeout = DefaultQueryTimeout
 	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = wire.NewHTTPClient(max(o.PayTimeout, o.QueryTimeout))
-	}
+	backstop := max(o.PayTimeout, o.QueryTimeout)
+	wire.Defaults(&o.HTTPClient, &backstop, backstop, &o.Logger, &o.Now)
 	if o.Location == nil {
 		o.Location = Shanghai
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	return &Client{
 		cfg: cfg, payTimeout: o.PayTimeout, queryTimeout: o.QueryTimeout, loc: o.Location, log: o.Logger, now: o.Now,

@@ -5,32 +5,14 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"net/url"
-	"sort"
 	"strings"
+
+	"github.com/posbridge/posbridge/ordering/provider/internal/wire"
 )
 
 // SignString is what is signed: every non-empty parameter except sign,
 // sorted by name (byte order), joined as name=value with &, raw values.
-func SignString(params url.Values) string {
-	keys := make([]string, 0, len(params))
-	for k, vs := range params {
-		if k == "sign" || len(vs) == 0 || vs[0] == "" {
-			continue
-		}
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(params.Get(k))
-	}
-	return b.String()
-}
+func SignString(params url.Values) string { return wire.SortedPairs(params, "sign") }
 
 // Sign is X-QF-SIGN: upper-case hex MD5 of SignString(params) + clientKey.
 func Sign(params url.Values, clientKey string) string {

@@ -71,20 +71,9 @@ func New(cfg Config, o Options) (*Client, error) {
 		return nil, errors.New("shouqianba: a data folder for the terminal file is required")
 	}
 	cfg = cfg.WithDefaults()
-	if o.Timeout <= 0 {
-		o.Timeout = DefaultTimeout
-	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = wire.NewHTTPClient(o.Timeout)
-	}
+	wire.Defaults(&o.HTTPClient, &o.Timeout, DefaultTimeout, &o.Logger, &o.Now)
 	if o.Location == nil {
 		o.Location = Shanghai
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	c := &Client{
 		cfg: cfg, loc: o.Location, log: o.Logger, now: o.Now, lock: make(chan struct{}, 1),

@@ -4,8 +4,9 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"net/url"
-	"sort"
 	"strings"
+
+	"github.com/posbridge/posbridge/ordering/provider/internal/wire"
 )
 
 // SignBody is the API signature: lower-case hex MD5 of the exact body bytes
@@ -26,23 +27,7 @@ func Authorization(sn string, body []byte, key string) string {
 // except sign and sign_type, sorted by name, name=value joined by &, raw
 // values, then "&key=" and the terminal key.
 func WAPSignString(params url.Values, terminalKey string) string {
-	names := make([]string, 0, len(params))
-	for k, vs := range params {
-		if k == "sign" || k == "sign_type" || len(vs) == 0 || vs[0] == "" {
-			continue
-		}
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for i, k := range names {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(k + "=" + params.Get(k))
-	}
-	b.WriteString("&key=" + terminalKey)
-	return b.String()
+	return wire.SortedPairs(params, "sign", "sign_type") + "&key=" + terminalKey
 }
 
 // SignWAP is the WAP URL's sign: upper-case hex MD5 of WAPSignString.

@@ -51,20 +51,9 @@ func New(cfg Config, o Options) (*Client, error) {
 		return nil, err
 	}
 	cfg = cfg.WithDefaults()
-	if o.Timeout <= 0 {
-		o.Timeout = DefaultTimeout
-	}
+	wire.Defaults(&o.HTTPClient, &o.Timeout, DefaultTimeout, &o.Logger, &o.Now)
 	if o.RetryDelay <= 0 {
 		o.RetryDelay = 500 * time.Millisecond
-	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = wire.NewHTTPClient(o.Timeout)
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	return &Client{
 		cfg: cfg, log: o.Logger, now: o.Now, retryDelay: o.RetryDelay,

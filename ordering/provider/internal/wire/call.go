@@ -135,3 +135,20 @@ func stripURL(err error) error {
 	}
 	return err
 }
+
+// Defaults fills what a client's options leave zero: the timeout (def), an
+// HTTP client built for it, a silent logger, the wall clock.
+func Defaults(hc **http.Client, timeout *time.Duration, def time.Duration, log **slog.Logger, now *func() time.Time) {
+	if *timeout <= 0 {
+		*timeout = def
+	}
+	if *hc == nil {
+		*hc = NewHTTPClient(*timeout)
+	}
+	if *log == nil {
+		*log = slog.New(slog.DiscardHandler)
+	}
+	if *now == nil {
+		*now = time.Now
+	}
+}

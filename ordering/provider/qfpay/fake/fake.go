@@ -40,12 +40,13 @@ type Options struct {
 
 // Server is a running fake.
 type Server struct {
-	opts Options
-	srv  *fakesrv.Server
-	log  *slog.Logger
-	done chan struct{}
-	once sync.Once
-	wg   sync.WaitGroup
+	opts   Options
+	srv    *fakesrv.Server
+	log    *slog.Logger
+	done   chan struct{}
+	once   sync.Once
+	faults fakesrv.Faults
+	notes  *fakesrv.Notifier
 
 	mu      sync.Mutex
 	txs     []*tx
@@ -53,10 +54,7 @@ type Server struct {
 	bySys   map[string]*tx
 	codes   map[string]oauthCode
 	seq     int
-	calls   map[string]int
-	faults  map[string][]fault
 	refused map[string]int
-	notes   []Delivery
 }
 
 type tx struct {
@@ -85,22 +83,8 @@ type oauthCode struct {
 	used   bool
 }
 
-type fault struct {
-	respcd string
-	status int
-	hang   bool
-	lose   bool // carry the request out, then lose the reply
-}
-
-// Delivery is one notification attempt.
-type Delivery struct {
-	URL     string
-	Body    []byte
-	Sign    string
-	Attempt int
-	Status  int  // 0: no answer
-	Acked   bool // 200 SUCCESS
-}
+// Delivery is one notification attempt (its X-QF-SIGN in Header).
+type Delivery = fakesrv.Delivery
 
 // Start serves a fake QFPay on addr ("127.0.0.1:0").
 func Start(addr string, o Options) (*Server, error) {
@@ -124,9 +108,9 @@ func Start(addr string, o Options) (*Server, error) {
 	}
 	s := &Server{
 		opts: o, log: o.Logger, done: make(chan struct{}),
-		byOut: map[string]*tx{}, bySys: map[string]*tx{}, codes: map[string]oauthCode{},
-		calls: map[string]int{}, faults: map[string][]fault{}, refused: map[string]int{},
+		byOut: map[string]*tx{}, bySys: map[string]*tx{}, codes: map[string]oauthCode{}, refused: map[string]int{},
 	}
+	s.notes = &fakesrv.Notifier{Ack: "SUCCESS", Schedule: Schedule, Scale: o.TimeScale, Done: s.done}
 	srv, err := fakesrv.Start(addr, s.Handler())
 	if err != nil {
 		return nil, err
@@ -150,16 +134,12 @@ func (s *Server) MchID() string     { return s.opts.MchID }
 func (s *Server) Close() error {
 	s.once.Do(func() { close(s.done) })
 	err := s.srv.Close()
-	s.wg.Wait()
+	s.notes.Wait()
 	return err
 }
 
 // Calls counts requests per path.
-func (s *Server) Calls(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[path]
-}
+func (s *Server) Calls(path string) int { return s.faults.Calls(path) }
 
 // Refused counts requests refused per respcd (1108 for bad signatures, …).
 func (s *Server) Refused(respcd string) int {
@@ -170,39 +150,25 @@ func (s *Server) Refused(respcd string) int {
 
 // FailNext makes the next call of path answer respcd (before any check).
 func (s *Server) FailNext(path, respcd string) {
-	s.mu.Lock()
-	s.faults[path] = append(s.faults[path], fault{respcd: respcd})
-	s.mu.Unlock()
+	s.faults.Add(path, fakesrv.Fault{Reply: func(w http.ResponseWriter) {
+		s.reply(w, map[string]any{"respcd": respcd, "respmsg": "", "resperr": "injected"})
+	}})
 }
 
 // FailNextHTTP makes the next call of path answer an HTTP status.
 func (s *Server) FailNextHTTP(path string, status int) {
-	s.mu.Lock()
-	s.faults[path] = append(s.faults[path], fault{status: status})
-	s.mu.Unlock()
+	s.faults.Add(path, fakesrv.Fault{Status: status})
 }
 
 // HangNext makes the next call of path hang until the client gives up.
-func (s *Server) HangNext(path string) {
-	s.mu.Lock()
-	s.faults[path] = append(s.faults[path], fault{hang: true})
-	s.mu.Unlock()
-}
+func (s *Server) HangNext(path string) { s.faults.Add(path, fakesrv.Fault{Hang: true}) }
 
 // LoseNextReply makes the next call of path take effect but its reply never
 // arrive (the client times out): the case idempotency keys exist for.
-func (s *Server) LoseNextReply(path string) {
-	s.mu.Lock()
-	s.faults[path] = append(s.faults[path], fault{lose: true})
-	s.mu.Unlock()
-}
+func (s *Server) LoseNextReply(path string) { s.faults.Add(path, fakesrv.Fault{Lose: true}) }
 
 // Deliveries lists notification attempts, oldest first.
-func (s *Server) Deliveries() []Delivery {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Delivery(nil), s.notes...)
-}
+func (s *Server) Deliveries() []Delivery { return s.notes.Deliveries() }
 
 // Transaction is a copy of a transaction, for assertions.
 type Transaction struct {
@@ -225,35 +191,8 @@ func (s *Server) Lookup(outTradeNo string) (Transaction, bool) {
 // Handler serves QFPay's endpoints.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	api := func(pattern, path string, h func(http.ResponseWriter, *http.Request)) {
-		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-			s.mu.Lock()
-			s.calls[path]++
-			var f *fault
-			if q := s.faults[path]; len(q) > 0 {
-				f, s.faults[path] = &q[0], q[1:]
-			}
-			s.mu.Unlock()
-			switch {
-			case f != nil && f.hang:
-				select {
-				case <-r.Context().Done():
-				case <-s.done:
-				}
-			case f != nil && f.lose:
-				h(discard{}, r)
-				select {
-				case <-r.Context().Done():
-				case <-s.done:
-				}
-			case f != nil && f.status != 0:
-				http.Error(w, "<html>502 Bad Gateway</html>", f.status)
-			case f != nil:
-				s.reply(w, map[string]any{"respcd": f.respcd, "respmsg": "", "resperr": "injected"})
-			default:
-				h(w, r)
-			}
-		})
+	api := func(pattern, path string, h http.HandlerFunc) {
+		mux.HandleFunc(pattern, s.faults.Wrap(path, s.done, h))
 	}
 	api("POST /trade/v1/payment", "/trade/v1/payment", s.payment)
 	api("POST /trade/v1/query", "/trade/v1/query", s.query)
@@ -265,13 +204,6 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /q/direct", s.pageSubmit)
 	return mux
 }
-
-// discard is a ResponseWriter whose output is lost.
-type discard struct{}
-
-func (discard) Header() http.Header         { return http.Header{} }
-func (discard) Write(b []byte) (int, error) { return len(b), nil }
-func (discard) WriteHeader(int)             {}
 
 func (s *Server) reply(w http.ResponseWriter, v map[string]any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -1,13 +1,9 @@
 package fake
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -21,28 +17,8 @@ func (s *Server) notify(t *tx, kind string) {
 	url := t.NotifyURL
 	body := s.notificationLocked(t, kind)
 	s.mu.Unlock()
-	if url == "" {
-		return
-	}
-	sign := bodySign(body, s.opts.ClientKey)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for attempt := 0; attempt <= len(Schedule); attempt++ {
-			if attempt > 0 {
-				select {
-				case <-s.done:
-					return
-				case <-time.After(time.Duration(float64(Schedule[attempt-1]) / s.opts.TimeScale)):
-				}
-			}
-			if s.deliver(url, body, sign, attempt+1) {
-				return
-			}
-		}
-	}()
+	s.notes.Send(url, body, http.Header{"Content-Type": {"application/json"}, "X-Qf-Sign": {bodySign(body, s.opts.ClientKey)}})
 }
-
 func (s *Server) notificationLocked(t *tx, kind string) []byte {
 	paydtm := ""
 	if !t.Paydtm.IsZero() {
@@ -60,33 +36,4 @@ func (s *Server) notificationLocked(t *tx, kind string) []byte {
 	}
 	b, _ := json.Marshal(n)
 	return b
-}
-
-func (s *Server) deliver(url string, body []byte, sign string, attempt int) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	go func() {
-		select {
-		case <-s.done:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	d := Delivery{URL: url, Body: body, Sign: sign, Attempt: attempt}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err == nil {
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-QF-SIGN", sign)
-		var resp *http.Response
-		if resp, err = http.DefaultClient.Do(req); err == nil {
-			b, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
-			resp.Body.Close()
-			d.Status = resp.StatusCode
-			d.Acked = resp.StatusCode == http.StatusOK && strings.TrimSpace(string(b)) == "SUCCESS"
-		}
-	}
-	s.mu.Lock()
-	s.notes = append(s.notes, d)
-	s.mu.Unlock()
-	return d.Acked
 }

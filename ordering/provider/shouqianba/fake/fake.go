@@ -49,13 +49,14 @@ type Options struct {
 
 // Server is a running fake.
 type Server struct {
-	opts Options
-	srv  *fakesrv.Server
-	log  *slog.Logger
-	key  *rsa.PrivateKey
-	done chan struct{}
-	once sync.Once
-	wg   sync.WaitGroup
+	opts   Options
+	srv    *fakesrv.Server
+	log    *slog.Logger
+	key    *rsa.PrivateKey
+	done   chan struct{}
+	once   sync.Once
+	faults fakesrv.Faults
+	notes  *fakesrv.Notifier
 
 	mu        sync.Mutex
 	codes     map[string]*activationCode
@@ -65,10 +66,7 @@ type Server struct {
 	bySN      map[string]*sqbOrder
 	refunds   map[string]refundRecord // by sn + "/" + refund_request_no
 	seq       int
-	calls     map[string]int
-	faults    map[string][]fault
 	refused   map[string]int
-	notes     []Delivery
 }
 
 type activationCode struct {
@@ -99,22 +97,8 @@ type refundRecord struct {
 	reply  map[string]any
 }
 
-type fault struct {
-	status int
-	code   string // top-level error_code to answer (result_code 400)
-	hang   bool
-	lose   bool
-}
-
-// Delivery is one notification attempt.
-type Delivery struct {
-	URL           string
-	Body          []byte
-	Authorization string
-	Attempt       int
-	Status        int
-	Acked         bool
-}
+// Delivery is one notification attempt (its signature in Header's Authorization).
+type Delivery = fakesrv.Delivery
 
 // Start serves a fake 收钱吧 on addr ("127.0.0.1:0").
 func Start(addr string, o Options) (*Server, error) {
@@ -150,8 +134,9 @@ func Start(addr string, o Options) (*Server, error) {
 		opts: o, log: o.Logger, key: key, done: make(chan struct{}),
 		codes: map[string]*activationCode{}, terminals: map[string]*terminal{}, devices: map[string]bool{},
 		orders: map[string]*sqbOrder{}, bySN: map[string]*sqbOrder{}, refunds: map[string]refundRecord{},
-		calls: map[string]int{}, faults: map[string][]fault{}, refused: map[string]int{},
+		refused: map[string]int{},
 	}
+	s.notes = &fakesrv.Notifier{Ack: "success", Schedule: Schedule, Scale: o.TimeScale, Done: s.done}
 	srv, err := fakesrv.Start(addr, s.Handler())
 	if err != nil {
 		return nil, err
@@ -179,7 +164,7 @@ func (s *Server) PublicKeyPEM() []byte {
 func (s *Server) Close() error {
 	s.once.Do(func() { close(s.done) })
 	err := s.srv.Close()
-	s.wg.Wait()
+	s.notes.Wait()
 	return err
 }
 
@@ -194,11 +179,7 @@ func (s *Server) IssueActivationCode(uses int) string {
 }
 
 // Calls counts requests per path.
-func (s *Server) Calls(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[path]
-}
+func (s *Server) Calls(path string) int { return s.faults.Calls(path) }
 
 // Refused counts requests refused per error_code (ILLEGAL_SIGN, …).
 func (s *Server) Refused(code string) int {
@@ -208,29 +189,23 @@ func (s *Server) Refused(code string) int {
 }
 
 // FailNextHTTP makes the next call of path answer an HTTP status.
-func (s *Server) FailNextHTTP(path string, status int) { s.addFault(path, fault{status: status}) }
+func (s *Server) FailNextHTTP(path string, status int) {
+	s.faults.Add(path, fakesrv.Fault{Status: status})
+}
 
 // FailNextCode makes the next call of path answer result_code 400 with code.
-func (s *Server) FailNextCode(path, code string) { s.addFault(path, fault{code: code}) }
+func (s *Server) FailNextCode(path, code string) {
+	s.faults.Add(path, fakesrv.Fault{Reply: func(w http.ResponseWriter) { s.top(w, "400", code, "injected") }})
+}
 
 // HangNext makes the next call of path hang until the client gives up.
-func (s *Server) HangNext(path string) { s.addFault(path, fault{hang: true}) }
+func (s *Server) HangNext(path string) { s.faults.Add(path, fakesrv.Fault{Hang: true}) }
 
 // LoseNextReply makes the next call of path take effect and its reply never arrive.
-func (s *Server) LoseNextReply(path string) { s.addFault(path, fault{lose: true}) }
-
-func (s *Server) addFault(path string, f fault) {
-	s.mu.Lock()
-	s.faults[path] = append(s.faults[path], f)
-	s.mu.Unlock()
-}
+func (s *Server) LoseNextReply(path string) { s.faults.Add(path, fakesrv.Fault{Lose: true}) }
 
 // Deliveries lists notification attempts, oldest first.
-func (s *Server) Deliveries() []Delivery {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Delivery(nil), s.notes...)
-}
+func (s *Server) Deliveries() []Delivery { return s.notes.Deliveries() }
 
 // Terminal tells a terminal's current key and check-in count (for tests).
 func (s *Server) Terminal(sn string) (key string, checkins int, ok bool) {
@@ -265,37 +240,14 @@ func (s *Server) Order(clientSN string) (Order, bool) {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	api := func(path string, h func(w http.ResponseWriter, r *http.Request, body []byte)) {
-		mux.HandleFunc("POST "+path, func(w http.ResponseWriter, r *http.Request) {
-			s.mu.Lock()
-			s.calls[path]++
-			var f *fault
-			if q := s.faults[path]; len(q) > 0 {
-				f, s.faults[path] = &q[0], q[1:]
-			}
-			s.mu.Unlock()
+		mux.HandleFunc("POST "+path, s.faults.Wrap(path, s.done, func(w http.ResponseWriter, r *http.Request) {
 			body, err := readBody(w, r)
-			switch {
-			case f != nil && f.hang:
-				select {
-				case <-r.Context().Done():
-				case <-s.done:
-				}
-			case f != nil && f.status != 0:
-				http.Error(w, "<html>502 Bad Gateway</html>", f.status)
-			case f != nil && f.code != "":
-				s.top(w, "400", f.code, "injected")
-			case err != nil:
+			if err != nil {
 				s.top(w, "400", "INVALID_PARAMS", err.Error())
-			case f != nil && f.lose:
-				h(discard{}, r, body)
-				select {
-				case <-r.Context().Done():
-				case <-s.done:
-				}
-			default:
-				h(w, r, body)
+				return
 			}
-		})
+			h(w, r, body)
+		}))
 	}
 	api("/terminal/activate", s.activate)
 	api("/terminal/checkin", s.checkin)
@@ -308,12 +260,6 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /cashier/{sn}", s.cashierSubmit)
 	return mux
 }
-
-type discard struct{}
-
-func (discard) Header() http.Header         { return http.Header{} }
-func (discard) Write(b []byte) (int, error) { return len(b), nil }
-func (discard) WriteHeader(int)             {}
 
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {

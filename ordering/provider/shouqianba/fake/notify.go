@@ -1,18 +1,14 @@
 package fake
 
 import (
-	"bytes"
-	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -43,49 +39,5 @@ func (s *Server) notify(o *sqbOrder) {
 		return
 	}
 	auth := terminalSN + " " + base64.StdEncoding.EncodeToString(sig)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for attempt := 0; attempt <= len(Schedule); attempt++ {
-			if attempt > 0 {
-				select {
-				case <-s.done:
-					return
-				case <-time.After(time.Duration(float64(Schedule[attempt-1]) / s.opts.TimeScale)):
-				}
-			}
-			if s.deliver(url, body, auth, attempt+1) {
-				return
-			}
-		}
-	}()
-}
-
-func (s *Server) deliver(url string, body []byte, auth string, attempt int) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	go func() {
-		select {
-		case <-s.done:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	d := Delivery{URL: url, Body: body, Authorization: auth, Attempt: attempt}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err == nil {
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", auth)
-		var resp *http.Response
-		if resp, err = http.DefaultClient.Do(req); err == nil {
-			b, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
-			resp.Body.Close()
-			d.Status = resp.StatusCode
-			d.Acked = resp.StatusCode == http.StatusOK && strings.TrimSpace(string(b)) == "success"
-		}
-	}
-	s.mu.Lock()
-	s.notes = append(s.notes, d)
-	s.mu.Unlock()
-	return d.Acked
+	s.notes.Send(url, body, http.Header{"Content-Type": {"application/json"}, "Authorization": {auth}})
 }

@@ -58,8 +58,7 @@ type Server struct {
 	ticket      string
 	ticketUntil time.Time
 	forced      map[string]int // day → force_refresh count
-	calls       map[string]int
-	faults      map[string][]fault
+	faults      fakesrv.Faults
 }
 
 type code struct {
@@ -73,11 +72,6 @@ type pageToken struct {
 	openID  string
 	scope   string
 	expires time.Time
-}
-
-type fault struct {
-	errcode int
-	hang    bool
 }
 
 // DefaultUser is the user the browser is logged in as until SetBrowserUser.
@@ -113,7 +107,7 @@ func Start(addr string, o Options) (*Server, error) {
 		opts: o, done: make(chan struct{}),
 		users: map[string]User{DefaultUser.OpenID: DefaultUser}, browserUser: DefaultUser.OpenID,
 		codes: map[string]*code{}, pageTokens: map[string]*pageToken{}, refreshes: map[string]*pageToken{},
-		basic: map[string]time.Time{}, forced: map[string]int{}, calls: map[string]int{}, faults: map[string][]fault{},
+		basic: map[string]time.Time{}, forced: map[string]int{},
 	}
 	srv, err := fakesrv.Start(addr, s.Handler())
 	if err != nil {
@@ -164,25 +158,15 @@ func (s *Server) issueCodeLocked(openID, scope string) string {
 }
 
 // Calls is how many requests reached path ("/cgi-bin/ticket/getticket", …).
-func (s *Server) Calls(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[path]
-}
+func (s *Server) Calls(path string) int { return s.faults.Calls(path) }
 
 // FailNext makes the next call of path answer errcode (e.g. -1, 40001).
 func (s *Server) FailNext(path string, errcode int) {
-	s.mu.Lock()
-	s.faults[path] = append(s.faults[path], fault{errcode: errcode})
-	s.mu.Unlock()
+	s.faults.Add(path, fakesrv.Fault{Reply: func(w http.ResponseWriter) { s.errReply(w, errcode, "injected") }})
 }
 
 // HangNext makes the next call of path hang until the client gives up.
-func (s *Server) HangNext(path string) {
-	s.mu.Lock()
-	s.faults[path] = append(s.faults[path], fault{hang: true})
-	s.mu.Unlock()
-}
+func (s *Server) HangNext(path string) { s.faults.Add(path, fakesrv.Fault{Hang: true}) }
 
 // RevokeAccessTokens makes every basic access_token issued so far answer
 // 40001 (as after a secret reset or a force_refresh elsewhere).
@@ -196,27 +180,8 @@ func (s *Server) RevokeAccessTokens() {
 // Handler serves the account's endpoints.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	handle := func(pattern, path string, h func(http.ResponseWriter, *http.Request)) {
-		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-			s.mu.Lock()
-			s.calls[path]++
-			var f *fault
-			if q := s.faults[path]; len(q) > 0 {
-				f, s.faults[path] = &q[0], q[1:]
-			}
-			s.mu.Unlock()
-			switch {
-			case f != nil && f.hang:
-				select {
-				case <-r.Context().Done():
-				case <-s.done:
-				}
-			case f != nil:
-				s.errReply(w, f.errcode, "injected")
-			default:
-				h(w, r)
-			}
-		})
+	handle := func(pattern, path string, h http.HandlerFunc) {
+		mux.HandleFunc(pattern, s.faults.Wrap(path, s.done, h))
 	}
 	handle("GET /connect/oauth2/authorize", "/connect/oauth2/authorize", s.authorize)
 	handle("GET /sns/oauth2/access_token", "/sns/oauth2/access_token", s.exchange)
