@@ -196,7 +196,7 @@ func (c *Client) sendForm(ctx context.Context, op, method, path string, params u
 		c.log.Warn("qfpay call refused", "op", op, "respcd", e.Respcd, "class", e.Class().String(), "resperr", e.Resperr)
 		return e
 	}
-	c.log.Info("qfpay call", "op", op, "respcd", "0000")
+	c.log.Debug("qfpay call", "op", op, "respcd", "0000")
 	return nil
 }
 
