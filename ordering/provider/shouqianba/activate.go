@@ -14,12 +14,12 @@ type terminalReply struct {
 	TerminalKey string `json:"terminal_key"`
 }
 
-// EnsureTerminal returns the working terminal: it activates one when there is
+// ensureTerminal returns the working terminal: it activates one when there is
 // none (or the configuration names another account or device), and checks in
 // when the last check-in was before today in the restaurant's zone. A failed
 // check-in over the network keeps the current key (it may still work); one
 // refused by 收钱吧 re-activates when a new activation code is configured.
-func (c *Client) EnsureTerminal(ctx context.Context) (terminalState, error) {
+func (c *Client) ensureTerminal(ctx context.Context) (terminalState, error) {
 	if err := c.acquire(ctx); err != nil {
 		return terminalState{}, err
 	}

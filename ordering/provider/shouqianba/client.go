@@ -153,7 +153,7 @@ func (c *Client) release() { <-c.lock }
 // business layer. After a check-in the new key is confirmed by its first
 // success; if 收钱吧 refuses it as ILLEGAL_SIGN, the previous key is tried once.
 func (c *Client) upay(ctx context.Context, op, path string, body map[string]string) (bizReply, error) {
-	st, err := c.EnsureTerminal(ctx)
+	st, err := c.ensureTerminal(ctx)
 	if err != nil {
 		return bizReply{}, err
 	}
@@ -206,7 +206,7 @@ type TerminalInfo struct {
 // Terminal activates the terminal if needed and checks in once per day, and
 // tells which terminal is in use.
 func (c *Client) Terminal(ctx context.Context) (TerminalInfo, error) {
-	st, err := c.EnsureTerminal(ctx)
+	st, err := c.ensureTerminal(ctx)
 	if err != nil {
 		return TerminalInfo{}, err
 	}

@@ -42,7 +42,7 @@ func (c *Client) WAPURL(ctx context.Context, r WAPRequest) (string, error) {
 	case len(r.Reflect) > 64:
 		return "", fmt.Errorf("%w: reflect is at most 64 bytes", ErrBadWAPRequest)
 	}
-	st, err := c.EnsureTerminal(ctx)
+	st, err := c.ensureTerminal(ctx)
 	if err != nil {
 		return "", err
 	}
