@@ -119,7 +119,8 @@ type Provider interface {
 	// Name is "qf", "sqb" or "sandbox" (takeout.pay_mch).
 	Name() string
 	// Create prepares the attempt at the provider and returns the pay page.
-	// Idempotent per TradeNo.
+	// Give every call a new TradeNo: 钱方 refuses one it has seen (respcd
+	// 1102), and after a failed payment 收钱吧 does too (CLIENT_SN_CONFLICT).
 	Create(ctx context.Context, r CreateRequest) (Checkout, error)
 	// Query asks the provider about an attempt (read-only, safe to repeat).
 	Query(ctx context.Context, a Attempt) (Outcome, error)
