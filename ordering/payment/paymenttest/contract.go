@@ -72,17 +72,6 @@ func create(t *testing.T, h Harness, atts *Attempts) payment.Checkout {
 	return c
 }
 
-func waitNotification(t *testing.T, r *Receiver) payment.Notification {
-	t.Helper()
-	select {
-	case n := <-r.C:
-		return n
-	case <-time.After(20 * time.Second):
-		t.Fatal("no notification arrived")
-	}
-	return payment.Notification{}
-}
-
 // Run checks the payment.Provider contract. newHarness is called per subtest.
 func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 	ctx := context.Background()
@@ -96,7 +85,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 			t.Fatalf("before paying: %+v %v", out, err)
 		}
 		h.Pay(t, c)
-		n := waitNotification(t, h.Receiver)
+		n := h.Receiver.Next(t)
 		for range 2 { // the second time is a replay
 			out, err = h.Provider.ConfirmNotification(ctx, n, atts.Lookup)
 			if err != nil {
@@ -118,7 +107,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		paid := create(t, h, &atts)
 		unpaid := create(t, h, &atts)
 		h.Pay(t, paid)
-		n := waitNotification(t, h.Receiver)
+		n := h.Receiver.Next(t)
 		forged := n
 		forged.Body = bytes.ReplaceAll(n.Body, []byte(paid.Attempt.TradeNo), []byte(unpaid.Attempt.TradeNo))
 		out, err := h.Provider.ConfirmNotification(ctx, forged, atts.Lookup)
@@ -139,7 +128,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		var atts Attempts
 		c := create(t, h, &atts)
 		h.Pay(t, c)
-		n := waitNotification(t, h.Receiver)
+		n := h.Receiver.Next(t)
 		var none Attempts
 		if _, err := h.Provider.ConfirmNotification(ctx, n, none.Lookup); !errors.Is(err, payment.ErrUnknownAttempt) {
 			t.Fatalf("err = %v, want ErrUnknownAttempt", err)
@@ -181,7 +170,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		var atts Attempts
 		c := create(t, h, &atts)
 		h.Pay(t, c)
-		waitNotification(t, h.Receiver)
+		h.Receiver.Next(t)
 		paid, err := h.Provider.Query(ctx, c.Attempt)
 		if err != nil {
 			t.Fatal(err)

@@ -203,9 +203,9 @@ func TestNotificationRetriedUntilSUCCESS(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.fake.Pay(c.Attempt.TradeNo)
-	<-recv.C // answered "" : not taken
+	recv.Next(t) // answered "": not taken
 	recv.SetAck("SUCCESS")
-	n := <-recv.C
+	n := recv.Next(t)
 	var atts paymenttest.Attempts
 	atts.Add(c.Attempt)
 	out, err := r.prov.ConfirmNotification(context.Background(), n, atts.Lookup)

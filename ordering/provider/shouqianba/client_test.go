@@ -430,9 +430,9 @@ func TestNotificationRetriedUntilSuccess(t *testing.T) {
 	recv := paymenttest.NewReceiver(t, "")
 	c := create(t, r, recv.URL)
 	paymenttest.Click(t, c.PayURL, "pay")
-	<-recv.C
+	recv.Next(t)
 	recv.SetAck("success")
-	n := <-recv.C
+	n := recv.Next(t)
 	var atts paymenttest.Attempts
 	atts.Add(c.Attempt)
 	if out, err := r.prov.ConfirmNotification(context.Background(), n, atts.Lookup); err != nil || out.State != payment.Paid {
