@@ -3,6 +3,8 @@ package shouqianba_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -38,8 +40,20 @@ type setup struct {
 	mutate  func(*shouqianba.Config, *shouqianba.Options)
 }
 
+// signingKey is made once: a 2048-bit key per fake made the tests slow.
+var signingKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
+
 func newRig(t *testing.T, s setup) *rig {
 	t.Helper()
+	if s.fake.SigningKey == nil {
+		s.fake.SigningKey = signingKey()
+	}
 	if s.fake.TimeScale == 0 {
 		s.fake.TimeScale = 100
 	}
