@@ -1,0 +1,60 @@
+package presets
+
+// 佳博 Gprinter (Zhuhai Howbest / 珠海佳博).
+var gprinter = []Preset{
+	{
+		ID: "gprinter-gp-58mbiii", Brand: "Gprinter", BrandZH: "佳博", Model: "GP-58MBIII", Aliases: []string{"GP58MBIII", "GP-58MB", "GP-58"},
+		Kind: Receipt, Language: "escpos", PaperMM: 58, Columns: 32, Charset: "gb2312",
+		Cutter: Unknown, DLEEOT: Unknown, GSr: Unknown, NativeQR: Unknown, NativeBarcode: Unknown, DPI: 203,
+		Interfaces: []string{"usb", "wifi"},
+		Note:       "58 毫米机型；USB 描述符报 GP-58。",
+		Sources: map[Fact]string{
+			FactLanguage:   "unverified: ESC/POS; the USB interface is printer class 7/1/2 (" + descriptors + ", 佳博-58MBIII+)",
+			FactPaper:      "unverified: 58 mm, from the model name; the unit reports iProduct GP-58 (" + descriptors + ", 佳博-58MBIII+)",
+			FactColumns:    specColumns58,
+			FactCharset:    specCharset,
+			FactCutter:     cutUnverified,
+			FactStatus:     specStatus,
+			FactQR:         specQR,
+			FactBarcode:    specBarcode,
+			FactDPI:        "unverified: 203 dpi, the head of 58 mm thermal receipt printers (spec §1)",
+			FactInterfaces: "USB and WiFi (cloud printing) on the 58MBIII+ unit described in " + descriptors + "; other variants unverified",
+		},
+	},
+	{
+		ID: "gprinter-gp-l80160", Brand: "Gprinter", BrandZH: "佳博", Model: "GP-L80160", Aliases: []string{"GPL80160", "L80160"},
+		Kind: Receipt, Language: "escpos", PaperMM: 80, Columns: 42, Charset: "gb2312",
+		Cutter: Unknown, DLEEOT: Unknown, GSr: Unknown, NativeQR: Unknown, NativeBarcode: Unknown, DPI: 203,
+		Interfaces: []string{"usb", "serial", "lan"},
+		Note:       "80 毫米厨房/收银机型；若实测打印宽度为 72 毫米，可把每行字数改为 48。",
+		Sources: map[Fact]string{
+			FactLanguage:   "unverified: ESC/POS, as Gprinter's receipt line; no vendor data sheet seen",
+			FactPaper:      "unverified: 80 mm, from the model name (L80160: 80 mm, 160 mm/s)",
+			FactColumns:    "unverified print width: " + specColumns80 + "; 42 fits both",
+			FactCharset:    specCharset,
+			FactCutter:     cutUnverified,
+			FactStatus:     specStatus,
+			FactQR:         specQR,
+			FactBarcode:    specBarcode,
+			FactDPI:        "unverified: 203 dpi, the head of 80 mm thermal receipt printers (spec §1)",
+			FactInterfaces: ifUnverified,
+		},
+	},
+	{
+		ID: "gprinter-gp-3120tu", Brand: "Gprinter", BrandZH: "佳博", Model: "GP-3120TU", Aliases: []string{"GP3120TU", "GP-3120TUB", "GP-3120TUD", "GP-3120"},
+		Kind: Label, Language: "tspl", PaperMM: 80,
+		Cutter: Unknown, DLEEOT: Unknown, GSr: No, NativeQR: Unknown, NativeBarcode: Unknown, DPI: 203,
+		Interfaces: []string{"usb", "bluetooth"},
+		Note:       "常见杯贴机；USB 直接接受 TSPL 指令。",
+		Sources: map[Fact]string{
+			FactLanguage:   "TSPL: the GP-3120TUD takes TSPL commands on its USB endpoint 0x01 (" + descriptors + ", 佳博-GP-31230TUD: 可以对0x1端口写入TSPL指令)",
+			FactPaper:      "unverified: labels up to 80 mm wide, from shops' listings",
+			FactCutter:     cutLabel,
+			FactStatus:     specTSPLStat + "; status_query off; GS r is ESC/POS only",
+			FactQR:         "unverified: TSPL QRCODE (spec §9) not confirmed on this model",
+			FactBarcode:    "unverified: TSPL BARCODE (spec §9) not confirmed on this model",
+			FactDPI:        specTSPLDPI,
+			FactInterfaces: "USB and Bluetooth on the GP-3120TUD unit described in " + descriptors + "; other variants unverified",
+		},
+	},
+}
