@@ -15,7 +15,7 @@ import (
 // uiFiles is the staff page: everything it loads is in here, so the console
 // works with the store's internet down.
 //
-//go:embed ui
+//go:embed ui/*.html ui/assets
 var uiFiles embed.FS
 
 // uiAsset is one embedded file ready to serve.
@@ -41,6 +41,7 @@ var contentTypes = map[string]string{
 	".ico":   "image/x-icon",
 	".woff2": "font/woff2",
 	".json":  "application/json; charset=utf-8",
+	".ogg":   "audio/ogg",
 }
 
 func loadUIAssets() map[string]uiAsset {
