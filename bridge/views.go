@@ -115,7 +115,7 @@ func sh(t time.Time) time.Time {
 
 // View builds the console view of a record (without printed/history).
 func View(rec *store.OrderRecord) OrderView {
-	v := OrderView{Code: rec.Code, StoreID: rec.StoreID, Status: rec.Status, StatusLabel: rec.Status.Label(),
+	v := OrderView{Code: rec.Code, StoreID: rec.StoreID, Status: rec.Status, StatusLabel: rec.Status.LabelFor(rec.Type),
 		PlatformStatus: rec.PlatformStatus, RawStatus: rec.RawStatus, RefundStatus: int(rec.RefundStatus), Reason: rec.Reason,
 		Type: rec.Type, TypeLabel: rec.Type.Label(), Channel: int(rec.Channel), ChannelLabel: rec.Channel.Label(),
 		PickupNo: rec.PickupNo, DetailKnown: rec.Detail != nil, DetailError: rec.DetailError, Items: []order.Item{},
