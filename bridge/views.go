@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
@@ -101,6 +102,7 @@ type CallView struct {
 	State     string    `json:"state"`
 	Attempts  int       `json:"attempts"`
 	LastError string    `json:"last_error,omitempty"`
+	Hint      string    `json:"hint,omitempty"` // LastError for staff, in Chinese
 	NextAt    time.Time `json:"next_at,omitzero"`
 	CreatedAt time.Time `json:"created_at"`
 	DoneAt    time.Time `json:"done_at,omitzero"`
@@ -206,7 +208,7 @@ func jobView(j *store.PrintJob) PrintedView {
 
 func callView(r *store.OutboxRow) CallView {
 	return CallView{ID: r.ID, TxID: r.TxID, Kind: r.Kind, Op: r.Op, OpLabel: opLabel(r.Op), OrderCode: r.OrderCode,
-		State: r.State, Attempts: r.Attempts, LastError: r.LastError, NextAt: sh(r.NextAt), CreatedAt: sh(r.CreatedAt), DoneAt: sh(r.DoneAt)}
+		State: r.State, Attempts: r.Attempts, LastError: r.LastError, Hint: kaigedian.ExplainText(r.LastError), NextAt: sh(r.NextAt), CreatedAt: sh(r.CreatedAt), DoneAt: sh(r.DoneAt)}
 }
 
 // Calls lists platform calls, e.g. the ones still failing.
