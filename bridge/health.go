@@ -60,13 +60,15 @@ func (s *healthState) platformError(now time.Time, what string, err error) {
 	})
 }
 
-// Health returns a copy of the platform link's state.
+// Health returns a copy of the platform link's state, times as the API shows them.
 func (b *Bridge) Health() PlatformHealth {
 	b.health.mu.Lock()
 	defer b.health.mu.Unlock()
 	h := b.health.h
+	h.LastPushAt, h.LastPlatformOK, h.LastErrorAt = APITime(h.LastPushAt), APITime(h.LastPlatformOK), APITime(h.LastErrorAt)
 	h.Polls = make(map[string]PollHealth, len(b.health.h.Polls))
 	for k, v := range b.health.h.Polls {
+		v.LastSuccess, v.LastErrorAt = APITime(v.LastSuccess), APITime(v.LastErrorAt)
 		h.Polls[k] = v
 	}
 	h.PushEnabled = b.cfg.Push.Listen != ""

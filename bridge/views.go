@@ -61,9 +61,11 @@ type OrderView struct {
 	CancelRequested  bool      `json:"cancel_requested,omitempty"`
 	FirstSource      string    `json:"first_source,omitempty"`
 
-	Printed []PrintedView `json:"printed,omitempty"`
-	History []HistoryView `json:"history,omitempty"`
-	Calls   []CallView    `json:"calls,omitempty"`
+	// The detail (GET /api/orders/{code}) always has these, [] when empty;
+	// list views leave them out.
+	Printed []PrintedView `json:"printed,omitzero"`
+	History []HistoryView `json:"history,omitzero"`
+	Calls   []CallView    `json:"calls,omitzero"`
 }
 
 // PrintedView is one print job of an order.
@@ -108,12 +110,7 @@ type CallView struct {
 	DoneAt    time.Time `json:"done_at,omitzero"`
 }
 
-func sh(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.In(Shanghai)
-}
+func sh(t time.Time) time.Time { return APITime(t) }
 
 // View builds the console view of a record (without printed/history).
 func View(rec *store.OrderRecord) OrderView {
@@ -176,6 +173,7 @@ func (b *Bridge) Order(ctx context.Context, code string) (OrderView, error) {
 		return OrderView{}, err
 	}
 	v := View(rec)
+	v.Printed, v.History, v.Calls = []PrintedView{}, []HistoryView{}, []CallView{}
 	jobs, err := b.db.ListPrintJobs(ctx, store.PrintJobFilter{OrderCode: code})
 	if err != nil {
 		return v, err

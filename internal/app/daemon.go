@@ -257,5 +257,6 @@ func publishPrinterEvent(bus *bridge.Bus, e printer.Event, waitingJob time.Durat
 	case printer.EventJobDone:
 		msg = "打印完成"
 	}
+	e.At = bridge.APITime(e.At)
 	bus.Publish(bridge.Event{Type: bridge.EvPrinter, Code: e.OrderCode, Kind: string(e.Kind), Level: level, Message: msg, Data: e})
 }
