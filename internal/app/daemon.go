@@ -58,6 +58,14 @@ type Daemon struct {
 // stopBudget: the print write in progress finishes, the outbox state is
 // persisted (it always is: rows are written before calls), the database closes.
 func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options) error {
+	// The last line of a run, after the database closed: a log that ends
+	// without it ended in a crash or a kill.
+	var stopping time.Time
+	defer func() {
+		if !stopping.IsZero() {
+			log.Info("posbridge stopped", "took", time.Since(stopping).Round(time.Millisecond))
+		}
+	}()
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data directory %s cannot be created: %w", cfg.DataDir, err)
 	}
@@ -175,7 +183,8 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 
 	<-runCtx.Done()
-	log.Info("stopping posbridge")
+	stopping = time.Now()
+	log.Info("stopping posbridge", "reason", stopReason(ctx))
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	select {
@@ -187,6 +196,15 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return errors.New("a component failed; see the log above")
 	}
 	return nil
+}
+
+// stopReason says why a run ends: a stop asked for (signal, service
+// manager) or a component that failed.
+func stopReason(ctx context.Context) string {
+	if ctx.Err() != nil {
+		return "asked to stop"
+	}
+	return "a component failed"
 }
 
 // platformClient is the 开个店 client: the embedded fake in sandbox mode,
