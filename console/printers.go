@@ -95,6 +95,31 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"jobs": out})
 }
 
+// getJob is one print job's state: `posbridge print test` waits on it.
+func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "id 须为数字")
+		return
+	}
+	j, err := s.Bridge.Store().GetPrintJob(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "没有这个打印任务")
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	out := map[string]any{"id": j.ID, "printer": j.Printer, "order_code": j.OrderCode, "doc": j.Doc,
+		"state": j.State, "reprint": j.Reprint, "attempts": j.Attempts, "last_error": j.LastError,
+		"hint": printer.Explain(j.LastError), "created_at": bridge.APITime(j.CreatedAt)}
+	if !j.DoneAt.IsZero() {
+		out["done_at"] = bridge.APITime(j.DoneAt)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) jobPreview(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {

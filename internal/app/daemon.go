@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
 	"errors"
@@ -84,6 +85,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	defer db.Close()
 
 	d := &Daemon{Config: cfg, DB: db}
+	instance := rand.Text() // names this run on the console's and the push listener's health checks
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -156,10 +158,10 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			}
 			tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		}
-		recv := &console.PushReceiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, Log: log, Now: opts.Now}
+		recv := &console.PushReceiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, Log: log, Now: opts.Now, Instance: instance}
 		start("push listener", func(ctx context.Context) error { return console.Serve(ctx, pushLn, recv.Handler(), tlsCfg, log) })
 	}
-	srv := &console.Server{Bridge: b, Fleet: fleet, Config: cfg, Log: log, Now: opts.Now}
+	srv := &console.Server{Bridge: b, Fleet: fleet, Config: cfg, Log: log, Now: opts.Now, Instance: instance}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if cfg.Scanner.Serial != "" {
 		port, err := scanner.ParseURI(cfg.Scanner.Serial)
