@@ -77,14 +77,14 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/events", s.events)
 	mux.HandleFunc("GET /api/health", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "sandbox": s.Config.Sandbox || s.Config.Platform.Mode == "sandbox",
-			"instance": s.Instance})
+			"setup": s.Config.SetupMode(), "instance": s.Instance})
 	})
 	mux.HandleFunc("/kaigedian/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "pushes go to the push listener, not the console")
 	})
 	s.routeUI(mux)
 	s.routeAuth(mux)
-	return s.Protect(mux)
+	return s.Protect(s.setupGuard(mux))
 }
 
 // Listen opens a listener for addr; ":0" style ports are fine in tests.

@@ -59,13 +59,15 @@ step "sign the Windows binaries"
 packaging/windows/sign.sh "$BUILD"/windows_*/posbridge.exe
 
 step "default configs"
-# The example config, with the data folder each OS keeps state in: on Linux
-# /var/lib/posbridge (the unit's StateDirectory), on Windows ./data next to
-# the config in %ProgramData%\posbridge.
-sed 's|^data_dir: .*|data_dir: /var/lib/posbridge|' config/example.yaml >"$BUILD/posbridge.yaml"
+# The example config in live mode (setup mode until the credentials are set:
+# an installed service never runs the simulator), with the data folder each
+# OS keeps state in: on Linux /var/lib/posbridge (the unit's StateDirectory),
+# on Windows ./data next to the config in %ProgramData%\posbridge, with CRLF.
+# config.InstalledYAML makes both; `service install` writes the same.
+"$GO" run ./internal/tools/installedconfig linux >"$BUILD/posbridge.yaml"
+"$GO" run ./internal/tools/installedconfig windows >"$BUILD/posbridge-windows.yaml"
 grep -q '^data_dir: /var/lib/posbridge$' "$BUILD/posbridge.yaml"
-# Notepad shows LF-only files fine since Windows 10 1809, CRLF is safer for older editors.
-sed 's/$/\r/' config/example.yaml >"$BUILD/posbridge-windows.yaml"
+grep -q '^  mode: live ' "$BUILD/posbridge.yaml"
 
 step "nfpm $NFPM_VERSION"
 # `go version -m` names the module version (nfpm --version says "dev" when go-installed).

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/posbridge/posbridge/config"
@@ -69,6 +70,10 @@ const (
 func checkPlatformClock(ctx context.Context, env *doctorEnv) []checkRow {
 	row := checkRow{Check: "platform clock"}
 	cfg := env.cfg
+	if cfg.SetupMode() {
+		row.Status, row.Result = statusSkip, "setup mode: no credentials to reach the platform with"
+		return []checkRow{row}
+	}
 	if cfg.Platform.Mode != config.ModeLive {
 		row.Status, row.Result = statusSkip, "platform.mode is "+cfg.Platform.Mode+": no platform to compare with"
 		return []checkRow{row}
@@ -141,6 +146,12 @@ func clockVerdict(skew, latency time.Duration) checkRow {
 
 func checkCredentials(ctx context.Context, env *doctorEnv) []checkRow {
 	row := checkRow{Check: "credentials"}
+	if env.cfg.SetupMode() {
+		row.Status, row.Result = statusFail, env.cfg.SetupMessage()
+		row.Fix = "fill in " + strings.Join(env.cfg.SetupMissing(), ", ") + " in " + env.cfg.File +
+			" with what 开个店 gave you (partner id, app id, access token, the API address, your merchant private key file), then restart posbridge and run `posbridge doctor` again"
+		return []checkRow{row}
+	}
 	if env.cfg.Platform.Mode != config.ModeLive {
 		row.Status, row.Result = statusSkip, "platform.mode is "+env.cfg.Platform.Mode+": no credentials in use"
 		return []checkRow{row}
@@ -170,6 +181,10 @@ const pushHealthPath = "/kaigedian/push/health"
 func checkPushListener(ctx context.Context, env *doctorEnv) []checkRow {
 	row := checkRow{Check: "push listener"}
 	p := env.cfg.Push
+	if env.cfg.SetupMode() {
+		row.Status, row.Result = statusSkip, "setup mode: the push receiver opens once the credentials are set"
+		return []checkRow{row}
+	}
 	if p.Listen == "" {
 		row.Status, row.Result = statusSkip, "push.listen is empty: orders come by polling only"
 		return []checkRow{row}

@@ -53,6 +53,11 @@ type Daemon struct {
 	PushAddr    string
 	// Sandbox is the embedded fake platform in sandbox mode (nil in live mode).
 	Sandbox *Sandbox
+	// Setup is true in setup mode (live mode without credentials): only the
+	// console runs.
+	Setup bool
+
+	instance string
 }
 
 // Run runs posbridge until ctx ends, then stops gracefully within
@@ -84,8 +89,11 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 	defer db.Close()
 
-	d := &Daemon{Config: cfg, DB: db}
 	instance := rand.Text() // names this run on the console's and the push listener's health checks
+	d := &Daemon{Config: cfg, DB: db, instance: instance}
+	if cfg.SetupMode() {
+		return d.runSetupMode(ctx, log, opts, func() { stopping = time.Now() })
+	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
