@@ -225,7 +225,7 @@ func (d *Daemon) platformClient(ctx context.Context, log *slog.Logger, opts Opti
 		return opts.Platform, opts.PushKey, nil
 	}
 	if cfg.Platform.Mode != config.ModeLive {
-		sb, err := startSandbox(cfg, d.PushAddr, log)
+		sb, err := startSandbox(ctx, cfg, d.DB, d.PushAddr, log)
 		if err != nil {
 			return nil, nil, err
 		}
