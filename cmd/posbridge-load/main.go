@@ -66,6 +66,16 @@ func run(args []string) int {
 		s.Stores = *stores
 	}
 	s.Seed = *seed
+	// The report's folder is made first: a run of minutes must not end in
+	// "no such file or directory" (bench/ does not exist in a fresh clone).
+	reportPath := *jsonOut
+	if reportPath == "" {
+		reportPath = "posbridge-load-" + *name + ".json"
+	}
+	if err := os.MkdirAll(filepath.Dir(reportPath), 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "posbridge-load: report folder:", err)
+		return 1
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -108,7 +118,7 @@ func run(args []string) int {
 	if err := res.WriteTable(os.Stdout); err != nil {
 		return 1
 	}
-	if err := writeReports(res, *jsonOut, *name); err != nil {
+	if err := writeReports(res, reportPath); err != nil {
 		fmt.Fprintln(os.Stderr, "posbridge-load:", err)
 		return 1
 	}
@@ -125,10 +135,7 @@ func run(args []string) int {
 }
 
 // writeReports writes the JSON report and the HTML page beside it.
-func writeReports(res *loadtest.Result, jsonPath, name string) error {
-	if jsonPath == "" {
-		jsonPath = "posbridge-load-" + name + ".json"
-	}
+func writeReports(res *loadtest.Result, jsonPath string) error {
 	f, err := os.Create(jsonPath)
 	if err != nil {
 		return err

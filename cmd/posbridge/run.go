@@ -76,7 +76,7 @@ func printBanner(cfg *config.Config, d *app.Daemon) {
 		}
 		fmt.Fprintln(w, "   then restart posbridge. `posbridge doctor` checks them.")
 		fmt.Fprintln(w, "  ================================================================")
-		fmt.Fprintf(w, "  Staff console 店员控制台: http://%s\n  Data: %s    Stop: Ctrl+C\n\n", d.ConsoleAddr, cfg.DataDir)
+		fmt.Fprintf(w, "  Staff console 店员控制台: http://%s\n  Data: %s    Stop: Ctrl+C, or kill %d\n\n", d.ConsoleAddr, cfg.DataDir, os.Getpid())
 		return
 	}
 	if cfg.Sandbox || cfg.Platform.Mode != config.ModeLive {
@@ -96,5 +96,5 @@ func printBanner(cfg *config.Config, d *app.Daemon) {
 	} else {
 		fmt.Fprintln(w, "  Push receiver off: polling every", cfg.Poll.FastInterval)
 	}
-	fmt.Fprintf(w, "  Data: %s    Stop: Ctrl+C\n\n", cfg.DataDir)
+	fmt.Fprintf(w, "  Data: %s    Stop: Ctrl+C, or kill %d\n\n", cfg.DataDir, os.Getpid())
 }
