@@ -199,8 +199,9 @@ type OrderFilter struct {
 	Offset int
 }
 
-// ListOrders returns matching orders, newest first, and the total count.
-func (db *DB) ListOrders(ctx context.Context, f OrderFilter) ([]*OrderRecord, int, error) {
+// where is the filter's WHERE clause (with its leading space, "" for none)
+// and arguments.
+func (f OrderFilter) where() (string, []any) {
 	var where []string
 	var args []any
 	if f.Day != "" {
@@ -216,13 +217,21 @@ func (db *DB) ListOrders(ctx context.Context, f OrderFilter) ([]*OrderRecord, in
 		where = append(where, "status IN ("+strings.Join(ph, ",")+")")
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "(code = ? OR code LIKE ? OR pickup_no = ? OR mobile_last4 = ?)")
-		args = append(args, q, "%"+escapeLike(q), q, q)
+		// A code's tail is looked up by its last four characters (the index
+		// orders_code_tail), then matched whole: tails shorter than four are
+		// pickup numbers or phone digits, never worth a scan of every order.
+		where = append(where, "(code = ? OR (substr(code, -4) = ? AND code LIKE ?) OR pickup_no = ? OR mobile_last4 = ?)")
+		args = append(args, q, lastN(q, 4), "%"+escapeLike(q), q, q)
 	}
-	clause := ""
-	if len(where) > 0 {
-		clause = " WHERE " + strings.Join(where, " AND ")
+	if len(where) == 0 {
+		return "", nil
 	}
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
+// ListOrders returns matching orders, newest first, and the total count.
+func (db *DB) ListOrders(ctx context.Context, f OrderFilter) ([]*OrderRecord, int, error) {
+	clause, args := f.where()
 	var total int
 	if err := db.readRow(ctx, `SELECT COUNT(*) FROM orders`+clause, args...).Scan(&total); err != nil {
 		return nil, 0, err
@@ -246,6 +255,13 @@ func (db *DB) ListOrders(ctx context.Context, f OrderFilter) ([]*OrderRecord, in
 		out = append(out, rec)
 	}
 	return out, total, rows.Err()
+}
+
+// lastN is the last n characters of s (all of it when shorter), as SQLite's
+// substr(s, -n) counts them.
+func lastN(s string, n int) string {
+	r := []rune(s)
+	return string(r[max(0, len(r)-n):])
 }
 
 func escapeLike(s string) string {

@@ -6,6 +6,8 @@
 //	posbridge-load -scenario rush                 # builds ./cmd/posbridge, runs it as a child
 //	posbridge-load -scenario steady -rate 20 -duration 1m -bin bin/posbridge
 //	posbridge-load -scenario mixed -mode attach   # you start `posbridge run --config …` yourself
+//	posbridge-load seed -dir /data/years -orders 1000000   # a busy store's history, written directly
+//	posbridge-load longrun -dir /data/years -bin bin/posbridge   # start-up, lists, search, 今日, acks during prune and backup
 package main
 
 import (
@@ -22,7 +24,18 @@ import (
 	"github.com/posbridge/posbridge/internal/loadtest"
 )
 
-func main() { os.Exit(run(os.Args[1:])) }
+func main() {
+	args := os.Args[1:]
+	if len(args) > 0 {
+		switch args[0] {
+		case "seed":
+			os.Exit(runSeed(args[1:]))
+		case "longrun":
+			os.Exit(runLongRun(args[1:]))
+		}
+	}
+	os.Exit(run(args))
+}
 
 func run(args []string) int {
 	fs := flag.NewFlagSet("posbridge-load", flag.ContinueOnError)

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"strings"
@@ -54,6 +55,20 @@ func (p *Platform) Generate(n int, spec OrderSpec) []order.Order {
 		out = append(out, p.NewOrder(s))
 	}
 	return out
+}
+
+// Sample generates an order like NewOrder without keeping it (spec.Code
+// and spec.CreatedAt say which and when) and its queryDetail item as the
+// platform sends it: the load tool's seeding mode writes a year of them.
+func (p *Platform) Sample(spec OrderSpec) (order.Order, []byte, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	o := p.generate(spec)
+	if o.StoreName == "" {
+		o.StoreName = p.storeName(o.StoreID)
+	}
+	raw, err := json.Marshal(p.detail(&fakeOrder{o: o, status: o.PlatformStatus}, false))
+	return o, raw, err
 }
 
 // insert stores o (assigning a code when it has none). Caller holds p.mu.
@@ -156,7 +171,7 @@ func (p *Platform) generate(spec OrderSpec) order.Order {
 	if o.Mobile == "" {
 		o.Mobile = fmt.Sprintf("1%d%09d", 3+r.IntN(7), r.IntN(1000000000))
 	}
-	o.PickupNo = p.nextPickup(o.StoreID, now)
+	o.PickupNo = p.nextPickup(o.StoreID, o.CreatedAt)
 	if o.Type == order.TypeDineIn || o.Type == order.TypeDineInReserved {
 		o.Table = fmt.Sprintf("%c%02d", "ABC"[r.IntN(3)], 1+r.IntN(30))
 	}
