@@ -2,6 +2,7 @@ package console
 
 import (
 	"errors"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -42,6 +43,16 @@ func countParam(raw string) (int, error) {
 		return 0, errors.New("须为不小于 0 的整数：" + raw)
 	}
 	return n, nil
+}
+
+// pathID reads the {id} of the path, answering 400 when it is not a number.
+func pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "id 须为数字")
+		return 0, false
+	}
+	return id, true
 }
 
 func contains(list []string, s string) bool {

@@ -95,20 +95,28 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"jobs": out})
 }
 
+// jobFound answers a job lookup's error (404, 500) and reports whether the
+// job was read.
+func jobFound(w http.ResponseWriter, err error) bool {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusNotFound, "没有这个打印任务")
+	case err != nil:
+		writeError(w, http.StatusInternalServerError, err.Error())
+	default:
+		return true
+	}
+	return false
+}
+
 // getJob is one print job's state: `posbridge print test` waits on it.
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "id 须为数字")
+	id, ok := pathID(w, r)
+	if !ok {
 		return
 	}
 	j, err := s.Bridge.Store().GetPrintJob(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "没有这个打印任务")
-		return
-	}
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
+	if !jobFound(w, err) {
 		return
 	}
 	out := map[string]any{"id": j.ID, "printer": j.Printer, "order_code": j.OrderCode, "doc": j.Doc,
@@ -121,18 +129,12 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) jobPreview(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "id 须为数字")
+	id, ok := pathID(w, r)
+	if !ok {
 		return
 	}
 	p, j, err := s.Bridge.JobPreview(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "没有这个打印任务")
-		return
-	}
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
+	if !jobFound(w, err) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": j.ID, "printer": j.Printer, "doc": j.Doc, "state": j.State,

@@ -48,7 +48,7 @@ expect "posbridge version" version_ok
 expect "config check of the packaged config" /usr/bin/posbridge config check --config /etc/posbridge/posbridge.yaml
 data_dir_ok() { /usr/bin/posbridge config check --config /etc/posbridge/posbridge.yaml 2>/dev/null | grep -qx "data_dir: /var/lib/posbridge"; }
 expect "packaged config keeps data in /var/lib/posbridge" data_dir_ok
-live_ok() { /usr/bin/posbridge config check --config /etc/posbridge/posbridge.yaml 2>/dev/null | grep -qx "  mode: live"; }
+live_ok() { /usr/bin/posbridge config check --config /etc/posbridge/posbridge.yaml 2>/dev/null | grep -Eqx " *mode: live"; }
 expect "packaged config is live mode (an installed service never runs the simulator)" live_ok
 out=$(systemd-analyze verify /lib/systemd/system/posbridge.service 2>&1) && ! grep -q posbridge.service <<<"$out" &&
     ok "systemd-analyze verify" || { fail "systemd-analyze verify"; sed 's/^/    /' <<<"$out"; }

@@ -321,6 +321,11 @@ func (db *DB) codes(ctx context.Context, query string, args ...any) ([]string, e
 	if err != nil {
 		return nil, err
 	}
+	return scanStrings(rows)
+}
+
+// scanStrings reads the one text column of every row, and closes rows.
+func scanStrings(rows *sql.Rows) ([]string, error) {
 	defer rows.Close()
 	var out []string
 	for rows.Next() {

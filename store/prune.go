@@ -95,14 +95,10 @@ func (tx *Tx) closedOrdersBefore(cut int64, limit int) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var codes []any
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		codes = append(codes, c)
+	codes, err := scanStrings(rows)
+	args := make([]any, len(codes))
+	for i, c := range codes {
+		args[i] = c
 	}
-	return codes, rows.Err()
+	return args, err
 }

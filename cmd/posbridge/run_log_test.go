@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -16,14 +15,7 @@ import (
 // transition, a waiting order warned once however often the console rings,
 // and a last line when it stopped.
 func TestRunLogTellsTheStoryOnce(t *testing.T) {
-	dir := t.TempDir()
-	exe := installCopy(t, filepath.Join(dir, "bin"))
-	cfgFile := filepath.Join(dir, "posbridge.yaml")
-	cfg := daemonConfig(t, filepath.Join(dir, "data")) +
-		"accept: { mode: manual }\nalerts: { waiting_order: 1s }\n"
-	if err := os.WriteFile(cfgFile, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	exe, dir, cfgFile := daemonDir(t, "accept: { mode: manual }\nalerts: { waiting_order: 1s }\n")
 	cmd := posbridgeCommand(exe, dir, "run", "--config", cfgFile)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

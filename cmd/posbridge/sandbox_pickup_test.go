@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -13,14 +12,8 @@ import (
 // The sandbox restarted the same day goes on with the pickup numbers: the
 // board never shows two 1001s of one store.
 func TestSandboxRestartKeepsPickupNumbersUnique(t *testing.T) {
-	dir := t.TempDir()
-	exe := installCopy(t, filepath.Join(dir, "bin"))
-	dataDir := filepath.Join(dir, "data")
-	cfgFile := filepath.Join(dir, "posbridge.yaml")
-	if err := os.WriteFile(cfgFile, []byte(daemonConfig(t, dataDir)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	dbFile := filepath.Join(dataDir, "posbridge.db")
+	exe, dir, cfgFile := daemonDir(t, "")
+	dbFile := filepath.Join(dir, "data", "posbridge.db")
 	for run, want := range []int{1, 2} {
 		cmd := posbridgeCommand(exe, dir, "run", "--config", cfgFile)
 		if err := cmd.Start(); err != nil {
@@ -34,13 +27,7 @@ func TestSandboxRestartKeepsPickupNumbersUnique(t *testing.T) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
+		if !interrupt(cmd, 15*time.Second) {
 			t.Fatalf("run %d did not stop", run+1)
 		}
 	}

@@ -325,11 +325,7 @@ func (w *seedWorker) order(created time.Time) store.SeedOrder {
 	}
 	// Accepted automatically; its tickets print.
 	rec.AcceptedAt = accepted
-	so.History = append(so.History, store.History{Code: code, At: accepted, From: order.StatusNew, To: order.StatusAccepted,
-		Actor: "auto", Source: "policy", Reason: "自动接单"},
-		store.History{Code: code, At: accepted.Add(200 * time.Millisecond), Actor: "platform", Source: "outbox", Reason: "平台已确认：接单"})
-	so.Outbox = append(so.Outbox, w.call(code, "accept", order.PlatformAccepted, "auto", accepted))
-	so.Inbox = append(so.Inbox, w.push(code, order.PlatformAccepted, 0, 0, "", accepted.Add(300*time.Millisecond)))
+	w.step(&so, code, order.StatusNew, order.StatusAccepted, "auto", "policy", "自动接单", "accept", order.PlatformAccepted, "接单", accepted)
 	so.Jobs = w.jobs(&o, accepted)
 	rec.UpdatedAt = accepted.Add(400 * time.Millisecond)
 	if end == stillMaking {
@@ -337,11 +333,7 @@ func (w *seedWorker) order(created time.Time) store.SeedOrder {
 		return w.finish(so, rec)
 	}
 	rec.MadeAt = made
-	so.History = append(so.History, store.History{Code: code, At: made, From: order.StatusAccepted, To: order.StatusMade,
-		Actor: "scanner", Source: "staff", Reason: "制作完成"},
-		store.History{Code: code, At: made.Add(200 * time.Millisecond), Actor: "platform", Source: "outbox", Reason: "平台已确认：制作完成"})
-	so.Outbox = append(so.Outbox, w.call(code, "made", order.PlatformMade, "scanner", made))
-	so.Inbox = append(so.Inbox, w.push(code, order.PlatformMade, 0, 0, "", made.Add(300*time.Millisecond)))
+	w.step(&so, code, order.StatusAccepted, order.StatusMade, "scanner", "staff", "制作完成", "made", order.PlatformMade, "制作完成", made)
 	if end == refunded {
 		rec.Status, rec.RefundStatus, rec.CancelType, rec.Reason = order.StatusRefunded, order.RefundDone, 2, "不想要了"
 		rec.ClosedAt, rec.UpdatedAt = done, done
@@ -355,12 +347,19 @@ func (w *seedWorker) order(created time.Time) store.SeedOrder {
 		return w.finish(so, rec)
 	}
 	rec.Status, rec.CompletedAt, rec.ClosedAt, rec.UpdatedAt = order.StatusCompleted, done, done, done.Add(400*time.Millisecond)
-	so.History = append(so.History, store.History{Code: code, At: done, From: order.StatusMade, To: order.StatusCompleted,
-		Actor: "scanner", Source: "staff", Reason: "已取餐"},
-		store.History{Code: code, At: done.Add(200 * time.Millisecond), Actor: "platform", Source: "outbox", Reason: "平台已确认：完成"})
-	so.Outbox = append(so.Outbox, w.call(code, "complete", order.PlatformCompleted, "scanner", done))
-	so.Inbox = append(so.Inbox, w.push(code, order.PlatformCompleted, 0, 0, "", done.Add(300*time.Millisecond)))
+	w.step(&so, code, order.StatusMade, order.StatusCompleted, "scanner", "staff", "已取餐", "complete", order.PlatformCompleted, "完成", done)
 	return w.finish(so, rec)
+}
+
+// step is one step posbridge took at the counter and told the platform:
+// the history line, the platform's confirmation, the call and the push that
+// followed it.
+func (w *seedWorker) step(so *store.SeedOrder, code string, from, to order.Status, actor, source, reason, op string,
+	platformStatus int, confirmed string, at time.Time) {
+	so.History = append(so.History, store.History{Code: code, At: at, From: from, To: to, Actor: actor, Source: source, Reason: reason},
+		store.History{Code: code, At: at.Add(200 * time.Millisecond), Actor: "platform", Source: "outbox", Reason: "平台已确认：" + confirmed})
+	so.Outbox = append(so.Outbox, w.call(code, op, platformStatus, actor, at))
+	so.Inbox = append(so.Inbox, w.push(code, platformStatus, 0, 0, "", at.Add(300*time.Millisecond)))
 }
 
 func (w *seedWorker) finish(so store.SeedOrder, rec store.OrderRecord) store.SeedOrder {
