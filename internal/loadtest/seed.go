@@ -69,12 +69,16 @@ func Seed(ctx context.Context, opts SeedOptions) (SeedResult, error) {
 	res := SeedResult{Days: days}
 
 	// Days are generated in parallel and written in order (one transaction
-	// each): ids and times grow together, as in a store's own database.
+	// each): ids and times grow together, as in a store's own database. At
+	// most `ahead` days wait in memory: generating outruns writing, and a
+	// million orders held at once is the whole database in RAM.
 	results := make([]chan []store.SeedOrder, days)
 	for i := range results {
 		results[i] = make(chan []store.SeedOrder, 1)
 	}
+	ahead := make(chan struct{}, 2*opts.Workers)
 	next := make(chan int)
+	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	for w := range opts.Workers {
 		wg.Go(func() {
@@ -88,6 +92,11 @@ func Seed(ctx context.Context, opts SeedOptions) (SeedResult, error) {
 		defer close(next)
 		for d := range days {
 			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
 			case next <- d:
 			case <-ctx.Done():
 				return
@@ -95,6 +104,7 @@ func Seed(ctx context.Context, opts SeedOptions) (SeedResult, error) {
 		}
 	}()
 	defer wg.Wait()
+	defer cancel() // first: the dispatcher stops, then the workers
 	for d := range days {
 		var batch []store.SeedOrder
 		select {
@@ -105,6 +115,7 @@ func Seed(ctx context.Context, opts SeedOptions) (SeedResult, error) {
 		if err := db.Seed(ctx, batch); err != nil {
 			return res, fmt.Errorf("seed day %d: %w", d+1, err)
 		}
+		<-ahead
 		for _, o := range batch {
 			res.Orders++
 			res.History += len(o.History)
