@@ -11,7 +11,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/posbridge/posbridge/bridge"
@@ -45,11 +48,14 @@ type LongRunResult struct {
 	BackupBytes   int64             `json:"backup_bytes"`
 }
 
-// MeasureLongRun times start-up (the real binary), the console's lists,
-// searches and 今日 panel, and the push acknowledgements while nothing
-// else happens, while the daily prune removes the oldest day, and while
-// `posbridge backup` copies the database. It changes the database: the
-// oldest day is pruned and the measurement's orders are added.
+// MeasureLongRun times, with the real binary as a store runs it: start-up,
+// the console's lists, searches and 今日 panel, and the push
+// acknowledgements while nothing else happens, while the daemon's own daily
+// prune removes the oldest day (retention.days is set so that exactly that
+// day is older; the daemon prunes a few minutes after it starts, as it does
+// after every start), and while `posbridge backup` copies the database. It
+// changes the database: the oldest day is pruned and the measurement's
+// orders are added.
 func MeasureLongRun(ctx context.Context, opts LongRunOptions) (*LongRunResult, error) {
 	if opts.Requests <= 0 {
 		opts.Requests = 300
@@ -59,6 +65,9 @@ func MeasureLongRun(ctx context.Context, opts LongRunOptions) (*LongRunResult, e
 	}
 	if opts.Window <= 0 {
 		opts.Window = 20 * time.Second
+	}
+	if opts.Bin == "" {
+		return nil, errors.New("loadtest: MeasureLongRun needs the posbridge binary")
 	}
 	say := func(format string, args ...any) {
 		if opts.Progress != nil {
@@ -74,46 +83,47 @@ func MeasureLongRun(ctx context.Context, opts LongRunOptions) (*LongRunResult, e
 	if wal, err := os.Stat(dbPath + "-wal"); err == nil {
 		res.DBBytes += wal.Size()
 	}
-	logFile, err := os.Create(filepath.Join(opts.Dir, "daemon.log"))
+	oldest, orders, err := seededSpan(ctx, dbPath)
 	if err != nil {
 		return nil, err
 	}
-	defer logFile.Close()
-	// The product's polling intervals: the test ones would poll every 300 ms.
-	hopts := harness.Options{Log: logFile, Stores: seedStores(3), RatePerSecond: 5,
-		Poll: "interval: 60s\nfast_interval: 5s\nrefund_interval: 60s\nreconcile_interval: 2m"}
-	env, err := harness.Prepare(opts.Dir, hopts)
-	if err != nil {
-		return nil, err
-	}
-	defer env.Close()
-
-	if opts.Bin != "" {
-		for try := range 3 {
-			d, err := timeStartup(ctx, opts.Bin, env)
-			if err != nil {
-				return nil, err
-			}
-			res.StartupMS = append(res.StartupMS, ms(d))
-			say("start-up %d: %s", try+1, d.Round(time.Millisecond))
-		}
-	}
-	if err := env.Run(ctx, hopts); err != nil {
-		return nil, err
-	}
-	defer env.StopDaemon()
-	db := env.Daemon.DB
-	counts, err := db.CountOrders(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range counts {
-		res.Orders += n
-	}
+	res.Orders = orders
 	res.BytesPerOrder = float64(res.DBBytes) / float64(max(res.Orders, 1))
-	say("%d orders, %.1f MB, %.0f bytes per order", res.Orders, float64(res.DBBytes)/(1<<20), res.BytesPerOrder)
+	say("%d orders, %.1f MB, %.0f bytes per order, oldest day %s", res.Orders, float64(res.DBBytes)/(1<<20), res.BytesPerOrder,
+		oldest.Format(time.DateOnly))
+	// retention.days that makes the oldest day, and only it, older than the cut.
+	today := time.Now().In(bridge.Shanghai)
+	days := int(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, bridge.Shanghai).Sub(oldest).Hours()/24+0.5) - 1
+	hopts := harness.Options{Stores: seedStores(3), RatePerSecond: 5,
+		Poll:      "interval: 60s\nfast_interval: 5s\nrefund_interval: 60s\nreconcile_interval: 2m",
+		ExtraYAML: fmt.Sprintf("retention:\n  days: %d\n", days)}
+	rig, err := NewRig(ctx, RigOptions{Dir: opts.Dir, Mode: ModeChild, Bin: opts.Bin, Harness: hopts})
+	if err != nil {
+		return nil, err
+	}
+	defer rig.Close()
+	started := time.Now() // the daemon prunes five minutes after this
+	env := rig.Env
+	for try := range 3 {
+		if err := rig.Stop(); err != nil {
+			return nil, err
+		}
+		t0 := time.Now()
+		if err := rig.Start(ctx); err != nil {
+			return nil, err
+		}
+		d := time.Since(t0)
+		started = t0
+		res.StartupMS = append(res.StartupMS, ms(d))
+		say("start-up %d: %s", try+1, d.Round(time.Millisecond))
+	}
 
-	samples, oldest, err := sampleOrders(ctx, db, opts.Requests)
+	db, release, err := rig.DB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	samples, err := sampleOrders(ctx, db, oldest, opts.Requests)
+	release()
 	if err != nil {
 		return nil, err
 	}
@@ -130,13 +140,7 @@ func MeasureLongRun(ctx context.Context, opts LongRunOptions) (*LongRunResult, e
 	genCtx, stopGen := context.WithCancel(ctx)
 	defer stopGen()
 	go func() { _ = env.Fake.Run(genCtx, fake.GeneratorOptions{Rate: opts.Rate, Steady: true}) }()
-	window := func(name string, f func() error) error {
-		from := time.Now()
-		if err := f(); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		to := time.Now()
-		time.Sleep(time.Second) // acks of pushes sent just before the end
+	acks := func(name string, from, to time.Time) {
 		var lat []time.Duration
 		for _, s := range env.Fake.PushSamples() {
 			if !s.Sent.Before(from) && s.Sent.Before(to) {
@@ -144,114 +148,116 @@ func MeasureLongRun(ctx context.Context, opts LongRunOptions) (*LongRunResult, e
 			}
 		}
 		res.Acks[name] = Summarise(lat)
-		say("acks %-14s %4d pushes  p50 %5.1f ms  p99 %5.1f ms  max %6.1f ms  (%s)", name, len(lat),
+		say("acks %-14s %5d pushes  p50 %5.1f ms  p99 %5.1f ms  max %6.1f ms  (%s)", name, len(lat),
 			res.Acks[name].P50, res.Acks[name].P99, res.Acks[name].Max, to.Sub(from).Round(time.Millisecond))
-		return nil
 	}
 	time.Sleep(3 * time.Second) // the stream settles
-	if err := window("idle", func() error { time.Sleep(opts.Window); return nil }); err != nil {
+	from := time.Now()
+	time.Sleep(opts.Window)
+	acks("idle", from, time.Now())
+
+	say("waiting for the daemon's daily prune (five minutes after its start)…")
+	pr, took, at, err := waitPrune(ctx, rig.LogPath(), started.Add(10*time.Minute))
+	if err != nil {
 		return nil, err
 	}
-	// The daily prune on a database kept retention.days: the oldest day goes.
-	cut := oldest.AddDate(0, 0, 1)
-	if err := window("daily prune", func() error {
-		start := time.Now()
-		var err error
-		res.Prune, err = db.Prune(ctx, cut)
-		res.PruneMS = ms(time.Since(start))
-		return err
-	}); err != nil {
-		return nil, err
+	res.Prune, res.PruneMS = pr, ms(took)
+	time.Sleep(time.Second) // acks of pushes sent just before its end
+	acks("daily prune", at.Add(-took), at)
+	say("prune: %+v in %s", res.Prune, took)
+
+	dest := filepath.Join(opts.Dir, "backup-measure.db")
+	_ = os.Remove(dest)
+	defer os.Remove(dest)
+	from = time.Now()
+	out, err := exec.CommandContext(ctx, opts.Bin, "backup", "--config", env.ConfigFile, dest).CombinedOutput()
+	to := time.Now()
+	res.BackupMS = ms(to.Sub(from))
+	if err != nil {
+		return nil, fmt.Errorf("posbridge backup: %v: %s", err, out)
 	}
-	say("prune of %s: %+v in %.0f ms", oldest.Format(time.DateOnly), res.Prune, res.PruneMS)
-	if opts.Bin != "" {
-		dest := filepath.Join(opts.Dir, "backup-measure.db")
-		_ = os.Remove(dest)
-		defer os.Remove(dest)
-		if err := window("backup", func() error {
-			start := time.Now()
-			out, err := exec.CommandContext(ctx, opts.Bin, "backup", "--config", env.ConfigFile, dest).CombinedOutput()
-			res.BackupMS = ms(time.Since(start))
-			if err != nil {
-				return fmt.Errorf("%v: %s", err, out)
-			}
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-		if fi, err := os.Stat(dest); err == nil {
-			res.BackupBytes = fi.Size()
-		}
-		say("backup: %.0f ms, %.1f MB", res.BackupMS, float64(res.BackupBytes)/(1<<20))
+	time.Sleep(time.Second)
+	acks("backup", from, to)
+	if fi, err := os.Stat(dest); err == nil {
+		res.BackupBytes = fi.Size()
 	}
+	say("backup: %.0f ms, %.1f MB", res.BackupMS, float64(res.BackupBytes)/(1<<20))
 	return res, nil
 }
 
-// timeStartup runs the binary on the prepared config and times it from exec
-// to its console answering, then stops it.
-func timeStartup(ctx context.Context, bin string, env *harness.Env) (time.Duration, error) {
-	log, err := os.OpenFile(filepath.Join(env.Dir, "daemon.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+// seededSpan is the oldest business day of the database and its order count.
+func seededSpan(ctx context.Context, path string) (time.Time, int, error) {
+	db, err := store.Open(ctx, path, store.Options{ReadOnly: true})
 	if err != nil {
-		return 0, err
+		return time.Time{}, 0, err
 	}
-	defer log.Close()
-	cmd := exec.CommandContext(ctx, bin, "run", "--config", env.ConfigFile)
-	cmd.Stdout, cmd.Stderr = log, log
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return 0, err
-	}
-	defer func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-	}()
-	client := &http.Client{Timeout: time.Second}
-	for time.Since(start) < 60*time.Second {
-		if resp, err := client.Get(env.ConsoleURL + "/api/health"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return time.Since(start), nil
-			}
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return 0, errors.New("the daemon did not answer within 60 s; see daemon.log")
-}
-
-// sampled is an order to look for.
-type sampled struct{ code, pickup, last4 string }
-
-// sampleOrders picks n orders spread over the database's days, and the oldest day.
-func sampleOrders(ctx context.Context, db *store.DB, n int) ([]sampled, time.Time, error) {
+	defer db.Close()
 	counts, err := db.CountOrders(ctx, "")
 	if err != nil {
-		return nil, time.Time{}, err
+		return time.Time{}, 0, err
 	}
 	total := 0
 	for _, c := range counts {
 		total += c
 	}
 	if total == 0 {
-		return nil, time.Time{}, errors.New("no orders in the database")
+		return time.Time{}, 0, errors.New("no orders in the database")
 	}
-	oldestRec, _, err := db.ListOrders(ctx, store.OrderFilter{Limit: 1, Offset: total - 1})
-	if err != nil || len(oldestRec) == 0 {
-		return nil, time.Time{}, fmt.Errorf("oldest order: %v", err)
+	recs, _, err := db.ListOrders(ctx, store.OrderFilter{Limit: 1, Offset: total - 1})
+	if err != nil || len(recs) == 0 {
+		return time.Time{}, 0, fmt.Errorf("oldest order: %v", err)
 	}
-	oldest, _ := time.ParseInLocation(time.DateOnly, oldestRec[0].Day, bridge.Shanghai)
+	oldest, err := time.ParseInLocation(time.DateOnly, recs[0].Day, bridge.Shanghai)
+	return oldest, total, err
+}
+
+// pruneLine is the daemon's log line of a prune (cmd/posbridge/retention.go).
+var pruneLine = regexp.MustCompile(`^time=(\S+) .*msg="pruned data older than retention.days" .*orders=(\d+) history=(\d+) print_jobs=(\d+) outbox=(\d+) inbox=(\d+) .*took=(\S+)`)
+
+// waitPrune waits for the daemon to log its prune and reads it.
+func waitPrune(ctx context.Context, logPath string, deadline time.Time) (store.PruneResult, time.Duration, time.Time, error) {
+	for time.Now().Before(deadline) {
+		data, _ := os.ReadFile(logPath)
+		for _, line := range strings.Split(string(data), "\n") {
+			m := pruneLine.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			at, err := time.Parse(time.RFC3339Nano, m[1])
+			took, err2 := time.ParseDuration(m[7])
+			if err != nil || err2 != nil {
+				return store.PruneResult{}, 0, time.Time{}, fmt.Errorf("prune line %q: %v %v", line, err, err2)
+			}
+			n := func(i int) int64 { v, _ := strconv.ParseInt(m[i], 10, 64); return v }
+			return store.PruneResult{Orders: n(2), History: n(3), Jobs: n(4), Outbox: n(5), Inbox: n(6)}, took, at, nil
+		}
+		select {
+		case <-ctx.Done():
+			return store.PruneResult{}, 0, time.Time{}, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+	return store.PruneResult{}, 0, time.Time{}, errors.New("the daemon logged no prune within 10 minutes of its start")
+}
+
+// sampled is an order to look for.
+type sampled struct{ code, pickup, last4 string }
+
+// sampleOrders picks n orders spread over the database's days.
+func sampleOrders(ctx context.Context, db *store.DB, oldest time.Time, n int) ([]sampled, error) {
 	r := mrand.New(mrand.NewPCG(7, 7))
 	var out []sampled
 	for len(out) < n {
-		day := oldest.AddDate(0, 0, r.IntN(int(time.Since(oldest).Hours()/24)+1)).Format(time.DateOnly)
+		day := oldest.AddDate(0, 0, 1+r.IntN(int(time.Since(oldest).Hours()/24))).Format(time.DateOnly)
 		recs, _, err := db.ListOrders(ctx, store.OrderFilter{Day: day, Limit: 1, Offset: r.IntN(1000)})
 		if err != nil {
-			return nil, time.Time{}, err
+			return nil, err
 		}
 		for _, rec := range recs {
 			out = append(out, sampled{rec.Code, rec.PickupNo, rec.MobileLast4})
 		}
 	}
-	return out, oldest, nil
+	return out, nil
 }
 
 type consoleQuery struct {
