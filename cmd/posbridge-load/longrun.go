@@ -50,7 +50,7 @@ func runLongRun(args []string) int {
 	dir := fs.String("dir", "", "a folder seeded by `posbridge-load seed` (required); the measurement prunes its oldest day and adds orders")
 	bin := fs.String("bin", "", "posbridge binary for the start-up time and `posbridge backup` (default: go build ./cmd/posbridge)")
 	requests := fs.Int("requests", 300, "requests per console query")
-	rate := fs.Float64("rate", 10, "orders pushed per second while acks are measured")
+	rate := fs.Float64("rate", 2, "orders pushed per second while acks are measured")
 	jsonOut := fs.String("json", "", "also write the result as JSON to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2

@@ -29,8 +29,8 @@ type LongRunOptions struct {
 	Dir      string        // holds data/posbridge.db; config, keys and logs are written beside it
 	Bin      string        // the posbridge binary: start-up is timed with it, and `posbridge backup` is run
 	Requests int           // requests per console query (default 300)
-	Rate     float64       // orders pushed per second during the ack measurements (default 10)
-	Window   time.Duration // how long acks are measured with nothing else going on (default 20 s)
+	Rate     float64       // orders pushed per second during the ack measurements (default 2: a rush's peak many times over, and not a day's orders in minutes)
+	Window   time.Duration // how long acks are measured with nothing else going on (default 1 min)
 	Progress io.Writer
 }
 
@@ -61,10 +61,10 @@ func MeasureLongRun(ctx context.Context, opts LongRunOptions) (*LongRunResult, e
 		opts.Requests = 300
 	}
 	if opts.Rate <= 0 {
-		opts.Rate = 10
+		opts.Rate = 2
 	}
 	if opts.Window <= 0 {
-		opts.Window = 20 * time.Second
+		opts.Window = time.Minute
 	}
 	if opts.Bin == "" {
 		return nil, errors.New("loadtest: MeasureLongRun needs the posbridge binary")
