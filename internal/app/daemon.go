@@ -83,11 +83,18 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		defer release()
 	}
 
+	// A schema upgrade of a large database takes a while (17 s for a million
+	// orders): the log says why the console is not up yet.
+	log.Info("opening the database", "path", filepath.Join(cfg.DataDir, "posbridge.db"), "schema", store.SchemaVersion())
+	opened := time.Now()
 	db, err := store.Open(ctx, filepath.Join(cfg.DataDir, "posbridge.db"), store.Options{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if took := time.Since(opened); took > 2*time.Second {
+		log.Info("database opened", "took", took.Round(time.Millisecond))
+	}
 
 	instance := rand.Text() // names this run on the console's and the push listener's health checks
 	d := &Daemon{Config: cfg, DB: db, instance: instance}
