@@ -14,6 +14,7 @@ import (
 // correctness; the loops poll anyway.
 type after struct {
 	events   []Event
+	moves    []move
 	printers map[string]bool
 	outbox   bool
 	detail   bool
@@ -31,10 +32,10 @@ func (a *after) printer(name string) {
 // inStep runs fn in a savepoint of tx (a step of a batch); the events of a
 // step that is undone are not announced.
 func inStep(tx *store.Tx, a *after, fn func() error) error {
-	kept := len(a.events)
+	kept, keptMoves := len(a.events), len(a.moves)
 	err := tx.Savepoint(fn)
 	if err != nil {
-		a.events = a.events[:kept]
+		a.events, a.moves = a.events[:kept], a.moves[:keptMoves]
 	}
 	return err
 }
@@ -50,6 +51,7 @@ func (b *Bridge) write(ctx context.Context, fn func(tx *store.Tx, a *after) erro
 	if err != nil {
 		return err
 	}
+	b.logMoves(a.moves)
 	for _, e := range a.events {
 		b.bus.Publish(e)
 	}
@@ -127,6 +129,10 @@ func (b *Bridge) record(tx *store.Tx, a *after, rec *store.OrderRecord, out outc
 	}
 	if out.changed || out.note != "" {
 		a.event(Event{Type: EvOrder, Code: rec.Code, Status: string(rec.Status), Message: out.note})
+	}
+	if out.from != out.to {
+		a.moved(move{code: rec.Code, pickup: rec.PickupNo, storeID: rec.StoreID, from: out.from, to: out.to, actor: actor,
+			source: source, note: out.note})
 	}
 	return nil
 }

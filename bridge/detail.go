@@ -58,7 +58,7 @@ func (b *Bridge) fetchDetails(ctx context.Context, codes []string) {
 		}
 		b.log.Warn("queryDetail failed; will retry", "orders", len(codes), "err", err)
 		b.health.platformError(b.now(), "queryDetail", err)
-		b.detailFailed(ctx, codes, "查询订单详情失败："+err.Error())
+		b.detailFailed(ctx, codes, "查询订单详情失败："+kaigedian.Explain(err))
 		return
 	}
 	b.health.platformOK(b.now())

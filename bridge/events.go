@@ -83,6 +83,7 @@ func (b *Bus) Publish(e Event) {
 	if e.Time.IsZero() {
 		e.Time = b.now()
 	}
+	e.Time = APITime(e.Time)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, ch := range b.subs {

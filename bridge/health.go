@@ -3,6 +3,8 @@ package bridge
 import (
 	"sync"
 	"time"
+
+	"github.com/posbridge/posbridge/kaigedian"
 )
 
 // healthState is what the console shows about the platform link.
@@ -19,6 +21,7 @@ type PlatformHealth struct {
 	PushesRefused  int64                 `json:"pushes_refused"`
 	LastPlatformOK time.Time             `json:"last_platform_ok,omitzero"`
 	LastError      string                `json:"last_error,omitempty"`
+	LastErrorHint  string                `json:"last_error_hint,omitempty"` // LastError for staff, in Chinese
 	LastErrorAt    time.Time             `json:"last_error_at,omitzero"`
 	MissedPushes   int64                 `json:"missed_pushes"`
 	Polls          map[string]PollHealth `json:"polls"`
@@ -26,11 +29,15 @@ type PlatformHealth struct {
 
 // PollHealth is the state of one polling loop (per store and kind).
 type PollHealth struct {
-	LastSuccess time.Time `json:"last_success,omitzero"`
-	LastError   string    `json:"last_error,omitempty"`
-	LastErrorAt time.Time `json:"last_error_at,omitzero"`
-	LastFound   int       `json:"last_found"`
-	Interval    string    `json:"interval,omitempty"`
+	LastSuccess   time.Time `json:"last_success,omitzero"`
+	LastError     string    `json:"last_error,omitempty"`
+	LastErrorHint string    `json:"last_error_hint,omitempty"` // LastError for staff, in Chinese
+	LastErrorAt   time.Time `json:"last_error_at,omitzero"`
+	LastFound     int       `json:"last_found"`
+	Interval      string    `json:"interval,omitempty"`
+	// Idle: the last run had nothing to ask the platform (no open orders to
+	// reconcile). It is not a success: only an answer from the platform is.
+	Idle bool `json:"idle,omitempty"`
 }
 
 func newHealthState() *healthState {
@@ -48,16 +55,20 @@ func (s *healthState) platformOK(now time.Time) {
 }
 
 func (s *healthState) platformError(now time.Time, what string, err error) {
-	s.update(func(h *PlatformHealth) { h.LastError, h.LastErrorAt = what+": "+err.Error(), now })
+	s.update(func(h *PlatformHealth) {
+		h.LastError, h.LastErrorHint, h.LastErrorAt = what+": "+err.Error(), kaigedian.Explain(err), now
+	})
 }
 
-// Health returns a copy of the platform link's state.
+// Health returns a copy of the platform link's state, times as the API shows them.
 func (b *Bridge) Health() PlatformHealth {
 	b.health.mu.Lock()
 	defer b.health.mu.Unlock()
 	h := b.health.h
+	h.LastPushAt, h.LastPlatformOK, h.LastErrorAt = APITime(h.LastPushAt), APITime(h.LastPlatformOK), APITime(h.LastErrorAt)
 	h.Polls = make(map[string]PollHealth, len(b.health.h.Polls))
 	for k, v := range b.health.h.Polls {
+		v.LastSuccess, v.LastErrorAt = APITime(v.LastSuccess), APITime(v.LastErrorAt)
 		h.Polls[k] = v
 	}
 	h.PushEnabled = b.cfg.Push.Listen != ""
@@ -95,15 +106,20 @@ func (b *Bridge) PushesFlowing() bool {
 }
 
 // ReportPoll records the outcome of one poll (key like "orders/1862").
-func (b *Bridge) ReportPoll(key string, found int, interval time.Duration, err error) {
+// asked says whether the poll called the platform: a poll that had nothing
+// to ask is no sign that the platform is reachable.
+func (b *Bridge) ReportPoll(key string, found int, asked bool, interval time.Duration, err error) {
 	now := b.now()
 	b.health.update(func(h *PlatformHealth) {
 		p := h.Polls[key]
 		p.Interval = interval.String()
-		if err != nil {
-			p.LastError, p.LastErrorAt = err.Error(), now
-		} else {
-			p.LastSuccess, p.LastFound, p.LastError = now, found, ""
+		switch {
+		case err != nil:
+			p.LastError, p.LastErrorHint, p.LastErrorAt, p.Idle = err.Error(), kaigedian.Explain(err), now, false
+		case !asked:
+			p.Idle = true
+		default:
+			p.LastSuccess, p.LastFound, p.LastError, p.LastErrorHint, p.Idle = now, found, "", "", false
 			h.LastPlatformOK = now
 		}
 		h.Polls[key] = p

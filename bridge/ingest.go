@@ -171,6 +171,8 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 		return err
 	}
 	a.event(Event{Type: EvOrder, Code: rec.Code, Status: string(rec.Status), Message: note})
+	a.moved(move{code: rec.Code, pickup: rec.PickupNo, storeID: rec.StoreID, to: rec.Status, actor: "platform",
+		source: string(ch.Source), note: note})
 	if rec.Decision == store.DecisionRefund {
 		a.event(Event{Type: EvDecision, Kind: store.DecisionRefund, Code: rec.Code, Status: string(rec.Status),
 			Level: LevelCritical, Message: "订单 " + pickupLabel(rec) + " " + rec.DecisionNote})

@@ -357,24 +357,4 @@ func authRefusal(err error) bool {
 // platformMessage says in Chinese why a call failed: the platform's own
 // message when there is one, else what kind of failure it was. The raw error
 // stays in the outbox row and the log.
-func platformMessage(err error) string {
-	var pe *kaigedian.PlatformError
-	var te *kaigedian.TransportError
-	var de *kaigedian.DecodeError
-	var ve *kaigedian.ValidationError
-	switch {
-	case errors.As(err, &pe) && pe.Message != "":
-		return pe.Message
-	case errors.As(err, &pe) && pe.HTTPStatus >= 500:
-		return fmt.Sprintf("平台故障（HTTP %d），会自动重试", pe.HTTPStatus)
-	case errors.As(err, &pe):
-		return fmt.Sprintf("平台拒绝（代码 %s，HTTP %d）", pe.Code, pe.HTTPStatus)
-	case errors.As(err, &te):
-		return "连不上平台（请检查网络；平台恢复后会自动重试）"
-	case errors.As(err, &de):
-		return "平台的回复无法识别（会自动重试；一直失败请联系开个店）"
-	case errors.As(err, &ve):
-		return "请求内容有误：" + ve.Error()
-	}
-	return err.Error()
-}
+func platformMessage(err error) string { return kaigedian.Explain(err) }

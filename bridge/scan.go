@@ -49,17 +49,23 @@ func (b *Bridge) Scan(ctx context.Context, raw, source string) ScanResult {
 		return ScanResult{Code: code, HTTP: 500, Error: "处理失败：" + err.Error()}
 	}
 	out := ScanResult{Code: code, Status: res.Status, HTTP: 202, Pickup: rec.PickupNo}
-	if act == ActMade {
+	switch {
+	case act == ActMade && rec.Type.IsDelivery():
+		// A courier takes it, not the customer: the next scan asks for the courier.
+		out.Action, out.Message = "made", pickupLabel(rec)+" 制作完成，等待配送"
+	case act == ActMade:
 		out.Action, out.Message = "made", pickupLabel(rec)+" 制作完成，已通知顾客取餐"
-	} else {
+	default:
 		out.Action, out.Message = "completed", pickupLabel(rec)+" 已取餐，订单完成"
 	}
 	b.publishScan(code, out, source)
 	return out
 }
 
-// repeatedRead reports whether code was read within the double-scan window,
-// and remembers this read.
+// repeatedRead reports whether code was read within the double-scan window
+// of the read that counted. Only a read that counts starts a window: were
+// duplicates to restart it, a cashier rescanning every 2 s would never get
+// past the first step.
 func (b *Bridge) repeatedRead(code string) bool {
 	window := b.cfg.Scanner.DoubleScanWindow
 	if window <= 0 {
@@ -69,6 +75,10 @@ func (b *Bridge) repeatedRead(code string) bool {
 	b.scanMu.Lock()
 	defer b.scanMu.Unlock()
 	last, seen := b.lastScans[code]
+	d := now.Sub(last)
+	if seen && d >= 0 && d < window {
+		return true
+	}
 	b.lastScans[code] = now
 	if len(b.lastScans) > 1000 {
 		for c, t := range b.lastScans {
@@ -77,8 +87,7 @@ func (b *Bridge) repeatedRead(code string) bool {
 			}
 		}
 	}
-	d := now.Sub(last)
-	return seen && d >= 0 && d < window
+	return false
 }
 
 func (b *Bridge) publishScan(code string, res ScanResult, source string) {

@@ -72,10 +72,7 @@ func (b *Bridge) POSOrderState(ctx context.Context, id int64) (POSOrder, error) 
 		return POSOrder{}, err
 	}
 	p := POSOrder{ID: row.ID, State: row.State, Attempts: row.Attempts, LastError: row.LastError,
-		CreatedAt: row.CreatedAt.In(Shanghai)}
-	if !row.DoneAt.IsZero() {
-		p.DoneAt = row.DoneAt.In(Shanghai)
-	}
+		CreatedAt: APITime(row.CreatedAt), DoneAt: APITime(row.DoneAt)}
 	var res struct {
 		OrderCode string `json:"order_code"`
 	}

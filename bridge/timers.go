@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -145,7 +146,12 @@ func (b *Bridge) escalate(ctx context.Context, code string, level int, waited ti
 		msg := fmt.Sprintf("订单 %s 已等待%s %d 分钟！平台可能自动取消，请立即处理", pickupLabel(rec), what, int(waited.Minutes()))
 		a.event(Event{Type: EvAlert, Kind: "waiting_order", Code: code, Level: LevelCritical, Message: msg,
 			Data: map[string]int{"level": level}})
-		b.log.Warn("order waits for staff", "order", code, "decision", rec.Decision, "waited", waited.Round(time.Second))
+		// Warned once per order; the console keeps ringing, the log does not.
+		logAt := slog.LevelDebug
+		if level <= 1 {
+			logAt = slog.LevelWarn
+		}
+		b.log.Log(ctx, logAt, "order waits for staff", "order", code, "decision", rec.Decision, "waited", waited.Round(time.Second), "alert_level", level)
 		return tx.SaveOrder(rec)
 	})
 	if err != nil && ctx.Err() == nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
@@ -60,9 +61,11 @@ type OrderView struct {
 	CancelRequested  bool      `json:"cancel_requested,omitempty"`
 	FirstSource      string    `json:"first_source,omitempty"`
 
-	Printed []PrintedView `json:"printed,omitempty"`
-	History []HistoryView `json:"history,omitempty"`
-	Calls   []CallView    `json:"calls,omitempty"`
+	// The detail (GET /api/orders/{code}) always has these, [] when empty;
+	// list views leave them out.
+	Printed []PrintedView `json:"printed,omitzero"`
+	History []HistoryView `json:"history,omitzero"`
+	Calls   []CallView    `json:"calls,omitzero"`
 }
 
 // PrintedView is one print job of an order.
@@ -101,21 +104,17 @@ type CallView struct {
 	State     string    `json:"state"`
 	Attempts  int       `json:"attempts"`
 	LastError string    `json:"last_error,omitempty"`
+	Hint      string    `json:"hint,omitempty"` // LastError for staff, in Chinese
 	NextAt    time.Time `json:"next_at,omitzero"`
 	CreatedAt time.Time `json:"created_at"`
 	DoneAt    time.Time `json:"done_at,omitzero"`
 }
 
-func sh(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.In(Shanghai)
-}
+func sh(t time.Time) time.Time { return APITime(t) }
 
 // View builds the console view of a record (without printed/history).
 func View(rec *store.OrderRecord) OrderView {
-	v := OrderView{Code: rec.Code, StoreID: rec.StoreID, Status: rec.Status, StatusLabel: rec.Status.Label(),
+	v := OrderView{Code: rec.Code, StoreID: rec.StoreID, Status: rec.Status, StatusLabel: rec.Status.LabelFor(rec.Type),
 		PlatformStatus: rec.PlatformStatus, RawStatus: rec.RawStatus, RefundStatus: int(rec.RefundStatus), Reason: rec.Reason,
 		Type: rec.Type, TypeLabel: rec.Type.Label(), Channel: int(rec.Channel), ChannelLabel: rec.Channel.Label(),
 		PickupNo: rec.PickupNo, DetailKnown: rec.Detail != nil, DetailError: rec.DetailError, Items: []order.Item{},
@@ -174,6 +173,7 @@ func (b *Bridge) Order(ctx context.Context, code string) (OrderView, error) {
 		return OrderView{}, err
 	}
 	v := View(rec)
+	v.Printed, v.History, v.Calls = []PrintedView{}, []HistoryView{}, []CallView{}
 	jobs, err := b.db.ListPrintJobs(ctx, store.PrintJobFilter{OrderCode: code})
 	if err != nil {
 		return v, err
@@ -206,7 +206,7 @@ func jobView(j *store.PrintJob) PrintedView {
 
 func callView(r *store.OutboxRow) CallView {
 	return CallView{ID: r.ID, TxID: r.TxID, Kind: r.Kind, Op: r.Op, OpLabel: opLabel(r.Op), OrderCode: r.OrderCode,
-		State: r.State, Attempts: r.Attempts, LastError: r.LastError, NextAt: sh(r.NextAt), CreatedAt: sh(r.CreatedAt), DoneAt: sh(r.DoneAt)}
+		State: r.State, Attempts: r.Attempts, LastError: r.LastError, Hint: kaigedian.ExplainText(r.LastError), NextAt: sh(r.NextAt), CreatedAt: sh(r.CreatedAt), DoneAt: sh(r.DoneAt)}
 }
 
 // Calls lists platform calls, e.g. the ones still failing.

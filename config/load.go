@@ -30,8 +30,12 @@ type LoadOptions struct {
 	// Env is the environment (KEY=value); nil means os.Environ().
 	Env []string
 	// Search replaces the discovery list used when Path is ""; nil means
-	// ./posbridge.yaml (ServiceBaseDir() for the service), then DefaultConfigPath().
+	// ./posbridge.yaml (ServiceBaseDir() for the service), then SystemPath.
 	Search []string
+	// SystemPath replaces DefaultConfigPath() in the discovery list: tests
+	// point it into a temporary folder, so that they never read the
+	// machine's /etc/posbridge (a store PC's real config).
+	SystemPath string
 }
 
 // ErrNotFound is matched (errors.Is) by the error Load returns when there is no config file.
@@ -98,7 +102,11 @@ func locate(opts LoadOptions) (string, error) {
 	}
 	search := opts.Search
 	if search == nil {
-		search = []string{filepath.Join(base, FileName), DefaultConfigPath()}
+		system := opts.SystemPath
+		if system == "" {
+			system = DefaultConfigPath()
+		}
+		search = []string{filepath.Join(base, FileName), system}
 	}
 	var looked []string
 	for _, p := range search {

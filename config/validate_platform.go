@@ -17,7 +17,9 @@ func (v *validator) platform() {
 	if v.c.Sandbox && p.Mode != ModeSandbox {
 		v.err("platform.mode", "live needs a config file with your stores and printers: create one with `posbridge config init`")
 	}
-	if p.Mode == ModeLive {
+	if v.c.SetupMode() {
+		v.warn("platform", "%s", v.c.SetupMessage())
+	} else if p.Mode == ModeLive {
 		required := []struct{ key, val, what string }{
 			{"platform.base_url", p.BaseURL, "the API address 开个店 gave you, like https://…/openapi"},
 			{"platform.partner_id", p.PartnerID, "the partnerId 开个店 gave you"},

@@ -47,8 +47,11 @@ func (v *validator) printer(key string, p *PrinterConfig, byName map[string]int)
 	if p.Language == LanguageTSPL && p.Role != RoleLabel {
 		v.err(key+".language", "tspl is for label printers only: use escpos for a %s printer", p.Role)
 	}
-	if _, err := ParseConnection(p.Connection); err != nil {
+	if c, err := ParseConnection(p.Connection); err != nil {
 		v.err(key+".connection", "%v", err)
+	} else if c.Scheme == "virtual" && v.c.Platform.Mode == ModeLive {
+		v.warn(key+".connection", "%s prints nothing on paper: real orders would only be previewed in the console; "+
+			"set the printer's real connection (tcp://…:9100, serial://…, usb://…, windows://…)", p.Connection)
 	}
 	if p.Language == LanguageESCPOS {
 		v.enum(key+".paper", p.Paper, "58mm", "80mm")

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/order"
@@ -65,6 +66,10 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 		f.Day = bridge.BusinessDay(s.now())
 	case "all":
 	default:
+		if _, err := time.Parse(time.DateOnly, day); err != nil {
+			writeError(w, http.StatusBadRequest, "date 须为 YYYY-MM-DD 或 all："+day)
+			return
+		}
 		f.Day = day
 	}
 	if st := q.Get("status"); st != "" {
@@ -77,8 +82,15 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 			f.Statuses = append(f.Statuses, s)
 		}
 	}
-	f.Limit, _ = strconv.Atoi(q.Get("limit"))
-	f.Offset, _ = strconv.Atoi(q.Get("offset"))
+	var err error
+	if f.Limit, err = countParam(q.Get("limit")); err != nil {
+		writeError(w, http.StatusBadRequest, "limit "+err.Error())
+		return
+	}
+	if f.Offset, err = countParam(q.Get("offset")); err != nil {
+		writeError(w, http.StatusBadRequest, "offset "+err.Error())
+		return
+	}
 	orders, total, err := s.Bridge.Orders(r.Context(), f)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
@@ -195,12 +207,17 @@ func (s *Server) submitPOS(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "请求内容过大或无法读取")
 		return
 	}
-	id, err := s.Bridge.SubmitPOS(r.Context(), raw, actorOf(r))
+	body, snake := camelBody(raw)
+	id, err := s.Bridge.SubmitPOS(r.Context(), body, actorOf(r))
 	var pe *bridge.SubmitProblemsError
 	if errors.As(err, &pe) {
 		problems := make([]map[string]string, 0, len(pe.Problems))
 		for _, p := range pe.Problems {
-			problems = append(problems, map[string]string{"field": p.Field, "problem": p.Problem})
+			field := p.Field
+			if snake {
+				field = camelToSnake(field)
+			}
+			problems = append(problems, map[string]string{"field": field, "problem": p.Problem})
 		}
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "线下订单缺少或填错字段", "problems": problems})
 		return
@@ -241,9 +258,12 @@ func (s *Server) platform(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
 	f := store.OutboxFilter{OrderCode: r.URL.Query().Get("order"), Limit: 200}
-	if st := r.URL.Query().Get("state"); st != "" {
-		f.States = strings.Split(st, ",")
+	states, err := stateList(r.URL.Query().Get("state"), callStates)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
 	}
+	f.States = states
 	calls, err := s.Bridge.Calls(r.Context(), f)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())

@@ -171,6 +171,9 @@ func (s *Server) sessionInfo(w http.ResponseWriter, r *http.Request) {
 		stores = append(stores, map[string]string{"id": st.ID, "name": st.Name})
 	}
 	out["stores"] = stores
+	if s.Config.SetupMode() {
+		out["setup"] = s.setupNotice()
+	}
 	if a.kind == authSession {
 		out["csrf"] = s.guard().sessions.csrf(a.sess)
 		out["expires_at"] = a.sess.expires.In(shanghai).Format(time.RFC3339)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/posbridge/posbridge/bridge"
 )
 
 // pingEvery is how often an idle stream carries a ping event. The page
@@ -59,5 +61,5 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 // ping writes a ping event carrying the server's time (the page also uses it
 // to show how far its own clock is off).
 func (s *Server) ping(w http.ResponseWriter) {
-	fmt.Fprintf(w, "event: ping\ndata: {\"type\":\"ping\",\"time\":%q}\n\n", s.now().In(shanghai).Format(time.RFC3339Nano))
+	fmt.Fprintf(w, "event: ping\ndata: {\"type\":\"ping\",\"time\":%q}\n\n", bridge.APITime(s.now()).Format(time.RFC3339Nano))
 }

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
+	"time"
 
+	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
 )
@@ -37,6 +38,7 @@ func (s *Server) listPrinters(w http.ResponseWriter, r *http.Request) {
 	if s.Fleet != nil {
 		for _, st := range s.Fleet.Status() {
 			c := counts[st.Name]
+			st.CheckedAt, st.LastPrinted = bridge.APITime(st.CheckedAt), bridge.APITime(st.LastPrinted)
 			out = append(out, printerView{PrinterStatus: st, Queued: c[store.JobQueued], Sending: c[store.JobSending],
 				Held: c[store.JobHeld], Failed: c[store.JobFailed]})
 		}
@@ -60,49 +62,79 @@ func (s *Server) testPrint(w http.ResponseWriter, r *http.Request) {
 func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := store.PrintJobFilter{Printer: q.Get("printer"), OrderCode: q.Get("order"), Limit: 200}
-	if st := q.Get("state"); st != "" {
-		f.States = strings.Split(st, ",")
+	states, err := stateList(q.Get("state"), jobStates)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
 	}
+	f.States = states
 	jobs, err := s.Bridge.Store().ListPrintJobs(r.Context(), f)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
 	type jobView struct {
-		ID        int64  `json:"id"`
-		Printer   string `json:"printer"`
-		Original  string `json:"original_printer,omitempty"`
-		OrderCode string `json:"order_code,omitempty"`
-		Doc       string `json:"doc"`
-		Title     string `json:"title,omitempty"`
-		State     string `json:"state"`
-		Reprint   bool   `json:"reprint,omitempty"`
-		Attempts  int    `json:"attempts"`
-		LastError string `json:"last_error,omitempty"`
-		CreatedAt string `json:"created_at"`
+		ID        int64     `json:"id"`
+		Printer   string    `json:"printer"`
+		Original  string    `json:"original_printer,omitempty"`
+		OrderCode string    `json:"order_code,omitempty"`
+		Doc       string    `json:"doc"`
+		Title     string    `json:"title,omitempty"`
+		State     string    `json:"state"`
+		Reprint   bool      `json:"reprint,omitempty"`
+		Attempts  int       `json:"attempts"`
+		LastError string    `json:"last_error,omitempty"`
+		CreatedAt time.Time `json:"created_at"`
 	}
 	out := make([]jobView, 0, len(jobs))
 	for _, j := range jobs {
 		out = append(out, jobView{ID: j.ID, Printer: j.Printer, Original: j.OriginalPrinter, OrderCode: j.OrderCode, Doc: j.Doc,
 			Title: j.Title, State: j.State, Reprint: j.Reprint, Attempts: j.Attempts, LastError: j.LastError,
-			CreatedAt: j.CreatedAt.In(shanghai).Format("2006-01-02T15:04:05-07:00")})
+			CreatedAt: bridge.APITime(j.CreatedAt)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"jobs": out})
 }
 
+// jobFound answers a job lookup's error (404, 500) and reports whether the
+// job was read.
+func jobFound(w http.ResponseWriter, err error) bool {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusNotFound, "没有这个打印任务")
+	case err != nil:
+		writeError(w, http.StatusInternalServerError, err.Error())
+	default:
+		return true
+	}
+	return false
+}
+
+// getJob is one print job's state: `posbridge print test` waits on it.
+func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	j, err := s.Bridge.Store().GetPrintJob(r.Context(), id)
+	if !jobFound(w, err) {
+		return
+	}
+	out := map[string]any{"id": j.ID, "printer": j.Printer, "order_code": j.OrderCode, "doc": j.Doc,
+		"state": j.State, "reprint": j.Reprint, "attempts": j.Attempts, "last_error": j.LastError,
+		"hint": printer.Explain(j.LastError), "created_at": bridge.APITime(j.CreatedAt)}
+	if !j.DoneAt.IsZero() {
+		out["done_at"] = bridge.APITime(j.DoneAt)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 func (s *Server) jobPreview(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "id 须为数字")
+	id, ok := pathID(w, r)
+	if !ok {
 		return
 	}
 	p, j, err := s.Bridge.JobPreview(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "没有这个打印任务")
-		return
-	}
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
+	if !jobFound(w, err) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": j.ID, "printer": j.Printer, "doc": j.Doc, "state": j.State,

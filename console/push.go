@@ -36,6 +36,10 @@ type PushReceiver struct {
 	Token     string         // when set, X-Push-Token or ?token= must match
 	Log       *slog.Logger
 	Now       func() time.Time
+	// Instance names this run of the daemon (the console's /api/health says
+	// the same): `posbridge doctor` tells our listener from another program
+	// or another posbridge holding the port.
+	Instance string
 }
 
 // pushPaths maps each push endpoint to its kind.
@@ -55,7 +59,7 @@ func (p *PushReceiver) Handler() http.Handler {
 	}
 	mux.HandleFunc("GET /kaigedian/push/health", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"ok":true}`)
+		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "service": "posbridge", "instance": p.Instance})
 	})
 	return mux
 }

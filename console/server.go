@@ -25,6 +25,8 @@ type Server struct {
 	Config *config.Config
 	Log    *slog.Logger
 	Now    func() time.Time
+	// Instance names this run of the daemon, as PushReceiver.Instance.
+	Instance string
 
 	access guard // who may use the console (auth.go)
 }
@@ -67,20 +69,22 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/printers", s.listPrinters)
 	mux.HandleFunc("POST /api/printers/{name}/test", s.testPrint)
 	mux.HandleFunc("GET /api/jobs", s.listJobs)
+	mux.HandleFunc("GET /api/jobs/{id}", s.getJob)
 	mux.HandleFunc("GET /api/jobs/{id}/preview", s.jobPreview)
 	mux.HandleFunc("POST /api/jobs/{id}/release", s.jobDecision(true))
 	mux.HandleFunc("POST /api/jobs/{id}/drop", s.jobDecision(false))
 	mux.HandleFunc("GET /api/stats/today", s.statsToday)
 	mux.HandleFunc("GET /api/events", s.events)
 	mux.HandleFunc("GET /api/health", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "sandbox": s.Config.Sandbox || s.Config.Platform.Mode == "sandbox"})
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "sandbox": s.Config.Sandbox || s.Config.Platform.Mode == "sandbox",
+			"setup": s.Config.SetupMode(), "instance": s.Instance})
 	})
 	mux.HandleFunc("/kaigedian/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "pushes go to the push listener, not the console")
 	})
 	s.routeUI(mux)
 	s.routeAuth(mux)
-	return s.Protect(mux)
+	return s.Protect(s.setupGuard(mux))
 }
 
 // Listen opens a listener for addr; ":0" style ports are fine in tests.

@@ -45,6 +45,15 @@ func (s Status) Terminal() bool {
 	return false
 }
 
+// LabelFor is Label for an order of type t: a made delivery order waits for
+// its courier (待配送), not for the customer (待取餐).
+func (s Status) LabelFor(t Type) string {
+	if s == StatusMade && t.IsDelivery() {
+		return "待配送"
+	}
+	return s.Label()
+}
+
 // Label is the Simplified Chinese name shown to staff.
 func (s Status) Label() string {
 	switch s {

@@ -64,25 +64,34 @@ func (p *Poller) Run(ctx context.Context) {
 		wg.Add(1)
 		go func() { defer wg.Done(); f(ctx) }()
 	}
+	// Order and refund polls always call the platform; reconciliation only
+	// when orders are open.
+	always := func(poll func(context.Context) (int, error)) pollFunc {
+		return func(ctx context.Context) (int, bool, error) { n, err := poll(ctx); return n, true, err }
+	}
 	for _, s := range p.cfg.Stores {
 		storeID := s.ID
 		run(func(ctx context.Context) {
-			p.loop(ctx, "orders/"+storeID, p.orderInterval, func(ctx context.Context) (int, error) { return p.PollOrders(ctx, storeID) })
+			p.loop(ctx, "orders/"+storeID, p.orderInterval, always(func(ctx context.Context) (int, error) { return p.PollOrders(ctx, storeID) }))
 		})
 		run(func(ctx context.Context) {
-			p.loop(ctx, "refunds/"+storeID, p.refundInterval, func(ctx context.Context) (int, error) { return p.PollRefunds(ctx, storeID) })
+			p.loop(ctx, "refunds/"+storeID, p.refundInterval, always(func(ctx context.Context) (int, error) { return p.PollRefunds(ctx, storeID) }))
 		})
 	}
-	run(func(ctx context.Context) { p.loop(ctx, "reconcile", p.reconcileInterval, p.Reconcile) })
+	run(func(ctx context.Context) { p.loop(ctx, "reconcile", p.reconcileInterval, p.reconcile) })
 	wg.Wait()
 }
 
+// pollFunc is one poll: what it found, and whether it asked the platform at
+// all (only an answer from the platform counts as the platform being healthy).
+type pollFunc func(context.Context) (found int, asked bool, err error)
+
 // loop calls poll at its interval, with jitter (the documents ask for
 // randomised intervals) and exponential backoff on errors.
-func (p *Poller) loop(ctx context.Context, key string, interval func() time.Duration, poll func(context.Context) (int, error)) {
+func (p *Poller) loop(ctx context.Context, key string, interval func() time.Duration, poll pollFunc) {
 	failures := 0
 	for {
-		found, err := poll(ctx)
+		found, asked, err := poll(ctx)
 		if ctx.Err() != nil {
 			return
 		}
@@ -94,7 +103,7 @@ func (p *Poller) loop(ctx context.Context, key string, interval func() time.Dura
 		} else {
 			failures = 0
 		}
-		p.bridge.ReportPoll(key, found, wait, err)
+		p.bridge.ReportPoll(key, found, asked, wait, err)
 		if !sleepJitter(ctx, wait) {
 			return
 		}
@@ -266,16 +275,21 @@ func (p *Poller) PollRefunds(ctx context.Context, storeID string) (int, error) {
 // Reconcile asks the platform for the status of every order still open
 // locally: it catches a cancel whose push was lost.
 func (p *Poller) Reconcile(ctx context.Context) (int, error) {
+	n, _, err := p.reconcile(ctx)
+	return n, err
+}
+
+func (p *Poller) reconcile(ctx context.Context) (changed int, asked bool, err error) {
 	codes, err := p.db.OpenOrderCodes(ctx, 500)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	changed := 0
 	for i := 0; i < len(codes); i += pageSize {
 		batch := codes[i:min(i+pageSize, len(codes))]
 		statuses, err := p.client.BatchOrderStatus(ctx, batch)
+		asked = true
 		if err != nil {
-			return changed, fmt.Errorf("batchOrderStatus: %w", err)
+			return changed, asked, fmt.Errorf("batchOrderStatus: %w", err)
 		}
 		page := bridge.PollPage{Source: order.SourceReconcile}
 		for _, s := range statuses {
@@ -284,11 +298,11 @@ func (p *Poller) Reconcile(ctx context.Context) (int, error) {
 			}
 		}
 		if _, err := p.bridge.IngestPoll(ctx, page); err != nil {
-			return changed, err
+			return changed, asked, err
 		}
 		changed += len(page.Statuses)
 	}
-	return changed, nil
+	return changed, asked, nil
 }
 
 func (p *Poller) orderClients() []int {

@@ -28,19 +28,25 @@ func (t *fileTransport) Open(ctx context.Context) (Link, error) {
 	if t.device {
 		flags = os.O_WRONLY
 	}
+	unlock, err := lockDevice(ctx, t.path)
+	if err != nil {
+		return nil, err
+	}
 	f, err := os.OpenFile(t.path, flags, 0o644)
 	if err != nil {
+		unlock()
 		if t.device {
 			return nil, fmt.Errorf("open USB printer %s: %w (is it plugged in, and is posbridge's user in the lp group?)", t.path, err)
 		}
 		return nil, fmt.Errorf("open print file %s: %w", t.path, err)
 	}
-	return &fileLink{f: f, opt: t.opt}, nil
+	return &fileLink{f: f, opt: t.opt, unlock: unlock}, nil
 }
 
 type fileLink struct {
-	f   *os.File
-	opt TransportOptions
+	f      *os.File
+	opt    TransportOptions
+	unlock func() // releases the session's lock on the device or file (devlock)
 }
 
 // Write gives up at the deadline; a USB printer that stopped taking data
@@ -67,4 +73,8 @@ func (l *fileLink) Write(ctx context.Context, p []byte) error {
 }
 
 func (l *fileLink) Read(context.Context, []byte) (int, error) { return 0, ErrOneWay }
-func (l *fileLink) Close() error                              { return l.f.Close() }
+func (l *fileLink) Close() error {
+	err := l.f.Close()
+	l.unlock()
+	return err
+}

@@ -37,21 +37,28 @@ func (t *serialTransport) Open(ctx context.Context) (Link, error) {
 	case "space":
 		mode.Parity = serial.SpaceParity
 	}
+	unlock, err := lockDevice(ctx, t.name)
+	if err != nil {
+		return nil, fmt.Errorf("serial printer %s: %w", t.name, err)
+	}
 	port, err := serial.Open(t.name, mode)
 	if err != nil {
+		unlock()
 		return nil, fmt.Errorf("open serial printer %s: %w (is the cable in and no other program using the port?)", t.name, err)
 	}
 	if err := setSerialFlow(t.name, t.params.Flow); err != nil {
 		port.Close()
+		unlock()
 		return nil, fmt.Errorf("serial printer %s: %w", t.name, err)
 	}
-	return &serialLink{port: port, name: t.name, opt: t.opt}, nil
+	return &serialLink{port: port, name: t.name, opt: t.opt, unlock: unlock}, nil
 }
 
 type serialLink struct {
-	port serial.Port
-	name string
-	opt  TransportOptions
+	port   serial.Port
+	name   string
+	opt    TransportOptions
+	unlock func() // releases the session's lock on the port (devlock)
 }
 
 // Write gives up at the deadline: with flow control a printer out of paper
@@ -105,4 +112,8 @@ func (l *serialLink) Read(ctx context.Context, p []byte) (int, error) {
 	return n, nil
 }
 
-func (l *serialLink) Close() error { return l.port.Close() }
+func (l *serialLink) Close() error {
+	err := l.port.Close()
+	l.unlock()
+	return err
+}

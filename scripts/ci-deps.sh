@@ -16,6 +16,7 @@ packages=(
     chromium                                     # console tests
     zbar-tools                                   # barcode decoding in printer tests
     msitools                                     # wixl, an alternative Windows installer
+    iproute2 util-linux                          # ip and unshare: the LAN console test's own network namespace
 )
 
 if [ "$(id -u)" != 0 ]; then

@@ -1,66 +1,59 @@
 #!/usr/bin/env bash
 # Checks the release artifacts: builds them (`make dist`), then
 #   - SHA256SUMS, .deb/.rpm contents and metadata, lintian (no errors)
-#   - installs the .deb with dpkg, runs it as the service user, upgrades and
-#     removes it (data kept), purges it (data still kept)
+#   - in a throwaway root (scripts/dist-check-deb.sh: a mount namespace with
+#     /etc, /var and /usr overlaid, so this machine's packages, users and
+#     /var/lib/posbridge are never touched): installs the .deb with dpkg,
+#     runs it as the service user (setup mode: the packaged config has no
+#     credentials), upgrades and removes it (data kept), purges it (data
+#     still kept)
 #   - Authenticode signatures of the Windows files
 #   - under Wine: posbridge.exe version and config check, the installer
 #     (refuses Windows 7, installs, registers and starts the service, which
 #     opens its SQLite database; doctor and backup; upgrade keeps the config;
 #     uninstall keeps the data) and a short sandbox run.
+# Every daemon it starts listens on free ports (another posbridge may hold
+# 8686/8687); every failure is one FAIL line; the clean-up always runs.
 # Kept out of `go test`: the cross builds compile SQLite once per target.
 #
 # Environment:
 #   CI=true              a missing tool is a failure, not a skip
 #   DIST_CHECK_REUSE=1   check the existing dist/ instead of rebuilding it
-#   DIST_CHECK_DPKG=1    allow dpkg -i on this machine (always on under CI=true)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
 repo=$PWD
-
-failures=()
-skips=()
-current=""
-
-step() { current=$1; printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
-ok() { echo "  ok: $*"; }
-fail() { echo "  FAIL: $*"; failures+=("$current: $*"); }
-skip() { echo "  SKIP: $*"; skips+=("$current: $*"); }
-# expect DESCRIPTION COMMAND...: a check that must succeed.
-expect() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok "$what"; else fail "$what"; fi; }
-# have TOOL...: true when every tool exists; under CI=true a missing one fails.
-have() {
-    local t missing=()
-    for t in "$@"; do command -v "$t" >/dev/null || missing+=("$t"); done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    if [ "${CI:-}" = true ]; then
-        fail "missing tool(s): ${missing[*]} (scripts/ci-deps.sh installs them)"
-    else
-        skip "missing tool(s): ${missing[*]}"
-    fi
-    return 1
-}
-wait_for() { # SECONDS COMMAND...: poll until the command succeeds
-    local limit=$1; shift
-    local end=$((SECONDS + limit))
-    until "$@" >/dev/null 2>&1; do
-        [ $SECONDS -lt $end ] || return 1
-        sleep 0.5
-    done
-}
+# shellcheck source=scripts/dist-check-lib.sh
+source scripts/dist-check-lib.sh
 
 logs=$(mktemp -d)
-trap 'rm -rf "$logs"' EXIT
+throwaway=""
+background=()
+cleanup() {
+    local pid
+    for pid in "${background[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+    if [ -n "${WINEPREFIX:-}" ] && command -v wineserver >/dev/null; then wineserver -k 2>/dev/null; fi
+    [ -n "$throwaway" ] && rm -rf "$throwaway"
+    rm -rf "$logs" "${sandbox:-}"
+}
+trap cleanup EXIT
 
 step "build"
 if [ "${DIST_CHECK_REUSE:-}" = 1 ] && [ -f dist/SHA256SUMS ]; then
     ok "reusing dist/"
 else
     start=$SECONDS
-    make dist >"$logs/dist.log" 2>&1 || { tail -50 "$logs/dist.log"; echo "make dist failed"; exit 1; }
+    if ! make dist >"$logs/dist.log" 2>&1; then
+        tail -50 "$logs/dist.log"
+        echo "  FAIL: make dist failed: nothing to check"
+        exit 1
+    fi
     ok "make dist in $((SECONDS - start))s"
 fi
 ls -l dist | sed 's/^/  /'
+if ! ls dist/posbridge_*_linux_amd64 dist/posbridge_*_amd64.deb dist/posbridge_*_arm64.deb >/dev/null 2>&1; then
+    echo "  FAIL: dist/ lacks the Linux binary or packages: nothing to check"
+    exit 1
+fi
 pkgver=$(basename dist/posbridge_*_linux_amd64 | sed 's/^posbridge_\(.*\)_linux_amd64$/\1/')
 deb_amd64=$(ls dist/posbridge_*_amd64.deb)
 deb_arm64=$(ls dist/posbridge_*_arm64.deb)
@@ -118,54 +111,26 @@ if have rpm; then
     done
 fi
 
-step "dpkg install, upgrade, remove"
-if [ "${CI:-}" != true ] && [ "${DIST_CHECK_DPKG:-}" != 1 ]; then
-    skip "installs a package on this machine: set DIST_CHECK_DPKG=1 (always on under CI=true)"
-elif have dpkg systemd-analyze setpriv; then
-    dpkg -P posbridge >/dev/null 2>&1 || true
-    rm -rf /var/lib/posbridge /etc/posbridge
-    if dpkg -i "$deb_amd64" >"$logs/dpkg.log" 2>&1; then ok "dpkg -i"; else fail "dpkg -i"; sed 's/^/    /' "$logs/dpkg.log"; fi
-    expect "user posbridge exists" id posbridge
-    groups_ok() { [ "$(id -nG posbridge | tr ' ' '\n' | grep -cx -e dialout -e lp)" = 2 ]; }
-    expect "posbridge is in groups dialout and lp" groups_ok
-    expect "/etc/posbridge is root:posbridge 750" test "$(stat -c '%U:%G %a' /etc/posbridge)" = "root:posbridge 750"
-    expect "config is root:posbridge 640" test "$(stat -c '%U:%G %a' /etc/posbridge/posbridge.yaml)" = "root:posbridge 640"
-    expect "/var/lib/posbridge is posbridge's" test "$(stat -c '%U:%G %a' /var/lib/posbridge)" = "posbridge:posbridge 750"
-    version_ok() { /usr/bin/posbridge version | grep -q "linux/amd64"; }
-    expect "posbridge version" version_ok
-    expect "config check of the packaged config" /usr/bin/posbridge config check --config /etc/posbridge/posbridge.yaml
-    data_dir_ok() { /usr/bin/posbridge config check --config /etc/posbridge/posbridge.yaml 2>/dev/null | grep -qx "data_dir: /var/lib/posbridge"; }
-    expect "packaged config keeps data in /var/lib/posbridge" data_dir_ok
-    out=$(systemd-analyze verify /lib/systemd/system/posbridge.service 2>&1) && ! grep -q posbridge.service <<<"$out" &&
-        ok "systemd-analyze verify" || { fail "systemd-analyze verify"; sed 's/^/    /' <<<"$out"; }
-
-    # Run it as systemd would (user posbridge, its groups, cwd /var/lib/posbridge);
-    # setpriv execs, so the SIGTERM below reaches posbridge itself.
-    (cd /var/lib/posbridge && exec setpriv --reuid=posbridge --regid=posbridge --init-groups /usr/bin/posbridge service run) >"$logs/service.log" 2>&1 &
-    svc=$!
-    if wait_for 30 test -f /var/lib/posbridge/posbridge.db; then ok "the service user's daemon opened /var/lib/posbridge/posbridge.db"; else fail "no database after 30 s"; sed 's/^/    /' "$logs/service.log"; fi
-    doctor=$(/usr/bin/posbridge doctor 2>&1 || true)
-    expect "doctor: database passes quick_check" grep -q '^database  *OK' <<<"$doctor"
-    expect "doctor: data directory writable by the service user" grep -q '^data directory  *OK' <<<"$doctor"
-    expect "backup while it runs" /usr/bin/posbridge backup /tmp/posbridge-dist-check-backup.db
-    rm -f /tmp/posbridge-dist-check-backup.db
-    kill -TERM $svc
-    if wait $svc; then ok "graceful stop on SIGTERM"; else fail "exit status $? after SIGTERM"; sed 's/^/    /' "$logs/service.log"; fi
-    expect "no file in the data directory belongs to root" test -z "$(find /var/lib/posbridge -user root)"
-
-    echo "# edited by dist-check" >>/etc/posbridge/posbridge.yaml
-    expect "dpkg -i again (upgrade)" dpkg -i "$deb_amd64"
-    expect "upgrade kept the edited config" grep -q 'edited by dist-check' /etc/posbridge/posbridge.yaml
-    expect "upgrade kept the database" test -f /var/lib/posbridge/posbridge.db
-    expect "dpkg -r" dpkg -r posbridge
-    expect "binary removed" test ! -e /usr/bin/posbridge
-    expect "unit removed" test ! -e /lib/systemd/system/posbridge.service
-    expect "remove kept the database" test -f /var/lib/posbridge/posbridge.db
-    expect "remove kept the config" test -f /etc/posbridge/posbridge.yaml
-    expect "dpkg -P" dpkg -P posbridge
-    expect "purge removed the config" test ! -e /etc/posbridge/posbridge.yaml
-    expect "purge kept the database" test -f /var/lib/posbridge/posbridge.db
-    rm -rf /var/lib/posbridge /etc/posbridge
+step "dpkg install, upgrade, remove (in a throwaway root)"
+if [ "$(id -u)" != 0 ]; then
+    if [ "${CI:-}" = true ]; then fail "needs root (for the throwaway root's mounts)"; else skip "needs root (for the throwaway root's mounts)"; fi
+elif have dpkg systemd-analyze setpriv unshare curl; then
+    throwaway=$(mktemp -d /tmp/posbridge-dist-check-root.XXXXXX)
+    deb_status=0
+    while IFS= read -r line; do
+        echo "$line"
+        case $line in
+            "  FAIL: "*) failures+=("$current: ${line#  FAIL: }") ;;
+            "  SKIP: "*) skips+=("$current: ${line#  SKIP: }") ;;
+            "exit status "*) deb_status=${line#exit status } ;;
+        esac
+    done < <(unshare --mount --propagation private -- bash scripts/dist-check-deb.sh "$deb_amd64" "$throwaway" "$logs" 2>&1; echo "exit status $?")
+    if [ "$deb_status" != 0 ] && ! printf '%s\n' "${failures[@]}" | grep -q "^$current: "; then
+        fail "the throwaway-root check ended with exit status $deb_status"
+    fi
+    expect "nothing of the check reached this machine's /etc" test ! -e /etc/.posbridge-dist-check-throwaway
+    rm -rf "$throwaway"
+    throwaway=""
 fi
 
 step "Authenticode signatures"
@@ -199,20 +164,23 @@ if have wine wineserver winepath x86_64-w64-mingw32-gcc curl; then
     # A short sandbox run: `posbridge run` with no config anywhere (before the
     # installer writes one to ProgramData), the embedded simulator.
     sandbox=$(mktemp -d)
-    (cd "$sandbox" && exec wine "$repo/$exe_amd64" run) >"$logs/sandbox.log" 2>&1 &
+    sandbox_console=$(free_port) && sandbox_push=$(free_port) || fail "no free port"
+    (cd "$sandbox" && POSBRIDGE_CONSOLE_LISTEN=127.0.0.1:$sandbox_console POSBRIDGE_PUSH_LISTEN=127.0.0.1:$sandbox_push \
+        exec wine "$repo/$exe_amd64" run) >"$logs/sandbox.log" 2>&1 &
     run=$!
+    background+=("$run")
     if wait_for 30 test -f "$sandbox/posbridge-sandbox/posbridge.db"; then
         ok "sandbox run opened posbridge-sandbox/posbridge.db"
-        expect "sandbox console answers on 127.0.0.1:8686" wait_for 20 curl -fsS -o /dev/null http://127.0.0.1:8686/api/health
-        orders_flow() { curl -fsS http://127.0.0.1:8686/api/orders | grep -q '"total":[1-9]'; }
+        expect "sandbox console answers on a free port" wait_for 20 curl -fsS -o /dev/null "http://127.0.0.1:$sandbox_console/api/health"
+        orders_flow() { curl -fsS "http://127.0.0.1:$sandbox_console/api/orders" | grep -q '"total":[1-9]'; }
         expect "simulated orders reach the database under Wine" wait_for 40 orders_flow
     else
         fail "sandbox run made no database"
         sed 's/^/    /' "$logs/sandbox.log"
     fi
-    kill $run 2>/dev/null || true
-    wineserver -k || true
-    wait $run 2>/dev/null || true
+    kill "$run" 2>/dev/null
+    wineserver -k
+    wait "$run" 2>/dev/null
 
     wine winecfg -v win7
     wine "$setup_amd64" /S && rc=0 || rc=$?
@@ -230,7 +198,16 @@ if have wine wineserver winepath x86_64-w64-mingw32-gcc curl; then
     image_path() { wine reg query "$svckey" /v ImagePath | grep -qF 'service run --config C:\ProgramData\posbridge\posbridge.yaml'; }
     expect "service registered with the config pinned" image_path
     pb='C:\Program Files\posbridge\posbridge.exe'
+    same_default() { diff -q <(tr -d '\r' <"$c/ProgramData/posbridge/posbridge.yaml") <(tr -d '\r' <dist/build/posbridge-windows.yaml); }
+    expect "the default config is the packaged one (live mode: setup mode until the credentials are set)" same_default
+    # The service listens on a free port: another posbridge may hold 8686.
+    service_port=$(free_port) || fail "no free port"
+    wine "$pb" service stop >/dev/null 2>&1
+    sed -i "s/127\.0\.0\.1:8686/127.0.0.1:$service_port/" "$c/ProgramData/posbridge/posbridge.yaml"
+    expect "service start on a free port" wine "$pb" service start
     expect "service running" wait_for 20 wine "$pb" service status
+    setup_ok() { curl -fsS "http://127.0.0.1:$service_port/api/health" | grep -q '"setup":true'; }
+    expect "the Windows service without credentials runs in setup mode" wait_for 20 setup_ok
     if wait_for 30 test -f "$c/ProgramData/posbridge/data/posbridge.db"; then
         ok "the Windows service opened its SQLite database"
     else
@@ -256,8 +233,7 @@ if have wine wineserver winepath x86_64-w64-mingw32-gcc curl; then
     expect "uninstall kept the config" test -f "$c/ProgramData/posbridge/posbridge.yaml"
     expect "uninstall kept the database" test -f "$c/ProgramData/posbridge/data/posbridge.db"
 
-    wineserver -k || true
-    rm -rf "$sandbox"
+    wineserver -k
 fi
 
 printf '\n== done in %ss: %d failure(s), %d skip(s)\n' "$SECONDS" "${#failures[@]}" "${#skips[@]}"

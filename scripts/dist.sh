@@ -26,6 +26,26 @@ else
     VI_VERSION="0.0.0.0"
 fi
 
+# Every tool first: without them the cross builds fail one by one and the
+# run ends far later in an unrelated OpenSSL error.
+tools=(
+    "gcc:gcc" "aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu" "x86_64-w64-mingw32-gcc:mingw-w64"
+    "i686-w64-mingw32-gcc:mingw-w64" "makensis:nsis" "osslsigncode:osslsigncode" "openssl:openssl"
+    "objdump:binutils" "gzip:gzip" "$GO:golang (Go 1.26)"
+)
+missing=() packages=()
+for t in "${tools[@]}"; do
+    if ! command -v "${t%%:*}" >/dev/null; then
+        missing+=("${t%%:*}")
+        [[ " ${packages[*]} " == *" ${t#*:} "* ]] || packages+=("${t#*:}")
+    fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "make dist: missing tool(s): ${missing[*]}" >&2
+    echo "  install them with: sudo scripts/ci-deps.sh   (Debian packages: ${packages[*]})" >&2
+    exit 1
+fi
+
 DIST=dist
 BUILD="$DIST/build"
 rm -rf "$DIST"
@@ -44,28 +64,41 @@ build() { # GOOS GOARCH CC [extra ldflags] [build mode]
     echo "built $out in $((SECONDS - start))s"
 }
 
+# both waits for two background builds and fails when either failed (`wait
+# -n && wait -n` let a failed build through: set -e ignores a && list).
+both() {
+    local status=0
+    wait "$1" || status=1
+    wait "$2" || status=1
+    [ $status = 0 ] || { echo "make dist: a cross build failed (see above)" >&2; exit 1; }
+}
+
 step "cross builds"
 # Static mingw runtime: the .exe must not need libgcc/winpthread DLLs.
 winstatic='-extldflags=-static'
 # Position-independent on Linux, as Debian's hardening expects.
 build linux amd64 gcc "" pie &
+a=$!
 build linux arm64 aarch64-linux-gnu-gcc "" pie &
-wait -n && wait -n
+both $a $!
 build windows amd64 x86_64-w64-mingw32-gcc "$winstatic" &
+a=$!
 build windows 386 i686-w64-mingw32-gcc "$winstatic" &
-wait -n && wait -n
+both $a $!
 
 step "sign the Windows binaries"
 packaging/windows/sign.sh "$BUILD"/windows_*/posbridge.exe
 
 step "default configs"
-# The example config, with the data folder each OS keeps state in: on Linux
-# /var/lib/posbridge (the unit's StateDirectory), on Windows ./data next to
-# the config in %ProgramData%\posbridge.
-sed 's|^data_dir: .*|data_dir: /var/lib/posbridge|' config/example.yaml >"$BUILD/posbridge.yaml"
+# The example config in live mode (setup mode until the credentials are set:
+# an installed service never runs the simulator), with the data folder each
+# OS keeps state in: on Linux /var/lib/posbridge (the unit's StateDirectory),
+# on Windows ./data next to the config in %ProgramData%\posbridge, with CRLF.
+# config.InstalledYAML makes both; `service install` writes the same.
+"$GO" run ./internal/tools/installedconfig linux >"$BUILD/posbridge.yaml"
+"$GO" run ./internal/tools/installedconfig windows >"$BUILD/posbridge-windows.yaml"
 grep -q '^data_dir: /var/lib/posbridge$' "$BUILD/posbridge.yaml"
-# Notepad shows LF-only files fine since Windows 10 1809, CRLF is safer for older editors.
-sed 's/$/\r/' config/example.yaml >"$BUILD/posbridge-windows.yaml"
+grep -q '^  mode: live ' "$BUILD/posbridge.yaml"
 
 step "nfpm $NFPM_VERSION"
 # `go version -m` names the module version (nfpm --version says "dev" when go-installed).

@@ -6,6 +6,8 @@
 //	posbridge-load -scenario rush                 # builds ./cmd/posbridge, runs it as a child
 //	posbridge-load -scenario steady -rate 20 -duration 1m -bin bin/posbridge
 //	posbridge-load -scenario mixed -mode attach   # you start `posbridge run --config …` yourself
+//	posbridge-load seed -dir /data/years -orders 1000000   # a busy store's history, written directly
+//	posbridge-load longrun -dir /data/years -bin bin/posbridge   # start-up, lists, search, 今日, acks during prune and backup
 package main
 
 import (
@@ -22,7 +24,18 @@ import (
 	"github.com/posbridge/posbridge/internal/loadtest"
 )
 
-func main() { os.Exit(run(os.Args[1:])) }
+func main() {
+	args := os.Args[1:]
+	if len(args) > 0 {
+		switch args[0] {
+		case "seed":
+			os.Exit(runSeed(args[1:]))
+		case "longrun":
+			os.Exit(runLongRun(args[1:]))
+		}
+	}
+	os.Exit(run(args))
+}
 
 func run(args []string) int {
 	fs := flag.NewFlagSet("posbridge-load", flag.ContinueOnError)
@@ -66,6 +79,16 @@ func run(args []string) int {
 		s.Stores = *stores
 	}
 	s.Seed = *seed
+	// The report's folder is made first: a run of minutes must not end in
+	// "no such file or directory" (bench/ does not exist in a fresh clone).
+	reportPath := *jsonOut
+	if reportPath == "" {
+		reportPath = "posbridge-load-" + *name + ".json"
+	}
+	if err := os.MkdirAll(filepath.Dir(reportPath), 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "posbridge-load: report folder:", err)
+		return 1
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -108,7 +131,7 @@ func run(args []string) int {
 	if err := res.WriteTable(os.Stdout); err != nil {
 		return 1
 	}
-	if err := writeReports(res, *jsonOut, *name); err != nil {
+	if err := writeReports(res, reportPath); err != nil {
 		fmt.Fprintln(os.Stderr, "posbridge-load:", err)
 		return 1
 	}
@@ -125,10 +148,7 @@ func run(args []string) int {
 }
 
 // writeReports writes the JSON report and the HTML page beside it.
-func writeReports(res *loadtest.Result, jsonPath, name string) error {
-	if jsonPath == "" {
-		jsonPath = "posbridge-load-" + name + ".json"
-	}
+func writeReports(res *loadtest.Result, jsonPath string) error {
 	f, err := os.Create(jsonPath)
 	if err != nil {
 		return err

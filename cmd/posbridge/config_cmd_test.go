@@ -259,6 +259,10 @@ func TestConfigHashPin(t *testing.T) {
 	if err := bcrypt.CompareHashAndPassword([]byte(hash), []byte("8642")); err != nil {
 		t.Fatalf("hash %q does not match the PIN: %v", hash, err)
 	}
+	// The example config says what the hash looks like: it must be what this prints.
+	if prefix := hash[:4]; !strings.Contains(config.ExampleYAML(), `"`+prefix+`...", in quotes`) {
+		t.Errorf("hash-pin prints %s…, the example config's comment on console.pin does not say so", prefix)
+	}
 	if code := configHashPin([]string{"8642"}, strings.NewReader(""), &out, &errb); code != 2 {
 		t.Fatalf("a PIN as an argument: exit %d", code)
 	}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/posbridge/posbridge/config"
@@ -170,8 +169,8 @@ func printDoctorTable(w io.Writer, env *doctorEnv, rows []checkRow) int {
 	}
 	// The fix goes on its own line under its row: fixes are sentences, and a
 	// third column would push them off an 80-column console.
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CHECK\tRESULT")
+	var tab textTable
+	tab.add("CHECK", "RESULT")
 	var fails, warns int
 	for _, r := range rows {
 		switch r.Status {
@@ -180,12 +179,12 @@ func printDoctorTable(w io.Writer, env *doctorEnv, rows []checkRow) int {
 		case statusWarn:
 			warns++
 		}
-		fmt.Fprintf(tw, "%s\t%-4s  %s\n", r.Check, r.Status, cell(r.Result))
+		tab.add(r.Check, fmt.Sprintf("%-4s  %s", r.Status, cell(r.Result)))
 		if r.Fix != "" {
-			fmt.Fprintf(tw, "\t  FIX: %s\n", cell(r.Fix))
+			tab.add("", "  FIX: "+cell(r.Fix))
 		}
 	}
-	tw.Flush()
+	tab.write(w)
 	fmt.Fprintln(w)
 	switch {
 	case fails > 0:

@@ -43,6 +43,10 @@ func checkPrinter(ctx context.Context, env *doctorEnv, p config.PrinterConfig) c
 	}
 	if conn.Scheme == "virtual" {
 		row.Status, row.Result = statusOK, "virtual printer: output is shown in the console"
+		if env.cfg.Platform.Mode == config.ModeLive {
+			row.Status, row.Result = statusWarn, "virtual printer in live mode: real orders print nothing on paper, they are only previewed in the console"
+			row.Fix = "set printers: connection of " + p.Name + " in " + env.cfg.File + " to the real printer (tcp://IP:9100, serial://…, usb://…, windows://…), then `posbridge print test " + p.Name + "`"
+		}
 		return row
 	}
 	if st, ok := env.daemonPrinters[p.Name]; ok {

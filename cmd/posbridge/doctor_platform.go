@@ -3,14 +3,17 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/posbridge/posbridge/config"
@@ -67,6 +70,10 @@ const (
 func checkPlatformClock(ctx context.Context, env *doctorEnv) []checkRow {
 	row := checkRow{Check: "platform clock"}
 	cfg := env.cfg
+	if cfg.SetupMode() {
+		row.Status, row.Result = statusSkip, "setup mode: no credentials to reach the platform with"
+		return []checkRow{row}
+	}
 	if cfg.Platform.Mode != config.ModeLive {
 		row.Status, row.Result = statusSkip, "platform.mode is "+cfg.Platform.Mode+": no platform to compare with"
 		return []checkRow{row}
@@ -89,7 +96,31 @@ func checkPlatformClock(ctx context.Context, env *doctorEnv) []checkRow {
 }
 
 func reachFix(cfg *config.Config) string {
-	return "check this PC's internet connection and platform.base_url; a firewall or proxy must allow HTTPS to " + hostOf(cfg.Platform.BaseURL)
+	return "check this PC's internet connection and platform.base_url; a firewall or proxy must allow " +
+		schemeOf(cfg.Platform.BaseURL) + " to " + hostPortOf(cfg.Platform.BaseURL)
+}
+
+// schemeOf is HTTP or HTTPS, as base_url says (an http base_url is not reached over HTTPS).
+func schemeOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Scheme == "http" {
+		return "HTTP"
+	}
+	return "HTTPS"
+}
+
+// hostPortOf is base_url's host with the port it is reached on.
+func hostPortOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	if u.Port() != "" {
+		return u.Host
+	}
+	if u.Scheme == "http" {
+		return u.Host + " (port 80)"
+	}
+	return u.Host + " (port 443)"
 }
 
 func clockVerdict(skew, latency time.Duration) checkRow {
@@ -115,6 +146,12 @@ func clockVerdict(skew, latency time.Duration) checkRow {
 
 func checkCredentials(ctx context.Context, env *doctorEnv) []checkRow {
 	row := checkRow{Check: "credentials"}
+	if env.cfg.SetupMode() {
+		row.Status, row.Result = statusFail, env.cfg.SetupMessage()
+		row.Fix = "fill in " + strings.Join(env.cfg.SetupMissing(), ", ") + " in " + env.cfg.File +
+			" with what 开个店 gave you (partner id, app id, access token, the API address, your merchant private key file), then restart posbridge and run `posbridge doctor` again"
+		return []checkRow{row}
+	}
 	if env.cfg.Platform.Mode != config.ModeLive {
 		row.Status, row.Result = statusSkip, "platform.mode is "+env.cfg.Platform.Mode+": no credentials in use"
 		return []checkRow{row}
@@ -144,6 +181,10 @@ const pushHealthPath = "/kaigedian/push/health"
 func checkPushListener(ctx context.Context, env *doctorEnv) []checkRow {
 	row := checkRow{Check: "push listener"}
 	p := env.cfg.Push
+	if env.cfg.SetupMode() {
+		row.Status, row.Result = statusSkip, "setup mode: the push receiver opens once the credentials are set"
+		return []checkRow{row}
+	}
 	if p.Listen == "" {
 		row.Status, row.Result = statusSkip, "push.listen is empty: orders come by polling only"
 		return []checkRow{row}
@@ -170,15 +211,56 @@ func checkPushListener(ctx context.Context, env *doctorEnv) []checkRow {
 		row.Status, row.Result = statusFail, "no answer from "+target+": "+err.Error()
 		row.Fix = "a firewall or another program on port " + portOf(p.Listen) + " is in the way; restart posbridge and read its log"
 	default:
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			row.Status, row.Result = statusFail, fmt.Sprintf("%s answered HTTP %d", target, resp.StatusCode)
-			row.Fix = "another program holds port " + portOf(p.Listen) + ": stop it or change push.listen (and the push address registered with 开个店)"
-			break
+		elapsed := time.Since(start)
+		var health struct {
+			Service  string `json:"service"`
+			Instance string `json:"instance"`
 		}
-		row.Status, row.Result = statusOK, fmt.Sprintf("%s answers in %d ms", target, time.Since(start).Milliseconds())
+		decodeErr := json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(&health)
+		resp.Body.Close()
+		heldFix := "stop that program (or the other posbridge: `posbridge doctor --config` with its config names its data folder), " +
+			"or give this posbridge another push.listen (and register the new push address with 开个店)"
+		switch {
+		case resp.StatusCode != http.StatusOK || decodeErr != nil || health.Service != "posbridge":
+			row.Status, row.Result = statusFail, fmt.Sprintf("another program answers on %s (HTTP %d, not posbridge's push receiver)", p.Listen, resp.StatusCode)
+			row.Fix = "another program holds port " + portOf(p.Listen) + ": " + heldFix
+		case env.daemonPID == 0:
+			row.Status = statusFail
+			row.Result = "another posbridge answers on " + p.Listen + " while this one (data folder " + env.cfg.DataDir + ") is not running: this one cannot open its push receiver"
+			row.Fix = heldFix
+		default:
+			mine, err := daemonInstance(env.cfg)
+			switch {
+			case err != nil:
+				row.Status, row.Result = statusWarn, fmt.Sprintf("%s answers in %d ms, but the running posbridge's console did not say whether it is its own: %v",
+					target, elapsed.Milliseconds(), err)
+				row.Fix = "check that console.listen and console.api_token in this config match the running posbridge's"
+			case mine != health.Instance:
+				row.Status = statusFail
+				row.Result = "another posbridge answers on " + p.Listen + ", not the one running on data folder " + env.cfg.DataDir
+				row.Fix = heldFix
+			default:
+				row.Status, row.Result = statusOK, fmt.Sprintf("%s answers in %d ms", target, elapsed.Milliseconds())
+			}
+		}
 	}
 	return []checkRow{row}
+}
+
+// daemonInstance asks the running daemon's console which run it is (the
+// push receiver's health says the same of itself).
+func daemonInstance(cfg *config.Config) (string, error) {
+	var res struct {
+		Instance string `json:"instance"`
+	}
+	status, err := newDaemonClient(cfg).call("GET", "/api/health", nil, &res)
+	if err != nil {
+		return "", err
+	}
+	if status != http.StatusOK || res.Instance == "" {
+		return "", fmt.Errorf("/api/health answered HTTP %d without an instance", status)
+	}
+	return res.Instance, nil
 }
 
 // pushHealthTarget is the health URL on the local side of push.listen. TLS
@@ -208,13 +290,6 @@ func startFix() string {
 		return "start it: `posbridge service start` as administrator (or Services › posbridge › Start); if it stops again, read C:\\ProgramData\\posbridge\\logs\\posbridge.log"
 	}
 	return "start it: sudo systemctl start posbridge; if it stops again, read journalctl -u posbridge -n 50"
-}
-
-func hostOf(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.Host != "" {
-		return u.Host
-	}
-	return raw
 }
 
 func portOf(listen string) string {

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/internal/dirlock"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/printer"
@@ -37,9 +38,14 @@ type doctorStore struct {
 	platformClockOffset atomicDuration
 	pushAddr            string
 	pushServer          *http.Server
-	printer             *fakeprinter.Printer
+	consolePort         int
+	printer, front      *fakeprinter.Printer
 	scannerPath         string
 }
+
+// daemonInstance is what the push listener of newDoctorStore says it is, as
+// a running posbridge's would.
+const doctorInstance = "doctor-test-run"
 
 type atomicDuration struct{ v atomic.Int64 }
 
@@ -77,7 +83,7 @@ func newDoctorStore(t *testing.T) *doctorStore {
 			http.NotFound(w, r)
 			return
 		}
-		fmt.Fprint(w, `{"status":"ok"}`)
+		fmt.Fprint(w, `{"ok":true,"service":"posbridge","instance":"`+doctorInstance+`"}`)
 	})}
 	go s.pushServer.Serve(push)
 	t.Cleanup(func() { s.pushServer.Close() })
@@ -86,6 +92,11 @@ func newDoctorStore(t *testing.T) *doctorStore {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.printer.Close)
+	if s.front, err = fakeprinter.New(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.front.Close)
+	s.consolePort = freePort(t)
 
 	s.scannerPath = startPtyPair(t, s.dir)
 	s.config = filepath.Join(s.dir, "posbridge.yaml")
@@ -101,7 +112,7 @@ func newDoctorStore(t *testing.T) *doctorStore {
 func (s *doctorStore) writeConfig(t *testing.T, accessToken string) {
 	t.Helper()
 	mustWrite(t, s.config, `data_dir: ./data
-console: { listen: 127.0.0.1:`+strconv.Itoa(freePort(t))+` }
+console: { listen: 127.0.0.1:`+strconv.Itoa(s.consolePort)+` }
 push: { listen: `+s.pushAddr+` }
 platform:
   mode: live
@@ -113,9 +124,34 @@ platform:
 stores: [ { id: "1862", name: 南翔一店 } ]
 printers:
   - { name: kitchen, role: kitchen, connection: "`+s.printer.URI()+`" }
-  - { name: front, role: receipt, connection: "virtual://front" }
+  - { name: front, role: receipt, connection: "`+s.front.URI()+`" }
 scanner: { serial: "serial://`+s.scannerPath+`?baud=9600" }
 `)
+}
+
+// runAsDaemon makes the store look like one whose posbridge runs: the data
+// folder is locked, and the console answers its health check with the same
+// instance as the push listener (the running daemon's own).
+func (s *doctorStore) runAsDaemon(t *testing.T, instance string) {
+	t.Helper()
+	lock, err := dirlock.Acquire(filepath.Join(s.dir, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lock.Release() })
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(s.consolePort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/health" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, `{"ok":true,"instance":"`+instance+`"}`)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
 }
 
 func listenLoopback(t *testing.T) net.Listener {
@@ -195,6 +231,7 @@ func expectRow(t *testing.T, rows map[string]checkRow, check string, status chec
 
 func TestDoctorHealthyStore(t *testing.T) {
 	s := newDoctorStore(t)
+	s.runAsDaemon(t, doctorInstance)
 	rows := doctorRows(t, s.config)
 	expectRow(t, rows, "config", statusOK, "mode live, 1 store(s), 2 printer(s)", "")
 	expectRow(t, rows, "data directory", statusOK, "is writable", "")
@@ -204,7 +241,7 @@ func TestDoctorHealthyStore(t *testing.T) {
 	expectRow(t, rows, "credentials", statusOK, "signed test query for store 1862 accepted", "")
 	expectRow(t, rows, "push listener", statusOK, "answers in", "")
 	expectRow(t, rows, "printer kitchen", statusOK, "online (正常)", "")
-	expectRow(t, rows, "printer front", statusOK, "virtual printer", "")
+	expectRow(t, rows, "printer front", statusOK, "online (正常)", "")
 	expectRow(t, rows, "scanner", statusOK, s.scannerPath+" opens", "")
 
 	var out, errOut bytes.Buffer
@@ -430,6 +467,69 @@ func corruptDatabase(t *testing.T, path string) {
 	for off := int64(4096 * 2); off < info.Size(); off += 4096 * 3 {
 		if _, err := f.WriteAt(garbage, off); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// The push port answering is not enough: it must be this posbridge. With
+// posbridge stopped, anything answering there holds the port it needs; with
+// posbridge running, another run (another data folder) may hold it.
+func TestDoctorPushPortHeldByAnother(t *testing.T) {
+	s := newDoctorStore(t)
+	rows := doctorRows(t, s.config)
+	expectRow(t, rows, "push listener", statusFail, "another posbridge answers on "+s.pushAddr+" while this one", "push.listen")
+
+	s.pushServer.Close()
+	other, err := net.Listen("tcp", s.pushAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nginx := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "<html>welcome</html>") })}
+	go nginx.Serve(other)
+	defer nginx.Close()
+	rows = doctorRows(t, s.config)
+	expectRow(t, rows, "push listener", statusFail, "another program answers on "+s.pushAddr, "another program holds port")
+
+	s.runAsDaemon(t, "a-different-run")
+	nginx.Close()
+	other, err = net.Listen("tcp", s.pushAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	impostor := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"ok":true,"service":"posbridge","instance":"`+doctorInstance+`"}`)
+	})}
+	go impostor.Serve(other)
+	defer impostor.Close()
+	rows = doctorRows(t, s.config)
+	expectRow(t, rows, "push listener", statusFail, "another posbridge answers on "+s.pushAddr+", not the one running", "push.listen")
+}
+
+// A live store with a virtual printer prints nothing on paper: a warning,
+// with the fix, in doctor and in config check.
+func TestDoctorWarnsOfVirtualPrintersInLiveMode(t *testing.T) {
+	s := newDoctorStore(t)
+	mustWrite(t, s.config, strings.Replace(readFile(t, s.config), s.front.URI(), "virtual://front", 1))
+	rows := doctorRows(t, s.config)
+	expectRow(t, rows, "printer front", statusWarn, "virtual printer in live mode", "real printer")
+	var out, errOut bytes.Buffer
+	configCheck([]string{"--config", s.config}, &out, &errOut)
+	if !strings.Contains(out.String()+errOut.String(), "printers[1].connection: warning: virtual://front prints nothing on paper") {
+		t.Errorf("config check does not warn of the virtual printer:\n%s%s", out.String(), errOut.String())
+	}
+}
+
+// The fix for a platform that cannot be reached names the scheme base_url
+// uses: an http address is not reached over HTTPS.
+func TestReachFixNamesTheScheme(t *testing.T) {
+	for url, want := range map[string]string{
+		"http://10.0.0.5:8080/openapi":   "allow HTTP to 10.0.0.5:8080",
+		"http://open.example.cn/openapi": "allow HTTP to open.example.cn (port 80)",
+		"https://open.example.cn/api":    "allow HTTPS to open.example.cn (port 443)",
+	} {
+		cfg := &config.Config{Platform: config.PlatformConfig{BaseURL: url}}
+		if got := reachFix(cfg); !strings.Contains(got, want) {
+			t.Errorf("reachFix(%s) = %q, want %q", url, got, want)
 		}
 	}
 }

@@ -54,8 +54,14 @@ func flagExit(err error) int {
 // loadConfig loads the config named by --config (path; "" discovers it).
 func loadConfig(path string, opts config.LoadOptions) (*config.Config, error) {
 	opts.Path = path
+	opts.SystemPath = systemConfigPath
 	return config.Load(opts)
 }
+
+// systemConfigPath replaces the OS's config path (/etc/posbridge/posbridge.yaml)
+// when set: the tests set it (TestMain), so that no command they run reads a
+// real installation's config. "" in the program.
+var systemConfigPath string
 
 // usageError prints a usage mistake with the command's flags and returns 2.
 func usageError(fs *flag.FlagSet, w io.Writer, format string, args ...any) int {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // helperEnv makes the test binary act as the posbridge command: tests copy
@@ -80,4 +81,34 @@ func daemonConfig(t *testing.T, dataDir string) string {
 		"push: { listen: 127.0.0.1:" + strconv.Itoa(freePort(t)) + " }\n" +
 		"platform: { mode: sandbox }\n" +
 		"stores: [ { id: \"1862\", name: 南翔一店 } ]\n"
+}
+
+// daemonDir is a folder with a copy of the program and a sandbox config on
+// free ports (plus extraYAML), for tests that run `posbridge run` as a store
+// would.
+func daemonDir(t *testing.T, extraYAML string) (exe, dir, cfgFile string) {
+	t.Helper()
+	dir = t.TempDir()
+	exe = installCopy(t, filepath.Join(dir, "bin"))
+	cfgFile = filepath.Join(dir, "posbridge.yaml")
+	if err := os.WriteFile(cfgFile, []byte(daemonConfig(t, filepath.Join(dir, "data"))+extraYAML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return exe, dir, cfgFile
+}
+
+// interrupt stops a started command as Ctrl+C does and waits up to limit;
+// false when it had to be killed.
+func interrupt(cmd *exec.Cmd, limit time.Duration) bool {
+	_ = cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(limit):
+		_ = cmd.Process.Kill()
+		<-done
+		return false
+	}
 }

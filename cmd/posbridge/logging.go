@@ -11,8 +11,11 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/internal/lograte"
 	"github.com/posbridge/posbridge/internal/logrotate"
 )
 
@@ -67,7 +70,7 @@ func setupLoggingTo(cfg *config.Config, service bool, stderr io.Writer) (*slog.L
 			closers = append(closers, c)
 		}
 	}
-	log := slog.New(slog.NewMultiHandler(handlers...))
+	log := slog.New(lograte.New(slog.NewMultiHandler(handlers...), repeatWindow, nil))
 	if systemLogErr != nil {
 		log.Warn("errors are not copied to the system log", "err", systemLogErr)
 	}
@@ -104,7 +107,20 @@ var secretKeys = map[string]bool{
 	"secret": true, "authorization": true, "sign": true, "signature": true,
 }
 
-func redactSecrets(_ []string, a slog.Attr) slog.Attr {
+// repeatWindow is how often one warning message may be written; the
+// repeats in between are counted on the next line written.
+const repeatWindow = 10 * time.Minute
+
+// logZone is the store's zone: log lines carry the same times (+08:00) as the
+// console, the receipts and the platform.
+var logZone = bridge.Shanghai
+
+// redactSecrets is the ReplaceAttr of every handler: it also writes the
+// record's time in the store's zone.
+func redactSecrets(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey && a.Value.Kind() == slog.KindTime {
+		return slog.Time(a.Key, a.Value.Time().In(logZone))
+	}
 	if secretKeys[strings.ToLower(a.Key)] && !a.Value.Equal(slog.StringValue("")) {
 		return slog.String(a.Key, "***")
 	}

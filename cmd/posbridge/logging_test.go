@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,8 +28,9 @@ func TestSetupLoggingWritesRotatedFileWithoutSecrets(t *testing.T) {
 	log.Warn("platform call failed", "access_token", "tok-123456", "pin", "8888", "store", "1862",
 		"key", "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----")
 	big := strings.Repeat("x", 200<<10)
-	for range 16 { // 3.2 MB of 200 kB records, five to a 1 MB file
-		log.Warn("filler", "data", big)
+	for i := range 16 { // 3.2 MB of 200 kB records, five to a 1 MB file
+		// Distinct messages: one warning repeated within 10 minutes is written once.
+		log.Warn("filler "+strconv.Itoa(i), "data", big)
 	}
 	if err := closer.Close(); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/posbridge/posbridge/config"
 )
@@ -152,10 +153,10 @@ func cmdShowOrder(args []string) int {
 			Spec     string `json:"spec"`
 		} `json:"items"`
 		History []struct {
-			At     string `json:"at"`
-			Actor  string `json:"actor"`
-			To     string `json:"to"`
-			Reason string `json:"reason"`
+			At     time.Time `json:"at"`
+			Actor  string    `json:"actor"`
+			To     string    `json:"to"`
+			Reason string    `json:"reason"`
 		} `json:"history"`
 		Printed []struct {
 			Printer string `json:"printer"`
@@ -174,11 +175,11 @@ func cmdShowOrder(args []string) int {
 	}
 	fmt.Println("history:")
 	for _, h := range o.History {
-		fmt.Printf("  %s  %-12s %-16s %s\n", h.At, h.Actor, h.To, h.Reason)
+		fmt.Printf("  %s  %s %s %s\n", h.At.Format("2006-01-02 15:04:05.000"), padRight(h.Actor, 12), padRight(h.To, 16), h.Reason)
 	}
 	fmt.Println("prints:")
 	for _, p := range o.Printed {
-		fmt.Printf("  %-10s %-8s %s\n", p.Printer, p.Doc, p.State)
+		fmt.Printf("  %s %s %s\n", padRight(p.Printer, 10), padRight(p.Doc, 8), p.State)
 	}
 	return 0
 }

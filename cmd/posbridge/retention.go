@@ -43,6 +43,7 @@ func (r *retention) run(ctx context.Context) {
 
 func (r *retention) pruneOnce(ctx context.Context) (store.PruneResult, error) {
 	before := r.now().AddDate(0, 0, -r.days)
+	start := time.Now()
 	res, err := r.db.Prune(ctx, before)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -53,7 +54,8 @@ func (r *retention) pruneOnce(ctx context.Context) (store.PruneResult, error) {
 	if res != (store.PruneResult{}) {
 		r.log.Info("pruned data older than retention.days", "days", r.days, "before", before.Format(time.DateOnly),
 			"orders", res.Orders, "history", res.History, "print_jobs", res.Jobs, "outbox", res.Outbox,
-			"inbox", res.Inbox, "rejected_pushes", res.Rejected, "audit", res.Audit)
+			"inbox", res.Inbox, "rejected_pushes", res.Rejected, "audit", res.Audit,
+			"took", time.Since(start).Round(time.Millisecond))
 	}
 	return res, nil
 }

@@ -66,6 +66,19 @@ func cmdRun(args []string) int {
 func printBanner(cfg *config.Config, d *app.Daemon) {
 	w := os.Stderr
 	fmt.Fprintln(w)
+	if d.Setup {
+		fmt.Fprintln(w, "  ================================================================")
+		fmt.Fprintln(w, "   SETUP MODE 设置模式: no 开个店 credentials yet. Only the staff")
+		fmt.Fprintln(w, "   console runs: no platform calls, no pushes, nothing printed.")
+		fmt.Fprintln(w, "   Set in "+cfg.File+":")
+		for _, k := range cfg.SetupMissing() {
+			fmt.Fprintln(w, "     "+k)
+		}
+		fmt.Fprintln(w, "   then restart posbridge. `posbridge doctor` checks them.")
+		fmt.Fprintln(w, "  ================================================================")
+		fmt.Fprintf(w, "  Staff console 店员控制台: http://%s\n  Data: %s    Stop: Ctrl+C, or kill %d\n\n", d.ConsoleAddr, cfg.DataDir, os.Getpid())
+		return
+	}
 	if cfg.Sandbox || cfg.Platform.Mode != config.ModeLive {
 		fmt.Fprintln(w, "  ================================================================")
 		fmt.Fprintln(w, "   SANDBOX 沙盒模式: simulated 开个店 platform and virtual printers.")
@@ -83,5 +96,5 @@ func printBanner(cfg *config.Config, d *app.Daemon) {
 	} else {
 		fmt.Fprintln(w, "  Push receiver off: polling every", cfg.Poll.FastInterval)
 	}
-	fmt.Fprintf(w, "  Data: %s    Stop: Ctrl+C\n\n", cfg.DataDir)
+	fmt.Fprintf(w, "  Data: %s    Stop: Ctrl+C, or kill %d\n\n", cfg.DataDir, os.Getpid())
 }

@@ -14,27 +14,13 @@ import (
 // is accepted and stored within seconds of the start, not after the
 // stream's average interval.
 func TestSandboxRunShowsAnOrderWithinSeconds(t *testing.T) {
-	dir := t.TempDir()
-	exe := installCopy(t, filepath.Join(dir, "bin"))
+	exe, dir, cfgFile := daemonDir(t, "")
 	dataDir := filepath.Join(dir, "data")
-	cfgFile := filepath.Join(dir, "posbridge.yaml")
-	if err := os.WriteFile(cfgFile, []byte(daemonConfig(t, dataDir)), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	cmd := posbridgeCommand(exe, dir, "run", "--config", cfgFile)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	}()
+	defer interrupt(cmd, 20*time.Second)
 	ctx := context.Background()
 	deadline := time.Now().Add(15 * time.Second)
 	for {

@@ -10,6 +10,9 @@ import (
 
 // controlService acts on the systemd unit. It returns the exit code to use.
 func controlService(action string, spec serviceSpec, stdout io.Writer) (int, error) {
+	if err := systemdPresent(); err != nil {
+		return 1, err
+	}
 	in := systemdInstaller{Root: "/", Run: runCommand, Out: stdout}
 	unit := unitName(spec)
 	switch action {
@@ -35,6 +38,27 @@ func controlService(action string, spec serviceSpec, stdout io.Writer) (int, err
 		return 0, nil
 	}
 }
+
+// systemdBooted is the folder that exists while systemd is the init system
+// (sd_booted(3)); tests point it elsewhere.
+var systemdBooted = "/run/systemd/system"
+
+// systemdPresent says, in one sentence with what to do instead, why the
+// service commands cannot work here — rather than systemctl's "System has not
+// been booted with systemd" and "Failed to connect to bus".
+func systemdPresent() error {
+	if _, err := exec.LookPath("systemctl"); err != nil {
+		return errors.New("systemctl is not installed: `posbridge service` manages a systemd service. " + foregroundHint)
+	}
+	if info, err := os.Stat(systemdBooted); err != nil || !info.IsDir() {
+		return errors.New("this machine is not running systemd (no " + systemdBooted + ", a container or another init system): " +
+			"`posbridge service` manages a systemd service. " + foregroundHint)
+	}
+	return nil
+}
+
+const foregroundHint = "Run posbridge in the foreground instead (`posbridge run --config /etc/posbridge/posbridge.yaml`), " +
+	"or start that command from this system's own service manager"
 
 // runCommand runs a system command with its output on ours.
 func runCommand(name string, args ...string) error {

@@ -150,14 +150,15 @@ func (in systemdInstaller) defaultConfig(user string) error {
 	if err != nil {
 		return fmt.Errorf("write the default config: %w", err)
 	}
-	_, werr := io.WriteString(f, config.ExampleYAML())
+	_, werr := io.WriteString(f, config.InstalledYAML("linux"))
 	if err := errors.Join(werr, f.Close()); err != nil {
 		return fmt.Errorf("write the default config %s: %w", file, err)
 	}
 	if err := in.Run("chown", "root:"+user, file); err != nil {
 		return fmt.Errorf("let user %s read %s: %w", user, file, err)
 	}
-	fmt.Fprintf(in.Out, "wrote the example config %s: edit it (stores, printers, platform credentials), then check it with `posbridge config check`\n", file)
+	fmt.Fprintf(in.Out, "wrote the example config %s in live mode: until its platform credentials are set, posbridge runs in setup mode "+
+		"(console only); edit it (stores, printers, platform credentials), then check it with `posbridge config check`\n", file)
 	return nil
 }
 

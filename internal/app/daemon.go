@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
 	"errors"
@@ -52,12 +53,25 @@ type Daemon struct {
 	PushAddr    string
 	// Sandbox is the embedded fake platform in sandbox mode (nil in live mode).
 	Sandbox *Sandbox
+	// Setup is true in setup mode (live mode without credentials): only the
+	// console runs.
+	Setup bool
+
+	instance string
 }
 
 // Run runs posbridge until ctx ends, then stops gracefully within
 // stopBudget: the print write in progress finishes, the outbox state is
 // persisted (it always is: rows are written before calls), the database closes.
 func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options) error {
+	// The last line of a run, after the database closed: a log that ends
+	// without it ended in a crash or a kill.
+	var stopping time.Time
+	defer func() {
+		if !stopping.IsZero() {
+			log.Info("posbridge stopped", "took", time.Since(stopping).Round(time.Millisecond))
+		}
+	}()
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data directory %s cannot be created: %w", cfg.DataDir, err)
 	}
@@ -69,13 +83,24 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		defer release()
 	}
 
+	// A schema upgrade of a large database takes a while (17 s for a million
+	// orders): the log says why the console is not up yet.
+	log.Info("opening the database", "path", filepath.Join(cfg.DataDir, "posbridge.db"), "schema", store.SchemaVersion())
+	opened := time.Now()
 	db, err := store.Open(ctx, filepath.Join(cfg.DataDir, "posbridge.db"), store.Options{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if took := time.Since(opened); took > 2*time.Second {
+		log.Info("database opened", "took", took.Round(time.Millisecond))
+	}
 
-	d := &Daemon{Config: cfg, DB: db}
+	instance := rand.Text() // names this run on the console's and the push listener's health checks
+	d := &Daemon{Config: cfg, DB: db, instance: instance}
+	if cfg.SetupMode() {
+		return d.runSetupMode(ctx, log, opts, func() { stopping = time.Now() })
+	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -148,10 +173,10 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			}
 			tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		}
-		recv := &console.PushReceiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, Log: log, Now: opts.Now}
+		recv := &console.PushReceiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, Log: log, Now: opts.Now, Instance: instance}
 		start("push listener", func(ctx context.Context) error { return console.Serve(ctx, pushLn, recv.Handler(), tlsCfg, log) })
 	}
-	srv := &console.Server{Bridge: b, Fleet: fleet, Config: cfg, Log: log, Now: opts.Now}
+	srv := &console.Server{Bridge: b, Fleet: fleet, Config: cfg, Log: log, Now: opts.Now, Instance: instance}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if cfg.Scanner.Serial != "" {
 		port, err := scanner.ParseURI(cfg.Scanner.Serial)
@@ -175,7 +200,8 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 
 	<-runCtx.Done()
-	log.Info("stopping posbridge")
+	stopping = time.Now()
+	log.Info("stopping posbridge", "reason", stopReason(ctx))
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
 	select {
@@ -189,6 +215,15 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	return nil
 }
 
+// stopReason says why a run ends: a stop asked for (signal, service
+// manager) or a component that failed.
+func stopReason(ctx context.Context) string {
+	if ctx.Err() != nil {
+		return "asked to stop"
+	}
+	return "a component failed"
+}
+
 // platformClient is the 开个店 client: the embedded fake in sandbox mode,
 // the real platform in live mode. pub verifies pushes when configured.
 func (d *Daemon) platformClient(ctx context.Context, log *slog.Logger, opts Options) (*kaigedian.Client, *rsa.PublicKey, error) {
@@ -197,7 +232,7 @@ func (d *Daemon) platformClient(ctx context.Context, log *slog.Logger, opts Opti
 		return opts.Platform, opts.PushKey, nil
 	}
 	if cfg.Platform.Mode != config.ModeLive {
-		sb, err := startSandbox(cfg, d.PushAddr, log)
+		sb, err := startSandbox(ctx, cfg, d.DB, d.PushAddr, log)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -257,5 +292,6 @@ func publishPrinterEvent(bus *bridge.Bus, e printer.Event, waitingJob time.Durat
 	case printer.EventJobDone:
 		msg = "打印完成"
 	}
+	e.At = bridge.APITime(e.At)
 	bus.Publish(bridge.Event{Type: bridge.EvPrinter, Code: e.OrderCode, Kind: string(e.Kind), Level: level, Message: msg, Data: e})
 }

@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
+	"github.com/posbridge/posbridge/store"
 )
 
 // Sandbox is the embedded simulated 开个店: it produces realistic orders,
@@ -27,10 +29,16 @@ type Sandbox struct {
 // watch the flow without flooding the screen.
 const sandboxRate = 1.0 / 12
 
-func startSandbox(cfg *config.Config, pushAddr string, log *slog.Logger) (*Sandbox, error) {
+func startSandbox(ctx context.Context, cfg *config.Config, db *store.DB, pushAddr string, log *slog.Logger) (*Sandbox, error) {
 	merchantKey, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, err
+	}
+	// Pickup numbers go on from today's, so a restart does not hand out a
+	// second 1003 (the real platform's pickUpGoodsNo are never renumbered).
+	used, err := db.PickupNumbersUsed(ctx, bridge.BusinessDay(time.Now()))
+	if err != nil {
+		return nil, fmt.Errorf("sandbox platform: %w", err)
 	}
 	var stores []fake.Store
 	for _, s := range cfg.Stores {
@@ -38,7 +46,7 @@ func startSandbox(cfg *config.Config, pushAddr string, log *slog.Logger) (*Sandb
 	}
 	opts := fake.Options{MerchantPublicKey: &merchantKey.PublicKey, AccessToken: "sandbox-token", PartnerID: "sandbox",
 		AppID: "sandbox", Stores: stores, Seed: time.Now().UnixNano(), PushSigned: true, PushToken: cfg.Push.Token,
-		Logger: log.With("component", "sandbox-platform")}
+		Logger: log.With("component", "sandbox-platform"), PickupUsed: used}
 	if pushAddr != "" {
 		opts.PushURL = "http://" + pushAddr
 	}

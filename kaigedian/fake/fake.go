@@ -18,6 +18,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/posbridge/posbridge/kaigedian"
 )
 
 // Store is a store the fake platform knows.
@@ -59,6 +61,10 @@ type Options struct {
 	SignReplies  bool
 	MaxCalls     int // calls kept for Calls() (default 10000)
 	Logger       *slog.Logger
+	// PickupUsed is, per store, the highest pickup number already handed
+	// out today (the sandbox reads it from its database): numbers go on
+	// from there, unique per store and day across restarts.
+	PickupUsed map[string]int
 }
 
 // Platform is a running fake 开个店.
@@ -75,7 +81,8 @@ type Platform struct {
 	rng       *mrand.Rand
 	orders    map[string]*fakeOrder
 	seq       int
-	pickupNo  map[string]int
+	pickupNo  map[string]int // store|day → numbers handed out
+	startDay  string         // the Shanghai day the platform was made: PickupUsed applies to it
 	calls     []Call
 	callsHead int
 	txReplies map[string]storedReply
@@ -122,6 +129,7 @@ func New(opts Options) (*Platform, error) {
 	if p.now == nil {
 		p.now = time.Now
 	}
+	p.startDay = p.now().In(kaigedian.Shanghai).Format(time.DateOnly)
 	p.pusher = newPusher(p)
 	return p, nil
 }

@@ -2,12 +2,14 @@ package fake
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 )
 
@@ -55,6 +57,20 @@ func (p *Platform) Generate(n int, spec OrderSpec) []order.Order {
 	return out
 }
 
+// Sample generates an order like NewOrder without keeping it (spec.Code
+// and spec.CreatedAt say which and when) and its queryDetail item as the
+// platform sends it: the load tool's seeding mode writes a year of them.
+func (p *Platform) Sample(spec OrderSpec) (order.Order, []byte, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	o := p.generate(spec)
+	if o.StoreName == "" {
+		o.StoreName = p.storeName(o.StoreID)
+	}
+	raw, err := json.Marshal(p.detail(&fakeOrder{o: o, status: o.PlatformStatus}, false))
+	return o, raw, err
+}
+
 // insert stores o (assigning a code when it has none). Caller holds p.mu.
 func (p *Platform) insert(o order.Order, updatedAt time.Time) *fakeOrder {
 	p.seq++
@@ -89,6 +105,23 @@ func (p *Platform) storeName(id string) string {
 		}
 	}
 	return "门店" + id
+}
+
+// nextPickup is the store's next pickup number of the day: 1001, 1002, …
+// (after PickupUsed on the day the platform started), from 1001 again the
+// next day. Caller holds p.mu.
+func (p *Platform) nextPickup(storeID string, now time.Time) string {
+	day := now.In(kaigedian.Shanghai).Format(time.DateOnly)
+	key := storeID + "|" + day
+	n, ok := p.pickupNo[key]
+	if !ok && day == p.startDay {
+		if used := p.opts.PickupUsed[storeID]; used > 1000 {
+			n = used - 1000
+		}
+	}
+	n++
+	p.pickupNo[key] = n
+	return fmt.Sprintf("%d", 1001+(n-1)%8999)
 }
 
 func storeNumber(id string) uint32 {
@@ -138,8 +171,7 @@ func (p *Platform) generate(spec OrderSpec) order.Order {
 	if o.Mobile == "" {
 		o.Mobile = fmt.Sprintf("1%d%09d", 3+r.IntN(7), r.IntN(1000000000))
 	}
-	p.pickupNo[o.StoreID]++
-	o.PickupNo = fmt.Sprintf("%d", 1001+(p.pickupNo[o.StoreID]-1)%8999)
+	o.PickupNo = p.nextPickup(o.StoreID, o.CreatedAt)
 	if o.Type == order.TypeDineIn || o.Type == order.TypeDineInReserved {
 		o.Table = fmt.Sprintf("%c%02d", "ABC"[r.IntN(3)], 1+r.IntN(30))
 	}
@@ -334,7 +366,7 @@ func (p *Platform) Run(ctx context.Context, opts GeneratorOptions) error {
 		o := p.NewOrder(opts.Spec)
 		switch x := p.randFloat(); {
 		case x < opts.CancelRatio:
-			later(p.randDuration(opts.CancelAfter/4, opts.CancelAfter), func() { _ = p.CancelByUser(o.Code, "用户取消") })
+			later(p.randDuration(opts.CancelAfter/4, opts.CancelAfter), func() { p.customerCancels(o.Code) })
 		case x < opts.CancelRatio+opts.RefundRatio:
 			p.refundLater(o.Code, opts.RefundAfter, 5, later)
 		}
@@ -343,6 +375,29 @@ func (p *Platform) Run(ctx context.Context, opts GeneratorOptions) error {
 		}
 	}
 	return nil
+}
+
+// customerCancels is a customer who no longer wants the order: before the
+// store accepted, the platform cancels it; after (auto-accept takes
+// milliseconds, so in auto mode it always is after), the customer can only
+// ask for a refund, which the store decides.
+func (p *Platform) customerCancels(code string) {
+	snap, found := p.Order(code)
+	if !found {
+		return
+	}
+	var err error
+	switch snap.PlatformStatus {
+	case order.PlatformNew, order.PlatformPendingPayment:
+		err = p.CancelByUser(code, "用户取消")
+	case order.PlatformAccepted, order.PlatformMade, order.PlatformDelivering:
+		err = p.RequestRefund(code, "用户取消订单")
+	default:
+		return // already finished, rejected or cancelled: nothing to cancel
+	}
+	if err != nil {
+		p.log.Info("simulated customer cancel not applied", "order", code, "err", err)
+	}
 }
 
 // refundLater asks for a refund once the store has accepted, checking a few times.

@@ -19,16 +19,30 @@ import (
 // where the tables say String).
 
 func (p *Platform) pushStatus(fo *fakeOrder) {
-	body := struct {
-		OrderCode    string `json:"orderCode"`
-		OrderStatus  string `json:"orderStatus"`
-		CancelType   string `json:"cancelType,omitempty"`
-		CancelStatus string `json:"cancelStatus,omitempty"`
-		CancelReason string `json:"cancelReason,omitempty"`
-		TimeStamp    string `json:"timeStamp"`
-	}{fo.o.Code, strconv.Itoa(fo.status), itoaNonZero(fo.cancelType), itoaNonZero(fo.cancelStatus),
-		fo.cancelReason, strconv.FormatInt(fo.updatedMs, 10)}
-	p.enqueuePush(kaigedian.PushOrder, fo.o.Code, body)
+	p.enqueuePush(kaigedian.PushOrder, fo.o.Code, statusPush(fo.o.Code, fo.status, fo.cancelType, fo.cancelStatus, fo.cancelReason, fo.updatedMs))
+}
+
+// statusPushBody is an order status push (§6.1).
+type statusPushBody struct {
+	OrderCode    string `json:"orderCode"`
+	OrderStatus  string `json:"orderStatus"`
+	CancelType   string `json:"cancelType,omitempty"`
+	CancelStatus string `json:"cancelStatus,omitempty"`
+	CancelReason string `json:"cancelReason,omitempty"`
+	TimeStamp    string `json:"timeStamp"`
+}
+
+func statusPush(code string, status, cancelType, cancelStatus int, reason string, atMs int64) statusPushBody {
+	return statusPushBody{code, strconv.Itoa(status), itoaNonZero(cancelType), itoaNonZero(cancelStatus), reason,
+		strconv.FormatInt(atMs, 10)}
+}
+
+// StatusPushJSON is the body of the status push the platform sends for an
+// order moving to status at atMs (the load tool's seeding mode keeps it as
+// the inbox row a push leaves).
+func StatusPushJSON(code string, status, cancelType, cancelStatus int, reason string, atMs int64) []byte {
+	b, _ := json.Marshal(statusPush(code, status, cancelType, cancelStatus, reason, atMs))
+	return b
 }
 
 func (p *Platform) pushRefund(fo *fakeOrder) {

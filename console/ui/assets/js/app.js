@@ -74,7 +74,9 @@ async function loadSession() {
     const s = await api.get('/api/session');
     store.state.session = s;
     api.setCSRF(s.csrf);
-    $('store-name').textContent = (s.sandbox ? '沙盒 · ' : '') + (s.store || '');
+    $('store-name').textContent = (s.sandbox ? '沙盒 · ' : s.setup ? '设置模式 · ' : '') + (s.store || '');
+    $('setup-banner').hidden = !s.setup;
+    $('setup-banner').textContent = s.setup ? s.setup.message : '';
     $('logout-btn').hidden = !s.pin_login;
   } catch (err) {
     toast(err.message, 'err');

@@ -10,14 +10,14 @@ import { toast } from './toast.js';
 export const TABS = [
   { id: 'new', label: '待接单', active: ['new'] },
   { id: 'making', label: '制作中', active: ['accepted'] },
-  { id: 'ready', label: '待取餐', active: ['made', 'delivering'] },
+  { id: 'ready', label: '待取餐/配送', active: ['made', 'delivering'] },
   { id: 'done', label: '已完成', finished: 'done' },
   { id: 'cancelled', label: '已取消', finished: 'cancelled' },
   { id: 'refund', label: '退款', active: ['refund_requested'], finished: 'refund' },
 ];
 
 const EMPTY = {
-  new: '没有待接单的订单', making: '没有制作中的订单', ready: '没有待取餐的订单',
+  new: '没有待接单的订单', making: '没有制作中的订单', ready: '没有待取餐或待配送的订单',
   done: '今天还没有完成的订单', cancelled: '今天没有取消或拒单', refund: '今天没有退款',
 };
 
@@ -132,6 +132,8 @@ function place(list, els) {
 function row(o) {
   const cls = 'orow' + (o.status === 'new' ? ' is-new' : '') + (o.status === 'refund_requested' ? ' is-refund' : '');
   const sub = [];
+  // Two stores each have a 1003: the row says whose it is.
+  if (manyStores()) sub.push(storeLabel(o));
   if (o.table) sub.push('桌号 ' + o.table);
   if (isDelivery(o) && o.address) sub.push(o.address);
   if (o.mobile) sub.push(o.mobile);
@@ -145,6 +147,16 @@ function row(o) {
       h('span', { class: 'orow-when', dataset: { since: active ? o.first_seen_at : '' } }, timeText(o, active))),
     h('div', { class: 'orow-status' }, statusChip(o.status, o.status_label)),
     h('div', { class: 'orow-act' }, quickAction(o)));
+}
+
+function manyStores() {
+  return ((state.session && state.session.stores) || []).length > 1;
+}
+
+function storeLabel(o) {
+  if (o.store_name) return o.store_name;
+  const st = ((state.session && state.session.stores) || []).find((x) => x.id === o.store_id);
+  return st && st.name ? st.name : '门店 ' + o.store_id;
 }
 
 function timeText(o, active) {

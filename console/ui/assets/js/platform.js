@@ -42,7 +42,8 @@ function render() {
   const failing = (p.calls || []).filter((c) => c.state === 'failed' || c.attempts > 1).length;
   $('platform-kpis').replaceChildren(
     kpi('最近推送', hl.push_enabled ? ago(hl.last_push_at) : '未开启', pushSub, hl.push_enabled && hl.last_push_at ? 'ok' : 'warn'),
-    kpi('平台最近正常', ago(hl.last_platform_ok), hl.last_error ? '最近错误 ' + when(hl.last_error_at) + '：' + hl.last_error : '', hl.last_platform_ok ? 'ok' : 'bad'),
+    kpi('平台最近正常', hl.last_platform_ok ? ago(hl.last_platform_ok) : '从未连通',
+      hl.last_error ? '最近错误 ' + when(hl.last_error_at) + '：' + (hl.last_error_hint || hl.last_error) : '', hl.last_platform_ok ? 'ok' : 'bad'),
     kpi('疑似漏推送', String(hl.missed_pushes || 0), '轮询发现但没有收到推送的订单', hl.missed_pushes ? 'warn' : ''),
     kpi('未完成的调用', String((p.calls || []).length), failing ? failing + ' 个正在重试或失败' : '全部正常', failing ? 'bad' : 'ok'));
   $('platform-updated').textContent = '更新于 ' + when(new Date());
@@ -50,10 +51,10 @@ function render() {
   const polls = Object.entries(hl.polls || {}).sort(([a], [b]) => a.localeCompare(b));
   $('polls-body').replaceChildren(...(polls.length ? polls.map(([key, v]) => h('tr', null,
     h('td', null, pollName(key)),
-    h('td', null, v.last_success ? ago(v.last_success) : '从未'),
+    h('td', null, v.last_success ? ago(v.last_success) : v.idle ? '无需调用' : '从未'),
     h('td', null, String(v.last_found || 0)),
     h('td', null, intervalText(v.interval)),
-    h('td', { class: 'err' }, v.last_error ? timeHMS(v.last_error_at) + ' ' + v.last_error : ''))) :
+    h('td', { class: 'err', title: v.last_error || '' }, v.last_error ? timeHMS(v.last_error_at) + ' ' + (v.last_error_hint || v.last_error) : ''))) :
     [h('tr', { class: 'empty' }, h('td', { colspan: '5' }, '轮询尚未运行'))]));
 
   const calls = p.calls || [];
@@ -78,7 +79,7 @@ function callRow(c) {
     h('td', { class: 'nowrap' }, c.order_code ? h('button', { type: 'button', class: 'link', onclick: () => openDetail(c.order_code) }, orderName(c.order_code)) : '—'),
     h('td', { class: 'nowrap' }, h('span', { class: c.state === 'failed' ? 'st st-refunded' : 'st st-new' }, st)),
     h('td', { class: 'nowrap' }, String(c.attempts)),
-    h('td', { class: 'err reason', title: c.last_error || '' }, (c.last_error || '') + (c.next_at && c.state === 'pending' ? '（下次 ' + timeHMS(c.next_at) + '）' : '')),
+    h('td', { class: 'err reason', title: c.last_error || '' }, (c.hint || c.last_error || '') + (c.next_at && c.state === 'pending' ? '（下次 ' + timeHMS(c.next_at) + '）' : '')),
     h('td', { class: 'col-actions' },
       h('button', { type: 'button', class: 'btn btn-sm btn-brand', dataset: { retry: c.id }, onclick: () => retry(c) }, '重试'),
       c.state === 'pending' ? h('button', { type: 'button', class: 'btn btn-sm btn-outline-danger', onclick: () => abandon(c) }, '放弃') : null));

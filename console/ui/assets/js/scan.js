@@ -92,7 +92,7 @@ export function showResult(res) {
   }
   switch (res.action) {
     case 'made':
-      show('ok', '✓', who + ' 制作完成', isDelivery(o) ? '请填写骑手信息后配送' : '已通知顾客取餐，再扫一次即完成');
+      show('ok', '✓', who + (isDelivery(o) ? ' 制作完成，等待配送' : ' 制作完成'), isDelivery(o) ? '请填写骑手信息后配送' : '已通知顾客取餐，再扫一次即完成');
       sound.scanOK();
       break;
     case 'completed':

@@ -119,8 +119,10 @@ export const STATUS_LABEL = {
   cancelled: '已取消', rejected: '已拒单', refund_requested: '申请退款', refunded: '已退款', pending_payment: '待支付',
 };
 
+// statusChip prefers the server's label: it knows the order's type (a made
+// delivery order is 待配送, not 待取餐).
 export function statusChip(status, label) {
-  return h('span', { class: 'st st-' + status }, STATUS_LABEL[status] || label || status);
+  return h('span', { class: 'st st-' + status }, label || STATUS_LABEL[status] || status);
 }
 
 export const DOC_LABEL = { receipt: '小票', kitchen: '厨打', label: '杯贴', cancel: '取消单', refund: '退单', pause: '暂停制作', resume: '恢复制作', test: '测试页' };
