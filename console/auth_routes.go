@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // routeAuth adds the login page, login and logout, and the page's session
@@ -58,13 +60,31 @@ func renderNotice(w http.ResponseWriter, status int, msg string) {
 	renderLogin(w, status, loginView{Notice: msg})
 }
 
-// safeNext keeps redirects after login on this site.
+// safeNext keeps redirects after login on this site: next must parse as a
+// bare path (no scheme, no host), and anything a browser would rewrite into
+// one (tabs and newlines are dropped, a backslash reads as a slash, so
+// "/\t/evil.example" becomes "//evil.example") is refused. What is sent back
+// is rebuilt from the parsed path, query and fragment, never next as given.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/login") {
+	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' || unicode.IsSpace(r) }) {
 		return "/"
 	}
-	return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(u.Path, "/login") {
+		return "/"
+	}
+	out := u.EscapedPath()
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	if u.Fragment != "" {
+		out += "#" + u.EscapedFragment()
+	}
+	if strings.HasPrefix(out, "//") {
+		return "/"
+	}
+	return out
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
