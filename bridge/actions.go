@@ -21,7 +21,7 @@ type ActionRequest struct {
 	Action  Action
 	Code    string
 	Actor   string // auto | staff:<name> | scanner
-	Reason  string // reject, refund refusal, cancel
+	Reason  string // reject and refund refusal (optional), cancel (required)
 	Courier *Courier
 }
 
@@ -48,7 +48,9 @@ type opPayload struct {
 func (b *Bridge) Do(ctx context.Context, req ActionRequest) (ActionResult, error) {
 	req.Reason = strings.TrimSpace(req.Reason)
 	switch req.Action {
-	case ActReject, ActRefundReject, ActCancel:
+	case ActCancel:
+		// /order/cancel requires a reason (seed 001); reject (7) and refund
+		// refusal (action 2) take one only optionally.
 		if req.Reason == "" {
 			return ActionResult{}, ErrReasonRequired
 		}
@@ -104,7 +106,7 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		out.add(effClearDecision, effPrintOrder)
 	case ActReject:
 		op.Status = order.PlatformRejected
-		out.note = "拒单：" + req.Reason
+		out.note = withReason("拒单", req.Reason)
 		out.add(effClearDecision, effDropQueued, effCancelSlip)
 	case ActMade:
 		op.Status = order.PlatformMade
@@ -124,7 +126,7 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		out.add(effClearDecision, effDropQueued, effRefundSlip)
 	case ActRefundReject:
 		kind, op.Action = "refund_operation", 2
-		out.note = "拒绝退款：" + req.Reason
+		out.note = withReason("拒绝退款", req.Reason)
 		out.add(effClearDecision, effResumeKitchen)
 	case ActCancel:
 		kind = "cancel"
@@ -196,4 +198,12 @@ func operatorName(actor string) string {
 		return "posbridge"
 	}
 	return actor
+}
+
+// withReason is a history note with its reason, when staff gave one.
+func withReason(what, reason string) string {
+	if reason == "" {
+		return what
+	}
+	return what + "：" + reason
 }

@@ -25,7 +25,7 @@ const (
 // ErrUnknownOrder is returned for an order code posbridge has never seen.
 var ErrUnknownOrder = errors.New("未找到该订单")
 
-// ErrReasonRequired is returned when a rejection or refusal has no reason.
+// ErrReasonRequired is returned when an after-sales refund (/order/cancel) has no reason.
 var ErrReasonRequired = errors.New("请填写原因")
 
 // StateError says that the order's state does not allow a step. Message is a
