@@ -177,7 +177,7 @@ func TestPOSSubmit(t *testing.T) {
 		"storeId": "1862", "storeName": "南翔一店", "actualPayAmount": 2000, "originalAmount": 2500, "deliverAmount": 0,
 		"discountAmount": 500, "canRefund": false, "orderClient": 15, "orderStatus": 5, "orderType": 1, "userId": "u1",
 		"needBonus": 1, "orderItemList": []map[string]any{{"productSeq": 1, "productId": "p1", "productName": "珍珠奶茶",
-			"productPrice": 2000, "productQuantity": 1}},
+			"productPrice": 2500, "productQuantity": 1}},
 	}
 	var acc struct {
 		ID    int64  `json:"id"`

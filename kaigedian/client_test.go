@@ -189,7 +189,7 @@ func TestEveryEndpointRoundTrips(t *testing.T) {
 	}
 
 	sub := kaigedian.SubmitRequest{
-		StoreID: "1862", StoreName: "南翔一店", ActualPayAmount: 3000, OriginalAmount: 3300, DiscountAmount: 300,
+		StoreID: "1862", StoreName: "南翔一店", ActualPayAmount: 2700, OriginalAmount: 3000, DiscountAmount: 300,
 		CanRefund: true, OrderClient: 15, OrderStatus: 5, OrderType: 1, PayType: 2, PayTime: "2024-05-01 12:30:00",
 		UserID: "pos-user", NeedBonus: 0, BarCounter: "A01", Note: "线下 🌶",
 		Items: []kaigedian.SubmitItem{
@@ -202,13 +202,14 @@ func TestEveryEndpointRoundTrips(t *testing.T) {
 		t.Fatalf("submit: %q %v", code, err)
 	}
 	snap, ok := r.p.Order(code)
-	if !ok || snap.PlatformStatus != 5 || snap.Order.ActualPay != 3000 || snap.Order.Items[0].Unit != "杯" ||
+	if !ok || snap.PlatformStatus != 5 || snap.Order.ActualPay != 2700 || snap.Order.Items[0].Unit != "杯" ||
 		snap.Order.Items[0].SharePrice != 300 || snap.Order.Note != "线下 🌶" {
 		t.Fatalf("submitted order: %+v", snap)
 	}
 	body := r.p.CallsTo("submit")[0].Body
-	if _, old := body["productWeightUnit"]; old || body["deliverAmount"] == nil {
-		t.Fatalf("submit must send the current table's names: %v", body)
+	line := body["orderItemList"].([]any)[0].(map[string]any)
+	if line["productUnit"] != "杯" || line["productWeightUnit"] != "杯" || body["deliverAmount"] == nil {
+		t.Fatalf("submit must send the unit under both names and the newest table's amounts: %v", body)
 	}
 }
 

@@ -306,9 +306,16 @@ func (p *Platform) handleSubmit(b *body, _ string) result {
 	raw, _ := json.Marshal(b.fields)
 	req, problems := kaigedian.DecodeSubmitRequest(raw)
 	var missingFields []string
+	// The newest table's required keys: deliverAmount and discountAmount
+	// too, which seed 001's example lacks.
+	for _, k := range kaigedian.SubmitWireRequired {
+		if _, present := b.fields[k]; !present {
+			missingFields = append(missingFields, k)
+		}
+	}
 	for _, f := range problems {
-		// The platform checks presence and types; formats are the merchant's business.
-		if f.Problem == "is required" || f.Problem == "must be a number" || f.Field == "body" {
+		// The platform checks presence and types; formats and sums are the merchant's business.
+		if (f.Problem == "is required" || f.Problem == "must be a number" || f.Field == "body") && !slices.Contains(missingFields, f.Field) {
 			missingFields = append(missingFields, f.Field)
 		}
 	}
