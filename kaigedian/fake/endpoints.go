@@ -44,7 +44,7 @@ func (p *Platform) handleBatchQuery(b *body, _ string) result {
 		NextOrderCode      string       `json:"nextOrderCode"`
 		NextStartTimestamp any          `json:"nextStartTimestamp"`
 		ItemList           []wireHeader `json:"itemList"`
-	}{len(matches), count, nextCode, p.quirkNumber(next), items}
+	}{len(matches), count, nextCode, p.quirkNumber(p.cursor(next)), items}
 	return ok(res)
 }
 
@@ -69,6 +69,14 @@ func (p *Platform) count(b *body) int {
 		return kaigedian.MaxPerCall
 	}
 	return int(min(n, kaigedian.MaxPerCall))
+}
+
+// cursor is a nextStartTimestamp in the unit the platform is set to send.
+func (p *Platform) cursor(ms int64) int64 {
+	if p.opts.CursorSeconds {
+		return ms / 1000
+	}
+	return ms
 }
 
 // quirkNumber sends a long as a string, as the documents' examples do.
@@ -166,7 +174,7 @@ func (p *Platform) handleQueryRefundOrders(b *body, _ string) result {
 		Total              any    `json:"total"`
 		NextStartTimestamp any    `json:"nextStartTimestamp"`
 		ItemList           []item `json:"itemList"`
-	}{p.quirkNumber(int64(len(matches))), p.quirkNumber(next), items}
+	}{p.quirkNumber(int64(len(matches))), p.quirkNumber(p.cursor(next)), items}
 	if p.opts.PlainReplies {
 		return ok(res)
 	}

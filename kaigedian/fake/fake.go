@@ -56,9 +56,12 @@ type Options struct {
 	// of statusCode, numbers as strings, a trailing comma), which are on by
 	// default so that clients meet them.
 	PlainReplies bool
-	SignReplies  bool
-	MaxCalls     int // calls kept for Calls() (default 10000)
-	Logger       *slog.Logger
+	// CursorSeconds sends nextStartTimestamp in epoch seconds, the lists'
+	// unit until 2019-05 (spec §7 #9), rounded down to the second.
+	CursorSeconds bool
+	SignReplies   bool
+	MaxCalls      int // calls kept for Calls() (default 10000)
+	Logger        *slog.Logger
 }
 
 // Platform is a running fake 开个店.
