@@ -50,7 +50,14 @@ type ConsoleConfig struct {
 	// NoPageBeep is how long no console page may be connected while an order
 	// waits before the printers beep (ESC B).
 	NoPageBeep time.Duration `mapstructure:"no_page_beep" yaml:"no_page_beep"`
+	// TrustLoopback lets a browser on this PC in without the PIN. Turn it off
+	// behind a tunnel or reverse proxy that adds no forwarding header: its
+	// requests come from 127.0.0.1 too. Default true.
+	TrustLoopback *bool `mapstructure:"trust_loopback" yaml:"trust_loopback"`
 }
+
+// LoopbackTrusted reports whether a client on this PC needs no login.
+func (c ConsoleConfig) LoopbackTrusted() bool { return c.TrustLoopback == nil || *c.TrustLoopback }
 
 // PushConfig is the listener the platform pushes to.
 type PushConfig struct {

@@ -8,7 +8,7 @@ func Defaults() *Config {
 	return &Config{
 		DataDir: "./data",
 		Log:     LogConfig{Level: "info", MaxSizeM: 10, MaxFiles: 5},
-		Console: ConsoleConfig{Listen: "127.0.0.1:8686", NoPageBeep: 2 * time.Minute},
+		Console: ConsoleConfig{Listen: "127.0.0.1:8686", NoPageBeep: 2 * time.Minute, TrustLoopback: boolPtr(true)},
 		Push:    PushConfig{Listen: "127.0.0.1:8687", SilentAfter: 10 * time.Minute},
 		Platform: PlatformConfig{
 			Mode:          ModeSandbox,

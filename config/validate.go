@@ -84,6 +84,7 @@ func (c *Config) Validate() []Problem {
 	v.printers()
 	v.scanner()
 	v.timings()
+	v.secretFiles()
 	return v.problems
 }
 

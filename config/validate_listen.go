@@ -16,6 +16,9 @@ func (v *validator) console() {
 	if ok && !isLoopback(host) && c.Pin == "" {
 		v.addFrom(false, "console.pin", "console.listen", "required because console.listen %s is reachable from other machines: set a staff PIN (4 or more characters, or a bcrypt hash), or listen on 127.0.0.1", c.Listen)
 	}
+	if !c.LoopbackTrusted() && c.Pin == "" {
+		v.addFrom(false, "console.pin", "console.trust_loopback", "required because console.trust_loopback is false: every browser, this PC's too, logs in with the staff PIN")
+	}
 	if c.Pin != "" {
 		switch {
 		case isBcrypt(c.Pin):

@@ -177,7 +177,8 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		s.guard().sessions.revoke(a.sess)
 	}
 	clearSessionCookie(w)
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "login": "/login"})
+	// A logout ends every PIN session (auth_session.go): say so.
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "login": "/login", "message": "已退出：所有平板都需重新输入 PIN"})
 }
 
 // sessionInfo tells the page how it is let in and, for a PIN session, the

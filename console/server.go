@@ -26,7 +26,8 @@ type Server struct {
 	Log    *slog.Logger
 	Now    func() time.Time
 
-	access guard // who may use the console (auth.go)
+	access  guard         // who may use the console (auth.go)
+	streams streamLimiter // open event streams (events_limit.go)
 }
 
 func (s *Server) now() time.Time {
