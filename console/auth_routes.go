@@ -137,14 +137,32 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip := clientIP(r)
+	if sess, ok := g.sessions.fromRequest(r); ok {
+		// Logged in already (a login page left open): no PIN is checked,
+		// so no limit applies.
+		s.loggedIn(w, r, sess, next, asJSON)
+		return
+	}
 	key := pinClientKey(ip)
-	if wait := g.limiter.wait(key); wait > 0 {
+	attempt, wait := g.limiter.begin(key)
+	if attempt == nil {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		if wait <= pinBusyRetry {
+			answer(http.StatusTooManyRequests, "正在验证上一次输入的 PIN，请稍候再试", false)
+			return
+		}
 		answer(http.StatusTooManyRequests, "PIN 输错次数过多，请 "+waitText(wait)+"后再试", true)
 		return
 	}
-	if !pinOK(strings.TrimSpace(pin), s.Config.Console.Pin) {
-		left, lock := g.limiter.miss(key)
+	right, checked := checkPin(r, strings.TrimSpace(pin), s.Config.Console.Pin)
+	if !checked {
+		attempt.abandon()
+		w.Header().Set("Retry-After", "5")
+		answer(http.StatusServiceUnavailable, "系统繁忙，请几秒后再试", false)
+		return
+	}
+	if !right {
+		left, lock := attempt.miss()
 		s.log().Warn("console login: wrong PIN", "client", ip.String(), "tries_left", left, "locked_for", lock)
 		if lock > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(lock.Seconds()))))
@@ -154,15 +172,37 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusUnauthorized, fmt.Sprintf("PIN 不正确，还可以再试 %d 次", left), false)
 		return
 	}
-	g.limiter.success(key)
+	attempt.success()
 	sess := g.sessions.issue()
 	g.sessions.setCookie(w, r, sess)
 	s.log().Info("console login", "client", ip.String())
+	s.loggedIn(w, r, sess, next, asJSON)
+}
+
+// loggedIn answers a login that holds a session: the CSRF token for the
+// page, or the redirect for the form.
+func (s *Server) loggedIn(w http.ResponseWriter, r *http.Request, sess session, next string, asJSON bool) {
 	if asJSON {
-		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "auth": authSession, "csrf": g.sessions.csrf(sess)})
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "auth": authSession, "csrf": s.guard().sessions.csrf(sess)})
 		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// checkPin compares the PIN in one of the few check slots (pinChecks).
+// checked is false when no slot came free in time or the client left.
+func checkPin(r *http.Request, typed, configured string) (right, checked bool) {
+	t := time.NewTimer(pinCheckWait)
+	defer t.Stop()
+	select {
+	case pinCheckSlots <- struct{}{}:
+	case <-t.C:
+		return false, false
+	case <-r.Context().Done():
+		return false, false
+	}
+	defer func() { <-pinCheckSlots }()
+	return pinOK(typed, configured), true
 }
 
 func waitText(d time.Duration) string {
