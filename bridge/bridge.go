@@ -75,7 +75,8 @@ type Bridge struct {
 	scanMu    sync.Mutex
 	lastScans map[string]time.Time
 
-	health *healthState
+	health   *healthState
+	problems problemSet // problems.go
 }
 
 // New builds a bridge. Call Run to start its loops.
