@@ -164,6 +164,9 @@ func (b *Bridge) decideAccept(tx *store.Tx, a *after, rec *store.OrderRecord) er
 	if rec.Status != order.StatusNew || rec.Detail == nil || rec.Decision != store.DecisionNone {
 		return nil
 	}
+	if b.foreignStore(rec.Detail) {
+		return b.holdForeign(tx, a, rec)
+	}
 	now := tx.Now()
 	v := b.policy.decide(rec.Detail, now, b.healthTargets(rec.Detail), b.printerHealth)
 	if v.accept {

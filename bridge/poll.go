@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -55,7 +56,10 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 		created, missed = 0, nil
 		for i := range page.Orders {
 			o := &page.Orders[i]
-			if o.Code == "" {
+			if !kaigedian.ValidOrderCode(o.Code) {
+				if o.Code != "" {
+					b.log.Warn("polled order with a code no document produces skipped", "code", kaigedian.Cut(o.Code, 70))
+				}
 				continue
 			}
 			rec, err := tx.GetOrder(o.Code)

@@ -35,6 +35,10 @@ func (b *Bridge) queueOrderPrints(tx *store.Tx, a *after, rec *store.OrderRecord
 		a.detail = true
 		return nil
 	}
+	if b.foreignStore(rec.Detail) {
+		rec.PrintPending = false // held: staff reprint it if it is theirs (foreign.go)
+		return nil
+	}
 	if !due {
 		if hold := b.policy.holdUntil(rec.Detail, tx.Now()); !hold.IsZero() {
 			rec.PrintPending, rec.PrintAt = true, hold

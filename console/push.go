@@ -33,6 +33,8 @@ type PushReceiver struct {
 	Sink      PushSink
 	PublicKey *rsa.PublicKey // when set, pushes must carry a valid sign
 	Token     string         // when set, X-Push-Token or ?token= must match
+	// PartnerID and AppID are this merchant's: a push naming others is refused.
+	PartnerID, AppID string
 	// RefuseAll, when set, is why every push is refused: a listener open
 	// to the network with nothing to authenticate pushes by
 	// (config.PushOpenWithoutAuth). The poller brings the orders meanwhile.
@@ -108,7 +110,7 @@ func (p *PushReceiver) handle(kind kaigedian.PushKind) http.Handler {
 			p.reject(w, r, kind, remote, body, len(body), http.StatusOK, "21", "body could not be read: "+err.Error())
 			return
 		}
-		info, err := kaigedian.ValidatePush(kind, body, p.PublicKey)
+		info, err := kaigedian.ValidatePushFor(kind, body, kaigedian.PushCheck{PublicKey: p.PublicKey, PartnerID: p.PartnerID, AppID: p.AppID})
 		if err != nil {
 			var pe *kaigedian.PushError
 			status, code := http.StatusOK, "21"

@@ -148,7 +148,9 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			}
 			tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		}
-		recv := &console.PushReceiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, Log: log, Now: opts.Now}
+		partnerID, appID := client.Merchant()
+		recv := &console.PushReceiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
+			Log: log, Now: opts.Now}
 		if cfg.PushOpenWithoutAuth() {
 			refusePushes(recv, b, cfg, log)
 		}
