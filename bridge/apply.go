@@ -17,6 +17,7 @@ type after struct {
 	printers map[string]bool
 	outbox   bool
 	detail   bool
+	refunds  bool // the refund poll should run now (claims.go)
 }
 
 func (a *after) event(e Event) { a.events = append(a.events, e) }
@@ -63,6 +64,9 @@ func (b *Bridge) write(ctx context.Context, fn func(tx *store.Tx, a *after) erro
 	}
 	if a.detail {
 		wake(b.detailWake)
+	}
+	if a.refunds {
+		wake(b.refundWake)
 	}
 	return nil
 }

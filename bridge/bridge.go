@@ -71,6 +71,7 @@ type Bridge struct {
 	inboxWake  chan struct{}
 	detailWake chan struct{}
 	outboxWake chan struct{}
+	refundWake chan struct{} // claims.go
 
 	scanMu    sync.Mutex
 	lastScans map[string]time.Time
@@ -94,7 +95,7 @@ func New(d Deps) *Bridge {
 		cfg: d.Config, db: d.Store, platform: d.Platform, printers: d.Printers, bus: d.Bus,
 		log: d.Logger, now: d.Now, policy: newAcceptPolicy(d.Config),
 		inboxWake: make(chan struct{}, 1), detailWake: make(chan struct{}, 1), outboxWake: make(chan struct{}, 1),
-		lastScans: map[string]time.Time{}, health: newHealthState(),
+		lastScans: map[string]time.Time{}, health: newHealthState(), refundWake: make(chan struct{}, 1),
 	}
 	return b
 }

@@ -137,7 +137,9 @@ func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 	}
 	platformTarget := target // target may become refunded below; the platform said this
 	if target == order.StatusCancelled {
-		rec.CancelType = ch.CancelType
+		if ch.CancelType != 0 { // a poll or reconcile knows no type: keep the push's
+			rec.CancelType = ch.CancelType
+		}
 		if ch.Reason != "" {
 			rec.Reason = ch.Reason
 		}

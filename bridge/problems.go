@@ -13,7 +13,7 @@ import (
 // does not serve. The console shows every open problem in its status bar.
 type Problem struct {
 	Key     string    `json:"key"`
-	Level   string    `json:"level"` // warn | critical
+	Level   string    `json:"level"`   // warn | critical
 	Title   string    `json:"title"`   // a few words for the status bar
 	Message string    `json:"message"` // what is wrong and what to do
 	Since   time.Time `json:"since"`

@@ -67,19 +67,21 @@ func (p *Poller) Run(ctx context.Context) {
 	for _, s := range p.cfg.Stores {
 		storeID := s.ID
 		run(func(ctx context.Context) {
-			p.loop(ctx, "orders/"+storeID, p.orderInterval, func(ctx context.Context) (int, error) { return p.PollOrders(ctx, storeID) })
+			p.loop(ctx, "orders/"+storeID, p.orderInterval, nil, func(ctx context.Context) (int, error) { return p.PollOrders(ctx, storeID) })
 		})
 		run(func(ctx context.Context) {
-			p.loop(ctx, "refunds/"+storeID, p.refundInterval, func(ctx context.Context) (int, error) { return p.PollRefunds(ctx, storeID) })
+			p.loop(ctx, "refunds/"+storeID, p.refundInterval, p.bridge.RefundPollWake(),
+				func(ctx context.Context) (int, error) { return p.PollRefunds(ctx, storeID) })
 		})
 	}
-	run(func(ctx context.Context) { p.loop(ctx, "reconcile", p.reconcileInterval, p.Reconcile) })
+	run(func(ctx context.Context) { p.loop(ctx, "reconcile", p.reconcileInterval, nil, p.Reconcile) })
 	wg.Wait()
 }
 
 // loop calls poll at its interval, with jitter (the documents ask for
-// randomised intervals) and exponential backoff on errors.
-func (p *Poller) loop(ctx context.Context, key string, interval func() time.Duration, poll func(context.Context) (int, error)) {
+// randomised intervals) and exponential backoff on errors; wake, when not
+// nil, makes it poll early.
+func (p *Poller) loop(ctx context.Context, key string, interval func() time.Duration, wake <-chan struct{}, poll func(context.Context) (int, error)) {
 	failures := 0
 	for {
 		found, err := poll(ctx)
@@ -95,7 +97,7 @@ func (p *Poller) loop(ctx context.Context, key string, interval func() time.Dura
 			failures = 0
 		}
 		p.bridge.ReportPoll(key, found, wait, err)
-		if !sleepJitter(ctx, wait) {
+		if !sleepJitter(ctx, wait, wake) {
 			return
 		}
 	}
@@ -305,8 +307,8 @@ func orDefault(d, def time.Duration) time.Duration {
 	return def
 }
 
-// sleepJitter waits d ±10%.
-func sleepJitter(ctx context.Context, d time.Duration) bool {
+// sleepJitter waits d ±10%, or until wake fires.
+func sleepJitter(ctx context.Context, d time.Duration, wake <-chan struct{}) bool {
 	j := time.Duration(rand.Int64N(int64(d)/5+1)) - d/10
 	t := time.NewTimer(max(d+j, 10*time.Millisecond))
 	defer t.Stop()
@@ -314,6 +316,8 @@ func sleepJitter(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	case <-t.C:
+		return true
+	case <-wake:
 		return true
 	}
 }

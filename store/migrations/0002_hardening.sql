@@ -1,0 +1,14 @@
+-- posbridge schema 2: hardening (issue 13).
+
+-- What a push that proved nothing (neither signed nor carrying push.token)
+-- claimed about an order, until the platform confirms it (queryDetail,
+-- batchOrderStatus, the refund poll). Nothing is done on a claim alone.
+CREATE TABLE push_claims (
+    order_code  TEXT PRIMARY KEY,
+    change_json TEXT    NOT NULL,            -- the newest order.Change claimed
+    inbox_id    INTEGER NOT NULL DEFAULT 0,
+    first_at    INTEGER NOT NULL,
+    next_at     INTEGER NOT NULL DEFAULT 0,  -- next confirmation attempt
+    attempts    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX push_claims_due ON push_claims(next_at);
