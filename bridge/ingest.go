@@ -76,6 +76,17 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 	if err != nil {
 		return err
 	}
+	if ch.Source == order.SourceReconcile {
+		if s, wrong := contradictedEnd(rec, ch.PlatformStatus); wrong {
+			pending, err := tx.PendingOutboxCount(rec.Code)
+			if err != nil {
+				return err
+			}
+			if pending == 0 { // a call of ours on its way explains the difference
+				return b.restoreTx(tx, a, rec, s, ch.PlatformStatus)
+			}
+		}
+	}
 	if ch.Source == order.SourcePush && !rec.PushSeen {
 		rec.PushSeen = true
 	}

@@ -265,13 +265,24 @@ func (p *Poller) PollRefunds(ctx context.Context, storeID string) (int, error) {
 	return found, nil
 }
 
+// reconcileEnded is how far back reconciliation also asks about orders
+// that ended locally (bridge/restore.go).
+const reconcileEnded = 24 * time.Hour
+
 // Reconcile asks the platform for the status of every order still open
-// locally: it catches a cancel whose push was lost.
+// locally (it catches a cancel whose push was lost), and of every order
+// that ended locally within reconcileEnded (it catches an end the platform
+// contradicts).
 func (p *Poller) Reconcile(ctx context.Context) (int, error) {
 	codes, err := p.db.OpenOrderCodes(ctx, 500)
 	if err != nil {
 		return 0, err
 	}
+	ended, err := p.db.EndedSince(ctx, p.now().Add(-reconcileEnded), 200)
+	if err != nil {
+		return 0, err
+	}
+	codes = append(codes, ended...)
 	changed := 0
 	for i := 0; i < len(codes); i += pageSize {
 		batch := codes[i:min(i+pageSize, len(codes))]
