@@ -121,9 +121,12 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		op.Courier = req.Courier
 		out.note = "开始配送：骑手 " + req.Courier.Name + " " + order.MaskPhone(req.Courier.Mobile)
 	case ActRefundApprove:
+		// The refund slip prints, and queued tickets are dropped, when the
+		// platform confirms the refund: it may refuse, or the customer
+		// withdraw, and the order then carries on.
 		kind, op.Action = "refund_operation", 1
-		out.note = "同意退款"
-		out.add(effClearDecision, effDropQueued, effRefundSlip)
+		out.note = "同意退款（退款处理中，等待平台确认）"
+		out.add(effClearDecision)
 	case ActRefundReject:
 		kind, op.Action = "refund_operation", 2
 		out.note = withReason("拒绝退款", req.Reason)
@@ -134,7 +137,7 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		out.note = "发起售后退款：" + req.Reason + "（等待平台处理）"
 	}
 	rec.Status = to
-	if to != order.StatusRefundRequested {
+	if !to.RefundPending() {
 		rec.StatusBeforeRefund = ""
 	}
 	if to.Terminal() {

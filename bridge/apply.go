@@ -110,6 +110,11 @@ func (b *Bridge) runEffects(tx *store.Tx, a *after, rec *store.OrderRecord, out 
 		case effAlertEvent:
 			a.event(Event{Type: EvAlert, Kind: "platform_event", Code: rec.Code, Level: LevelWarn,
 				Message: "订单 " + pickupLabel(rec) + "：" + out.note})
+		case effMootRefundCalls:
+			_, err = tx.MootPendingOutbox(rec.Code, []string{string(ActRefundApprove), string(ActRefundReject)}, "退款申请已结束："+out.note)
+		case effAlertRefundUndone:
+			a.event(Event{Type: EvAlert, Kind: "refund_undone", Code: rec.Code, Level: LevelCritical,
+				Message: "订单 " + pickupLabel(rec) + "：" + out.note + "，请告知顾客"})
 		}
 		if err != nil {
 			return err

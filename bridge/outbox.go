@@ -180,7 +180,13 @@ func (b *Bridge) outboxFailed(ctx context.Context, row *store.OutboxRow, cause e
 		if row.OrderCode == "" {
 			return nil
 		}
-		return tx.AppendHistory(store.History{Code: row.OrderCode, Actor: "platform", Source: "outbox", Reason: msg})
+		if err := tx.AppendHistory(store.History{Code: row.OrderCode, Actor: "platform", Source: "outbox", Reason: msg}); err != nil {
+			return err
+		}
+		if row.Op == string(ActRefundApprove) {
+			return b.refundNotDoneTx(tx, a, row.OrderCode, platformMessage(cause))
+		}
+		return nil
 	})
 	if err != nil {
 		b.log.Error("record outbox failure", "tx_id", row.TxID, "err", err)
@@ -275,6 +281,11 @@ func (b *Bridge) AbandonOutbox(ctx context.Context, id int64, actor string) erro
 		if row.OrderCode != "" {
 			if err := tx.AppendHistory(store.History{Code: row.OrderCode, Actor: actor, Source: "staff",
 				Reason: "放弃通知平台：" + opLabel(row.Op)}); err != nil {
+				return err
+			}
+		}
+		if row.Op == string(ActRefundApprove) {
+			if err := b.refundNotDoneTx(tx, a, row.OrderCode, "店员放弃了同意退款的请求"); err != nil {
 				return err
 			}
 		}

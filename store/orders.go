@@ -263,7 +263,7 @@ func (db *DB) OrdersNeedingDetail(ctx context.Context, now time.Time, limit int)
 // OpenOrderCodes returns orders that are not terminal locally, for
 // reconciliation with batchOrderStatus (it catches a missed cancel).
 func (db *DB) OpenOrderCodes(ctx context.Context, limit int) ([]string, error) {
-	return db.codes(ctx, `SELECT code FROM orders WHERE status IN ('new','accepted','made','delivering','refund_requested','pending_payment')
+	return db.codes(ctx, `SELECT code FROM orders WHERE status IN ('new','accepted','made','delivering','refund_requested','refund_processing','pending_payment')
 		ORDER BY first_seen_at LIMIT ?`, limit)
 }
 
