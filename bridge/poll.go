@@ -26,6 +26,9 @@ type PollPage struct {
 	// Cursor, when set, is moved to CursorValue in the same transaction.
 	Cursor      string
 	CursorValue int64
+	// AskedAt is when the poll's request went out: a refund it reports as
+	// pending is older than any answer staff gave after it (refund_repeat.go).
+	AskedAt time.Time
 }
 
 // RefundState is one queryRefundOrders item.
@@ -85,7 +88,19 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 			}
 		}
 		for _, r := range page.Refunds {
+			if !kaigedian.ValidOrderCode(r.Code) {
+				continue
+			}
 			ch := order.Change{Kind: order.ChangeRefund, Source: page.Source, Code: r.Code, CancelStatus: order.RefundStatus(r.RefundStatus)}
+			if ch.CancelStatus == order.RefundRequested {
+				repeat, err := b.answeredRefundRepeat(tx, r.Code, page.AskedAt)
+				if err != nil {
+					return err
+				}
+				if repeat {
+					continue
+				}
+			}
 			if err := b.applyChangeTx(tx, a, ch, nil); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
@@ -40,4 +41,20 @@ func (tx *Tx) ReviveDroppedPrintJobs(orderCode string) ([]string, error) {
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// RefundAnswers says whether an answer to an order's refund request
+// (refundOperation) is still to be sent, and when the platform last took one.
+func (tx *Tx) RefundAnswers(orderCode string) (pending bool, answered time.Time, err error) {
+	var n int
+	var done sql.NullInt64
+	err = tx.queryRow(`SELECT COUNT(CASE WHEN state = 'pending' THEN 1 END), MAX(CASE WHEN state = 'done' THEN done_at END)
+		FROM outbox WHERE order_code = ? AND kind = 'refund_operation'`, orderCode).Scan(&n, &done)
+	if err != nil {
+		return false, time.Time{}, err
+	}
+	if done.Valid {
+		answered = fromMS(done.Int64)
+	}
+	return n > 0, answered, nil
 }

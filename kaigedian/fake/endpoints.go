@@ -163,11 +163,15 @@ func (p *Platform) handleQueryRefundOrders(b *body, _ string) result {
 	next := start
 	type item struct {
 		OrderCode    string `json:"orderCode"`
-		RefundStatus int    `json:"refundstatus"`
+		RefundStatus int    `json:"refundstatus,omitempty"`
 	}
 	items := make([]item, 0, len(page))
 	for _, fo := range page {
-		items = append(items, item{fo.o.Code, fo.refundStatus})
+		it := item{fo.o.Code, fo.refundStatus}
+		if p.opts.RefundItemsBare {
+			it.RefundStatus = 0
+		}
+		items = append(items, it)
 		next = fo.refundMs
 	}
 	res := struct {

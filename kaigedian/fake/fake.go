@@ -59,9 +59,12 @@ type Options struct {
 	// CursorSeconds sends nextStartTimestamp in epoch seconds, the lists'
 	// unit until 2019-05 (spec §7 #9), rounded down to the second.
 	CursorSeconds bool
-	SignReplies   bool
-	MaxCalls      int // calls kept for Calls() (default 10000)
-	Logger        *slog.Logger
+	// RefundItemsBare answers queryRefundOrders items with orderCode only,
+	// the shape of seed 001's example (refundstatus came 2019-07-19).
+	RefundItemsBare bool
+	SignReplies     bool
+	MaxCalls        int // calls kept for Calls() (default 10000)
+	Logger          *slog.Logger
 }
 
 // Platform is a running fake 开个店.
