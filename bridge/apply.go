@@ -18,6 +18,7 @@ type after struct {
 	outbox   bool
 	detail   bool
 	refunds  bool // the refund poll should run now (claims.go)
+	address  bool // a delivery order waits for its address (address.go)
 }
 
 func (a *after) event(e Event) { a.events = append(a.events, e) }
@@ -67,6 +68,9 @@ func (b *Bridge) write(ctx context.Context, fn func(tx *store.Tx, a *after) erro
 	}
 	if a.refunds {
 		wake(b.refundWake)
+	}
+	if a.address {
+		wake(b.addressWake)
 	}
 	return nil
 }

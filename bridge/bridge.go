@@ -26,6 +26,8 @@ type Platform interface {
 	RefundOperation(ctx context.Context, txID string, req kaigedian.RefundOperationRequest) error
 	Cancel(ctx context.Context, txID string, req kaigedian.CancelRequest) error
 	Submit(ctx context.Context, txID string, req kaigedian.SubmitRequest) (string, error)
+	// A day of orders, for delivery addresses (address.go).
+	HistoryOrders(ctx context.Context, req kaigedian.HistoryRequest) (*kaigedian.HistoryResult, error)
 }
 
 // Printers is the part of the printer fleet the bridge uses.
@@ -68,16 +70,19 @@ type Bridge struct {
 	now      func() time.Time
 	policy   *acceptPolicy
 
-	inboxWake  chan struct{}
-	detailWake chan struct{}
-	outboxWake chan struct{}
-	refundWake chan struct{} // claims.go
+	inboxWake   chan struct{}
+	detailWake  chan struct{}
+	outboxWake  chan struct{}
+	refundWake  chan struct{} // claims.go
+	addressWake chan struct{} // address.go
+	history     historyCache  // address.go
 
 	scanMu    sync.Mutex
 	lastScans map[string]time.Time
 
-	health   *healthState
-	problems problemSet // problems.go
+	health     *healthState
+	outboxBoot int64      // newest outbox row of an earlier process (outbox.go)
+	problems   problemSet // problems.go
 }
 
 // New builds a bridge. Call Run to start its loops.
@@ -96,6 +101,7 @@ func New(d Deps) *Bridge {
 		log: d.Logger, now: d.Now, policy: newAcceptPolicy(d.Config),
 		inboxWake: make(chan struct{}, 1), detailWake: make(chan struct{}, 1), outboxWake: make(chan struct{}, 1),
 		lastScans: map[string]time.Time{}, health: newHealthState(), refundWake: make(chan struct{}, 1),
+		addressWake: make(chan struct{}, 1),
 	}
 	return b
 }
@@ -109,7 +115,7 @@ func (b *Bridge) Store() *store.DB { return b.db }
 // Run runs the bridge's loops until ctx ends.
 func (b *Bridge) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	loops := []func(context.Context){b.inboxLoop, b.detailLoop, b.outboxLoop, b.timerLoop}
+	loops := []func(context.Context){b.inboxLoop, b.detailLoop, b.outboxLoop, b.timerLoop, b.addressLoop}
 	for _, loop := range loops {
 		wg.Add(1)
 		go func(f func(context.Context)) {

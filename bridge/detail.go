@@ -194,7 +194,12 @@ func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d kaigedian.Detail) error
 		return err
 	}
 	detail := d.Order
+	keepAddress(rec.Detail, &detail)
 	rec.Detail, rec.RawDetail = &detail, d.Raw
+	if needsAddress(&detail) && !rec.NeedsAddress && rec.AddressAttempts < addressAttempts {
+		rec.NeedsAddress, rec.AddressNextAt = true, zeroTime
+		a.address = true
+	}
 	rec.NeedsDetail, rec.DetailAttempts, rec.DetailError, rec.DetailNextAt = false, 0, "", zeroTime
 	fillFromHeader(rec, &detail)
 	if rec.Day == "" {

@@ -39,6 +39,11 @@ func (b *Bridge) queueOrderPrints(tx *store.Tx, a *after, rec *store.OrderRecord
 		rec.PrintPending = false // held: staff reprint it if it is theirs (foreign.go)
 		return nil
 	}
+	if rec.NeedsAddress {
+		rec.PrintPending = true // the address comes from historyOrders (address.go)
+		a.address = true
+		return nil
+	}
 	if !due {
 		if hold := b.policy.holdUntil(rec.Detail, tx.Now()); !hold.IsZero() {
 			rec.PrintPending, rec.PrintAt = true, hold

@@ -12,3 +12,11 @@ CREATE TABLE push_claims (
     attempts    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX push_claims_due ON push_claims(next_at);
+
+-- Delivery orders whose address is still to be fetched: queryDetail carries
+-- only longitude and latitude; the address is in historyOrders.
+ALTER TABLE orders ADD COLUMN needs_address    INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN address_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN address_next_at  INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX orders_needs_address ON orders(needs_address, address_next_at) WHERE needs_address = 1;
+
