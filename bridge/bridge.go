@@ -26,7 +26,10 @@ type Platform interface {
 	RefundOperation(ctx context.Context, txID string, req kaigedian.RefundOperationRequest) error
 	Cancel(ctx context.Context, txID string, req kaigedian.CancelRequest) error
 	Submit(ctx context.Context, txID string, req kaigedian.SubmitRequest) (string, error)
-	// A day of orders, for delivery addresses (address.go).
+	// Read before a call is sent again (outbox_reconcile.go) and for
+	// delivery addresses (address.go).
+	BatchQuery(ctx context.Context, req kaigedian.BatchQueryRequest) (*kaigedian.BatchQueryResult, error)
+	QueryRefundOrders(ctx context.Context, req kaigedian.RefundQueryRequest) (*kaigedian.RefundQueryResult, error)
 	HistoryOrders(ctx context.Context, req kaigedian.HistoryRequest) (*kaigedian.HistoryResult, error)
 }
 
@@ -82,6 +85,7 @@ type Bridge struct {
 
 	health     *healthState
 	outboxBoot int64      // newest outbox row of an earlier process (outbox.go)
+	attempted  attemptSet // rows sent whose outcome is not written yet (outbox.go)
 	problems   problemSet // problems.go
 }
 

@@ -38,7 +38,8 @@ func TestCursorInSecondsIsNormalised(t *testing.T) {
 	const n = 35
 	for i := range n {
 		at := t0.Add(time.Duration(i) * 1500 * time.Millisecond)
-		env.Fake.NewOrder(fake.OrderSpec{NoPush: true, UpdatedAt: at, CreatedAt: at})
+		// Pickup orders: a delivery order's address is read through historyOrders.
+		env.Fake.NewOrder(fake.OrderSpec{NoPush: true, UpdatedAt: at, CreatedAt: at, Type: order.TypePickup})
 	}
 	if err := env.Run(context.Background(), harness.Options{}); err != nil {
 		t.Fatal(err)

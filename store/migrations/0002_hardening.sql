@@ -20,3 +20,8 @@ ALTER TABLE orders ADD COLUMN address_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN address_next_at  INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX orders_needs_address ON orders(needs_address, address_next_at) WHERE needs_address = 1;
 
+-- Every attempt of a platform call goes out under an x-transaction-id of its
+-- own (the documents: unique per request); all of them stay on the row,
+-- space-separated, the first being tx_id.
+ALTER TABLE outbox ADD COLUMN tx_ids TEXT NOT NULL DEFAULT '';
+UPDATE outbox SET tx_ids = tx_id;
