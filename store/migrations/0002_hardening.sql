@@ -25,3 +25,13 @@ CREATE INDEX orders_needs_address ON orders(needs_address, address_next_at) WHER
 -- space-separated, the first being tx_id.
 ALTER TABLE outbox ADD COLUMN tx_ids TEXT NOT NULL DEFAULT '';
 UPDATE outbox SET tx_ids = tx_id;
+
+-- Offline (POS) orders by their keys: the thirdOrderCode of a store and the
+-- Idempotency-Key a tool sent, so that the same order handed in twice is
+-- uploaded once.
+CREATE TABLE pos_keys (
+    key         TEXT PRIMARY KEY,            -- third:<storeId>:<thirdOrderCode> | idem:<Idempotency-Key>
+    outbox_id   INTEGER NOT NULL,
+    body_hash   TEXT    NOT NULL,            -- of the request as handed in
+    created_at  INTEGER NOT NULL
+);
