@@ -27,6 +27,9 @@ func checkConfig(_ context.Context, env *doctorEnv) []checkRow {
 	for _, p := range problems {
 		r := checkRow{Check: "config", Status: statusFail, Result: p.String(),
 			Fix: "edit " + p.Key + " in " + cfg.File + " as the message says; check with `posbridge config check`"}
+		if p.Key == "config file" {
+			r.Fix = "change the file's permissions as the message says"
+		}
 		if p.Warning {
 			r.Status = statusWarn
 		}
