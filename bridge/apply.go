@@ -50,6 +50,7 @@ func (b *Bridge) write(ctx context.Context, fn func(tx *store.Tx, a *after) erro
 		return fn(tx, &a)
 	})
 	if err != nil {
+		b.NoteStorageError(err)
 		return err
 	}
 	for _, e := range a.events {

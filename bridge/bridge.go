@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/posbridge/posbridge/config"
@@ -84,9 +85,10 @@ type Bridge struct {
 	lastScans map[string]time.Time
 
 	health     *healthState
-	outboxBoot int64      // newest outbox row of an earlier process (outbox.go)
-	attempted  attemptSet // rows sent whose outcome is not written yet (outbox.go)
-	problems   problemSet // problems.go
+	outboxBoot int64       // newest outbox row of an earlier process (outbox.go)
+	attempted  attemptSet  // rows sent whose outcome is not written yet (outbox.go)
+	damaged    atomic.Bool // a damaged database was reported (storage.go)
+	problems   problemSet  // problems.go
 }
 
 // New builds a bridge. Call Run to start its loops.

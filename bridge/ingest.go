@@ -17,6 +17,7 @@ func (b *Bridge) inboxLoop(ctx context.Context) {
 		items, err := b.db.PendingInbox(ctx, 100)
 		if err != nil && ctx.Err() == nil {
 			b.log.Error("read inbox", "err", err)
+			b.NoteStorageError(err)
 		}
 		b.applyInboxItems(ctx, items)
 		if ctx.Err() != nil {

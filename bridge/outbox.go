@@ -38,6 +38,7 @@ func (b *Bridge) outboxLoop(ctx context.Context) {
 		rows, err := b.db.DueOutbox(ctx, now, 2*b.retryMax(), 4*outboxWorkers)
 		if err != nil && ctx.Err() == nil {
 			b.log.Error("read outbox", "err", err)
+			b.NoteStorageError(err)
 		}
 		started := 0
 		for _, row := range rows {

@@ -3,7 +3,10 @@
 // overridable by POSBRIDGE_<SECTION>_<KEY>.
 package config
 
-import "time"
+import (
+	"path/filepath"
+	"time"
+)
 
 // Config is the whole effective configuration.
 type Config struct {
@@ -27,6 +30,7 @@ type Config struct {
 	Outbox    OutboxConfig    `mapstructure:"outbox" yaml:"outbox"`
 	Alerts    AlertConfig     `mapstructure:"alerts" yaml:"alerts"`
 	Retention RetentionConfig `mapstructure:"retention" yaml:"retention"`
+	Backup    BackupConfig    `mapstructure:"backup" yaml:"backup"`
 	Service   ServiceConfig   `mapstructure:"service" yaml:"service"`
 
 	loadProblems []Problem         // found while reading the file; Validate returns them
@@ -211,6 +215,22 @@ type AlertConfig struct {
 // RetentionConfig prunes old data.
 type RetentionConfig struct {
 	Days int `mapstructure:"days" yaml:"days"` // default 90
+}
+
+// BackupConfig is the nightly copy of the database.
+type BackupConfig struct {
+	// Dir is where the copies go; "" = data_dir/backups. A folder on another
+	// disk (or a USB stick) survives the disk that holds the database.
+	Dir  string `mapstructure:"dir" yaml:"dir"`
+	Keep int    `mapstructure:"keep" yaml:"keep"` // copies kept, newest first (default 7)
+}
+
+// BackupDir is the folder of the automatic backups.
+func (c *Config) BackupDir() string {
+	if c.Backup.Dir != "" {
+		return c.Backup.Dir
+	}
+	return filepath.Join(c.DataDir, "backups")
 }
 
 // ServiceConfig controls the OS service.

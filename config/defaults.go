@@ -43,6 +43,7 @@ func Defaults() *Config {
 		Outbox:    OutboxConfig{RetryMin: time.Second, RetryMax: 5 * time.Minute, AlertAfter: 2 * time.Minute},
 		Alerts:    AlertConfig{WaitingOrder: 3 * time.Minute, WaitingJob: time.Minute},
 		Retention: RetentionConfig{Days: 90},
+		Backup:    BackupConfig{Keep: 7},
 		Service:   ServiceConfig{Name: "posbridge"},
 	}
 }

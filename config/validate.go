@@ -187,6 +187,9 @@ func (v *validator) general() {
 	if c.Retention.Days < 1 {
 		v.err("retention.days", "must be at least 1 (days of orders kept in the database)")
 	}
+	if c.Backup.Keep < 1 {
+		v.err("backup.keep", "must be at least 1 (nightly copies of the database kept)")
+	}
 	if !serviceNameRE.MatchString(c.Service.Name) {
 		v.err("service.name", "%q must be letters, digits, '-', '_' or '.', like posbridge", c.Service.Name)
 	}

@@ -98,7 +98,6 @@ func linuxServiceAccount(cfg *config.Config) string {
 }
 
 const (
-	dbFix        = "stop posbridge, move %s aside (keep it for support), copy your newest backup (from `posbridge backup`) in its place and start posbridge; without a backup posbridge starts with an empty database and fetches today's orders again"
 	newerDBFix   = "install the newer posbridge again (it wrote this database), or restore a backup made with this version"
 	noDBFixHint  = "posbridge creates it when it first starts; if it has run before, data_dir points to the wrong folder"
 	lowDiskWarnM = 500
@@ -118,12 +117,12 @@ func checkDatabase(ctx context.Context, env *doctorEnv) []checkRow {
 		row.Status, row.Result, row.Fix = statusFail, err.Error(), newerDBFix
 		return []checkRow{row}
 	case err != nil:
-		row.Status, row.Result, row.Fix = statusFail, path+": "+err.Error(), fmt.Sprintf(dbFix, path)
+		row.Status, row.Result, row.Fix = statusFail, path+": "+err.Error(), databaseFix(env.cfg, err)
 		return []checkRow{row}
 	}
 	defer db.Close()
 	if err := db.QuickCheck(ctx); err != nil {
-		row.Status, row.Result, row.Fix = statusFail, path+": "+err.Error(), fmt.Sprintf(dbFix, path)
+		row.Status, row.Result, row.Fix = statusFail, path+": "+err.Error(), databaseFix(env.cfg, err)
 		return []checkRow{row}
 	}
 	size := int64(0)

@@ -35,3 +35,7 @@ CREATE TABLE pos_keys (
     body_hash   TEXT    NOT NULL,            -- of the request as handed in
     created_at  INTEGER NOT NULL
 );
+
+-- When this database was made (or upgraded to schema 2): doctor expects a
+-- nightly backup once it is a day old.
+INSERT OR IGNORE INTO meta(key, value) VALUES('created_at', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
