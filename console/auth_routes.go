@@ -93,6 +93,10 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
+	if _, ok := s.guard().sessions.fromRequest(r); ok {
+		http.Redirect(w, r, next, http.StatusSeeOther) // logged in already
+		return
+	}
 	if s.Config.Console.Pin == "" {
 		renderNotice(w, http.StatusForbidden, "此控制台只允许在本机打开；要在其他设备上使用，请在 posbridge.yaml 中设置 console.pin")
 		return
