@@ -7,6 +7,7 @@ package bridge
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,6 +89,7 @@ type Bridge struct {
 	outboxBoot int64       // newest outbox row of an earlier process (outbox.go)
 	attempted  attemptSet  // rows sent whose outcome is not written yet (outbox.go)
 	damaged    atomic.Bool // a damaged database was reported (storage.go)
+	restoredAt time.Time   // when the database was put back from a backup (ingest.go)
 	problems   problemSet  // problems.go
 }
 
@@ -120,6 +122,11 @@ func (b *Bridge) Store() *store.DB { return b.db }
 
 // Run runs the bridge's loops until ctx ends.
 func (b *Bridge) Run(ctx context.Context) error {
+	if v, err := b.db.Meta(ctx, store.MetaRestoredAt); err == nil && v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			b.restoredAt = time.UnixMilli(n)
+		}
+	}
 	var wg sync.WaitGroup
 	loops := []func(context.Context){b.inboxLoop, b.detailLoop, b.outboxLoop, b.timerLoop, b.addressLoop}
 	for _, loop := range loops {

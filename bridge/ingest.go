@@ -154,6 +154,12 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 				// Accepted elsewhere before we heard of it: the kitchen must see it.
 				rec.PrintPending = true
 				note = "平台已接单（首次收到），将打印"
+				if b.beforeRestore(rec) {
+					// The database was put back from a backup that did not know
+					// this order: its tickets may have printed already.
+					rec.PrintMarked = true
+					note = "平台已接单（数据库恢复前的订单，首次收到），将补打"
+				}
 			}
 			if ch.CancelStatus == order.RefundRequested {
 				rec.StatusBeforeRefund, rec.Status, rec.RefundStatus, rec.RefundAt = s, order.StatusRefundRequested, ch.CancelStatus, ch.At

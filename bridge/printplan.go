@@ -56,11 +56,26 @@ func (b *Bridge) queueOrderPrints(tx *store.Tx, a *after, rec *store.OrderRecord
 		return nil
 	}
 	for _, j := range b.printers.OrderJobs(rec.Detail) {
+		j.Doc.Reprint = j.Doc.Reprint || rec.PrintMarked
 		if err := b.enqueue(tx, a, rec.Code, j); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// beforeRestore reports an order the platform had before the database was
+// put back from a backup (posbridge restore): the backup did not know it,
+// what happened to it in between (its tickets) is lost.
+func (b *Bridge) beforeRestore(rec *store.OrderRecord) bool {
+	if b.restoredAt.IsZero() {
+		return false
+	}
+	created := rec.CreatedAt
+	if created.IsZero() {
+		return true
+	}
+	return created.Before(b.restoredAt)
 }
 
 // queueSlips prints a cancel or refund slip on every printer that printed a

@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -103,4 +106,26 @@ func (f *sqliteFile) integrity(ctx context.Context, path string) error {
 		return &CorruptError{Path: path, Detail: "quick_check: " + strings.Join(found, "; ")}
 	}
 	return nil
+}
+
+// MetaRestoredAt is the meta key a restore writes into the copy it puts in
+// place: orders first seen after it that were accepted before it may have
+// printed already.
+const MetaRestoredAt = "restored_at"
+
+// MarkRestored records in the database file at path (not open elsewhere)
+// that it was put in place by a restore at at.
+func MarkRestored(ctx context.Context, path string, at time.Time) error {
+	conn, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+		MetaRestoredAt, strconv.FormatInt(at.UnixMilli(), 10))
+	if err != nil {
+		return openProblem(path, err)
+	}
+	_, err = conn.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
 }

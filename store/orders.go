@@ -63,6 +63,10 @@ type OrderRecord struct {
 	NeedsAddress    bool
 	AddressAttempts int
 	AddressNextAt   time.Time
+
+	// PrintMarked: the tickets print marked 补打 (first seen after a restore,
+	// accepted before it: they may have printed already).
+	PrintMarked bool
 }
 
 // Decisions staff may owe an order.
@@ -117,7 +121,7 @@ const orderColumns = `code, store_id, status, platform_status, raw_status, statu
 	push_seen, updated_at, platform_at, accepted_at, made_at, completed_at, closed_at, detail_json, raw_detail,
 	needs_detail, detail_attempts, detail_next_at, detail_error, decision, decision_since, decision_deadline,
 	decision_note, alert_level, paused, print_pending, print_at, cancel_requested,
-	needs_address, address_attempts, address_next_at`
+	needs_address, address_attempts, address_next_at, print_marked`
 
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -126,14 +130,14 @@ func scanOrder(r rowScanner) (*OrderRecord, error) {
 	var status, before string
 	var printAt, refundAt, addressNext int64
 	var created, firstSeen, updated, platformAt, accepted, made, completed, closed, detailNext, decisionSince, decisionDeadline int64
-	var pushSeen, needsDetail, paused, printPending, cancelRequested, needsAddress int
+	var pushSeen, needsDetail, paused, printPending, cancelRequested, needsAddress, printMarked int
 	var detail, raw sql.NullString
 	err := r.Scan(&rec.Code, &rec.StoreID, &status, &rec.PlatformStatus, &rec.RawStatus, &before, &rec.RefundStatus,
 		&refundAt, &rec.CancelType, &rec.Reason, &rec.Type, &rec.Channel, &rec.PickupNo, &rec.MobileLast4, &rec.Day, &created,
 		&firstSeen, &rec.FirstSource, &pushSeen, &updated, &platformAt, &accepted, &made, &completed, &closed,
 		&detail, &raw, &needsDetail, &rec.DetailAttempts, &detailNext, &rec.DetailError, &rec.Decision,
 		&decisionSince, &decisionDeadline, &rec.DecisionNote, &rec.AlertLevel, &paused, &printPending, &printAt, &cancelRequested,
-		&needsAddress, &rec.AddressAttempts, &addressNext)
+		&needsAddress, &rec.AddressAttempts, &addressNext, &printMarked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -148,7 +152,7 @@ func scanOrder(r rowScanner) (*OrderRecord, error) {
 	rec.PushSeen, rec.NeedsDetail, rec.Paused = pushSeen == 1, needsDetail == 1, paused == 1
 	rec.PrintPending, rec.CancelRequested, rec.PrintAt = printPending == 1, cancelRequested == 1, fromMS(printAt)
 	rec.RefundAt = fromMS(refundAt)
-	rec.NeedsAddress, rec.AddressNextAt = needsAddress == 1, fromMS(addressNext)
+	rec.NeedsAddress, rec.AddressNextAt, rec.PrintMarked = needsAddress == 1, fromMS(addressNext), printMarked == 1
 	if raw.Valid {
 		rec.RawDetail = json.RawMessage(raw.String)
 	}
@@ -186,7 +190,7 @@ func (tx *Tx) SaveOrder(rec *OrderRecord) error {
 	if len(rec.RawDetail) > 0 {
 		raw = sql.NullString{String: string(rec.RawDetail), Valid: true}
 	}
-	_, err = tx.exec(`INSERT OR REPLACE INTO orders(`+orderColumns+`) VALUES(`+placeholders(43)+`)`,
+	_, err = tx.exec(`INSERT OR REPLACE INTO orders(`+orderColumns+`) VALUES(`+placeholders(44)+`)`,
 		rec.Code, rec.StoreID, string(rec.Status), rec.PlatformStatus, rec.RawStatus, string(rec.StatusBeforeRefund),
 		rec.RefundStatus, ms(rec.RefundAt), rec.CancelType, rec.Reason, rec.Type, rec.Channel, rec.PickupNo, rec.MobileLast4, rec.Day,
 		ms(rec.CreatedAt), ms(rec.FirstSeenAt), rec.FirstSource, boolInt(rec.PushSeen), ms(rec.UpdatedAt),
@@ -194,7 +198,7 @@ func (tx *Tx) SaveOrder(rec *OrderRecord) error {
 		boolInt(rec.NeedsDetail), rec.DetailAttempts, ms(rec.DetailNextAt), rec.DetailError, rec.Decision,
 		ms(rec.DecisionSince), ms(rec.DecisionDeadline), rec.DecisionNote, rec.AlertLevel, boolInt(rec.Paused),
 		boolInt(rec.PrintPending), ms(rec.PrintAt), boolInt(rec.CancelRequested),
-		boolInt(rec.NeedsAddress), rec.AddressAttempts, ms(rec.AddressNextAt))
+		boolInt(rec.NeedsAddress), rec.AddressAttempts, ms(rec.AddressNextAt), boolInt(rec.PrintMarked))
 	return err
 }
 

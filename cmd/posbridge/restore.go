@@ -100,6 +100,12 @@ func restoreDatabase(ctx context.Context, cfg *config.Config, from string, now t
 		_ = os.Remove(tmp)
 		return restored{}, fmt.Errorf("copy %s: %w", from, err)
 	}
+	// Orders accepted before now that the copy does not know print marked
+	// 补打 when they come back: they may have printed already.
+	if err := store.MarkRestored(ctx, tmp, now); err != nil {
+		_ = os.Remove(tmp)
+		return restored{}, fmt.Errorf("mark %s restored: %w", tmp, err)
+	}
 	res := restored{from: from}
 	stamp := now.Format("20060102-150405")
 	// The -wal and -shm files belong to the damaged database: left, SQLite

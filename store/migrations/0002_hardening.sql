@@ -39,3 +39,7 @@ CREATE TABLE pos_keys (
 -- When this database was made (or upgraded to schema 2): doctor expects a
 -- nightly backup once it is a day old.
 INSERT OR IGNORE INTO meta(key, value) VALUES('created_at', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+
+-- Tickets of this order print marked 补打: it was first seen after a restore
+-- from a backup, accepted before it, so they may have printed already.
+ALTER TABLE orders ADD COLUMN print_marked INTEGER NOT NULL DEFAULT 0;
