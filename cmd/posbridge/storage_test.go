@@ -205,3 +205,39 @@ func TestDoctorChecksTheLandingAndTellsPermissionsFromDamage(t *testing.T) {
 		t.Fatalf("the fix of a damaged database: %q", fix)
 	}
 }
+
+// Issue 13 items 4 and 6: doctor says what to set for a push listener open
+// without authentication (an error, though the daemon starts), and warns of
+// secrets every account can read.
+func TestDoctorSaysWhatToSetForAnOpenPushListener(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "posbridge.yaml")
+	mustWrite(t, path, "data_dir: ./data\n"+
+		"console: { listen: 127.0.0.1:"+fmt.Sprint(freePort(t))+", api_token: tok-0123456789abcdef }\n"+
+		"push: { listen: 0.0.0.0:"+fmt.Sprint(freePort(t))+" }\n"+
+		"platform: { mode: sandbox }\n"+
+		"stores: [ { id: \"1862\", name: 南翔一店 } ]\n")
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(path, config.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Check(); err != nil {
+		t.Fatalf("the daemon must still start: %v", err)
+	}
+	rows := checkConfig(context.Background(), &doctorEnv{cfg: cfg, now: time.Now})
+	var push, secret bool
+	for _, r := range rows {
+		if r.Status == statusFail && strings.Contains(r.Result, "push.listen") && strings.Contains(r.Result, "push.token") {
+			push = true
+		}
+		if r.Status == statusWarn && strings.Contains(r.Result, "console.api_token") && strings.Contains(r.Result, "chmod 640") {
+			secret = true
+		}
+	}
+	if !push || !secret {
+		t.Fatalf("doctor rows: %+v", rows)
+	}
+}
