@@ -58,20 +58,31 @@ func (b *Bridge) refundListed(ctx context.Context, row *store.OutboxRow, st int)
 	if err != nil {
 		return false, err
 	}
-	start := row.CreatedAt.Add(-reconcileWindow)
-	for range 50 {
+	return pageSince(row.CreatedAt.Add(-reconcileWindow), 50, func(start time.Time) (bool, int64, int, error) {
 		res, err := b.platform.QueryRefundOrders(ctx, kaigedian.RefundQueryRequest{StoreID: rec.StoreID, Start: start,
 			End: b.now().Add(reconcileWindow), Statuses: []int{st}, Count: kaigedian.MaxPerCall})
 		if err != nil {
-			return false, err
+			return false, 0, 0, err
 		}
 		for _, it := range res.Items {
 			if it.Code == row.OrderCode {
-				return true, nil
+				return true, 0, 0, nil
 			}
 		}
-		next := time.UnixMilli(res.NextStartTimestamp)
-		if len(res.Items) < kaigedian.MaxPerCall || !next.After(start) {
+		return false, res.NextStartTimestamp, len(res.Items), nil
+	})
+}
+
+// pageSince walks a list paged by update time from start (at most pages
+// calls) until page finds what it looks for, or the list ends.
+func pageSince(start time.Time, pages int, page func(start time.Time) (found bool, next int64, items int, err error)) (bool, error) {
+	for range pages {
+		found, nextMS, items, err := page(start)
+		if err != nil || found {
+			return found, err
+		}
+		next := time.UnixMilli(nextMS)
+		if items < kaigedian.MaxPerCall || !next.After(start) {
 			return false, nil
 		}
 		start = next
@@ -86,28 +97,28 @@ func (b *Bridge) settleSubmit(ctx context.Context, row *store.OutboxRow) (bool, 
 	if err := json.Unmarshal(row.Payload, &req); err != nil || req.ThirdOrderCode == "" {
 		return false, nil
 	}
-	start := row.CreatedAt.Add(-reconcileWindow)
-	for range 200 {
+	code := ""
+	found, err := pageSince(row.CreatedAt.Add(-reconcileWindow), 200, func(start time.Time) (bool, int64, int, error) {
 		res, err := b.platform.BatchQuery(ctx, kaigedian.BatchQueryRequest{StoreID: req.StoreID, Start: start,
 			End: b.now().Add(reconcileWindow), OrderClients: []int{req.OrderClient}, OrderStatus: kaigedian.AllOrderStatuses,
 			Count: kaigedian.MaxPerCall})
 		if err != nil {
-			return false, err
+			return false, 0, 0, err
 		}
 		for _, h := range res.Items {
 			if h.Order.ThirdCode == req.ThirdOrderCode {
-				result, _ := json.Marshal(map[string]string{"order_code": h.Code})
-				b.outboxSucceeded(ctx, row, string(result), "平台已有该订单")
-				return true, nil
+				code = h.Code
+				return true, 0, 0, nil
 			}
 		}
-		next := time.UnixMilli(res.NextStartTimestamp)
-		if len(res.Items) < kaigedian.MaxPerCall || !next.After(start) {
-			return false, nil
-		}
-		start = next
+		return false, res.NextStartTimestamp, len(res.Items), nil
+	})
+	if err != nil || !found {
+		return false, err
 	}
-	return false, nil
+	result, _ := json.Marshal(map[string]string{"order_code": code})
+	b.outboxSucceeded(ctx, row, string(result), "平台已有该订单")
+	return true, nil
 }
 
 // attemptSet is the rows this process sent whose outcome is not written

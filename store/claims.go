@@ -53,20 +53,7 @@ func (tx *Tx) ClaimMissed(code string, next time.Time) error {
 
 // DueClaims lists the codes of claims to confirm now, oldest first.
 func (db *DB) DueClaims(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	rows, err := db.readQuery(ctx, `SELECT order_code FROM push_claims WHERE next_at <= ? ORDER BY first_at LIMIT ?`, ms(now), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.codes(ctx, `SELECT order_code FROM push_claims WHERE next_at <= ? ORDER BY first_at LIMIT ?`, ms(now), limit)
 }
 
 func scanClaim(r rowScanner) (*PushClaim, error) {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/internal/harness"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -45,18 +45,7 @@ func (s storeSetup) withOrders(t *testing.T, n int) {
 
 func damageFile(t *testing.T, path string) {
 	t.Helper()
-	info, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	junk := make([]byte, 16<<10)
-	_, _ = rand.Read(junk)
-	if _, err := f.WriteAt(junk, info.Size()/2); err != nil {
+	if err := harness.DamageFile(path, 16<<10); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -275,7 +275,7 @@ func TestRedTeam(t *testing.T) {
 	must(t, err)
 	must(t, rig.Env.WaitJobsDone(late.Code, 15*time.Second))
 	must(t, rig.Stop())
-	damageFile(t, rig.DBPath())
+	must(t, harness.DamageFile(rig.DBPath(), 64<<10))
 	if err := rig.Start(ctx); err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Fatalf("the daemon started on a damaged database: %v", err)
 	}
@@ -320,19 +320,4 @@ func TestRedTeam(t *testing.T) {
 	if rec, err := rig.Env.Order(down.Code); err != nil || rec.Status != order.StatusAccepted {
 		t.Fatalf("the order that came while the store was down: %+v %v", rec, err)
 	}
-}
-
-// damageFile writes random bytes over the middle of a file, as a failing
-// disk would.
-func damageFile(t *testing.T, path string) {
-	t.Helper()
-	info, err := os.Stat(path)
-	must(t, err)
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	must(t, err)
-	defer f.Close()
-	junk := make([]byte, 64<<10)
-	_, _ = rand.Read(junk)
-	_, err = f.WriteAt(junk, info.Size()/3)
-	must(t, err)
 }
