@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -15,20 +16,24 @@ import (
 // latitude only; its address (deliveryContactInfoList) is in historyOrders,
 // which answers a whole day of a store per call. So a delivery order whose
 // detail has no address waits for it: the delivery orders waiting are
-// batched per store and day, the day's pages are read once and kept a
-// little while, and the client's rate limit spaces the calls. Its tickets
-// wait for the address, and print without it once the attempts are spent.
+// batched per store and day, a day is read at most once a second, newest
+// pages first, what it found is kept for the day, and the client's rate
+// limit spaces the calls. Its tickets wait for the address, and print
+// without it once the attempts are spent.
 
 const (
-	// addressAttempts bounds the day reads spent on one order (~35 s).
-	addressAttempts = 4
-	// historyFresh is how long a day read answers for that store and day:
-	// orders that arrive meanwhile wait for the next read.
-	historyFresh = 5 * time.Second
-	// historyPageSize is the documented maximum of historyOrders.
-	historyPageSize = 100
-	// historyPages bounds one day read (10,000 orders).
-	historyPages = 100
+	// addressAttempts bounds the reads spent on one order, addressRetry
+	// spaces them (doubling): about 30 s in all.
+	addressAttempts = 5
+	addressRetry    = 2 * time.Second
+	// historyFresh is the least time between two reads of one store's day.
+	historyFresh = time.Second
+	// historyPageSize is small: the orders wanted are the day's newest,
+	// and a page of ten (the text's "at most 10") finds them at a tenth of
+	// the bytes of the documented maximum of 100.
+	historyPageSize = kaigedian.MaxPerCall
+	// historyPages bounds one read (the newest 500 orders of the day).
+	historyPages = 50
 )
 
 // needsAddress reports a delivery order that has no address to print.
@@ -56,9 +61,16 @@ func keepAddress(old, fresh *order.Order) {
 // dayKey names one store's day of historyOrders.
 type dayKey struct{ store, day string }
 
+// address is what historyOrders says of a delivery order.
+type address struct {
+	text     string
+	contacts []order.Contact
+}
+
+// dayRead is what the reads of one store's day found so far.
 type dayRead struct {
-	at     time.Time
-	orders map[string]order.Order
+	at     time.Time           // the last read
+	orders map[string]*address // every order read; nil: it has no address
 }
 
 // historyCache keeps the day reads.
@@ -67,27 +79,22 @@ type historyCache struct {
 	days map[dayKey]*dayRead
 }
 
-func (c *historyCache) get(k dayKey, now time.Time) *dayRead {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if d := c.days[k]; d != nil && now.Sub(d.at) < historyFresh && now.Sub(d.at) >= 0 {
-		return d
-	}
-	return nil
-}
-
-func (c *historyCache) put(k dayKey, d *dayRead) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// day is the read of k, made empty the first time; c.mu is held.
+func (c *historyCache) day(k dayKey, now time.Time) *dayRead {
 	if c.days == nil {
 		c.days = map[dayKey]*dayRead{}
 	}
 	for old, r := range c.days {
-		if d.at.Sub(r.at) > time.Hour {
-			delete(c.days, old)
+		if !r.at.IsZero() && now.Sub(r.at) > time.Hour {
+			delete(c.days, old) // a day nobody asked about for an hour
 		}
 	}
-	c.days[k] = d
+	d := c.days[k]
+	if d == nil {
+		d = &dayRead{orders: map[string]*address{}}
+		c.days[k] = d
+	}
+	return d
 }
 
 // addressLoop fetches the addresses of delivery orders that wait for one.
@@ -114,15 +121,23 @@ func (b *Bridge) addressLoop(ctx context.Context) {
 	}
 }
 
-// fetchAddresses reads (or reuses) one store's day and settles the orders
-// waiting in it.
+// fetchAddresses reads one store's day, if it was not read just now, for
+// the orders waiting in it that earlier reads did not find, and settles
+// them.
 func (b *Bridge) fetchAddresses(ctx context.Context, k dayKey, wanted []store.AddressWanted) {
 	now := b.now()
-	// A read of moments ago answers for the orders it has; the others try
-	// again once it is stale.
-	d := b.history.get(k, now)
-	if d == nil {
-		orders, err := readDay(ctx, b.platform, k.store, wanted[0].CreatedAt)
+	b.history.mu.Lock()
+	d := b.history.day(k, now)
+	missing := map[string]bool{}
+	for _, w := range wanted {
+		if _, seen := d.orders[w.Code]; !seen {
+			missing[w.Code] = true
+		}
+	}
+	due := len(missing) > 0 && (now.Sub(d.at) >= historyFresh || now.Before(d.at))
+	b.history.mu.Unlock()
+	if due {
+		found, err := readNewest(ctx, b.platform, k.store, wanted[0].CreatedAt, missing)
 		if err != nil {
 			if ctx.Err() == nil {
 				b.log.Warn("historyOrders failed; delivery addresses wait", "store", k.store, "day", k.day, "err", err)
@@ -132,40 +147,63 @@ func (b *Bridge) fetchAddresses(ctx context.Context, k dayKey, wanted []store.Ad
 			return
 		}
 		b.health.platformOK(now)
-		d = &dayRead{at: now, orders: orders}
-		b.history.put(k, d)
+		b.history.mu.Lock()
+		d.at = now
+		maps.Copy(d.orders, found)
+		b.history.mu.Unlock()
 	}
 	b.addressesFound(ctx, wanted, d)
 }
 
-// readDay reads every page of one store's day.
-func readDay(ctx context.Context, hp Platform, storeID string, day time.Time) (map[string]order.Order, error) {
-	out := map[string]order.Order{}
-	for page := 1; page <= historyPages; page++ {
+// readNewest reads a store's day until every order of want is found: the
+// first page (which also says how many there are), then from the last page
+// back, where the newest orders are when the list runs oldest first. A read
+// for new orders thus costs a call or two, not the whole day.
+func readNewest(ctx context.Context, hp Platform, storeID string, day time.Time, want map[string]bool) (map[string]*address, error) {
+	found := map[string]*address{}
+	left := len(want)
+	take := func(page int) (total int, err error) {
 		res, err := hp.HistoryOrders(ctx, kaigedian.HistoryRequest{StoreID: storeID, Day: day, PageNum: page, PageSize: historyPageSize})
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
 		for _, it := range res.Items {
-			out[it.Order.Code] = it.Order
+			o := it.Order
+			var a *address
+			if !needsAddress(&o) {
+				a = &address{text: o.Address, contacts: o.Deliveries}
+			}
+			if _, dup := found[o.Code]; !dup && want[o.Code] {
+				left--
+			}
+			found[o.Code] = a
 		}
-		// The text also says "at most 10 per call": page on until total.
-		if len(res.Items) == 0 || len(out) >= res.Total {
-			break
+		return res.Total, nil
+	}
+	total, err := take(1)
+	if err != nil || left <= 0 {
+		return found, err
+	}
+	last := (total + historyPageSize - 1) / historyPageSize
+	for page := last; page >= 2 && page > last-historyPages && left > 0; page-- {
+		if _, err := take(page); err != nil {
+			return found, err
 		}
 	}
-	return out, nil
+	return found, nil
 }
 
-// addressesFound stores the addresses the day read has and counts a miss
+// addressesFound stores the addresses the reads found and counts a miss
 // for the others.
 func (b *Bridge) addressesFound(ctx context.Context, wanted []store.AddressWanted, d *dayRead) {
 	var missed []store.AddressWanted
 	err := b.write(ctx, func(tx *store.Tx, a *after) error {
 		missed = missed[:0]
 		for _, w := range wanted {
-			h, ok := d.orders[w.Code]
-			if !ok || needsAddress(&h) {
+			b.history.mu.Lock()
+			h, seen := d.orders[w.Code]
+			b.history.mu.Unlock()
+			if !seen {
 				missed = append(missed, w)
 				continue
 			}
@@ -173,8 +211,13 @@ func (b *Bridge) addressesFound(ctx context.Context, wanted []store.AddressWante
 			if err != nil || !rec.NeedsAddress || rec.Detail == nil {
 				continue
 			}
-			rec.Detail.Address, rec.Detail.Deliveries = h.Address, h.Deliveries
-			if err := b.addressSettledTx(tx, a, rec, "已获取外送地址"); err != nil {
+			note := "已获取外送地址"
+			if h != nil {
+				rec.Detail.Address, rec.Detail.Deliveries = h.text, h.contacts
+			} else {
+				note = "平台的订单记录中没有外送地址，小票未打印地址"
+			}
+			if err := b.addressSettledTx(tx, a, rec, note); err != nil {
 				return err
 			}
 		}
@@ -206,7 +249,7 @@ func (b *Bridge) addressesMissed(ctx context.Context, wanted []store.AddressWant
 				}
 				continue
 			}
-			rec.AddressNextAt = tx.Now().Add(historyFresh << (rec.AddressAttempts - 1))
+			rec.AddressNextAt = tx.Now().Add(addressRetry << (rec.AddressAttempts - 1))
 			if err := tx.SaveOrder(rec); err != nil {
 				return err
 			}
