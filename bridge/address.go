@@ -28,12 +28,11 @@ const (
 	addressRetry    = 2 * time.Second
 	// historyFresh is the least time between two reads of one store's day.
 	historyFresh = time.Second
-	// historyPageSize is small: the orders wanted are the day's newest,
-	// and a page of ten (the text's "at most 10") finds them at a tenth of
-	// the bytes of the documented maximum of 100.
-	historyPageSize = kaigedian.MaxPerCall
-	// historyPages bounds one read (the newest 500 orders of the day).
-	historyPages = 50
+	// historyPageSize is the documented maximum: each call costs a
+	// signature and a round trip, more than the bytes.
+	historyPageSize = 100
+	// historyPages bounds the calls of one read.
+	historyPages = 20
 )
 
 // needsAddress reports a delivery order that has no address to print.
@@ -71,6 +70,7 @@ type address struct {
 type dayRead struct {
 	at     time.Time           // the last read
 	orders map[string]*address // every order read; nil: it has no address
+	last   int                 // the last page read (0: none yet)
 }
 
 // historyCache keeps the day reads.
@@ -136,8 +136,9 @@ func (b *Bridge) fetchAddresses(ctx context.Context, k dayKey, wanted []store.Ad
 	}
 	due := len(missing) > 0 && (now.Sub(d.at) >= historyFresh || now.Before(d.at))
 	b.history.mu.Unlock()
+	from := d.last
 	if due {
-		found, err := readNewest(ctx, b.platform, k.store, wanted[0].CreatedAt, missing)
+		found, last, err := readNewest(ctx, b.platform, k.store, wanted[0].CreatedAt, missing, from)
 		if err != nil {
 			if ctx.Err() == nil {
 				b.log.Warn("historyOrders failed; delivery addresses wait", "store", k.store, "day", k.day, "err", err)
@@ -148,21 +149,24 @@ func (b *Bridge) fetchAddresses(ctx context.Context, k dayKey, wanted []store.Ad
 		}
 		b.health.platformOK(now)
 		b.history.mu.Lock()
-		d.at = now
+		d.at, d.last = now, max(d.last, last)
 		maps.Copy(d.orders, found)
 		b.history.mu.Unlock()
 	}
 	b.addressesFound(ctx, wanted, d)
 }
 
-// readNewest reads a store's day until every order of want is found: the
-// first page (which also says how many there are), then from the last page
-// back, where the newest orders are when the list runs oldest first. A read
-// for new orders thus costs a call or two, not the whole day.
-func readNewest(ctx context.Context, hp Platform, storeID string, day time.Time, want map[string]bool) (map[string]*address, error) {
+// readNewest reads a store's day until every order of want is found. The
+// orders wanted are new, and the pages before the last one read (from, 0
+// for none) were read already: the first read takes page 1 (which also
+// says how many there are) and then pages back from the last, where the
+// newest are when the list runs oldest first; later reads go on from where
+// the last one ended. It returns what it found and the last page it read.
+func readNewest(ctx context.Context, hp Platform, storeID string, day time.Time, want map[string]bool, from int) (map[string]*address, int, error) {
 	found := map[string]*address{}
-	left := len(want)
-	take := func(page int) (total int, err error) {
+	left, calls, last := len(want), 0, 0
+	take := func(page int) (pages int, err error) {
+		calls++
 		res, err := hp.HistoryOrders(ctx, kaigedian.HistoryRequest{StoreID: storeID, Day: day, PageNum: page, PageSize: historyPageSize})
 		if err != nil {
 			return 0, err
@@ -178,19 +182,28 @@ func readNewest(ctx context.Context, hp Platform, storeID string, day time.Time,
 			}
 			found[o.Code] = a
 		}
-		return res.Total, nil
+		last = max(last, page)
+		return (res.Total + historyPageSize - 1) / historyPageSize, nil
 	}
-	total, err := take(1)
-	if err != nil || left <= 0 {
-		return found, err
-	}
-	last := (total + historyPageSize - 1) / historyPageSize
-	for page := last; page >= 2 && page > last-historyPages && left > 0; page-- {
-		if _, err := take(page); err != nil {
-			return found, err
+	more := func() bool { return left > 0 && calls < historyPages }
+	if from == 0 {
+		pages, err := take(1)
+		for p := pages; err == nil && p >= 2 && more(); p-- {
+			_, err = take(p)
 		}
+		return found, last, err
 	}
-	return found, nil
+	pages, err := take(from)
+	for p := from + 1; err == nil && p <= pages && more(); p++ {
+		_, err = take(p)
+	}
+	if err == nil && from > 1 && more() {
+		_, err = take(1) // a list that runs newest first
+	}
+	for p := from - 1; err == nil && p >= 2 && more(); p-- {
+		_, err = take(p)
+	}
+	return found, last, err
 }
 
 // addressesFound stores the addresses the reads found and counts a miss
