@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/posbridge/posbridge/kaigedian"
@@ -31,8 +32,19 @@ func claimOnly(p decodedPush) bool {
 // is dropped as one the platform does not know.
 const claimAttempts = 3
 
-// claim keeps what an unauthenticated push said, for confirmation.
+// claim keeps what an unauthenticated push said, for confirmation. A claim
+// that would change nothing (the platform's own "accepted" after our
+// accept, say) is not worth a call: it is only logged.
 func (b *Bridge) claim(tx *store.Tx, a *after, p decodedPush) error {
+	if rec, err := tx.GetOrder(p.ch.Code); err == nil {
+		trial := *rec
+		if out := applyPlatform(&trial, p.ch); !out.changed && len(out.effects) == 0 {
+			b.log.Debug("unauthenticated push that changes nothing absorbed", "order", p.ch.Code, "why", out.ignored)
+			return nil
+		}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
 	b.log.Info("unauthenticated push kept as a claim until the platform confirms it", "order", p.ch.Code,
 		"kind", p.ch.Kind, "status", p.ch.PlatformStatus, "refund", p.ch.CancelStatus)
 	if err := tx.SaveClaim(store.PushClaim{Code: p.ch.Code, Change: p.ch, InboxID: p.item.ID}); err != nil {
