@@ -18,8 +18,9 @@ import (
 // detail has no address waits for it: the delivery orders waiting are
 // batched per store and day, a day is read at most once a second, newest
 // pages first, what it found is kept for the day, and the client's rate
-// limit spaces the calls. Its tickets wait for the address, and print
-// without it once the attempts are spent.
+// limit spaces the calls. Its receipt waits for the address (the kitchen
+// tickets and labels need none and print at once), and prints without it
+// once the attempts are spent.
 
 const (
 	// addressAttempts bounds the reads spent on one order, addressRetry

@@ -34,7 +34,7 @@ func TestDeliveryAddressComesFromHistoryOrders(t *testing.T) {
 		}
 	}
 	for _, o := range orders {
-		// The tickets wait for the address: no job exists before it came.
+		// The receipt waits for the address: no receipt exists before it came.
 		receipts := func() int {
 			n := 0
 			for _, text := range env.Printed("front") {

@@ -39,11 +39,6 @@ func (b *Bridge) queueOrderPrints(tx *store.Tx, a *after, rec *store.OrderRecord
 		rec.PrintPending = false // held: staff reprint it if it is theirs (foreign.go)
 		return nil
 	}
-	if rec.NeedsAddress {
-		rec.PrintPending = true // the address comes from historyOrders (address.go)
-		a.address = true
-		return nil
-	}
 	if !due {
 		if hold := b.policy.holdUntil(rec.Detail, tx.Now()); !hold.IsZero() {
 			rec.PrintPending, rec.PrintAt = true, hold
@@ -56,6 +51,13 @@ func (b *Bridge) queueOrderPrints(tx *store.Tx, a *after, rec *store.OrderRecord
 		return nil
 	}
 	for _, j := range b.printers.OrderJobs(rec.Detail) {
+		if rec.NeedsAddress && j.Doc.Kind == printer.KindReceipt {
+			// The receipt waits for the address (address.go); the kitchen
+			// and the labels need none, and start now.
+			rec.PrintPending = true
+			a.address = true
+			continue
+		}
 		j.Doc.Reprint = j.Doc.Reprint || rec.PrintMarked
 		if err := b.enqueue(tx, a, rec.Code, j); err != nil {
 			return err
