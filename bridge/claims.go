@@ -114,9 +114,14 @@ func (b *Bridge) confirmClaimTx(tx *store.Tx, a *after, d kaigedian.Detail) erro
 }
 
 // claimsMissed counts a confirmation the platform did not answer (no such
-// order, yet); after claimAttempts the claim is dropped.
+// order, yet) for those of codes that are claims; after claimAttempts the
+// claim is dropped.
 func (b *Bridge) claimsMissed(ctx context.Context, codes []string) {
-	err := b.db.Write(ctx, func(tx *store.Tx) error {
+	codes, err := b.db.ClaimsAmong(ctx, codes)
+	if err != nil || len(codes) == 0 {
+		return
+	}
+	err = b.db.Write(ctx, func(tx *store.Tx) error {
 		for _, code := range codes {
 			c, err := tx.GetClaim(code)
 			if err != nil {

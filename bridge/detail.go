@@ -86,7 +86,6 @@ func (b *Bridge) fetchDetails(ctx context.Context, codes []string, claimed map[s
 		b.log.Warn("queryDetail failed; will retry", "orders", len(codes), "err", err)
 		b.health.platformError(b.now(), "queryDetail", err)
 		b.detailFailed(ctx, codes, "查询订单详情失败："+err.Error())
-		b.claimsMissed(ctx, onlyClaimed(codes, claimed))
 		return
 	}
 	b.health.platformOK(b.now())
@@ -108,18 +107,7 @@ func (b *Bridge) fetchDetails(ctx context.Context, codes []string, claimed map[s
 	}
 	if len(missing) > 0 {
 		b.detailFailed(ctx, missing, "平台未返回该订单详情")
-		b.claimsMissed(ctx, onlyClaimed(missing, claimed))
 	}
-}
-
-func onlyClaimed(codes []string, claimed map[string]bool) []string {
-	var out []string
-	for _, c := range codes {
-		if claimed[c] {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // detailFailed schedules another try with a growing delay (capped at 5 minutes).
@@ -142,6 +130,7 @@ func (b *Bridge) detailFailed(ctx context.Context, codes []string, reason string
 	if err != nil && ctx.Err() == nil {
 		b.log.Error("record detail failure", "err", err)
 	}
+	b.claimsMissed(ctx, codes) // the codes that were claims (claims.go)
 }
 
 // applyDetails stores the details one queryDetail call brought, in one

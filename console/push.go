@@ -39,10 +39,9 @@ type PushReceiver struct {
 	// to the network with nothing to authenticate pushes by
 	// (config.PushOpenWithoutAuth). The poller brings the orders meanwhile.
 	RefuseAll string
+	refusals  refusalLimiter // push_refusals.go
 	Log       *slog.Logger
 	Now       func() time.Time
-
-	refusals refusalLimiter // push_refusals.go
 }
 
 // pushPaths maps each push endpoint to its kind.

@@ -38,6 +38,12 @@ func (s Status) Valid() bool {
 	return false
 }
 
+// RefundPending reports a refund asked for and not yet settled: the order
+// waits where it was (Order.StatusBeforeRefund) until it is.
+func (s Status) RefundPending() bool {
+	return s == StatusRefundRequested || s == StatusRefundProcessing
+}
+
 // Terminal reports whether no ordinary event moves the order any more.
 // (A completed order may still be refunded through an after-sales cancel.)
 func (s Status) Terminal() bool {
@@ -46,12 +52,6 @@ func (s Status) Terminal() bool {
 		return true
 	}
 	return false
-}
-
-// RefundPending reports a refund asked for and not yet settled: the order
-// waits where it was (Order.StatusBeforeRefund) until it is.
-func (s Status) RefundPending() bool {
-	return s == StatusRefundRequested || s == StatusRefundProcessing
 }
 
 // Label is the Simplified Chinese name shown to staff.

@@ -44,6 +44,8 @@ type Poller struct {
 	cfg    *config.Config
 	log    *slog.Logger
 	now    func() time.Time
+
+	refundMu sync.Mutex // PollRefunds
 }
 
 // New makes a poller.
@@ -60,6 +62,7 @@ func New(client Client, b *bridge.Bridge, cfg *config.Config, log *slog.Logger, 
 // Run polls until ctx ends.
 func (p *Poller) Run(ctx context.Context) {
 	var wg sync.WaitGroup
+	wg.Go(func() { p.refundsOnWake(ctx) })
 	run := func(f func(context.Context)) {
 		wg.Add(1)
 		go func() { defer wg.Done(); f(ctx) }()
@@ -67,21 +70,19 @@ func (p *Poller) Run(ctx context.Context) {
 	for _, s := range p.cfg.Stores {
 		storeID := s.ID
 		run(func(ctx context.Context) {
-			p.loop(ctx, "orders/"+storeID, p.orderInterval, nil, func(ctx context.Context) (int, error) { return p.PollOrders(ctx, storeID) })
+			p.loop(ctx, "orders/"+storeID, p.orderInterval, func(ctx context.Context) (int, error) { return p.PollOrders(ctx, storeID) })
 		})
 		run(func(ctx context.Context) {
-			p.loop(ctx, "refunds/"+storeID, p.refundInterval, p.bridge.RefundPollWake(),
-				func(ctx context.Context) (int, error) { return p.PollRefunds(ctx, storeID) })
+			p.loop(ctx, "refunds/"+storeID, p.refundInterval, func(ctx context.Context) (int, error) { return p.PollRefunds(ctx, storeID) })
 		})
 	}
-	run(func(ctx context.Context) { p.loop(ctx, "reconcile", p.reconcileInterval, nil, p.Reconcile) })
+	run(func(ctx context.Context) { p.loop(ctx, "reconcile", p.reconcileInterval, p.Reconcile) })
 	wg.Wait()
 }
 
 // loop calls poll at its interval, with jitter (the documents ask for
-// randomised intervals) and exponential backoff on errors; wake, when not
-// nil, makes it poll early.
-func (p *Poller) loop(ctx context.Context, key string, interval func() time.Duration, wake <-chan struct{}, poll func(context.Context) (int, error)) {
+// randomised intervals) and exponential backoff on errors.
+func (p *Poller) loop(ctx context.Context, key string, interval func() time.Duration, poll func(context.Context) (int, error)) {
 	failures := 0
 	for {
 		found, err := poll(ctx)
@@ -97,7 +98,7 @@ func (p *Poller) loop(ctx context.Context, key string, interval func() time.Dura
 			failures = 0
 		}
 		p.bridge.ReportPoll(key, found, wait, err)
-		if !sleepJitter(ctx, wait, wake) {
+		if !sleepJitter(ctx, wait) {
 			return
 		}
 	}
@@ -232,6 +233,9 @@ var refundStatuses = []int{1, 3, 5}
 // a cursor of its own (refund requests must never be lost, even without
 // pushes).
 func (p *Poller) PollRefunds(ctx context.Context, storeID string) (int, error) {
+	// The refund loop and refundsOnWake: one poll at a time moves the cursors.
+	p.refundMu.Lock()
+	defer p.refundMu.Unlock()
 	found := 0
 	for _, st := range refundStatuses {
 		n, err := p.pollRefundStatus(ctx, storeID, st)
@@ -319,24 +323,15 @@ func (p *Poller) refundsStuck(ctx context.Context, storeID string, status int, m
 	return nil
 }
 
-// reconcileEnded is how far back reconciliation also asks about orders
-// that ended locally (bridge/restore.go).
-const reconcileEnded = 24 * time.Hour
-
 // Reconcile asks the platform for the status of every order still open
-// locally (it catches a cancel whose push was lost), and of every order
-// that ended locally within reconcileEnded (it catches an end the platform
-// contradicts).
+// locally: it catches a cancel whose push was lost. (The codes include the
+// orders that ended locally within a day: it also catches an end the
+// platform contradicts, bridge/restore.go.)
 func (p *Poller) Reconcile(ctx context.Context) (int, error) {
 	codes, err := p.db.OpenOrderCodes(ctx, 500)
 	if err != nil {
 		return 0, err
 	}
-	ended, err := p.db.EndedSince(ctx, p.now().Add(-reconcileEnded), 200)
-	if err != nil {
-		return 0, err
-	}
-	codes = append(codes, ended...)
 	changed := 0
 	for i := 0; i < len(codes); i += pageSize {
 		batch := codes[i:min(i+pageSize, len(codes))]
@@ -372,8 +367,8 @@ func orDefault(d, def time.Duration) time.Duration {
 	return def
 }
 
-// sleepJitter waits d ±10%, or until wake fires.
-func sleepJitter(ctx context.Context, d time.Duration, wake <-chan struct{}) bool {
+// sleepJitter waits d ±10%.
+func sleepJitter(ctx context.Context, d time.Duration) bool {
 	j := time.Duration(rand.Int64N(int64(d)/5+1)) - d/10
 	t := time.NewTimer(max(d+j, 10*time.Millisecond))
 	defer t.Stop()
@@ -381,8 +376,6 @@ func sleepJitter(ctx context.Context, d time.Duration, wake <-chan struct{}) boo
 	case <-ctx.Done():
 		return false
 	case <-t.C:
-		return true
-	case <-wake:
 		return true
 	}
 }

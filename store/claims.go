@@ -73,3 +73,15 @@ func scanClaim(r rowScanner) (*PushClaim, error) {
 	c.FirstAt, c.NextAt = fromMS(first), fromMS(next)
 	return &c, nil
 }
+
+// ClaimsAmong returns which of codes have a claim waiting.
+func (db *DB) ClaimsAmong(ctx context.Context, codes []string) ([]string, error) {
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(codes))
+	for i, c := range codes {
+		args[i] = c
+	}
+	return db.codes(ctx, `SELECT order_code FROM push_claims WHERE order_code IN (`+placeholders(len(codes))+`)`, args...)
+}

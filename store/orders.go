@@ -275,10 +275,16 @@ func (db *DB) OrdersNeedingDetail(ctx context.Context, now time.Time, limit int)
 }
 
 // OpenOrderCodes returns orders that are not terminal locally, for
-// reconciliation with batchOrderStatus (it catches a missed cancel).
+// reconciliation with batchOrderStatus (it catches a missed cancel), then
+// the orders that ended locally within a day (EndedSince).
 func (db *DB) OpenOrderCodes(ctx context.Context, limit int) ([]string, error) {
-	return db.codes(ctx, `SELECT code FROM orders WHERE status IN ('new','accepted','made','delivering','refund_requested','refund_processing','pending_payment')
+	open, err := db.codes(ctx, `SELECT code FROM orders WHERE status IN ('new','accepted','made','delivering','refund_requested','refund_processing','pending_payment')
 		ORDER BY first_seen_at LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	ended, err := db.EndedSince(ctx, db.now().Add(-reconcileEnded), reconcileEndedMax)
+	return append(open, ended...), err
 }
 
 // OrdersNeedingAddress returns delivery orders whose address is due to be

@@ -6,6 +6,13 @@ import (
 	"time"
 )
 
+// reconcileEnded is how far back reconciliation also asks about orders that
+// ended locally, and reconcileEndedMax how many of them at most.
+const (
+	reconcileEnded    = 24 * time.Hour
+	reconcileEndedMax = 200
+)
+
 // EndedSince returns orders cancelled, refunded or rejected locally that
 // changed at or after since: reconciliation asks the platform about them
 // too, so that a local end the platform contradicts (a forged push applied
