@@ -8,7 +8,6 @@ import (
 // PruneResult counts what Prune removed.
 type PruneResult struct {
 	Orders, History, Jobs, Outbox, Inbox, Rejected, Audit int64
-	Keys, Claims                                          int64 // offline-order keys, push claims never confirmed
 }
 
 // Prune deletes closed data older than before: orders that are terminal and
@@ -30,8 +29,6 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (PruneResult, error) 
 			{&r.Inbox, `DELETE FROM inbox WHERE state <> 'pending' AND received_at < ?`},
 			{&r.Rejected, `DELETE FROM rejected_pushes WHERE received_at < ?`},
 			{&r.Audit, `DELETE FROM audit WHERE at < ?`},
-			{&r.Keys, `DELETE FROM pos_keys WHERE created_at < ? AND outbox_id NOT IN (SELECT id FROM outbox)`},
-			{&r.Claims, `DELETE FROM push_claims WHERE first_at < ?`},
 		}
 		for _, s := range steps {
 			res, err := tx.exec(s.query, cut)
