@@ -88,6 +88,10 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 			}
 		}
 	}
+	ch, skip, err := b.pushedRefundRepeat(tx, ch)
+	if err != nil || skip {
+		return err
+	}
 	if ch.Source == order.SourcePush && !rec.PushSeen {
 		rec.PushSeen = true
 	}

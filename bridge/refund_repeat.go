@@ -3,6 +3,7 @@ package bridge
 import (
 	"time"
 
+	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -19,9 +20,41 @@ func (b *Bridge) answeredRefundRepeat(tx *store.Tx, code string, askedAt time.Ti
 	if answered.IsZero() {
 		return false, nil
 	}
-	repeat := askedAt.IsZero() || !askedAt.After(answered)
+	// done_at is whole milliseconds: a poll asked in the millisecond the
+	// answer was written was asked before it (the platform had taken the
+	// answer by then, and would not have listed the request).
+	repeat := askedAt.IsZero() || !askedAt.Truncate(time.Millisecond).After(answered)
 	if repeat {
 		b.log.Debug("refund poll lists a request staff answered: absorbed", "order", code)
 	}
 	return repeat, nil
+}
+
+// pushedRefundRepeat drops from a push a refund request staff already
+// answered. Pushes come late: the platform sends one again when it was not
+// acknowledged in time, the status push and the refund push announce the
+// same request, and a request the refund poll applied first carries no
+// time to tell the push's from. While the answer is on its way the platform
+// cannot have a new request; once it took the answer, a request announced
+// (timeStamp) at or before then is the old one. A new request dropped here
+// by mistake (the platform's clock behind ours) is applied by the next
+// refund poll, which compares the time it asked. skip means the change has
+// nothing else; a status push keeps its order status.
+func (b *Bridge) pushedRefundRepeat(tx *store.Tx, ch order.Change) (_ order.Change, skip bool, _ error) {
+	if ch.Source != order.SourcePush || ch.CancelStatus != order.RefundRequested {
+		return ch, false, nil
+	}
+	at := ch.At
+	if at.IsZero() {
+		at = tx.Now()
+	}
+	repeat, err := b.answeredRefundRepeat(tx, ch.Code, at)
+	if err != nil || !repeat {
+		return ch, false, err
+	}
+	if ch.Kind == order.ChangeRefund {
+		return ch, true, nil
+	}
+	ch.CancelStatus = 0
+	return ch, false, nil
 }
