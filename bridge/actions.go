@@ -21,7 +21,7 @@ type ActionRequest struct {
 	Action  Action
 	Code    string
 	Actor   string // auto | staff:<name> | scanner
-	Reason  string // reject, refund refusal, cancel
+	Reason  string // reject and refund refusal (optional), cancel (required)
 	Courier *Courier
 }
 
@@ -48,7 +48,9 @@ type opPayload struct {
 func (b *Bridge) Do(ctx context.Context, req ActionRequest) (ActionResult, error) {
 	req.Reason = strings.TrimSpace(req.Reason)
 	switch req.Action {
-	case ActReject, ActRefundReject, ActCancel:
+	case ActCancel:
+		// /order/cancel requires a reason (seed 001); reject (7) and refund
+		// refusal (action 2) take one only optionally.
 		if req.Reason == "" {
 			return ActionResult{}, ErrReasonRequired
 		}
@@ -104,7 +106,7 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		out.add(effClearDecision, effPrintOrder)
 	case ActReject:
 		op.Status = order.PlatformRejected
-		out.note = "拒单：" + req.Reason
+		out.note = withReason("拒单", req.Reason)
 		out.add(effClearDecision, effDropQueued, effCancelSlip)
 	case ActMade:
 		op.Status = order.PlatformMade
@@ -119,12 +121,15 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		op.Courier = req.Courier
 		out.note = "开始配送：骑手 " + req.Courier.Name + " " + order.MaskPhone(req.Courier.Mobile)
 	case ActRefundApprove:
+		// The refund slip prints, and queued tickets are dropped, when the
+		// platform confirms the refund: it may refuse, or the customer
+		// withdraw, and the order then carries on.
 		kind, op.Action = "refund_operation", 1
-		out.note = "同意退款"
-		out.add(effClearDecision, effDropQueued, effRefundSlip)
+		out.note = "同意退款（退款处理中，等待平台确认）"
+		out.add(effClearDecision)
 	case ActRefundReject:
 		kind, op.Action = "refund_operation", 2
-		out.note = "拒绝退款：" + req.Reason
+		out.note = withReason("拒绝退款", req.Reason)
 		out.add(effClearDecision, effResumeKitchen)
 	case ActCancel:
 		kind = "cancel"
@@ -132,7 +137,7 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		out.note = "发起售后退款：" + req.Reason + "（等待平台处理）"
 	}
 	rec.Status = to
-	if to != order.StatusRefundRequested {
+	if !to.RefundPending() {
 		rec.StatusBeforeRefund = ""
 	}
 	if to.Terminal() {
@@ -161,6 +166,9 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 func (b *Bridge) decideAccept(tx *store.Tx, a *after, rec *store.OrderRecord) error {
 	if rec.Status != order.StatusNew || rec.Detail == nil || rec.Decision != store.DecisionNone {
 		return nil
+	}
+	if b.foreignStore(rec.Detail) {
+		return b.holdForeign(tx, a, rec)
 	}
 	now := tx.Now()
 	v := b.policy.decide(rec.Detail, now, b.healthTargets(rec.Detail), b.printerHealth)
@@ -196,4 +204,12 @@ func operatorName(actor string) string {
 		return "posbridge"
 	}
 	return actor
+}
+
+// withReason is a history note with its reason, when staff gave one.
+func withReason(what, reason string) string {
+	if reason == "" {
+		return what
+	}
+	return what + "：" + reason
 }

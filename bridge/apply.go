@@ -18,6 +18,8 @@ type after struct {
 	printers map[string]bool
 	outbox   bool
 	detail   bool
+	refunds  bool // the refund poll should run now (claims.go)
+	address  bool // a delivery order waits for its address (address.go)
 }
 
 func (a *after) event(e Event) { a.events = append(a.events, e) }
@@ -49,6 +51,7 @@ func (b *Bridge) write(ctx context.Context, fn func(tx *store.Tx, a *after) erro
 		return fn(tx, &a)
 	})
 	if err != nil {
+		b.NoteStorageError(err)
 		return err
 	}
 	b.logMoves(a.moves)
@@ -65,6 +68,12 @@ func (b *Bridge) write(ctx context.Context, fn func(tx *store.Tx, a *after) erro
 	}
 	if a.detail {
 		wake(b.detailWake)
+	}
+	if a.refunds {
+		wake(b.refundWake)
+	}
+	if a.address {
+		wake(b.addressWake)
 	}
 	return nil
 }
@@ -108,6 +117,11 @@ func (b *Bridge) runEffects(tx *store.Tx, a *after, rec *store.OrderRecord, out 
 		case effAlertEvent:
 			a.event(Event{Type: EvAlert, Kind: "platform_event", Code: rec.Code, Level: LevelWarn,
 				Message: "订单 " + pickupLabel(rec) + "：" + out.note})
+		case effMootRefundCalls:
+			_, err = tx.MootPendingOutbox(rec.Code, []string{string(ActRefundApprove), string(ActRefundReject)}, "退款申请已结束："+out.note)
+		case effAlertRefundUndone:
+			a.event(Event{Type: EvAlert, Kind: "refund_undone", Code: rec.Code, Level: LevelCritical,
+				Message: "订单 " + pickupLabel(rec) + "：" + out.note + "，请告知顾客"})
 		}
 		if err != nil {
 			return err

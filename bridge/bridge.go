@@ -7,7 +7,9 @@ package bridge
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/posbridge/posbridge/config"
@@ -26,6 +28,11 @@ type Platform interface {
 	RefundOperation(ctx context.Context, txID string, req kaigedian.RefundOperationRequest) error
 	Cancel(ctx context.Context, txID string, req kaigedian.CancelRequest) error
 	Submit(ctx context.Context, txID string, req kaigedian.SubmitRequest) (string, error)
+	// Read before a call is sent again (outbox_reconcile.go) and for
+	// delivery addresses (address.go).
+	BatchQuery(ctx context.Context, req kaigedian.BatchQueryRequest) (*kaigedian.BatchQueryResult, error)
+	QueryRefundOrders(ctx context.Context, req kaigedian.RefundQueryRequest) (*kaigedian.RefundQueryResult, error)
+	HistoryOrders(ctx context.Context, req kaigedian.HistoryRequest) (*kaigedian.HistoryResult, error)
 }
 
 // Printers is the part of the printer fleet the bridge uses.
@@ -68,14 +75,22 @@ type Bridge struct {
 	now      func() time.Time
 	policy   *acceptPolicy
 
-	inboxWake  chan struct{}
-	detailWake chan struct{}
-	outboxWake chan struct{}
+	inboxWake   chan struct{}
+	detailWake  chan struct{}
+	outboxWake  chan struct{}
+	refundWake  chan struct{} // claims.go
+	addressWake chan struct{} // address.go
+	history     historyCache  // address.go
 
 	scanMu    sync.Mutex
 	lastScans map[string]time.Time
 
-	health *healthState
+	health     *healthState
+	outboxBoot int64       // newest outbox row of an earlier process (outbox.go)
+	attempted  attemptSet  // rows sent whose outcome is not written yet (outbox.go)
+	damaged    atomic.Bool // a damaged database was reported (storage.go)
+	restoredAt time.Time   // when the database was put back from a backup (ingest.go)
+	problems   problemSet  // problems.go
 }
 
 // New builds a bridge. Call Run to start its loops.
@@ -93,7 +108,8 @@ func New(d Deps) *Bridge {
 		cfg: d.Config, db: d.Store, platform: d.Platform, printers: d.Printers, bus: d.Bus,
 		log: d.Logger, now: d.Now, policy: newAcceptPolicy(d.Config),
 		inboxWake: make(chan struct{}, 1), detailWake: make(chan struct{}, 1), outboxWake: make(chan struct{}, 1),
-		lastScans: map[string]time.Time{}, health: newHealthState(),
+		lastScans: map[string]time.Time{}, health: newHealthState(), refundWake: make(chan struct{}, 1),
+		addressWake: make(chan struct{}, 1),
 	}
 	return b
 }
@@ -106,8 +122,13 @@ func (b *Bridge) Store() *store.DB { return b.db }
 
 // Run runs the bridge's loops until ctx ends.
 func (b *Bridge) Run(ctx context.Context) error {
+	if v, err := b.db.Meta(ctx, store.MetaRestoredAt); err == nil && v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			b.restoredAt = time.UnixMilli(n)
+		}
+	}
 	var wg sync.WaitGroup
-	loops := []func(context.Context){b.inboxLoop, b.detailLoop, b.outboxLoop, b.timerLoop}
+	loops := []func(context.Context){b.inboxLoop, b.detailLoop, b.outboxLoop, b.timerLoop, b.addressLoop}
 	for _, loop := range loops {
 		wg.Add(1)
 		go func(f func(context.Context)) {

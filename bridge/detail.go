@@ -24,10 +24,7 @@ const detailParallel = 5
 // detailLoop fetches the detail of every new or changed order.
 func (b *Bridge) detailLoop(ctx context.Context) {
 	for {
-		codes, err := b.db.OrdersNeedingDetail(ctx, b.now(), detailParallel*detailBatch)
-		if err != nil && ctx.Err() == nil {
-			b.log.Error("list orders needing detail", "err", err)
-		}
+		codes, claimed := b.detailCodes(ctx)
 		// Each call gets codes of its own; the next listing waits for all.
 		var wg sync.WaitGroup
 		for start := 0; start < len(codes); start += detailBatch {
@@ -35,7 +32,7 @@ func (b *Bridge) detailLoop(ctx context.Context) {
 				break
 			}
 			batch := codes[start:min(start+detailBatch, len(codes))]
-			wg.Go(func() { b.fetchDetails(ctx, batch) })
+			wg.Go(func() { b.fetchDetails(ctx, batch, claimed) })
 		}
 		wg.Wait()
 		if ctx.Err() != nil {
@@ -50,7 +47,37 @@ func (b *Bridge) detailLoop(ctx context.Context) {
 	}
 }
 
-func (b *Bridge) fetchDetails(ctx context.Context, codes []string) {
+// detailCodes lists the orders whose detail is due and the unauthenticated
+// claims to confirm (claims.go), without repeats; claimed marks the latter.
+func (b *Bridge) detailCodes(ctx context.Context) (codes []string, claimed map[string]bool) {
+	now, limit := b.now(), detailParallel*detailBatch
+	codes, err := b.db.OrdersNeedingDetail(ctx, now, limit)
+	if err != nil && ctx.Err() == nil {
+		b.log.Error("list orders needing detail", "err", err)
+	}
+	claims, err := b.db.DueClaims(ctx, now, limit)
+	if err != nil && ctx.Err() == nil {
+		b.log.Error("list claims to confirm", "err", err)
+	}
+	if len(claims) == 0 {
+		return codes, nil
+	}
+	claimed = make(map[string]bool, len(claims))
+	for _, c := range claims {
+		claimed[c] = true
+	}
+	seen := map[string]bool{}
+	out := make([]string, 0, len(codes)+len(claims))
+	for _, c := range append(claims, codes...) {
+		if !seen[c] && len(out) < limit {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out, claimed
+}
+
+func (b *Bridge) fetchDetails(ctx context.Context, codes []string, claimed map[string]bool) {
 	details, err := b.platform.QueryDetail(ctx, codes)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -71,7 +98,7 @@ func (b *Bridge) fetchDetails(ctx context.Context, codes []string) {
 		got[d.Order.Code] = true
 		fetched = append(fetched, d)
 	}
-	b.applyDetails(ctx, fetched)
+	b.applyDetails(ctx, fetched, claimed)
 	var missing []string
 	for _, c := range codes {
 		if !got[c] {
@@ -103,19 +130,26 @@ func (b *Bridge) detailFailed(ctx context.Context, codes []string, reason string
 	if err != nil && ctx.Err() == nil {
 		b.log.Error("record detail failure", "err", err)
 	}
+	b.claimsMissed(ctx, codes) // the codes that were claims (claims.go)
 }
 
 // applyDetails stores the details one queryDetail call brought, in one
 // transaction, each in a savepoint of its own so that one that cannot be
 // stored does not hold back the others. When the transaction itself fails,
 // each is stored alone.
-func (b *Bridge) applyDetails(ctx context.Context, details []kaigedian.Detail) {
+func (b *Bridge) applyDetails(ctx context.Context, details []kaigedian.Detail, claimed map[string]bool) {
+	apply := func(tx *store.Tx, a *after, d kaigedian.Detail) error {
+		if claimed[d.Order.Code] {
+			return b.confirmClaimTx(tx, a, d)
+		}
+		return b.applyDetailTx(tx, a, d)
+	}
 	if len(details) > 1 {
 		failed := map[int]error{}
 		err := b.write(ctx, func(tx *store.Tx, a *after) error {
 			clear(failed)
 			for i, d := range details {
-				err := inStep(tx, a, func() error { return b.applyDetailTx(tx, a, d) })
+				err := inStep(tx, a, func() error { return apply(tx, a, d) })
 				if errors.Is(err, store.ErrTxBroken) {
 					return err
 				}
@@ -133,15 +167,11 @@ func (b *Bridge) applyDetails(ctx context.Context, details []kaigedian.Detail) {
 		}
 	}
 	for _, d := range details {
-		if err := b.applyDetail(ctx, d); err != nil && ctx.Err() == nil {
+		err := b.write(ctx, func(tx *store.Tx, a *after) error { return apply(tx, a, d) })
+		if err != nil && ctx.Err() == nil {
 			b.log.Error("store order detail", "order", d.Order.Code, "err", err)
 		}
 	}
-}
-
-// applyDetail stores a fetched detail and decides what the order needs now.
-func (b *Bridge) applyDetail(ctx context.Context, d kaigedian.Detail) error {
-	return b.write(ctx, func(tx *store.Tx, a *after) error { return b.applyDetailTx(tx, a, d) })
 }
 
 func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d kaigedian.Detail) error {
@@ -153,7 +183,12 @@ func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d kaigedian.Detail) error
 		return err
 	}
 	detail := d.Order
+	keepAddress(rec.Detail, &detail)
 	rec.Detail, rec.RawDetail = &detail, d.Raw
+	if needsAddress(&detail) && !rec.NeedsAddress && rec.AddressAttempts < addressAttempts {
+		rec.NeedsAddress, rec.AddressNextAt = true, zeroTime
+		a.address = true
+	}
 	rec.NeedsDetail, rec.DetailAttempts, rec.DetailError, rec.DetailNextAt = false, 0, "", zeroTime
 	fillFromHeader(rec, &detail)
 	if rec.Day == "" {

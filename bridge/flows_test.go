@@ -52,16 +52,13 @@ func TestManualTimeoutAccepts(t *testing.T) {
 	wantOps(t, env, o.Code, "3")
 }
 
-// Rejecting needs a reason, sends 7 with it and prints nothing.
+// Rejecting sends 7 with the reason staff gave and prints nothing.
 func TestRejectWithReason(t *testing.T) {
 	env := start(t, harness.Options{Accept: "mode: manual"})
 	o := teaOrder(env, fake.OrderSpec{})
 	_, err := env.WaitStatus(o.Code, order.StatusNew, 10*time.Second)
 	must(t, err)
 	var res map[string]any
-	if s, _ := env.API("POST", "/api/orders/"+o.Code+"/reject", map[string]string{}, &res); s != 400 {
-		t.Fatalf("reject without a reason: %d %v", s, res)
-	}
 	if s, _ := env.API("POST", "/api/orders/"+o.Code+"/reject", map[string]string{"reason": "商品已售罄"}, &res); s != 202 || res["status"] != "rejected" {
 		t.Fatalf("reject: %d %v", s, res)
 	}
@@ -155,10 +152,13 @@ func TestRefundRequestApproved(t *testing.T) {
 		t.Fatal("the receipt printer is not a kitchen")
 	}
 	var res map[string]any
-	if s, _ := env.API("POST", "/api/orders/"+o.Code+"/refund/approve", nil, &res); s != 202 || res["status"] != "refunded" {
+	// 退款处理中 until the platform confirms (issue 13 item 9).
+	if s, _ := env.API("POST", "/api/orders/"+o.Code+"/refund/approve", nil, &res); s != 202 || res["status"] != "refund_processing" {
 		t.Fatalf("approve: %d %v", s, res)
 	}
 	wantOps(t, env, o.Code, "3", "r1")
+	_, err = env.WaitStatus(o.Code, order.StatusRefunded, 10*time.Second)
+	must(t, err)
 	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
 	for _, p := range []string{"front", "kitchen"} {
 		if n := env.CountPrinted(p, "退单"); n != 1 {
@@ -189,9 +189,6 @@ func TestRefundRequestRejected(t *testing.T) {
 	_, err = env.WaitStatus(o.Code, order.StatusRefundRequested, 10*time.Second)
 	must(t, err)
 	var res map[string]any
-	if s, _ := env.API("POST", "/api/orders/"+o.Code+"/refund/reject", map[string]string{}, &res); s != 400 {
-		t.Fatalf("refusal without a reason: %d", s)
-	}
 	if s, _ := env.API("POST", "/api/orders/"+o.Code+"/refund/reject", map[string]string{"reason": "餐品已制作"}, &res); s != 202 || res["status"] != "accepted" {
 		t.Fatalf("reject refund: %d %v", s, res)
 	}
@@ -226,6 +223,8 @@ func TestRefundSlipOnlyWhereReceiptPrinted(t *testing.T) {
 	if s, _ := env.API("POST", "/api/orders/"+o.Code+"/refund/approve", nil, &res); s != 202 {
 		t.Fatalf("approve: %d %v", s, res)
 	}
+	_, err = env.WaitStatus(o.Code, order.StatusRefunded, 10*time.Second)
+	must(t, err)
 	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
 	if env.CountPrinted("front", "退单") != 1 {
 		t.Fatalf("receipt printer got no refund slip (printed: %v)", printers)

@@ -25,6 +25,7 @@ type PlatformHealth struct {
 	LastErrorAt    time.Time             `json:"last_error_at,omitzero"`
 	MissedPushes   int64                 `json:"missed_pushes"`
 	Polls          map[string]PollHealth `json:"polls"`
+	Problems       []Problem             `json:"problems"` // problems.go
 }
 
 // PollHealth is the state of one polling loop (per store and kind).
@@ -72,6 +73,7 @@ func (b *Bridge) Health() PlatformHealth {
 		h.Polls[k] = v
 	}
 	h.PushEnabled = b.cfg.Push.Listen != ""
+	h.Problems = b.Problems()
 	return h
 }
 

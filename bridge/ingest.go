@@ -17,6 +17,7 @@ func (b *Bridge) inboxLoop(ctx context.Context) {
 		items, err := b.db.PendingInbox(ctx, 100)
 		if err != nil && ctx.Err() == nil {
 			b.log.Error("read inbox", "err", err)
+			b.NoteStorageError(err)
 		}
 		b.applyInboxItems(ctx, items)
 		if ctx.Err() != nil {
@@ -74,6 +75,21 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 		return b.firstSeen(tx, a, ch, header)
 	}
 	if err != nil {
+		return err
+	}
+	if ch.Source == order.SourceReconcile {
+		if s, wrong := contradictedEnd(rec, ch.PlatformStatus); wrong {
+			pending, err := tx.PendingOutboxCount(rec.Code)
+			if err != nil {
+				return err
+			}
+			if pending == 0 { // a call of ours on its way explains the difference
+				return b.restoreTx(tx, a, rec, s, ch.PlatformStatus)
+			}
+		}
+	}
+	ch, skip, err := b.pushedRefundRepeat(tx, ch)
+	if err != nil || skip {
 		return err
 	}
 	if ch.Source == order.SourcePush && !rec.PushSeen {
@@ -142,6 +158,12 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 				// Accepted elsewhere before we heard of it: the kitchen must see it.
 				rec.PrintPending = true
 				note = "平台已接单（首次收到），将打印"
+				if b.beforeRestore(rec) {
+					// The database was put back from a backup that did not know
+					// this order: its tickets may have printed already.
+					rec.PrintMarked = true
+					note = "平台已接单（数据库恢复前的订单，首次收到），将补打"
+				}
 			}
 			if ch.CancelStatus == order.RefundRequested {
 				rec.StatusBeforeRefund, rec.Status, rec.RefundStatus, rec.RefundAt = s, order.StatusRefundRequested, ch.CancelStatus, ch.At

@@ -81,7 +81,13 @@ func (b *Bridge) applyPushTx(tx *store.Tx, a *after, p decodedPush) error {
 	if p.err != nil {
 		return tx.MarkInboxFailed(p.item.ID, p.err.Error())
 	}
-	if p.ch.Code != "" {
+	switch {
+	case p.ch.Code == "":
+	case claimOnly(p):
+		if err := b.claim(tx, a, p); err != nil {
+			return err
+		}
+	default:
 		if err := b.applyChangeTx(tx, a, p.ch, nil); err != nil {
 			return err
 		}

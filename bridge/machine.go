@@ -14,17 +14,19 @@ import (
 type effect int
 
 const (
-	effPrintOrder    effect = iota + 1 // receipt, kitchen tickets, cup labels
-	effCancelSlip                      // 取消单 to printers that printed the order
-	effRefundSlip                      // 退单 to printers that printed the order
-	effPauseKitchen                    // 暂停制作 to kitchens that printed the order
-	effResumeKitchen                   // 恢复制作 to kitchens that were paused
-	effDropQueued                      // drop prints of the order not yet sent
-	effAskRefund                       // staff must approve or refuse a refund
-	effClearDecision                   // nothing waits for staff any more
-	effMootOutbox                      // calls that the new state makes pointless
-	effRunPolicy                       // a new order whose detail is known: decide accept
-	effAlertEvent                      // tell staff about a platform event (备餐提醒)
+	effPrintOrder        effect = iota + 1 // receipt, kitchen tickets, cup labels
+	effCancelSlip                          // 取消单 to printers that printed the order
+	effRefundSlip                          // 退单 to printers that printed the order
+	effPauseKitchen                        // 暂停制作 to kitchens that printed the order
+	effResumeKitchen                       // 恢复制作 to kitchens that were paused
+	effDropQueued                          // drop prints of the order not yet sent
+	effAskRefund                           // staff must approve or refuse a refund
+	effClearDecision                       // nothing waits for staff any more
+	effMootOutbox                          // calls that the new state makes pointless
+	effRunPolicy                           // a new order whose detail is known: decide accept
+	effAlertEvent                          // tell staff about a platform event (备餐提醒)
+	effAlertRefundUndone                   // an approved refund did not happen: the order is back
+	effMootRefundCalls                     // the refund request is gone: its answer cannot be sent
 )
 
 // outcome is what applying one event did to an order.
@@ -79,7 +81,7 @@ func wasAccepted(rec *store.OrderRecord) bool {
 		return true
 	}
 	switch rec.Status {
-	case order.StatusMade, order.StatusDelivering, order.StatusCompleted, order.StatusRefundRequested:
+	case order.StatusMade, order.StatusDelivering, order.StatusCompleted, order.StatusRefundRequested, order.StatusRefundProcessing:
 		return true
 	}
 	return false
@@ -88,7 +90,7 @@ func wasAccepted(rec *store.OrderRecord) bool {
 // effective is the lifecycle state of an order, looking through a pending
 // refund request.
 func effective(rec *store.OrderRecord) order.Status {
-	if rec.Status == order.StatusRefundRequested && rec.StatusBeforeRefund != "" {
+	if rec.Status.RefundPending() && rec.StatusBeforeRefund != "" {
 		return rec.StatusBeforeRefund
 	}
 	return rec.Status
@@ -137,7 +139,9 @@ func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 	}
 	platformTarget := target // target may become refunded below; the platform said this
 	if target == order.StatusCancelled {
-		rec.CancelType = ch.CancelType
+		if ch.CancelType != 0 { // a poll or reconcile knows no type: keep the push's
+			rec.CancelType = ch.CancelType
+		}
 		if ch.Reason != "" {
 			rec.Reason = ch.Reason
 		}
@@ -163,7 +167,7 @@ func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 		out.ignored = fmt.Sprintf("order is %s; platform status %d is not newer", cur, ch.PlatformStatus)
 		return
 	}
-	if rec.Status == order.StatusRefundRequested && !target.Terminal() {
+	if rec.Status.RefundPending() && !target.Terminal() {
 		// The platform moved on (e.g. made) while a refund waits: keep waiting,
 		// but remember where to return.
 		rec.StatusBeforeRefund = target
@@ -225,29 +229,39 @@ func applyRefundStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 			moveTo(rec, order.StatusRefundRequested, out)
 			out.note = cancelNote("顾客申请退款", ch)
 			out.add(effAskRefund, effPauseKitchen)
-		case order.StatusRefundRequested:
+		case order.StatusRefundRequested, order.StatusRefundProcessing:
 			out.ignored = "refund already requested"
 		default:
 			out.ignored = fmt.Sprintf("refund request for a %s order", rec.Status)
 		}
 	case order.RefundRefused, order.RefundWithdrawn:
 		rec.RefundStatus = cs
-		if rec.Status != order.StatusRefundRequested {
+		if !rec.Status.RefundPending() {
 			out.ignored = "no refund request is waiting"
 			return
 		}
+		approved := rec.Status == order.StatusRefundProcessing
 		back := rec.StatusBeforeRefund
 		if back == "" {
 			back = order.StatusAccepted
 		}
 		moveTo(rec, back, out)
 		rec.StatusBeforeRefund = ""
-		if cs == order.RefundRefused {
+		switch {
+		case cs == order.RefundRefused && approved:
+			out.note = "平台未完成退款（退款被拒绝），订单恢复制作"
+		case cs == order.RefundRefused:
 			out.note = "退款已拒绝，继续制作"
-		} else {
+		case approved:
+			out.note = "顾客已撤销退款申请，退款未进行，订单恢复制作"
+		default:
 			out.note = "顾客已撤销退款申请，继续制作"
 		}
-		out.add(effClearDecision, effResumeKitchen)
+		out.add(effClearDecision, effResumeKitchen, effMootRefundCalls)
+		if approved {
+			// Staff approved a refund that did not happen: they must know.
+			out.add(effAlertRefundUndone)
+		}
 	case order.RefundRefunding, order.RefundDone:
 		rec.RefundStatus = cs
 		switch rec.Status {
@@ -270,7 +284,7 @@ func applyRefundStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 
 func moveTo(rec *store.OrderRecord, s order.Status, out *outcome) {
 	rec.Status = s
-	if s != order.StatusRefundRequested {
+	if !s.RefundPending() {
 		rec.StatusBeforeRefund = ""
 	}
 	out.to = s

@@ -16,7 +16,7 @@ import (
 
 // The platform goes down (500, then hangs, then refuses signatures) while
 // orders are accepted and scanned. When it heals, the outbox drains in order
-// per order, every transition went out under one transaction id, and nothing
+// per order, every attempt went out under a transaction id of its own, and nothing
 // was applied twice, even when a reply was lost after the platform applied it.
 func TestPlatformOutageThenHeal(t *testing.T) {
 	env := start(t, harness.Options{Accept: "mode: manual", ExtraYAML: "scanner:\n  double_scan_window: 50ms\n"})
@@ -71,35 +71,33 @@ func TestPlatformOutageThenHeal(t *testing.T) {
 	}) {
 		t.Fatal("outbox did not drain")
 	}
-	// One transaction id per intended transition, reused by every retry.
-	// (A call cut off by a fault before the platform read it has no body; its
-	// transaction id must still belong to a transition that got through.)
-	txByOp := map[string]map[string]bool{}
-	opOfTx := map[string]string{}
-	calls := env.Fake.CallsTo("statusOperation")
-	for _, call := range calls {
-		if call.Body == nil {
-			continue
-		}
-		key := fmt.Sprint(call.Body["orderCode"], "/", call.Body["orderStatus"])
-		if txByOp[key] == nil {
-			txByOp[key] = map[string]bool{}
-		}
-		txByOp[key][call.TransactionID] = true
-		opOfTx[call.TransactionID] = key
-	}
-	for _, call := range calls {
-		if _, ok := opOfTx[call.TransactionID]; !ok {
-			t.Errorf("transaction %s never carried a transition that got through", call.TransactionID)
+	// Every attempt under a transaction id of its own, each one kept on the
+	// outbox row of its transition (issue 13 item 13); a call cut off by a
+	// fault before the platform read it has no body, but its id is on a row.
+	rows, err := env.Daemon.DB.ListOutbox(context.Background(), store.OutboxFilter{})
+	must(t, err)
+	rowOf := map[string]*store.OutboxRow{}
+	for _, r := range rows {
+		for _, id := range r.TxIDs {
+			rowOf[id] = r
 		}
 	}
-	for key, ids := range txByOp {
-		if len(ids) != 1 {
-			t.Errorf("%s went out under %d transaction ids", key, len(ids))
+	seen := map[string]bool{}
+	for _, call := range env.Fake.CallsTo("statusOperation") {
+		if seen[call.TransactionID] {
+			t.Errorf("transaction id %s sent twice", call.TransactionID)
+		}
+		seen[call.TransactionID] = true
+		r := rowOf[call.TransactionID]
+		switch {
+		case r == nil:
+			t.Errorf("transaction %s belongs to no outbox row", call.TransactionID)
+		case call.Body != nil && fmt.Sprint(call.Body["orderCode"]) != r.OrderCode:
+			t.Errorf("transaction %s of %s's row carried %v", call.TransactionID, r.OrderCode, call.Body["orderCode"])
 		}
 	}
-	if len(txByOp) != 3*len(codes) {
-		t.Errorf("%d distinct transitions reached the platform, want %d", len(txByOp), 3*len(codes))
+	if n := len(rows); n != 3*len(codes) {
+		t.Errorf("%d outbox rows, want one per transition (%d)", n, 3*len(codes))
 	}
 }
 
@@ -177,7 +175,7 @@ func TestPOSSubmit(t *testing.T) {
 		"storeId": "1862", "storeName": "南翔一店", "actualPayAmount": 2000, "originalAmount": 2500, "deliverAmount": 0,
 		"discountAmount": 500, "canRefund": false, "orderClient": 15, "orderStatus": 5, "orderType": 1, "userId": "u1",
 		"needBonus": 1, "orderItemList": []map[string]any{{"productSeq": 1, "productId": "p1", "productName": "珍珠奶茶",
-			"productPrice": 2000, "productQuantity": 1}},
+			"productPrice": 2500, "productQuantity": 1}},
 	}
 	var acc struct {
 		ID    int64  `json:"id"`

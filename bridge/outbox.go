@@ -19,11 +19,15 @@ import (
 // one order never overlap (DueOutbox returns only the head of each lane).
 const outboxWorkers = 8
 
-// reconcileEvery: every this many failed attempts, ask the platform where
-// the order stands; the call may have become pointless (order cancelled).
-const reconcileEvery = 3
-
 func (b *Bridge) outboxLoop(ctx context.Context) {
+	// Rows up to here were written by an earlier process, which may have
+	// sent them and stopped before recording the answer.
+	if id, err := b.db.MaxOutboxID(ctx); err == nil {
+		b.outboxBoot = id
+	} else if ctx.Err() == nil {
+		b.log.Error("read outbox", "err", err)
+		b.outboxBoot = 1 << 62
+	}
 	var mu sync.Mutex
 	inflight := map[int64]bool{}
 	sem := make(chan struct{}, outboxWorkers)
@@ -34,6 +38,7 @@ func (b *Bridge) outboxLoop(ctx context.Context) {
 		rows, err := b.db.DueOutbox(ctx, now, 2*b.retryMax(), 4*outboxWorkers)
 		if err != nil && ctx.Err() == nil {
 			b.log.Error("read outbox", "err", err)
+			b.NoteStorageError(err)
 		}
 		started := 0
 		for _, row := range rows {
@@ -71,9 +76,38 @@ func (b *Bridge) outboxLoop(ctx context.Context) {
 	}
 }
 
-// sendOutbox makes one attempt of one row and records what happened.
+// sendOutbox makes one attempt of one row and records what happened. The
+// platform's rules give every request an x-transaction-id of its own, and
+// nothing says it deduplicates on them: so an attempt that may follow one
+// the platform took (a reply lost, a crash before the answer was recorded)
+// first asks where the order stands (outbox_reconcile.go), and goes out
+// under a fresh id only if the platform has not done it yet.
 func (b *Bridge) sendOutbox(ctx context.Context, row *store.OutboxRow) {
-	result, err := b.callPlatform(ctx, row)
+	// The loop's listing may predate an attempt that just ended: sent from
+	// it, the row would go out again under an id already used.
+	fresh, err := b.db.GetOutbox(ctx, row.ID)
+	if err != nil || fresh.State != store.OutboxPending || fresh.Attempts != row.Attempts || len(fresh.TxIDs) != len(row.TxIDs) {
+		return
+	}
+	txID := row.TxID
+	if row.Attempts > 0 || len(row.TxIDs) > 1 || row.ID <= b.outboxBoot || b.attempted.has(row.ID) {
+		settled, err := b.settleBeforeRetry(ctx, row)
+		if settled || ctx.Err() != nil {
+			return
+		}
+		if err == nil {
+			txID, err = b.newAttempt(ctx, row)
+		}
+		if err != nil {
+			b.outboxRetry(ctx, row, fmt.Errorf("before sending again, the order's status could not be read: %w", err))
+			return
+		}
+	}
+	// Until the outcome is written, a row sent here counts as attempted,
+	// even if the write fails (a full disk): it is not sent again under
+	// the same id.
+	b.attempted.add(row.ID)
+	result, err := b.callPlatform(ctx, row, txID)
 	if ctx.Err() != nil {
 		return // shutting down: the row stays pending and resumes after restart
 	}
@@ -83,19 +117,35 @@ func (b *Bridge) sendOutbox(ctx context.Context, row *store.OutboxRow) {
 		return
 	}
 	b.health.platformError(b.now(), row.Kind, err)
-	attempts := row.Attempts + 1
 	retryable := kaigedian.IsRetryable(err) || authRefusal(err)
-	b.log.Warn("platform call failed", "op", row.Op, "order", row.OrderCode, "tx_id", row.TxID,
-		"attempt", attempts, "retryable", retryable, "err", err)
-	if row.OrderCode != "" && (!retryable || attempts%reconcileEvery == 0) {
-		if done, moot := b.reconcileRow(ctx, row); done || moot {
-			return
-		}
-	}
+	b.log.Warn("platform call failed", "op", row.Op, "order", row.OrderCode, "tx_id", txID,
+		"attempt", row.Attempts+1, "retryable", retryable, "err", err)
 	if !retryable {
+		if row.OrderCode != "" {
+			if done, moot := b.reconcileRow(ctx, row); done || moot {
+				return
+			}
+		}
 		b.outboxFailed(ctx, row, err)
 		return
 	}
+	b.outboxRetry(ctx, row, err)
+}
+
+// newAttempt records a fresh transaction id on the row before it is used.
+func (b *Bridge) newAttempt(ctx context.Context, row *store.OutboxRow) (string, error) {
+	var txID string
+	err := b.db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		txID, err = tx.NewOutboxAttempt(row.ID)
+		return err
+	})
+	return txID, err
+}
+
+// outboxRetry records a failed attempt and schedules the next one.
+func (b *Bridge) outboxRetry(ctx context.Context, row *store.OutboxRow, err error) {
+	attempts := row.Attempts + 1
 	next := b.now().Add(backoff(b.cfg.Outbox.RetryMin, b.cfg.Outbox.RetryMax, attempts))
 	werr := b.write(ctx, func(tx *store.Tx, a *after) error {
 		if err := tx.MarkOutboxRetry(row.ID, err.Error(), next); err != nil {
@@ -109,17 +159,19 @@ func (b *Bridge) sendOutbox(ctx context.Context, row *store.OutboxRow) {
 	})
 	if werr != nil {
 		b.log.Error("record outbox retry", "tx_id", row.TxID, "err", werr)
+		return
 	}
+	b.attempted.del(row.ID)
 }
 
-// callPlatform sends the row under its own transaction id.
-func (b *Bridge) callPlatform(ctx context.Context, row *store.OutboxRow) (string, error) {
+// callPlatform sends the row under transaction id txID.
+func (b *Bridge) callPlatform(ctx context.Context, row *store.OutboxRow, txID string) (string, error) {
 	if row.Kind == "submit" {
 		var req kaigedian.SubmitRequest
 		if err := json.Unmarshal(row.Payload, &req); err != nil {
 			return "", fmt.Errorf("outbox row %d: %w", row.ID, err)
 		}
-		code, err := b.platform.Submit(ctx, row.TxID, req)
+		code, err := b.platform.Submit(ctx, txID, req)
 		if err != nil {
 			return "", err
 		}
@@ -136,12 +188,12 @@ func (b *Bridge) callPlatform(ctx context.Context, row *store.OutboxRow) (string
 		if op.Courier != nil {
 			req.Delivery = &kaigedian.DeliveryInfo{ContactsName: op.Courier.Name, Mobile: op.Courier.Mobile}
 		}
-		return "", b.platform.StatusOperation(ctx, row.TxID, req)
+		return "", b.platform.StatusOperation(ctx, txID, req)
 	case "refund_operation":
-		return "", b.platform.RefundOperation(ctx, row.TxID, kaigedian.RefundOperationRequest{OrderCode: op.OrderCode,
+		return "", b.platform.RefundOperation(ctx, txID, kaigedian.RefundOperationRequest{OrderCode: op.OrderCode,
 			Action: op.Action, Reason: op.Reason, Operator: op.Operator})
 	case "cancel":
-		return "", b.platform.Cancel(ctx, row.TxID, kaigedian.CancelRequest{OrderCode: op.OrderCode, Reason: op.Reason, Operator: op.Operator})
+		return "", b.platform.Cancel(ctx, txID, kaigedian.CancelRequest{OrderCode: op.OrderCode, Reason: op.Reason, Operator: op.Operator})
 	}
 	return "", fmt.Errorf("outbox row %d: unknown kind %q", row.ID, row.Kind)
 }
@@ -167,7 +219,9 @@ func (b *Bridge) outboxSucceeded(ctx context.Context, row *store.OutboxRow, resu
 	})
 	if err != nil {
 		b.log.Error("record outbox success", "tx_id", row.TxID, "err", err)
+		return
 	}
+	b.attempted.del(row.ID)
 }
 
 func (b *Bridge) outboxFailed(ctx context.Context, row *store.OutboxRow, cause error) {
@@ -180,11 +234,19 @@ func (b *Bridge) outboxFailed(ctx context.Context, row *store.OutboxRow, cause e
 		if row.OrderCode == "" {
 			return nil
 		}
-		return tx.AppendHistory(store.History{Code: row.OrderCode, Actor: "platform", Source: "outbox", Reason: msg})
+		if err := tx.AppendHistory(store.History{Code: row.OrderCode, Actor: "platform", Source: "outbox", Reason: msg}); err != nil {
+			return err
+		}
+		if row.Op == string(ActRefundApprove) {
+			return b.refundNotDoneTx(tx, a, row.OrderCode, platformMessage(cause))
+		}
+		return nil
 	})
 	if err != nil {
 		b.log.Error("record outbox failure", "tx_id", row.TxID, "err", err)
+		return
 	}
+	b.attempted.del(row.ID)
 }
 
 // confirmPlatformStatus records that the platform applied a status call, so
@@ -218,7 +280,11 @@ func (b *Bridge) reconcileRow(ctx context.Context, row *store.OutboxRow) (done, 
 	if err != nil || len(statuses) == 0 {
 		return false, false
 	}
-	ps := statuses[0].PlatformStatus
+	return b.settleRow(ctx, row, statuses[0].PlatformStatus)
+}
+
+// settleRow ends a row the platform's status ps makes done or pointless.
+func (b *Bridge) settleRow(ctx context.Context, row *store.OutboxRow, ps int) (done, moot bool) {
 	if reached(row, ps) {
 		b.outboxSucceeded(ctx, row, "", "平台状态已是 "+statusOf(ps).Label())
 		return true, false
@@ -229,6 +295,7 @@ func (b *Bridge) reconcileRow(ctx context.Context, row *store.OutboxRow) (done, 
 		if err != nil {
 			return false, false
 		}
+		b.attempted.del(row.ID)
 		b.bus.Publish(Event{Type: EvAlert, Kind: "outbox_moot", Code: row.OrderCode, Level: LevelWarn,
 			Message: opLabel(row.Op) + "未完成：" + reason})
 		_ = b.applyChange(ctx, order.Change{Kind: order.ChangeStatus, Source: order.SourceReconcile, Code: row.OrderCode,
@@ -275,6 +342,11 @@ func (b *Bridge) AbandonOutbox(ctx context.Context, id int64, actor string) erro
 		if row.OrderCode != "" {
 			if err := tx.AppendHistory(store.History{Code: row.OrderCode, Actor: actor, Source: "staff",
 				Reason: "放弃通知平台：" + opLabel(row.Op)}); err != nil {
+				return err
+			}
+		}
+		if row.Op == string(ActRefundApprove) {
+			if err := b.refundNotDoneTx(tx, a, row.OrderCode, "店员放弃了同意退款的请求"); err != nil {
 				return err
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -25,6 +26,9 @@ type PollPage struct {
 	// Cursor, when set, is moved to CursorValue in the same transaction.
 	Cursor      string
 	CursorValue int64
+	// AskedAt is when the poll's request went out: a refund it reports as
+	// pending is older than any answer staff gave after it (refund_repeat.go).
+	AskedAt time.Time
 }
 
 // RefundState is one queryRefundOrders item.
@@ -55,7 +59,10 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 		created, missed = 0, nil
 		for i := range page.Orders {
 			o := &page.Orders[i]
-			if o.Code == "" {
+			if !kaigedian.ValidOrderCode(o.Code) {
+				if o.Code != "" {
+					b.log.Warn("polled order with a code no document produces skipped", "code", kaigedian.Cut(o.Code, 70))
+				}
 				continue
 			}
 			rec, err := tx.GetOrder(o.Code)
@@ -81,7 +88,19 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 			}
 		}
 		for _, r := range page.Refunds {
+			if !kaigedian.ValidOrderCode(r.Code) {
+				continue
+			}
 			ch := order.Change{Kind: order.ChangeRefund, Source: page.Source, Code: r.Code, CancelStatus: order.RefundStatus(r.RefundStatus)}
+			if ch.CancelStatus == order.RefundRequested {
+				repeat, err := b.answeredRefundRepeat(tx, r.Code, page.AskedAt)
+				if err != nil {
+					return err
+				}
+				if repeat {
+					continue
+				}
+			}
 			if err := b.applyChangeTx(tx, a, ch, nil); err != nil {
 				return err
 			}

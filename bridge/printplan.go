@@ -35,6 +35,10 @@ func (b *Bridge) queueOrderPrints(tx *store.Tx, a *after, rec *store.OrderRecord
 		a.detail = true
 		return nil
 	}
+	if b.foreignStore(rec.Detail) {
+		rec.PrintPending = false // held: staff reprint it if it is theirs (foreign.go)
+		return nil
+	}
 	if !due {
 		if hold := b.policy.holdUntil(rec.Detail, tx.Now()); !hold.IsZero() {
 			rec.PrintPending, rec.PrintAt = true, hold
@@ -47,11 +51,33 @@ func (b *Bridge) queueOrderPrints(tx *store.Tx, a *after, rec *store.OrderRecord
 		return nil
 	}
 	for _, j := range b.printers.OrderJobs(rec.Detail) {
+		if rec.NeedsAddress && j.Doc.Kind == printer.KindReceipt {
+			// The receipt waits for the address (address.go); the kitchen
+			// and the labels need none, and start now.
+			rec.PrintPending = true
+			a.address = true
+			continue
+		}
+		j.Doc.Reprint = j.Doc.Reprint || rec.PrintMarked
 		if err := b.enqueue(tx, a, rec.Code, j); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// beforeRestore reports an order the platform had before the database was
+// put back from a backup (posbridge restore): the backup did not know it,
+// what happened to it in between (its tickets) is lost.
+func (b *Bridge) beforeRestore(rec *store.OrderRecord) bool {
+	if b.restoredAt.IsZero() {
+		return false
+	}
+	created := rec.CreatedAt
+	if created.IsZero() {
+		return true
+	}
+	return created.Before(b.restoredAt)
 }
 
 // queueSlips prints a cancel or refund slip on every printer that printed a

@@ -25,7 +25,7 @@ const (
 // ErrUnknownOrder is returned for an order code posbridge has never seen.
 var ErrUnknownOrder = errors.New("未找到该订单")
 
-// ErrReasonRequired is returned when a rejection or refusal has no reason.
+// ErrReasonRequired is returned when an after-sales refund (/order/cancel) has no reason.
 var ErrReasonRequired = errors.New("请填写原因")
 
 // StateError says that the order's state does not allow a step. Message is a
@@ -60,6 +60,8 @@ func stateMessage(s order.Status) string {
 		return "订单已拒单"
 	case order.StatusRefundRequested:
 		return "顾客申请退款中，请先处理退款"
+	case order.StatusRefundProcessing:
+		return "已同意退款，等待平台确认"
 	case order.StatusRefunded:
 		return "订单已退款"
 	}
@@ -105,7 +107,8 @@ func checkAction(rec *store.OrderRecord, act Action) (order.Status, error) {
 		return "", refuse("不能开始配送")
 	case ActRefundApprove:
 		if s == order.StatusRefundRequested {
-			return order.StatusRefunded, nil
+			// Refunded only once the platform says so (machine.go).
+			return order.StatusRefundProcessing, nil
 		}
 		return "", &StateError{Code: rec.Code, Status: s, Message: "该订单没有待处理的退款申请"}
 	case ActRefundReject:

@@ -2,9 +2,12 @@ package bridge
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/posbridge/posbridge/kaigedian"
@@ -24,17 +27,56 @@ func (e *SubmitProblemsError) Error() string {
 // as the document's JSON. It is checked against the document's required
 // fields and types first (every problem listed), then written to the outbox
 // and sent with retries. The returned id identifies it locally.
-func (b *Bridge) SubmitPOS(ctx context.Context, raw []byte, actor string) (int64, error) {
+//
+// The same order handed in twice is uploaded once: a request whose
+// thirdOrderCode (per store) or idemKey (the Idempotency-Key header) was
+// seen before answers with the first one's id and duplicate set; the same
+// key with a different order is a *SubmitConflictError. An order without a
+// thirdOrderCode gets one ("PB" and 20 hex digits), so that a retry after a
+// lost reply can find it on the platform instead of uploading it again.
+func (b *Bridge) SubmitPOS(ctx context.Context, raw []byte, actor, idemKey string) (id int64, duplicate bool, err error) {
 	req, problems := kaigedian.DecodeSubmitRequest(raw)
 	if len(problems) > 0 {
-		return 0, &SubmitProblemsError{Problems: problems}
+		return 0, false, &SubmitProblemsError{Problems: problems}
+	}
+	if len(idemKey) > 200 {
+		return 0, false, &SubmitProblemsError{Problems: []kaigedian.FieldError{{Field: "Idempotency-Key", Problem: "is longer than 200 characters"}}}
+	}
+	handedIn, err := json.Marshal(req)
+	if err != nil {
+		return 0, false, err
+	}
+	sum := sha256.Sum256(handedIn)
+	hash := hex.EncodeToString(sum[:])
+	var keys []string
+	if idemKey != "" {
+		keys = append(keys, "idem:"+idemKey)
+	}
+	if req.ThirdOrderCode != "" {
+		keys = append(keys, "third:"+req.StoreID+":"+req.ThirdOrderCode)
+	} else {
+		req.ThirdOrderCode = "PB" + strings.ReplaceAll(store.NewTxID(), "-", "")[:20]
 	}
 	payload, err := json.Marshal(req)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	var id int64
 	err = b.write(ctx, func(tx *store.Tx, a *after) error {
+		id, duplicate = 0, false
+		for _, k := range keys {
+			seen, err := tx.POSKeyOf(k)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if seen.BodyHash != hash {
+				return &SubmitConflictError{Key: k, ID: seen.OutboxID}
+			}
+			id, duplicate = seen.OutboxID, true
+			return nil
+		}
 		txID := store.NewTxID()
 		var err error
 		id, err = tx.EnqueueOutbox(store.OutboxRow{TxID: txID, Kind: "submit", Op: "submit", Lane: "pos:" + txID,
@@ -42,21 +84,42 @@ func (b *Bridge) SubmitPOS(ctx context.Context, raw []byte, actor string) (int64
 		if err != nil {
 			return err
 		}
+		for _, k := range keys {
+			if err := tx.SavePOSKey(store.POSKey{Key: k, OutboxID: id, BodyHash: hash}); err != nil {
+				return err
+			}
+		}
 		a.outbox = true
-		return tx.AppendAudit(store.Audit{Actor: actor, Action: "pos_submit", Detail: fmt.Sprint(id)})
+		return tx.AppendAudit(store.Audit{Actor: actor, Action: "pos_submit", Detail: fmt.Sprintf("%d %s", id, req.ThirdOrderCode)})
 	})
-	return id, err
+	return id, duplicate, err
+}
+
+// SubmitConflictError is an offline order handed in under a key (its
+// thirdOrderCode, or an Idempotency-Key) that an other order has already.
+type SubmitConflictError struct {
+	Key string
+	ID  int64 // the order that has the key
+}
+
+func (e *SubmitConflictError) Error() string {
+	what := "thirdOrderCode"
+	if strings.HasPrefix(e.Key, "idem:") {
+		what = "Idempotency-Key"
+	}
+	return fmt.Sprintf("该 %s 已用于另一张不同的线下订单（编号 %d）：同一订单请原样重发，不同订单请换一个", what, e.ID)
 }
 
 // POSOrder is the state of an offline order handed in by the cashier system.
 type POSOrder struct {
-	ID        int64     `json:"id"`
-	State     string    `json:"state"` // pending | done | failed
-	OrderCode string    `json:"order_code,omitempty"`
-	Attempts  int       `json:"attempts"`
-	LastError string    `json:"last_error,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	DoneAt    time.Time `json:"done_at,omitzero"`
+	ID             int64     `json:"id"`
+	State          string    `json:"state"` // pending | done | failed
+	ThirdOrderCode string    `json:"third_order_code,omitempty"`
+	OrderCode      string    `json:"order_code,omitempty"`
+	Attempts       int       `json:"attempts"`
+	LastError      string    `json:"last_error,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	DoneAt         time.Time `json:"done_at,omitzero"`
 }
 
 // ErrUnknownPOSOrder is returned for an id that is not an offline order.
@@ -78,6 +141,12 @@ func (b *Bridge) POSOrderState(ctx context.Context, id int64) (POSOrder, error) 
 	}
 	if row.Result != "" && json.Unmarshal([]byte(row.Result), &res) == nil {
 		p.OrderCode = res.OrderCode
+	}
+	var req struct {
+		ThirdOrderCode string `json:"thirdOrderCode"`
+	}
+	if json.Unmarshal(row.Payload, &req) == nil {
+		p.ThirdOrderCode = req.ThirdOrderCode
 	}
 	return p, nil
 }

@@ -154,6 +154,7 @@ type OrderFilter = store.OrderFilter
 func (b *Bridge) Orders(ctx context.Context, f OrderFilter) ([]OrderView, int, error) {
 	recs, total, err := b.db.ListOrders(ctx, f)
 	if err != nil {
+		b.NoteStorageError(err)
 		return nil, 0, err
 	}
 	out := make([]OrderView, 0, len(recs))
@@ -170,6 +171,7 @@ func (b *Bridge) Order(ctx context.Context, code string) (OrderView, error) {
 		return OrderView{}, ErrUnknownOrder
 	}
 	if err != nil {
+		b.NoteStorageError(err)
 		return OrderView{}, err
 	}
 	v := View(rec)

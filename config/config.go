@@ -3,7 +3,10 @@
 // overridable by POSBRIDGE_<SECTION>_<KEY>.
 package config
 
-import "time"
+import (
+	"path/filepath"
+	"time"
+)
 
 // Config is the whole effective configuration.
 type Config struct {
@@ -27,6 +30,7 @@ type Config struct {
 	Outbox    OutboxConfig    `mapstructure:"outbox" yaml:"outbox"`
 	Alerts    AlertConfig     `mapstructure:"alerts" yaml:"alerts"`
 	Retention RetentionConfig `mapstructure:"retention" yaml:"retention"`
+	Backup    BackupConfig    `mapstructure:"backup" yaml:"backup"`
 	Service   ServiceConfig   `mapstructure:"service" yaml:"service"`
 
 	loadProblems []Problem         // found while reading the file; Validate returns them
@@ -50,7 +54,14 @@ type ConsoleConfig struct {
 	// NoPageBeep is how long no console page may be connected while an order
 	// waits before the printers beep (ESC B).
 	NoPageBeep time.Duration `mapstructure:"no_page_beep" yaml:"no_page_beep"`
+	// TrustLoopback lets a browser on this PC in without the PIN. Turn it off
+	// behind a tunnel or reverse proxy that adds no forwarding header: its
+	// requests come from 127.0.0.1 too. Default true.
+	TrustLoopback *bool `mapstructure:"trust_loopback" yaml:"trust_loopback"`
 }
+
+// LoopbackTrusted reports whether a client on this PC needs no login.
+func (c ConsoleConfig) LoopbackTrusted() bool { return c.TrustLoopback == nil || *c.TrustLoopback }
 
 // PushConfig is the listener the platform pushes to.
 type PushConfig struct {
@@ -204,6 +215,22 @@ type AlertConfig struct {
 // RetentionConfig prunes old data.
 type RetentionConfig struct {
 	Days int `mapstructure:"days" yaml:"days"` // default 90
+}
+
+// BackupConfig is the nightly copy of the database.
+type BackupConfig struct {
+	// Dir is where the copies go; "" = data_dir/backups. A folder on another
+	// disk (or a USB stick) survives the disk that holds the database.
+	Dir  string `mapstructure:"dir" yaml:"dir"`
+	Keep int    `mapstructure:"keep" yaml:"keep"` // copies kept, newest first (default 7)
+}
+
+// BackupDir is the folder of the automatic backups.
+func (c *Config) BackupDir() string {
+	if c.Backup.Dir != "" {
+		return c.Backup.Dir
+	}
+	return filepath.Join(c.DataDir, "backups")
 }
 
 // ServiceConfig controls the OS service.

@@ -8,7 +8,7 @@ func Defaults() *Config {
 	return &Config{
 		DataDir: "./data",
 		Log:     LogConfig{Level: "info", MaxSizeM: 10, MaxFiles: 5},
-		Console: ConsoleConfig{Listen: "127.0.0.1:8686", NoPageBeep: 2 * time.Minute},
+		Console: ConsoleConfig{Listen: "127.0.0.1:8686", NoPageBeep: 2 * time.Minute, TrustLoopback: boolPtr(true)},
 		Push:    PushConfig{Listen: "127.0.0.1:8687", SilentAfter: 10 * time.Minute},
 		Platform: PlatformConfig{
 			Mode:          ModeSandbox,
@@ -43,6 +43,7 @@ func Defaults() *Config {
 		Outbox:    OutboxConfig{RetryMin: time.Second, RetryMax: 5 * time.Minute, AlertAfter: 2 * time.Minute},
 		Alerts:    AlertConfig{WaitingOrder: 3 * time.Minute, WaitingJob: time.Minute},
 		Retention: RetentionConfig{Days: 90},
+		Backup:    BackupConfig{Keep: 7},
 		Service:   ServiceConfig{Name: "posbridge"},
 	}
 }

@@ -308,6 +308,7 @@ func (c *Config) resolvePaths(base string) {
 	c.Push.TLSCertFile = resolvePath(base, c.Push.TLSCertFile)
 	c.Push.TLSKeyFile = resolvePath(base, c.Push.TLSKeyFile)
 	c.Print.Logo = resolvePath(base, c.Print.Logo)
+	c.Backup.Dir = resolvePath(base, c.Backup.Dir)
 	for i := range c.Printers {
 		p := &c.Printers[i]
 		scheme, rest, ok := strings.Cut(p.Connection, "://")

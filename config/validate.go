@@ -16,6 +16,10 @@ type Problem struct {
 	Message string // one line: what is wrong and what to do
 	Warning bool   // worth fixing, but the daemon can run
 	Source  string // where the value came from: "line 12", "POSBRIDGE_CONSOLE_PIN", "" for a default
+	// StillStarts marks an error that `config check` and doctor report as
+	// one, while the daemon starts anyway with the feature that is wrong
+	// turned off (an upgraded store keeps taking orders).
+	StillStarts bool
 }
 
 // String is "key: message (line 12)", with "warning: " before the message for warnings.
@@ -55,10 +59,17 @@ func (e *ValidationError) Error() string {
 	return "config has problems:\n  " + strings.Join(lines, "\n  ")
 }
 
-// Check returns a *ValidationError listing the errors of Validate, or nil
-// when only warnings (or nothing) remain.
+// Check returns a *ValidationError listing the errors of Validate that keep
+// the daemon from starting, or nil when only warnings and errors the daemon
+// starts with (StillStarts) remain.
 func (c *Config) Check() error {
-	if errs := Errors(c.Validate()); len(errs) > 0 {
+	var errs []Problem
+	for _, p := range Errors(c.Validate()) {
+		if !p.StillStarts {
+			errs = append(errs, p)
+		}
+	}
+	if len(errs) > 0 {
 		return &ValidationError{Problems: errs}
 	}
 	return nil
@@ -84,6 +95,7 @@ func (c *Config) Validate() []Problem {
 	v.printers()
 	v.scanner()
 	v.timings()
+	v.secretFiles()
 	return v.problems
 }
 
@@ -174,6 +186,9 @@ func (v *validator) general() {
 	}
 	if c.Retention.Days < 1 {
 		v.err("retention.days", "must be at least 1 (days of orders kept in the database)")
+	}
+	if c.Backup.Keep < 1 {
+		v.err("backup.keep", "must be at least 1 (nightly copies of the database kept)")
 	}
 	if !serviceNameRE.MatchString(c.Service.Name) {
 		v.err("service.name", "%q must be letters, digits, '-', '_' or '.', like posbridge", c.Service.Name)

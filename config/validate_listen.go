@@ -16,6 +16,9 @@ func (v *validator) console() {
 	if ok && !isLoopback(host) && c.Pin == "" {
 		v.addFrom(false, "console.pin", "console.listen", "required because console.listen %s is reachable from other machines: set a staff PIN (4 or more characters, or a bcrypt hash), or listen on 127.0.0.1", c.Listen)
 	}
+	if !c.LoopbackTrusted() && c.Pin == "" {
+		v.addFrom(false, "console.pin", "console.trust_loopback", "required because console.trust_loopback is false: every browser, this PC's too, logs in with the staff PIN")
+	}
 	if c.Pin != "" {
 		switch {
 		case isBcrypt(c.Pin):
@@ -40,9 +43,12 @@ func isBcrypt(s string) bool {
 func (v *validator) push() {
 	c := v.c.Push
 	if c.Listen != "" {
-		host, ok := v.listen("push.listen", c.Listen, true)
-		if ok && !isLoopback(host) && c.Token == "" && v.c.Platform.PublicKeyFile == "" {
-			v.warn("push.listen", "%s is reachable from other machines but pushes are not authenticated: set push.token or platform.public_key_file", c.Listen)
+		_, ok := v.listen("push.listen", c.Listen, true)
+		if ok && v.c.PushOpenWithoutAuth() {
+			v.problems = append(v.problems, Problem{Key: "push.listen", StillStarts: true, Source: v.source("push.listen"),
+				Message: c.Listen + " is reachable from other machines but pushes are not authenticated: set push.token " +
+					"(and add it to the push URL registered with 开个店) or platform.public_key_file, or listen on 127.0.0.1. " +
+					"Until then posbridge refuses every push and polls for orders instead"})
 		}
 		if ok && sameListener(c.Listen, v.c.Console.Listen) {
 			v.err("push.listen", "%s overlaps console.listen %s: the push receiver needs its own port, like 8687", c.Listen, v.c.Console.Listen)
@@ -103,4 +109,16 @@ func sameListener(a, b string) bool {
 	}
 	wild := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
 	return ha == hb || wild(ha) || wild(hb)
+}
+
+// PushOpenWithoutAuth reports a push listener reachable from other machines
+// with nothing to authenticate pushes by (neither push.token nor
+// platform.public_key_file): anyone on the network could cancel orders.
+// The daemon then refuses every push and polls instead.
+func (c *Config) PushOpenWithoutAuth() bool {
+	if c.Push.Listen == "" || c.Push.Token != "" || c.Platform.PublicKeyFile != "" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(c.Push.Listen)
+	return err != nil || !isLoopback(host)
 }

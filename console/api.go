@@ -208,8 +208,13 @@ func (s *Server) submitPOS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, snake := camelBody(raw)
-	id, err := s.Bridge.SubmitPOS(r.Context(), body, actorOf(r))
+	id, duplicate, err := s.Bridge.SubmitPOS(r.Context(), body, actorOf(r), strings.TrimSpace(r.Header.Get("Idempotency-Key")))
 	var pe *bridge.SubmitProblemsError
+	var ce *bridge.SubmitConflictError
+	if errors.As(err, &ce) {
+		writeError(w, http.StatusUnprocessableEntity, ce.Error())
+		return
+	}
 	if errors.As(err, &pe) {
 		problems := make([]map[string]string, 0, len(pe.Problems))
 		for _, p := range pe.Problems {
@@ -224,6 +229,16 @@ func (s *Server) submitPOS(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	if duplicate {
+		// Handed in before: the first one's state, nothing uploaded again.
+		p, err := s.Bridge.POSOrderState(r.Context(), id)
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"id": id, "state": p.State, "order_code": p.OrderCode, "duplicate": true})
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": store.OutboxPending})

@@ -198,7 +198,7 @@ func TestPOSOrdersTakeSnakeCase(t *testing.T) {
 		"store_id": "1862", "store_name": "南翔一店", "actual_pay_amount": 2000, "original_amount": 2500, "deliver_amount": 0,
 		"discount_amount": 500, "can_refund": false, "order_client": 15, "order_status": 5, "order_type": 1, "user_id": "u1",
 		"need_bonus": 1, "order_item_list": []map[string]any{{"product_seq": 1, "product_id": "p1", "product_name": "珍珠奶茶",
-			"product_price": 2000, "product_quantity": 1}},
+			"product_price": 2500, "product_quantity": 1}},
 	}
 	var acc struct {
 		ID int64 `json:"id"`

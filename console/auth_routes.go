@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // routeAuth adds the login page, login and logout, and the page's session
@@ -58,19 +60,41 @@ func renderNotice(w http.ResponseWriter, status int, msg string) {
 	renderLogin(w, status, loginView{Notice: msg})
 }
 
-// safeNext keeps redirects after login on this site.
+// safeNext keeps redirects after login on this site: next must parse as a
+// bare path (no scheme, no host), and anything a browser would rewrite into
+// one (tabs and newlines are dropped, a backslash reads as a slash, so
+// "/\t/evil.example" becomes "//evil.example") is refused. What is sent back
+// is rebuilt from the parsed path, query and fragment, never next as given.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/login") {
+	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' || unicode.IsSpace(r) }) {
 		return "/"
 	}
-	return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(u.Path, "/login") {
+		return "/"
+	}
+	out := u.EscapedPath()
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	if u.Fragment != "" {
+		out += "#" + u.EscapedFragment()
+	}
+	if strings.HasPrefix(out, "//") {
+		return "/"
+	}
+	return out
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.URL.Query().Get("next"))
 	if k := authOf(r).kind; k == authLoopback || k == authSession {
 		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	if _, ok := s.guard().sessions.fromRequest(r); ok {
+		http.Redirect(w, r, next, http.StatusSeeOther) // logged in already
 		return
 	}
 	if s.Config.Console.Pin == "" {
@@ -117,14 +141,32 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip := clientIP(r)
+	if sess, ok := g.sessions.fromRequest(r); ok {
+		// Logged in already (a login page left open): no PIN is checked,
+		// so no limit applies.
+		s.loggedIn(w, r, sess, next, asJSON)
+		return
+	}
 	key := pinClientKey(ip)
-	if wait := g.limiter.wait(key); wait > 0 {
+	attempt, wait := g.limiter.begin(key)
+	if attempt == nil {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		if wait <= pinBusyRetry {
+			answer(http.StatusTooManyRequests, "正在验证上一次输入的 PIN，请稍候再试", false)
+			return
+		}
 		answer(http.StatusTooManyRequests, "PIN 输错次数过多，请 "+waitText(wait)+"后再试", true)
 		return
 	}
-	if !pinOK(strings.TrimSpace(pin), s.Config.Console.Pin) {
-		left, lock := g.limiter.miss(key)
+	right, checked := checkPin(r, strings.TrimSpace(pin), s.Config.Console.Pin)
+	if !checked {
+		attempt.abandon()
+		w.Header().Set("Retry-After", "5")
+		answer(http.StatusServiceUnavailable, "系统繁忙，请几秒后再试", false)
+		return
+	}
+	if !right {
+		left, lock := attempt.miss()
 		s.log().Warn("console login: wrong PIN", "client", ip.String(), "tries_left", left, "locked_for", lock)
 		if lock > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(lock.Seconds()))))
@@ -134,15 +176,37 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusUnauthorized, fmt.Sprintf("PIN 不正确，还可以再试 %d 次", left), false)
 		return
 	}
-	g.limiter.success(key)
+	attempt.success()
 	sess := g.sessions.issue()
 	g.sessions.setCookie(w, r, sess)
 	s.log().Info("console login", "client", ip.String())
+	s.loggedIn(w, r, sess, next, asJSON)
+}
+
+// loggedIn answers a login that holds a session: the CSRF token for the
+// page, or the redirect for the form.
+func (s *Server) loggedIn(w http.ResponseWriter, r *http.Request, sess session, next string, asJSON bool) {
 	if asJSON {
-		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "auth": authSession, "csrf": g.sessions.csrf(sess)})
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "auth": authSession, "csrf": s.guard().sessions.csrf(sess)})
 		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// checkPin compares the PIN in one of the few check slots (pinChecks).
+// checked is false when no slot came free in time or the client left.
+func checkPin(r *http.Request, typed, configured string) (right, checked bool) {
+	t := time.NewTimer(pinCheckWait)
+	defer t.Stop()
+	select {
+	case pinCheckSlots <- struct{}{}:
+	case <-t.C:
+		return false, false
+	case <-r.Context().Done():
+		return false, false
+	}
+	defer func() { <-pinCheckSlots }()
+	return pinOK(typed, configured), true
 }
 
 func waitText(d time.Duration) string {
@@ -157,7 +221,8 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		s.guard().sessions.revoke(a.sess)
 	}
 	clearSessionCookie(w)
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "login": "/login"})
+	// A logout ends every PIN session (auth_session.go): say so.
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "login": "/login", "message": "已退出：所有平板都需重新输入 PIN"})
 }
 
 // sessionInfo tells the page how it is let in and, for a PIN session, the

@@ -8,11 +8,13 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -34,14 +36,19 @@ type session struct {
 // sessionKeeper issues and checks session cookies. They are signed with a
 // key kept in the data directory, so a daemon restart does not log the
 // counter tablet out, and they name the PIN they were opened with, so that
-// changing console.pin logs every browser out.
+// changing console.pin logs every browser out. They also carry the session
+// epoch, a number kept in the data directory that a logout raises: a
+// logout ends every PIN session, and stays done after a restart.
 type sessionKeeper struct {
-	key    []byte
-	pinTag []byte
-	now    func() time.Time
+	key     []byte
+	pinTag  []byte
+	now     func() time.Time
+	dataDir string
+	log     *slog.Logger
 
 	mu      sync.Mutex
-	revoked map[[16]byte]time.Time // logged-out nonces until they expire
+	epoch   uint32
+	revoked map[[16]byte]time.Time // logged-out nonces until they expire (if the epoch cannot be saved)
 }
 
 func newSessionKeeper(dataDir, pin string, now func() time.Time, log *slog.Logger) *sessionKeeper {
@@ -51,8 +58,15 @@ func newSessionKeeper(dataDir, pin string, now func() time.Time, log *slog.Logge
 		key = make([]byte, sessionKeyLen)
 		_, _ = rand.Read(key)
 	}
-	k := &sessionKeeper{key: key, now: now, revoked: map[[16]byte]time.Time{}}
+	k := &sessionKeeper{key: key, now: now, dataDir: dataDir, log: log, revoked: map[[16]byte]time.Time{}}
 	k.pinTag = k.mac("pin", []byte(pin))[:8]
+	if k.epoch, err = loadSessionEpoch(dataDir); err != nil {
+		// Unreadable: nobody's cookie is trusted, everyone logs in again.
+		log.Warn("console session epoch unreadable; every tablet must log in again", "err", err)
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		k.epoch = binary.BigEndian.Uint32(b[:]) | 1
+	}
 	return k
 }
 
@@ -105,13 +119,21 @@ func (k *sessionKeeper) issue() session {
 	return s
 }
 
-// encode is version | expires (unix s) | nonce | pin tag, then its MAC.
+// Cookie payloads: version 1 is version | expires (unix s) | nonce | pin
+// tag; version 2 adds the session epoch. Each is followed by its MAC.
+const (
+	payloadV1 = 1 + 8 + 16 + 8
+	payloadV2 = payloadV1 + 4
+)
+
+// encode writes a version 2 payload and its MAC.
 func (k *sessionKeeper) encode(s session) string {
-	payload := make([]byte, 0, 1+8+16+8)
-	payload = append(payload, 1)
+	payload := make([]byte, 0, payloadV2)
+	payload = append(payload, 2)
 	payload = binary.BigEndian.AppendUint64(payload, uint64(s.expires.Unix()))
 	payload = append(payload, s.nonce[:]...)
 	payload = append(payload, k.pinTag...)
+	payload = binary.BigEndian.AppendUint32(payload, k.currentEpoch())
 	enc := base64.RawURLEncoding
 	return enc.EncodeToString(payload) + "." + enc.EncodeToString(k.mac("session", payload))
 }
@@ -124,10 +146,23 @@ func (k *sessionKeeper) decode(v string) (session, bool) {
 	}
 	payload, err1 := enc.DecodeString(p64)
 	sig, err2 := enc.DecodeString(m64)
-	if err1 != nil || err2 != nil || len(payload) != 1+8+16+8 || payload[0] != 1 {
+	if err1 != nil || err2 != nil {
 		return session{}, false
 	}
-	if !hmac.Equal(sig, k.mac("session", payload)) || !bytes.Equal(payload[25:], k.pinTag) {
+	switch {
+	case len(payload) == payloadV2 && payload[0] == 2:
+		if binary.BigEndian.Uint32(payload[payloadV1:]) != k.currentEpoch() {
+			return session{}, false // opened before the last logout
+		}
+	case len(payload) == payloadV1 && payload[0] == 1:
+		// Written before sessions had an epoch: good until the first logout.
+		if k.currentEpoch() != 0 {
+			return session{}, false
+		}
+	default:
+		return session{}, false
+	}
+	if !hmac.Equal(sig, k.mac("session", payload)) || !bytes.Equal(payload[25:33], k.pinTag) {
 		return session{}, false
 	}
 	var s session
@@ -169,7 +204,16 @@ func (k *sessionKeeper) renew(w http.ResponseWriter, r *http.Request, s session)
 	}
 }
 
-// revoke ends a session (logout) and forgets revocations that expired.
+func (k *sessionKeeper) currentEpoch() uint32 {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.epoch
+}
+
+// revoke is a logout: the session epoch goes up and is saved, which ends
+// every PIN session, now and after a restart (a lost tablet is locked out
+// by logging out on any other). Should the epoch not save, this session is
+// still refused until the daemon restarts.
 func (k *sessionKeeper) revoke(s session) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -180,6 +224,50 @@ func (k *sessionKeeper) revoke(s session) {
 		}
 	}
 	k.revoked[s.nonce] = s.expires.Add(time.Minute)
+	k.epoch++
+	if err := saveSessionEpoch(k.dataDir, k.epoch); err != nil {
+		k.log.Error("console logout not saved: after a restart the logged-out sessions work again until they expire", "err", err)
+	}
+}
+
+const sessionEpochFile = "console-session.epoch"
+
+// loadSessionEpoch reads the session epoch (0 when none was saved yet).
+func loadSessionEpoch(dataDir string) (uint32, error) {
+	if dataDir == "" {
+		return 0, nil
+	}
+	b, err := os.ReadFile(filepath.Join(dataDir, sessionEpochFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", sessionEpochFile, err)
+	}
+	return uint32(n), nil
+}
+
+// saveSessionEpoch writes the epoch durably: a logout that a power cut
+// undid would let the cookie in again.
+func saveSessionEpoch(dataDir string, epoch uint32) error {
+	if dataDir == "" {
+		return errors.New("no data directory")
+	}
+	path := filepath.Join(dataDir, sessionEpochFile)
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	_, werr := f.WriteString(strconv.FormatUint(uint64(epoch), 10) + "\n")
+	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 func clearSessionCookie(w http.ResponseWriter) {

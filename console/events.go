@@ -24,6 +24,13 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "streaming unsupported")
 		return
 	}
+	release, ok := s.streams.take(pinClientKey(clientIP(r)))
+	if !ok {
+		w.Header().Set("Retry-After", "30")
+		writeError(w, http.StatusTooManyRequests, "实时连接过多：请关闭这台设备上多余的控制台页面")
+		return
+	}
+	defer release()
 	ch, stop := s.Bridge.Bus().Subscribe()
 	defer stop()
 	h := w.Header()

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"context"
 	"crypto/rsa"
 	"crypto/subtle"
 	"encoding/json"
@@ -34,6 +33,13 @@ type PushReceiver struct {
 	Sink      PushSink
 	PublicKey *rsa.PublicKey // when set, pushes must carry a valid sign
 	Token     string         // when set, X-Push-Token or ?token= must match
+	// PartnerID and AppID are this merchant's: a push naming others is refused.
+	PartnerID, AppID string
+	// RefuseAll, when set, is why every push is refused: a listener open
+	// to the network with nothing to authenticate pushes by
+	// (config.PushOpenWithoutAuth). The poller brings the orders meanwhile.
+	RefuseAll string
+	refusals  refusalLimiter // push_refusals.go
 	Log       *slog.Logger
 	Now       func() time.Time
 	// Instance names this run of the daemon (the console's /api/health says
@@ -88,36 +94,37 @@ func (p *PushReceiver) now() time.Time {
 func (p *PushReceiver) handle(kind kaigedian.PushKind) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		remote := remoteIP(r)
-		if p.Token != "" && !p.tokenOK(r) {
-			p.refuse(r.Context(), kind, remote, nil, 0, http.StatusUnauthorized, "401", "push token missing or wrong")
-			writeReply(w, http.StatusUnauthorized, "401", "push token missing or wrong")
+		if p.RefuseAll != "" {
+			p.reject(w, r, kind, remote, nil, int(max(r.ContentLength, 0)), http.StatusUnauthorized, "401", p.RefuseAll)
+			return
+		}
+		tokenOK := p.Token != "" && p.tokenOK(r)
+		if p.Token != "" && !tokenOK {
+			p.reject(w, r, kind, remote, nil, int(max(r.ContentLength, 0)), http.StatusUnauthorized, "401", "push token missing or wrong")
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxPushBody))
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			p.refuse(r.Context(), kind, remote, body, int(max(r.ContentLength, int64(len(body)))), http.StatusRequestEntityTooLarge, "413", "body over 1 MiB")
-			writeReply(w, http.StatusRequestEntityTooLarge, "413", "body over 1 MiB")
+			p.reject(w, r, kind, remote, body, int(max(r.ContentLength, int64(len(body)))), http.StatusRequestEntityTooLarge, "413", "body over 1 MiB")
 			return
 		}
 		if err != nil {
-			p.refuse(r.Context(), kind, remote, body, len(body), http.StatusOK, "21", "body could not be read: "+err.Error())
-			writeReply(w, http.StatusOK, "21", "body could not be read")
+			p.reject(w, r, kind, remote, body, len(body), http.StatusOK, "21", "body could not be read: "+err.Error())
 			return
 		}
-		info, err := kaigedian.ValidatePush(kind, body, p.PublicKey)
+		info, err := kaigedian.ValidatePushFor(kind, body, kaigedian.PushCheck{PublicKey: p.PublicKey, PartnerID: p.PartnerID, AppID: p.AppID})
 		if err != nil {
 			var pe *kaigedian.PushError
 			status, code := http.StatusOK, "21"
 			if errors.As(err, &pe) && pe.Status == 401 {
-				status, code = http.StatusUnauthorized, "401"
+				status, code, body = http.StatusUnauthorized, "401", nil
 			}
-			p.refuse(r.Context(), kind, remote, body, len(body), status, code, err.Error())
-			writeReply(w, status, code, err.Error())
+			p.reject(w, r, kind, remote, body, len(body), status, code, err.Error())
 			return
 		}
 		_, err = p.DB.AppendInbox(r.Context(), store.InboxItem{Kind: string(info.Kind), OrderCode: info.Code, Body: body,
-			Signed: info.Signed, Remote: remote, ReceivedAt: p.now()})
+			Signed: info.Signed, TokenChecked: tokenOK, Remote: remote, ReceivedAt: p.now()})
 		if err != nil {
 			// Not acknowledged: the platform retries, nothing is lost.
 			p.log().Error("push not stored; answered 500 so the platform retries", "kind", kind, "order", info.Code, "err", err)
@@ -142,19 +149,34 @@ func (p *PushReceiver) tokenOK(r *http.Request) bool {
 	return false
 }
 
-// refuse keeps a refused push in the rejected-push log; no order is created.
-func (p *PushReceiver) refuse(ctx context.Context, kind kaigedian.PushKind, remote string, body []byte, size, status int, code, reason string) {
-	p.log().Warn("push refused", "kind", kind, "http", status, "code", code, "reason", reason, "remote", remote, "bytes", size)
+// reject answers a refused push and keeps it in the rejected-push log (no
+// order is created). The log keeps a short prefix of the body, none of a
+// push refused for its credentials, and a bounded number of entries; past
+// the refusal rate limit of the sender (push_refusals.go) a refusal is
+// answered 429 and only counted, so that a flood neither fills the disk nor
+// the log. Pushes that verify never meet the limit.
+func (p *PushReceiver) reject(w http.ResponseWriter, r *http.Request, kind kaigedian.PushKind, remote string, body []byte, size, status int, code, reason string) {
 	if p.Sink != nil {
 		p.Sink.PushRefused()
 	}
-	if body == nil {
-		body = []byte{}
+	if !p.refusals.allow(remote, p.now()) {
+		if n, since, first := p.refusals.suppressed(remote, p.now()); first {
+			p.log().Warn("refused pushes arrive too fast; answering 429 without recording them", "remote", remote,
+				"suppressed", n, "since", since.Format(time.TimeOnly))
+		}
+		w.Header().Set("Retry-After", "1")
+		writeReply(w, http.StatusTooManyRequests, "429", "too many refused pushes from this address")
+		return
 	}
-	if err := p.DB.RecordRejectedPush(ctx, store.RejectedPush{Kind: string(kind), HTTPStatus: status, Code: code,
+	p.log().Warn("push refused", "kind", kind, "http", status, "code", code, "reason", reason, "remote", remote, "bytes", size)
+	if status == http.StatusUnauthorized {
+		body = nil // whoever sends it is not the platform: nothing of it is worth a byte on disk
+	}
+	if err := p.DB.RecordRejectedPush(r.Context(), store.RejectedPush{Kind: string(kind), HTTPStatus: status, Code: code,
 		Reason: reason, Remote: remote, Body: body, BodySize: size}); err != nil {
 		p.log().Error("record refused push", "err", err)
 	}
+	writeReply(w, status, code, reason)
 }
 
 func (p *PushReceiver) log() *slog.Logger {

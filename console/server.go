@@ -28,7 +28,8 @@ type Server struct {
 	// Instance names this run of the daemon, as PushReceiver.Instance.
 	Instance string
 
-	access guard // who may use the console (auth.go)
+	access  guard         // who may use the console (auth.go)
+	streams streamLimiter // open event streams (events_limit.go)
 }
 
 func (s *Server) now() time.Time {

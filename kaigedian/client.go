@@ -132,6 +132,10 @@ func NewClient(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// Merchant is the partnerId and appId the client signs as; a push must name
+// the same ones.
+func (c *Client) Merchant() (partnerID, appID string) { return c.cfg.PartnerID, c.cfg.AppID }
+
 // NewTransactionID returns a fresh x-transaction-id (a random UUID, as the
 // demos use). Store it with an outbox row and pass it on every retry.
 func NewTransactionID() string { return txid.New() }

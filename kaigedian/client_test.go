@@ -119,11 +119,14 @@ func TestEveryEndpointRoundTrips(t *testing.T) {
 		t.Fatalf("queryDetail returned %d of %d", len(details), len(made))
 	}
 	for i, d := range details {
-		want, got := comparable(made[i]), comparable(d.Order)
+		// queryDetail carries no address, as documented: historyOrders has it.
+		wantDetail := made[i]
+		wantDetail.Address, wantDetail.Deliveries = "", nil
+		want, got := comparable(wantDetail), comparable(d.Order)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("order %s does not survive the wire:\n got %+v\nwant %+v", want.Code, got, want)
 		}
-		if got.Mobile != want.Mobile || (len(want.Deliveries) > 0 && got.Deliveries[0].Mobile != want.Deliveries[0].Mobile) {
+		if got.Mobile != want.Mobile {
 			t.Fatalf("phone numbers must survive the wire")
 		}
 	}
@@ -131,6 +134,19 @@ func TestEveryEndpointRoundTrips(t *testing.T) {
 	hist, err := r.client.HistoryOrders(ctx, kaigedian.HistoryRequest{StoreID: "1862", Day: time.Now(), PageSize: 100})
 	if err != nil || hist.Total != len(made) || len(hist.Items) != len(made) || hist.Items[0].Extra.PartnerID != partner {
 		t.Fatalf("historyOrders: %+v %v", hist, err)
+	}
+	byCode := map[string]order.Order{}
+	for _, d := range hist.Items {
+		byCode[d.Order.Code] = d.Order
+	}
+	for _, o := range made {
+		h := byCode[o.Code]
+		if !reflect.DeepEqual(comparable(h), comparable(o)) {
+			t.Fatalf("order %s does not survive historyOrders:\n got %+v\nwant %+v", o.Code, comparable(h), comparable(o))
+		}
+		if len(o.Deliveries) > 0 && (h.Address != o.Address || h.Deliveries[0].Mobile != o.Deliveries[0].Mobile) {
+			t.Fatalf("the address and the courier's phone come with historyOrders: %+v", h)
+		}
 	}
 
 	statuses, err := r.client.BatchOrderStatus(ctx, codes[:3])
@@ -189,7 +205,7 @@ func TestEveryEndpointRoundTrips(t *testing.T) {
 	}
 
 	sub := kaigedian.SubmitRequest{
-		StoreID: "1862", StoreName: "南翔一店", ActualPayAmount: 3000, OriginalAmount: 3300, DiscountAmount: 300,
+		StoreID: "1862", StoreName: "南翔一店", ActualPayAmount: 2700, OriginalAmount: 3000, DiscountAmount: 300,
 		CanRefund: true, OrderClient: 15, OrderStatus: 5, OrderType: 1, PayType: 2, PayTime: "2024-05-01 12:30:00",
 		UserID: "pos-user", NeedBonus: 0, BarCounter: "A01", Note: "线下 🌶",
 		Items: []kaigedian.SubmitItem{
@@ -202,13 +218,14 @@ func TestEveryEndpointRoundTrips(t *testing.T) {
 		t.Fatalf("submit: %q %v", code, err)
 	}
 	snap, ok := r.p.Order(code)
-	if !ok || snap.PlatformStatus != 5 || snap.Order.ActualPay != 3000 || snap.Order.Items[0].Unit != "杯" ||
+	if !ok || snap.PlatformStatus != 5 || snap.Order.ActualPay != 2700 || snap.Order.Items[0].Unit != "杯" ||
 		snap.Order.Items[0].SharePrice != 300 || snap.Order.Note != "线下 🌶" {
 		t.Fatalf("submitted order: %+v", snap)
 	}
 	body := r.p.CallsTo("submit")[0].Body
-	if _, old := body["productWeightUnit"]; old || body["deliverAmount"] == nil {
-		t.Fatalf("submit must send the current table's names: %v", body)
+	line := body["orderItemList"].([]any)[0].(map[string]any)
+	if line["productUnit"] != "杯" || line["productWeightUnit"] != "杯" || body["deliverAmount"] == nil {
+		t.Fatalf("submit must send the unit under both names and the newest table's amounts: %v", body)
 	}
 }
 

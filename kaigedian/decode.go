@@ -63,7 +63,7 @@ func DecodeBatchQueryBody(body []byte) (*BatchQueryResult, error) {
 	}
 	res := &BatchQueryResult{
 		Total: int(w.Total), Count: int(w.Count),
-		NextStartTimestamp: int64(w.NextStartTimestamp), NextOrderCode: str(w.NextOrderCode),
+		NextStartTimestamp: cursorMillis(int64(w.NextStartTimestamp)), NextOrderCode: str(w.NextOrderCode),
 	}
 	details, err := decodeOrders(w.ItemList)
 	if err != nil {
@@ -104,7 +104,7 @@ func DecodeRefundOrdersBody(body []byte) (*RefundQueryResult, error) {
 	if err := decodeBodyInto(body, &w); err != nil {
 		return nil, err
 	}
-	res := &RefundQueryResult{Total: int(w.Total), NextStartTimestamp: int64(w.NextStartTimestamp)}
+	res := &RefundQueryResult{Total: int(w.Total), NextStartTimestamp: cursorMillis(int64(w.NextStartTimestamp))}
 	for _, it := range w.ItemList {
 		res.Items = append(res.Items, RefundItem{Code: str(it.OrderCode), RefundStatus: int(it.RefundStatus)})
 	}
@@ -158,4 +158,15 @@ func decodeBodyInto(body []byte, v any) error {
 		return nil
 	}
 	return decodeLenient(body, v)
+}
+
+// cursorMillis reads a nextStartTimestamp in milliseconds: a value below
+// 10^11 is epoch seconds, the unit of the lists until 2019-05 (§7 #9). Used
+// as it came, a cursor in seconds lies decades before a start in
+// milliseconds, so it never moved and every page after the first was lost.
+func cursorMillis(n int64) int64 {
+	if n > 0 && n < 1e11 {
+		return n * 1000
+	}
+	return n
 }

@@ -77,7 +77,24 @@ type PushInfo struct {
 // signed envelope (requestBody a JSON string, or tolerantly an object) or a
 // bare business body. With pub set, the envelope's sign must be present and
 // valid, so a bare body is refused. It never panics.
-func ValidatePush(kind PushKind, raw []byte, pub *rsa.PublicKey) (info PushInfo, err error) {
+func ValidatePush(kind PushKind, raw []byte, pub *rsa.PublicKey) (PushInfo, error) {
+	return ValidatePushFor(kind, raw, PushCheck{PublicKey: pub})
+}
+
+// PushCheck is what a push must match: the platform's key, and this
+// merchant's partnerId and appId (a valid signature for another merchant is
+// not a push for this store).
+type PushCheck struct {
+	PublicKey *rsa.PublicKey
+	PartnerID string // "" = not checked
+	AppID     string // "" = not checked
+}
+
+// ValidatePushFor is ValidatePush that also refuses a push naming another
+// merchant: the envelope's partnerId or appId, or the partnerId of a
+// delivery push's body, when they differ from check's.
+func ValidatePushFor(kind PushKind, raw []byte, check PushCheck) (info PushInfo, err error) {
+	pub := check.PublicKey
 	defer func() {
 		if r := recover(); r != nil {
 			info, err = PushInfo{}, badPush("unreadable push: %v", r)
@@ -123,6 +140,9 @@ func ValidatePush(kind PushKind, raw []byte, pub *rsa.PublicKey) (info PushInfo,
 		}
 		info.Signed = true
 	}
+	if err := check.merchant(in, fields); err != nil {
+		return PushInfo{}, err
+	}
 	k, code, cerr := resolvePushKind(fields, kind)
 	if cerr != nil {
 		return PushInfo{}, cerr
@@ -130,6 +150,55 @@ func ValidatePush(kind PushKind, raw []byte, pub *rsa.PublicKey) (info PushInfo,
 	info.Kind = k
 	info.Code = code
 	return info, nil
+}
+
+// merchant refuses a push that names another merchant. Absent ids are not
+// refused: bare bodies and most push bodies carry none.
+func (check PushCheck) merchant(in *Incoming, body map[string]json.RawMessage) error {
+	other := func(field, got, want string) error {
+		return &PushError{Status: PushStatusUnauthorized,
+			Reason: fmt.Sprintf("push for %s %q, but this store is %q: not for this merchant", field, cut(got, 40), want)}
+	}
+	if in.HasBody {
+		if got := strings.TrimSpace(in.Params["partnerId"]); got != "" && check.PartnerID != "" && got != check.PartnerID {
+			return other("partnerId", got, check.PartnerID)
+		}
+		if got := strings.TrimSpace(in.Params["appId"]); got != "" && check.AppID != "" && got != check.AppID {
+			return other("appId", got, check.AppID)
+		}
+	}
+	if v, ok := body["partnerId"]; ok && check.PartnerID != "" {
+		if got, err := flexString(v); err == nil && strings.TrimSpace(got) != "" && strings.TrimSpace(got) != check.PartnerID {
+			return other("partnerId", got, check.PartnerID)
+		}
+	}
+	return nil
+}
+
+// ValidOrderCode reports whether s could be an order code of the platform:
+// the documents' codes are digits (up to 23 of them), and no document has a
+// code over 64 characters or with anything but letters, digits, '_' and '-'.
+// Anything else is refused before it reaches an order, a log line or a URL.
+func ValidOrderCode(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// Cut shortens s to n characters for a log line or a message.
+func Cut(s string, n int) string { return cut(s, n) }
+
+func cut(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 // objectFields parses a JSON object into its members.
@@ -164,11 +233,17 @@ func pushID(fields map[string]json.RawMessage, name string) (string, error) {
 		if s = strings.TrimSpace(s); s == "" {
 			return "", badPush("%s is empty", name)
 		}
+		if !ValidOrderCode(s) {
+			return "", badPush("%s %q is not an order code: at most 64 letters, digits, '_' or '-'", name, cut(s, 70))
+		}
 		return s, nil
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		var n json.Number
 		if err := json.Unmarshal(v, &n); err != nil {
 			return "", badPush("%s is not a valid number", name)
+		}
+		if !ValidOrderCode(n.String()) {
+			return "", badPush("%s %s is not an order code: at most 64 letters, digits, '_' or '-'", name, cut(n.String(), 70))
 		}
 		return n.String(), nil
 	}

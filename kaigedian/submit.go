@@ -52,12 +52,16 @@ type SubmitItem struct {
 	ProductPrice      order.Fen `json:"productPrice"`
 	ProductQuantity   int       `json:"productQuantity"`
 	ProductSharePrice order.Fen `json:"productSharePrice,omitempty"`
-	ProductUnit       string    `json:"productUnit,omitempty"` // was productWeightUnit
-	Weight            float64   `json:"weight,omitempty"`
-	ProductSpecName   string    `json:"productSpecName,omitempty"`
-	ProductProperty   string    `json:"productProperty,omitempty"`
-	ThirdCateCode     string    `json:"thirdCateCode,omitempty"`
-	NeedBonus         string    `json:"needBonus,omitempty"`
+	// ProductUnit goes out under both names: productUnit (the table since
+	// 2020-11-04) and productWeightUnit (seed 001's), whichever the
+	// platform reads.
+	ProductUnit       string  `json:"productUnit,omitempty"`
+	ProductWeightUnit string  `json:"productWeightUnit,omitempty"`
+	Weight            float64 `json:"weight,omitempty"`
+	ProductSpecName   string  `json:"productSpecName,omitempty"`
+	ProductProperty   string  `json:"productProperty,omitempty"`
+	ThirdCateCode     string  `json:"thirdCateCode,omitempty"`
+	NeedBonus         string  `json:"needBonus,omitempty"`
 }
 
 // SubmitPay is one payment of an offline order (all Strings on the wire).
@@ -70,11 +74,17 @@ type SubmitPay struct {
 	PayTime        string `json:"payTime,omitempty"`
 }
 
-// submitRequired are the top-level keys the table marks required.
+// submitRequired are the top-level keys a submit request must carry: seed
+// 001's table. deliverAmount and discountAmount, which later tables require,
+// default to 0 and are always sent (SubmitWireRequired).
 var submitRequired = []string{
-	"storeId", "storeName", "actualPayAmount", "originalAmount", "deliverAmount", "discountAmount",
+	"storeId", "storeName", "actualPayAmount", "originalAmount",
 	"canRefund", "orderClient", "orderStatus", "orderType", "userId", "needBonus",
 }
+
+// SubmitWireRequired are the keys the newest table requires of what is sent
+// to the platform: seed 001's plus deliverAmount and discountAmount.
+var SubmitWireRequired = append(slices.Clone(submitRequired), "deliverAmount", "discountAmount")
 
 var submitItemRequired = []string{"productSeq", "productId", "productName", "productPrice", "productQuantity"}
 
@@ -157,6 +167,42 @@ func ValidateSubmit(req SubmitRequest) []FieldError {
 			add(fmt.Sprintf("payList[%d].payTime", i), "must be yyyy-MM-dd HH:mm:ss")
 		}
 	}
+	return append(p, submitTotals(req)...)
+}
+
+// submitTotals checks that the amounts of an offline order add up: the
+// items make originalAmount, and originalAmount − discountAmount +
+// deliverAmount is what was paid (and what payList says was paid). The
+// platform keeps these for points and reconciliation, so a mismatch is money
+// booked wrong, and is refused rather than sent.
+func submitTotals(req SubmitRequest) []FieldError {
+	var p []FieldError
+	var items order.Fen
+	for _, it := range req.Items {
+		if it.ProductPrice < 0 || it.ProductQuantity < 1 {
+			return nil // already reported; a sum of bad lines says nothing
+		}
+		items += it.ProductPrice * order.Fen(it.ProductQuantity)
+	}
+	if len(req.Items) > 0 && items != req.OriginalAmount {
+		p = append(p, FieldError{"originalAmount", fmt.Sprintf("is %d fen but the items add up to %d (orderItemList: productPrice × productQuantity)",
+			req.OriginalAmount, items)})
+	}
+	if due := req.OriginalAmount - req.DiscountAmount + req.DeliverAmount; due != req.ActualPayAmount {
+		p = append(p, FieldError{"actualPayAmount", fmt.Sprintf("is %d fen but originalAmount − discountAmount + deliverAmount is %d − %d + %d = %d",
+			req.ActualPayAmount, req.OriginalAmount, req.DiscountAmount, req.DeliverAmount, due)})
+	}
+	var paid order.Fen
+	for _, pay := range req.PayList {
+		n, ok := parseIntText(strings.TrimSpace(pay.PayAmount))
+		if !ok || strings.TrimSpace(pay.PayAmount) == "" {
+			return p // already reported, or a payment without its amount: nothing to add up
+		}
+		paid += order.Fen(n)
+	}
+	if len(req.PayList) > 0 && paid != req.ActualPayAmount {
+		p = append(p, FieldError{"payList", fmt.Sprintf("payments add up to %d fen, actualPayAmount is %d", paid, req.ActualPayAmount)})
+	}
 	return p
 }
 
@@ -237,7 +283,7 @@ func DecodeSubmitRequest(raw []byte) (SubmitRequest, []FieldError) {
 		req.Items = append(req.Items, SubmitItem{
 			ProductSeq: item.Seq, ProductID: item.ProductID, ThirdProductID: item.ThirdProductID,
 			ProductName: item.Name, ProductPrice: item.Price, ProductQuantity: item.Quantity,
-			ProductSharePrice: item.SharePrice, ProductUnit: item.Unit, Weight: item.WeightGrams,
+			ProductSharePrice: item.SharePrice, ProductUnit: item.Unit, ProductWeightUnit: item.Unit, Weight: item.WeightGrams,
 			ProductSpecName: item.Spec, ProductProperty: item.Property,
 			ThirdCateCode: str(it.ThirdCateCode), NeedBonus: str(it.NeedBonus),
 		})
@@ -300,6 +346,12 @@ func notNumbers(prefix string, obj map[string]json.RawMessage, keys []string) []
 func (c *Client) Submit(ctx context.Context, txID string, req SubmitRequest) (string, error) {
 	if err := invalid(PathSubmit, ValidateSubmit(req)); err != nil {
 		return "", err
+	}
+	req.Items = slices.Clone(req.Items)
+	for i := range req.Items {
+		it := &req.Items[i]
+		it.ProductUnit = firstNonEmpty(it.ProductUnit, it.ProductWeightUnit)
+		it.ProductWeightUnit = it.ProductUnit
 	}
 	r, err := c.command(ctx, PathSubmit, txID, req)
 	if err != nil {

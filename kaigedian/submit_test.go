@@ -1,8 +1,10 @@
 package kaigedian
 
 import (
+	"encoding/json"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/posbridge/posbridge/order"
@@ -13,7 +15,7 @@ func validSubmit() SubmitRequest {
 		StoreID: "1862", StoreName: "南翔一店", ActualPayAmount: 2000, OriginalAmount: 2500,
 		DiscountAmount: 500, CanRefund: true, OrderClient: 15, OrderStatus: 5, OrderType: 1,
 		PayType: 2, PayTime: "2024-05-01 12:30:00", UserID: "u1", NeedBonus: 0,
-		Items: []SubmitItem{{ProductSeq: 1, ProductID: "p1", ProductName: "珍珠奶茶", ProductPrice: 1500, ProductQuantity: 1}},
+		Items: []SubmitItem{{ProductSeq: 1, ProductID: "p1", ProductName: "珍珠奶茶", ProductPrice: 1250, ProductQuantity: 2}},
 	}
 }
 
@@ -52,7 +54,9 @@ func TestValidateSubmit(t *testing.T) {
 
 // The seed's own submit example: duplicate actualPayAmount ("1889943343"
 // then 2000, Go keeps the last), the old item names, and the fields added
-// to the table later (deliverAmount, discountAmount) missing.
+// to the table later (deliverAmount, discountAmount) missing, which is
+// fine (issue 13 item 8). What is refused is its arithmetic (2500 original,
+// items 2000, no discount) and its junk payTime.
 func TestDecodeSubmitRequestSeedExample(t *testing.T) {
 	raw, err := os.ReadFile(fixtureDir + "/seed001-order-2019-07-10-059e0d7/01-submit.request-body.json")
 	if err != nil {
@@ -67,7 +71,7 @@ func TestDecodeSubmitRequestSeedExample(t *testing.T) {
 		t.Errorf("item %+v", it)
 	}
 	got := fieldNames(problems)
-	want := []string{"deliverAmount", "discountAmount", "payTime"}
+	want := []string{"payTime", "originalAmount", "actualPayAmount"}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems %v, want %v", problems, want)
 	}
@@ -85,5 +89,60 @@ func TestDecodeSubmitRequestTypes(t *testing.T) {
 	}
 	if _, problems := DecodeSubmitRequest([]byte(`not json`)); len(problems) != 1 || problems[0].Field != "body" {
 		t.Errorf("not JSON: %v", problems)
+	}
+}
+
+// Issue 13 item 8: seed 001's shape — no deliverAmount or discountAmount,
+// the unit as productWeightUnit — is accepted when its amounts add up, and
+// goes out with both amounts as 0 and the unit under both names.
+func TestSeedShapedSubmitIsAccepted(t *testing.T) {
+	raw, err := os.ReadFile(fixtureDir + "/seed001-order-2019-07-10-059e0d7/01-submit.request-body.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.Replace(string(raw), `"originalAmount": 2500`, `"originalAmount": 2000`, 1)
+	body = strings.Replace(body, `"payTime": "12545445"`, `"payTime": "2019-07-10 12:30:00"`, 1)
+	req, problems := DecodeSubmitRequest([]byte(body))
+	if len(problems) != 0 {
+		t.Fatalf("the seed's shape with amounts that add up: %v", problems)
+	}
+	wire, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent map[string]any
+	_ = json.Unmarshal(wire, &sent)
+	if sent["deliverAmount"] != float64(0) || sent["discountAmount"] != float64(0) {
+		t.Errorf("deliverAmount and discountAmount are sent as 0: %s", wire)
+	}
+	line := sent["orderItemList"].([]any)[0].(map[string]any)
+	if line["productUnit"] != "杯" || line["productWeightUnit"] != "杯" {
+		t.Errorf("the unit goes under both names: %v", line)
+	}
+	// productUnit (the newer name) is read the same way.
+	_, problems = DecodeSubmitRequest([]byte(strings.Replace(body, `"productWeightUnit"`, `"productUnit"`, 1)))
+	if len(problems) != 0 {
+		t.Fatalf("productUnit: %v", problems)
+	}
+}
+
+// The checks that protect money stay: amounts that do not add up are
+// refused, naming the fields.
+func TestSubmitTotalsMustAddUp(t *testing.T) {
+	for name, tc := range map[string]struct {
+		edit func(*SubmitRequest)
+		want []string
+	}{
+		"items short of the original": {func(r *SubmitRequest) { r.Items[0].ProductQuantity = 1 }, []string{"originalAmount"}},
+		"paid more than due":          {func(r *SubmitRequest) { r.ActualPayAmount = 2100 }, []string{"actualPayAmount"}},
+		"delivery counted":            {func(r *SubmitRequest) { r.DeliverAmount = 500; r.ActualPayAmount = 2500 }, nil},
+		"payments short":              {func(r *SubmitRequest) { r.PayList = []SubmitPay{{PayAmount: "1500"}, {PayAmount: "400"}} }, []string{"payList"}},
+		"payments that add up":        {func(r *SubmitRequest) { r.PayList = []SubmitPay{{PayAmount: "1500"}, {PayAmount: "500"}} }, nil},
+	} {
+		req := validSubmit()
+		tc.edit(&req)
+		if got := fieldNames(ValidateSubmit(req)); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: problems %v, want %v", name, got, tc.want)
+		}
 	}
 }

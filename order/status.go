@@ -16,13 +16,16 @@ const (
 	StatusCancelled       Status = "cancelled"       // platform 6
 	StatusRejected        Status = "rejected"        // platform 7
 	StatusRefundRequested Status = "refund_requested"
-	StatusRefunded        Status = "refunded"
+	// StatusRefundProcessing: staff approved the refund; the platform has
+	// not confirmed it yet (no refund slip prints before it does).
+	StatusRefundProcessing Status = "refund_processing"
+	StatusRefunded         Status = "refunded"
 )
 
 // AllStatuses lists every local status in lifecycle order.
 var AllStatuses = []Status{
 	StatusPendingPayment, StatusNew, StatusAccepted, StatusMade, StatusDelivering,
-	StatusCompleted, StatusCancelled, StatusRejected, StatusRefundRequested, StatusRefunded,
+	StatusCompleted, StatusCancelled, StatusRejected, StatusRefundRequested, StatusRefundProcessing, StatusRefunded,
 }
 
 // Valid reports whether s is one of the known statuses.
@@ -33,6 +36,12 @@ func (s Status) Valid() bool {
 		}
 	}
 	return false
+}
+
+// RefundPending reports a refund asked for and not yet settled: the order
+// waits where it was (Order.StatusBeforeRefund) until it is.
+func (s Status) RefundPending() bool {
+	return s == StatusRefundRequested || s == StatusRefundProcessing
 }
 
 // Terminal reports whether no ordinary event moves the order any more.
@@ -75,6 +84,8 @@ func (s Status) Label() string {
 		return "已拒单"
 	case StatusRefundRequested:
 		return "申请退款"
+	case StatusRefundProcessing:
+		return "退款处理中"
 	case StatusRefunded:
 		return "已退款"
 	}

@@ -44,6 +44,8 @@ type Poller struct {
 	cfg    *config.Config
 	log    *slog.Logger
 	now    func() time.Time
+
+	refundMu sync.Mutex // PollRefunds
 }
 
 // New makes a poller.
@@ -60,6 +62,7 @@ func New(client Client, b *bridge.Bridge, cfg *config.Config, log *slog.Logger, 
 // Run polls until ctx ends.
 func (p *Poller) Run(ctx context.Context) {
 	var wg sync.WaitGroup
+	wg.Go(func() { p.refundsOnWake(ctx) })
 	run := func(f func(context.Context)) {
 		wg.Add(1)
 		go func() { defer wg.Done(); f(ctx) }()
@@ -230,37 +233,75 @@ func (p *Poller) readHistoryDay(ctx context.Context, storeID string, day time.Ti
 	return found, nil
 }
 
-// PollRefunds reads pending, refused and finished refunds from the store's
-// refund cursor (refund requests must never be lost, even without pushes).
+// refundStatuses are queried one at a time (§5.4a): an item then has the
+// status of the query even when it carries none (seed 001's itemList is
+// orderCode only), and a millisecond that ten refunds share is split.
+var refundStatuses = []int{1, 3, 5}
+
+// PollRefunds reads pending, refused and finished refunds, each status from
+// a cursor of its own (refund requests must never be lost, even without
+// pushes).
 func (p *Poller) PollRefunds(ctx context.Context, storeID string) (int, error) {
-	name := "refunds/" + storeID
+	// The refund loop and refundsOnWake: one poll at a time moves the cursors.
+	p.refundMu.Lock()
+	defer p.refundMu.Unlock()
+	found := 0
+	for _, st := range refundStatuses {
+		n, err := p.pollRefundStatus(ctx, storeID, st)
+		found += n
+		if err != nil {
+			return found, err
+		}
+	}
+	return found, nil
+}
+
+// refundCursor is the cursor of one refund status; it starts where the
+// single cursor of earlier versions stood.
+func (p *Poller) refundCursor(ctx context.Context, storeID string, status int) (string, int64, error) {
+	name := fmt.Sprintf("refunds/%s/%d", storeID, status)
 	start, ok, err := p.db.Cursor(ctx, name)
+	if err != nil || ok {
+		return name, start, err
+	}
+	if start, ok, err = p.db.Cursor(ctx, "refunds/"+storeID); err != nil || ok {
+		return name, start, err
+	}
+	return name, p.startOfToday(), nil
+}
+
+func (p *Poller) pollRefundStatus(ctx context.Context, storeID string, status int) (int, error) {
+	name, start, err := p.refundCursor(ctx, storeID, status)
 	if err != nil {
 		return 0, err
-	}
-	if !ok {
-		start = p.startOfToday()
 	}
 	found := 0
 	for page := 0; page < 1000; page++ {
 		from, to := p.window(start)
+		asked := p.now()
 		res, err := p.client.QueryRefundOrders(ctx, kaigedian.RefundQueryRequest{StoreID: storeID, Start: from, End: to,
-			Statuses: []int{1, 3, 5}, Count: pageSize})
+			Statuses: []int{status}, Count: pageSize})
 		if err != nil {
 			return found, fmt.Errorf("queryRefundOrders store %s: %w", storeID, err)
 		}
 		refunds := make([]bridge.RefundState, 0, len(res.Items))
 		for _, it := range res.Items {
-			refunds = append(refunds, bridge.RefundState{Code: it.Code, RefundStatus: it.RefundStatus})
+			st := it.RefundStatus
+			if st == 0 {
+				st = status // the item says nothing: it is what was asked for
+			}
+			refunds = append(refunds, bridge.RefundState{Code: it.Code, RefundStatus: st})
 		}
 		next := max(res.NextStartTimestamp, start)
 		stuck := res.NextStartTimestamp <= start && len(res.Items) >= pageSize
 		if stuck {
-			p.log.Warn("10 or more refunds share one update millisecond; skipping past it after storing this page",
-				"store", storeID, "timestamp", start)
+			if err := p.refundsStuck(ctx, storeID, status, start); err != nil {
+				return found, err
+			}
 			next = start + 1
 		}
-		if _, err := p.bridge.IngestPoll(ctx, bridge.PollPage{Source: order.SourcePoll, Refunds: refunds, Cursor: name, CursorValue: next}); err != nil {
+		if _, err := p.bridge.IngestPoll(ctx, bridge.PollPage{Source: order.SourcePoll, Refunds: refunds, AskedAt: asked,
+			Cursor: name, CursorValue: next}); err != nil {
 			return found, err
 		}
 		found += len(refunds)
@@ -272,8 +313,29 @@ func (p *Poller) PollRefunds(ctx context.Context, storeID string) (int, error) {
 	return found, nil
 }
 
+// refundsStuck handles ten or more refunds of one status sharing one
+// update millisecond: count is at most 10 and no finer window exists, so
+// the cursor must move past refunds it cannot list. The day's orders are
+// read through historyOrders instead (a finished refund shows there as
+// orderStatus 6), and staff are told when pending requests may be hidden.
+func (p *Poller) refundsStuck(ctx context.Context, storeID string, status int, ms int64) error {
+	p.log.Warn("10 or more refunds of one status share one update millisecond: reading that day through historyOrders",
+		"store", storeID, "refundstatus", status, "timestamp", ms)
+	if _, err := p.readHistoryDay(ctx, storeID, time.UnixMilli(ms)); err != nil {
+		return err
+	}
+	if status == 1 {
+		p.bridge.RaiseProblem("refunds_hidden/"+storeID, bridge.LevelWarn, "退款申请可能未全部显示",
+			fmt.Sprintf("门店 %s 在同一时刻有 10 条以上退款申请（%s），平台每次最多返回 10 条：请在开个店后台核对退款申请。",
+				storeID, time.UnixMilli(ms).In(bridge.Shanghai).Format("01-02 15:04:05")))
+	}
+	return nil
+}
+
 // Reconcile asks the platform for the status of every order still open
-// locally: it catches a cancel whose push was lost.
+// locally: it catches a cancel whose push was lost. (The codes include the
+// orders that ended locally within a day: it also catches an end the
+// platform contradicts, bridge/restore.go.)
 func (p *Poller) Reconcile(ctx context.Context) (int, error) {
 	n, _, err := p.reconcile(ctx)
 	return n, err

@@ -41,6 +41,9 @@ type Options struct {
 	Now func() time.Time
 	// ReadOnly opens without migrating (doctor, backup of a running daemon).
 	ReadOnly bool
+	// SkipIntegrity skips the quick_check a writable open runs (tests that
+	// open and close a database many times).
+	SkipIntegrity bool
 }
 
 // ErrDiskFull is returned when SQLite cannot grow the database file.
@@ -68,7 +71,15 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	if err := db.writer.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, fmt.Errorf("open database %s: %w", path, openProblem(path, err))
+	}
+	if !opt.ReadOnly && !opt.SkipIntegrity {
+		// A damaged file refuses to start, with what to do, rather than
+		// answering orders with "database disk image is malformed".
+		if err := db.integrity(ctx, path); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	if opt.MaxPageCount > 0 {
 		if err := db.setMaxPageCount(ctx, opt.MaxPageCount); err != nil {
@@ -79,15 +90,15 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if !opt.ReadOnly {
 		if err := db.migrate(ctx); err != nil {
 			db.Close()
-			return nil, err
+			return nil, openProblem(path, err)
 		}
 	} else if err := db.checkVersion(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, openProblem(path, err)
 	}
 	if err := db.openLanding(ctx, opt); err != nil {
 		db.Close()
-		return nil, err
+		return nil, openProblem(LandingPath(path), err)
 	}
 	return db, nil
 }
@@ -150,14 +161,31 @@ func classify(err error) error {
 	return err
 }
 
-// QuickCheck runs PRAGMA quick_check and returns its first problem, if any.
+// QuickCheck runs PRAGMA quick_check and returns its first problem, if any
+// (a *CorruptError when the file is damaged).
 func (db *DB) QuickCheck(ctx context.Context) error {
 	var res string
 	if err := db.reader.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&res); err != nil {
-		return err
+		return openProblem(db.path, err)
 	}
 	if res != "ok" {
-		return fmt.Errorf("database integrity: %s", res)
+		return &CorruptError{Path: db.path, Detail: "quick_check: " + res}
+	}
+	return nil
+}
+
+// LandingQuickCheck runs PRAGMA quick_check on the push landing, when there is one.
+func (db *DB) LandingQuickCheck(ctx context.Context) error {
+	l := db.landing
+	if l == nil || l.reader == nil {
+		return nil
+	}
+	var res string
+	if err := l.reader.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&res); err != nil {
+		return openProblem(l.path, err)
+	}
+	if res != "ok" {
+		return &CorruptError{Path: l.path, Detail: "quick_check: " + res}
 	}
 	return nil
 }

@@ -8,17 +8,21 @@ import (
 
 // InboxItem is one raw announcement waiting to be applied.
 type InboxItem struct {
-	ID         int64
-	Kind       string
-	OrderCode  string
-	Body       []byte
-	Signed     bool
-	Remote     string
-	ReceivedAt time.Time
-	Attempts   int
-	State      string
-	Error      string
-	DoneAt     time.Time // when it was applied (or failed): the applying transaction's time
+	ID        int64
+	Kind      string
+	OrderCode string
+	Body      []byte
+	Signed    bool // the envelope's sign verified with platform.public_key_file
+	// TokenChecked: the push carried push.token. Signed or TokenChecked
+	// make a push authenticated; the bridge confirms what any other push
+	// claims before acting on it.
+	TokenChecked bool
+	Remote       string
+	ReceivedAt   time.Time
+	Attempts     int
+	State        string
+	Error        string
+	DoneAt       time.Time // when it was applied (or failed): the applying transaction's time
 }
 
 // PendingInbox moves what landed into the inbox (MoveLanded) and returns up
@@ -77,7 +81,8 @@ func scanInbox(rows *sql.Rows) ([]InboxItem, error) {
 		if err := rows.Scan(&it.ID, &it.Kind, &it.OrderCode, &it.Body, &signed, &it.Remote, &at, &it.Attempts, &it.State, &it.Error, &done); err != nil {
 			return nil, err
 		}
-		it.Signed, it.ReceivedAt, it.DoneAt = signed == 1, fromMS(at), fromMS(done)
+		it.Signed, it.TokenChecked = signed&authSigned != 0, signed&authToken != 0
+		it.ReceivedAt, it.DoneAt = fromMS(at), fromMS(done)
 		out = append(out, it)
 	}
 	return out, rows.Err()
@@ -89,8 +94,23 @@ const insertInboxAs = `INSERT OR IGNORE INTO inbox(id, kind, order_code, body, s
 	VALUES(?,?,?,?,?,?,?)`
 
 func (it InboxItem) rowArgs() []any {
-	return []any{it.ID, it.Kind, it.OrderCode, it.Body, boolInt(it.Signed), it.Remote, ms(it.ReceivedAt)}
+	return []any{it.ID, it.Kind, it.OrderCode, it.Body, it.authBits(), it.Remote, ms(it.ReceivedAt)}
 }
+
+// The signed column holds how a push was authenticated, as bits: 1 its
+// sign verified (the column's first meaning, so older rows read right),
+// 2 it carried push.token.
+const (
+	authSigned = 1
+	authToken  = 2
+)
+
+func (it InboxItem) authBits() int {
+	return boolInt(it.Signed)*authSigned | boolInt(it.TokenChecked)*authToken
+}
+
+// Authenticated reports whether the push proved it came from the platform.
+func (it InboxItem) Authenticated() bool { return it.Signed || it.TokenChecked }
 
 // MarkInboxDone records that an item was applied.
 func (tx *Tx) MarkInboxDone(id int64) error {
@@ -139,10 +159,19 @@ type RejectedPush struct {
 	ReceivedAt time.Time
 }
 
-// MaxRejectedBody caps how much of a refused body is kept (oversized pushes).
-const MaxRejectedBody = 64 << 10
+// The rejected-push log is a ring: a short prefix of each body (enough to
+// see what was sent), a reason cut to a line, and the newest
+// MaxRejectedPushes entries, so whatever reaches the push port, the log
+// stays under MaxRejectedPushes × (MaxRejectedBody + MaxRejectedReason)
+// bytes (about 0.7 MB).
+const (
+	MaxRejectedBody   = 512
+	MaxRejectedReason = 200
+	MaxRejectedPushes = 1000
+)
 
-// RecordRejectedPush keeps a refused push for diagnosis.
+// RecordRejectedPush keeps a refused push for diagnosis, dropping the oldest
+// entries past MaxRejectedPushes.
 func (db *DB) RecordRejectedPush(ctx context.Context, r RejectedPush) error {
 	size := r.BodySize
 	if size == 0 {
@@ -152,9 +181,24 @@ func (db *DB) RecordRejectedPush(ctx context.Context, r RejectedPush) error {
 	if len(body) > MaxRejectedBody {
 		body = body[:MaxRejectedBody]
 	}
+	if body == nil {
+		body = []byte{}
+	}
+	reason := r.Reason
+	if rs := []rune(reason); len(rs) > MaxRejectedReason {
+		reason = string(rs[:MaxRejectedReason]) + "…"
+	}
 	return db.Write(ctx, func(tx *Tx) error {
-		_, err := tx.exec(`INSERT INTO rejected_pushes(kind, http_status, code, reason, remote, body, body_size, received_at)
-			VALUES(?,?,?,?,?,?,?,?)`, r.Kind, r.HTTPStatus, r.Code, r.Reason, r.Remote, body, size, ms(tx.now))
+		res, err := tx.exec(`INSERT INTO rejected_pushes(kind, http_status, code, reason, remote, body, body_size, received_at)
+			VALUES(?,?,?,?,?,?,?,?)`, r.Kind, r.HTTPStatus, r.Code, reason, r.Remote, body, size, ms(tx.now))
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		_, err = tx.exec(`DELETE FROM rejected_pushes WHERE id <= ?`, id-MaxRejectedPushes)
 		return err
 	})
 }

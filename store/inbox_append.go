@@ -21,7 +21,7 @@ func (db *DB) AppendInbox(ctx context.Context, it InboxItem) (int64, error) {
 	var id int64
 	err := db.landing.writes.write(ctx, func(tx *Tx) error {
 		res, err := tx.exec(`INSERT INTO landing(kind, order_code, body, signed, remote, received_at)
-			VALUES(?,?,?,?,?,?)`, it.Kind, it.OrderCode, it.Body, boolInt(it.Signed), it.Remote, ms(it.ReceivedAt))
+			VALUES(?,?,?,?,?,?)`, it.Kind, it.OrderCode, it.Body, it.authBits(), it.Remote, ms(it.ReceivedAt))
 		if err != nil {
 			return err
 		}

@@ -80,7 +80,12 @@ func (db *DB) openLanding(ctx context.Context, opt Options) error {
 			return err
 		}
 		if _, err := l.writer.ExecContext(ctx, landingSchema); err != nil {
-			return fmt.Errorf("open the push landing %s: %w", l.path, err)
+			return fmt.Errorf("open the push landing %s: %w", l.path, openProblem(l.path, err))
+		}
+		if !opt.SkipIntegrity {
+			if err := l.integrity(ctx, l.path); err != nil {
+				return err
+			}
 		}
 		if err := l.keepAhead(ctx, db); err != nil {
 			return err

@@ -57,6 +57,16 @@ type OrderRecord struct {
 	PrintPending     bool      // accepted, tickets not queued yet (no detail yet, or held)
 	PrintAt          time.Time // reserved orders: queue the tickets at this time
 	CancelRequested  bool      // an after-sales /order/cancel went out; the platform decides
+
+	// A delivery order's address comes from historyOrders (queryDetail
+	// has none): fetched until it is known or the attempts are spent.
+	NeedsAddress    bool
+	AddressAttempts int
+	AddressNextAt   time.Time
+
+	// PrintMarked: the tickets print marked 补打 (first seen after a restore,
+	// accepted before it: they may have printed already).
+	PrintMarked bool
 }
 
 // Decisions staff may owe an order.
@@ -110,7 +120,8 @@ const orderColumns = `code, store_id, status, platform_status, raw_status, statu
 	refund_at, cancel_type, reason, type, channel, pickup_no, mobile_last4, day, created_at, first_seen_at, first_source,
 	push_seen, updated_at, platform_at, accepted_at, made_at, completed_at, closed_at, detail_json, raw_detail,
 	needs_detail, detail_attempts, detail_next_at, detail_error, decision, decision_since, decision_deadline,
-	decision_note, alert_level, paused, print_pending, print_at, cancel_requested`
+	decision_note, alert_level, paused, print_pending, print_at, cancel_requested,
+	needs_address, address_attempts, address_next_at, print_marked`
 
 // listColumns are orderColumns without the raw platform detail, which no
 // list shows (it is half of an order's row).
@@ -121,15 +132,16 @@ type rowScanner interface{ Scan(dest ...any) error }
 func scanOrder(r rowScanner) (*OrderRecord, error) {
 	var rec OrderRecord
 	var status, before string
-	var printAt, refundAt int64
+	var printAt, refundAt, addressNext int64
 	var created, firstSeen, updated, platformAt, accepted, made, completed, closed, detailNext, decisionSince, decisionDeadline int64
-	var pushSeen, needsDetail, paused, printPending, cancelRequested int
+	var pushSeen, needsDetail, paused, printPending, cancelRequested, needsAddress, printMarked int
 	var detail, raw sql.NullString
 	err := r.Scan(&rec.Code, &rec.StoreID, &status, &rec.PlatformStatus, &rec.RawStatus, &before, &rec.RefundStatus,
 		&refundAt, &rec.CancelType, &rec.Reason, &rec.Type, &rec.Channel, &rec.PickupNo, &rec.MobileLast4, &rec.Day, &created,
 		&firstSeen, &rec.FirstSource, &pushSeen, &updated, &platformAt, &accepted, &made, &completed, &closed,
 		&detail, &raw, &needsDetail, &rec.DetailAttempts, &detailNext, &rec.DetailError, &rec.Decision,
-		&decisionSince, &decisionDeadline, &rec.DecisionNote, &rec.AlertLevel, &paused, &printPending, &printAt, &cancelRequested)
+		&decisionSince, &decisionDeadline, &rec.DecisionNote, &rec.AlertLevel, &paused, &printPending, &printAt, &cancelRequested,
+		&needsAddress, &rec.AddressAttempts, &addressNext, &printMarked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -144,6 +156,7 @@ func scanOrder(r rowScanner) (*OrderRecord, error) {
 	rec.PushSeen, rec.NeedsDetail, rec.Paused = pushSeen == 1, needsDetail == 1, paused == 1
 	rec.PrintPending, rec.CancelRequested, rec.PrintAt = printPending == 1, cancelRequested == 1, fromMS(printAt)
 	rec.RefundAt = fromMS(refundAt)
+	rec.NeedsAddress, rec.AddressNextAt, rec.PrintMarked = needsAddress == 1, fromMS(addressNext), printMarked == 1
 	if raw.Valid {
 		rec.RawDetail = json.RawMessage(raw.String)
 	}
@@ -181,14 +194,15 @@ func (tx *Tx) SaveOrder(rec *OrderRecord) error {
 	if len(rec.RawDetail) > 0 {
 		raw = sql.NullString{String: string(rec.RawDetail), Valid: true}
 	}
-	_, err = tx.exec(`INSERT OR REPLACE INTO orders(`+orderColumns+`) VALUES(`+placeholders(40)+`)`,
+	_, err = tx.exec(`INSERT OR REPLACE INTO orders(`+orderColumns+`) VALUES(`+placeholders(44)+`)`,
 		rec.Code, rec.StoreID, string(rec.Status), rec.PlatformStatus, rec.RawStatus, string(rec.StatusBeforeRefund),
 		rec.RefundStatus, ms(rec.RefundAt), rec.CancelType, rec.Reason, rec.Type, rec.Channel, rec.PickupNo, rec.MobileLast4, rec.Day,
 		ms(rec.CreatedAt), ms(rec.FirstSeenAt), rec.FirstSource, boolInt(rec.PushSeen), ms(rec.UpdatedAt),
 		ms(rec.PlatformAt), ms(rec.AcceptedAt), ms(rec.MadeAt), ms(rec.CompletedAt), ms(rec.ClosedAt), detail, raw,
 		boolInt(rec.NeedsDetail), rec.DetailAttempts, ms(rec.DetailNextAt), rec.DetailError, rec.Decision,
 		ms(rec.DecisionSince), ms(rec.DecisionDeadline), rec.DecisionNote, rec.AlertLevel, boolInt(rec.Paused),
-		boolInt(rec.PrintPending), ms(rec.PrintAt), boolInt(rec.CancelRequested))
+		boolInt(rec.PrintPending), ms(rec.PrintAt), boolInt(rec.CancelRequested),
+		boolInt(rec.NeedsAddress), rec.AddressAttempts, ms(rec.AddressNextAt), boolInt(rec.PrintMarked))
 	return err
 }
 
@@ -286,17 +300,57 @@ func (db *DB) OrdersNeedingDetail(ctx context.Context, now time.Time, limit int)
 }
 
 // OpenOrderCodes returns orders that are not terminal locally, for
-// reconciliation with batchOrderStatus (it catches a missed cancel).
+// reconciliation with batchOrderStatus (it catches a missed cancel), then
+// the orders that ended locally within a day (EndedSince).
 func (db *DB) OpenOrderCodes(ctx context.Context, limit int) ([]string, error) {
-	return db.codes(ctx, `SELECT code FROM orders WHERE status IN ('new','accepted','made','delivering','refund_requested','pending_payment')
+	open, err := db.codes(ctx, `SELECT code FROM orders WHERE status IN ('new','accepted','made','delivering','refund_requested','refund_processing','pending_payment')
 		ORDER BY first_seen_at LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	ended, err := db.EndedSince(ctx, db.now().Add(-reconcileEnded), reconcileEndedMax)
+	return append(open, ended...), err
+}
+
+// OrdersNeedingAddress returns delivery orders whose address is due to be
+// fetched, with their store and creation time (historyOrders is read per
+// store and day).
+func (db *DB) OrdersNeedingAddress(ctx context.Context, now time.Time, limit int) ([]AddressWanted, error) {
+	rows, err := db.readQuery(ctx, `SELECT code, store_id, created_at, first_seen_at FROM orders
+		WHERE needs_address = 1 AND (address_next_at <= ? OR address_next_at > ?) ORDER BY first_seen_at LIMIT ?`,
+		ms(now), ms(now.Add(time.Hour)), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AddressWanted
+	for rows.Next() {
+		var w AddressWanted
+		var created, seen int64
+		if err := rows.Scan(&w.Code, &w.StoreID, &created, &seen); err != nil {
+			return nil, err
+		}
+		w.CreatedAt = fromMS(created)
+		if w.CreatedAt.IsZero() {
+			w.CreatedAt = fromMS(seen)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// AddressWanted is a delivery order whose address is still to be fetched.
+type AddressWanted struct {
+	Code      string
+	StoreID   string
+	CreatedAt time.Time
 }
 
 // OrdersPendingPrint returns accepted orders whose tickets wait (held
 // reserved orders due by now, or orders whose detail has just arrived).
 func (db *DB) OrdersPendingPrint(ctx context.Context, now time.Time) ([]string, error) {
 	return db.codes(ctx, `SELECT code FROM orders WHERE print_pending = 1 AND print_at <= ? AND detail_json IS NOT NULL
-		ORDER BY first_seen_at`, ms(now))
+		AND needs_address = 0 ORDER BY first_seen_at`, ms(now))
 }
 
 // OrdersAwaitingDecision returns orders that wait for staff.

@@ -4,19 +4,23 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/posbridge/posbridge/internal/txid"
 )
 
 // OutboxRow is one platform call (invariant 2): written first, then sent,
-// retried under the same transaction id until it succeeds or cannot succeed.
+// and retried until it succeeds or cannot succeed. Each attempt goes out
+// under a transaction id of its own (TxIDs); a retry is sent only after the
+// order's status says the platform has not done it yet (bridge/outbox.go).
 type OutboxRow struct {
 	ID        int64
-	TxID      string // x-transaction-id, reused by every retry
-	Kind      string // status_operation | refund_operation | cancel | submit
-	Op        string // what it means to staff: accept, reject, made, complete, deliver, refund_approve, …
-	Lane      string // calls in one lane go out in order (the order code, or pos:<id>)
+	TxID      string   // x-transaction-id of the first attempt: the row's name
+	TxIDs     []string // every attempt's x-transaction-id, oldest first
+	Kind      string   // status_operation | refund_operation | cancel | submit
+	Op        string   // what it means to staff: accept, reject, made, complete, deliver, refund_approve, …
+	Lane      string   // calls in one lane go out in order (the order code, or pos:<id>)
 	OrderCode string
 	Payload   []byte // the request, JSON
 	State     string // pending | done | failed | moot
@@ -52,8 +56,8 @@ func (tx *Tx) EnqueueOutbox(r OutboxRow) (int64, error) {
 	if r.Lane == "" {
 		return 0, errors.New("outbox row needs an order code or a lane")
 	}
-	res, err := tx.exec(`INSERT INTO outbox(tx_id, kind, op, lane, order_code, payload, state, next_at, actor, created_at, updated_at)
-		VALUES(?,?,?,?,?,?,'pending',?,?,?,?)`, r.TxID, r.Kind, r.Op, r.Lane, r.OrderCode, string(r.Payload),
+	res, err := tx.exec(`INSERT INTO outbox(tx_id, tx_ids, kind, op, lane, order_code, payload, state, next_at, actor, created_at, updated_at)
+		VALUES(?,?,?,?,?,?,?,'pending',?,?,?,?)`, r.TxID, r.TxID, r.Kind, r.Op, r.Lane, r.OrderCode, string(r.Payload),
 		ms(r.NextAt), r.Actor, ms(tx.now), ms(tx.now))
 	if err != nil {
 		return 0, err
@@ -61,13 +65,13 @@ func (tx *Tx) EnqueueOutbox(r OutboxRow) (int64, error) {
 	return res.LastInsertId()
 }
 
-const outboxColumns = `id, tx_id, kind, op, lane, order_code, payload, state, attempts, next_at, last_error, result, actor, created_at, updated_at, done_at`
+const outboxColumns = `id, tx_id, tx_ids, kind, op, lane, order_code, payload, state, attempts, next_at, last_error, result, actor, created_at, updated_at, done_at`
 
 func scanOutbox(r rowScanner) (*OutboxRow, error) {
 	var o OutboxRow
-	var payload string
+	var payload, txIDs string
 	var next, created, updated, done int64
-	err := r.Scan(&o.ID, &o.TxID, &o.Kind, &o.Op, &o.Lane, &o.OrderCode, &payload, &o.State, &o.Attempts, &next,
+	err := r.Scan(&o.ID, &o.TxID, &txIDs, &o.Kind, &o.Op, &o.Lane, &o.OrderCode, &payload, &o.State, &o.Attempts, &next,
 		&o.LastError, &o.Result, &o.Actor, &created, &updated, &done)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -76,8 +80,38 @@ func scanOutbox(r rowScanner) (*OutboxRow, error) {
 		return nil, err
 	}
 	o.Payload = []byte(payload)
+	o.TxIDs = strings.Fields(txIDs)
+	if len(o.TxIDs) == 0 {
+		o.TxIDs = []string{o.TxID}
+	}
 	o.NextAt, o.CreatedAt, o.UpdatedAt, o.DoneAt = fromMS(next), fromMS(created), fromMS(updated), fromMS(done)
 	return &o, nil
+}
+
+// LastTxID is the transaction id of the row's newest attempt.
+func (o *OutboxRow) LastTxID() string { return o.TxIDs[len(o.TxIDs)-1] }
+
+// NewOutboxAttempt gives the row's next attempt a fresh transaction id,
+// written before the call goes out so that every id the platform may see
+// belongs to its row.
+func (tx *Tx) NewOutboxAttempt(id int64) (string, error) {
+	txID := NewTxID()
+	res, err := tx.exec(`UPDATE outbox SET tx_ids = tx_ids || ' ' || ?, updated_at = ? WHERE id = ? AND state = 'pending'`, txID, ms(tx.now), id)
+	if err != nil {
+		return "", err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", ErrNotFound
+	}
+	return txID, nil
+}
+
+// MaxOutboxID is the newest row's id (0 when none): rows up to it may have
+// been sent by a process that stopped before recording the answer.
+func (db *DB) MaxOutboxID(ctx context.Context) (int64, error) {
+	var id int64
+	err := db.readRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM outbox`).Scan(&id)
+	return id, err
 }
 
 func (db *DB) outboxQuery(ctx context.Context, query string, args ...any) ([]*OutboxRow, error) {

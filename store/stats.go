@@ -51,7 +51,7 @@ func (db *DB) Stats(ctx context.Context, day string, zone *time.Location) (DaySt
 			sumC += time.Duration(done-made) * time.Millisecond
 			nC++
 		}
-		if refund != 0 || status == "refunded" || status == "refund_requested" {
+		if refund != 0 || status == "refunded" || status == "refund_requested" || status == "refund_processing" {
 			st.Refunds++
 		}
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/config"
-	"github.com/posbridge/posbridge/store"
 )
 
 func init() {
@@ -25,7 +23,7 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fset, cfgPath := newFlagSet("backup")
 	fset.SetOutput(stderr)
 	fset.Usage = func() {
-		fmt.Fprintf(stderr, "usage: posbridge backup FILE [--config FILE]\n\nCopies the database to FILE (a new file) while posbridge keeps running, then checks the copy.\nRestore: stop posbridge, replace %s in data_dir with the copy, start posbridge.\n", databaseFileName)
+		fmt.Fprintf(stderr, "usage: posbridge backup FILE [--config FILE]\n\nCopies the database to FILE (a new file) while posbridge keeps running, then checks the copy.\nRestore: stop posbridge, run `posbridge restore FILE`, start posbridge.\n")
 		fset.PrintDefaults()
 	}
 	positional, err := parseFlags(fset, args)
@@ -66,16 +64,5 @@ func backupDatabase(ctx context.Context, cfg *config.Config, dest string) error 
 		return err
 	}
 	defer db.Close()
-	if err := db.Backup(ctx, dest); err != nil {
-		return err
-	}
-	copyDB, err := store.Open(ctx, dest, store.Options{ReadOnly: true})
-	if err == nil {
-		err = errors.Join(copyDB.QuickCheck(ctx), copyDB.Close())
-	}
-	if err != nil {
-		_ = os.Remove(dest)
-		return fmt.Errorf("the copy failed its integrity check and was removed: %w (run `posbridge doctor`)", err)
-	}
-	return nil
+	return writeCheckedBackup(ctx, db, dest)
 }

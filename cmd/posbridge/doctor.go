@@ -78,6 +78,8 @@ var doctorChecks = []doctorCheck{
 	{"config", checkConfig},
 	{"data directory", checkDataDir},
 	{"database", checkDatabase},
+	{"push landing", checkLanding},
+	{"backups", checkBackups},
 	{"free disk", checkFreeDisk},
 	{"platform clock", checkPlatformClock},
 	{"credentials", checkCredentials},

@@ -27,6 +27,9 @@ func checkConfig(_ context.Context, env *doctorEnv) []checkRow {
 	for _, p := range problems {
 		r := checkRow{Check: "config", Status: statusFail, Result: p.String(),
 			Fix: "edit " + p.Key + " in " + cfg.File + " as the message says; check with `posbridge config check`"}
+		if p.Key == "config file" {
+			r.Fix = "change the file's permissions as the message says"
+		}
 		if p.Warning {
 			r.Status = statusWarn
 		}
@@ -95,7 +98,6 @@ func linuxServiceAccount(cfg *config.Config) string {
 }
 
 const (
-	dbFix        = "stop posbridge, move %s aside (keep it for support), copy your newest backup (from `posbridge backup`) in its place and start posbridge; without a backup posbridge starts with an empty database and fetches today's orders again"
 	newerDBFix   = "install the newer posbridge again (it wrote this database), or restore a backup made with this version"
 	noDBFixHint  = "posbridge creates it when it first starts; if it has run before, data_dir points to the wrong folder"
 	lowDiskWarnM = 500
@@ -115,12 +117,12 @@ func checkDatabase(ctx context.Context, env *doctorEnv) []checkRow {
 		row.Status, row.Result, row.Fix = statusFail, err.Error(), newerDBFix
 		return []checkRow{row}
 	case err != nil:
-		row.Status, row.Result, row.Fix = statusFail, path+": "+err.Error(), fmt.Sprintf(dbFix, path)
+		row.Status, row.Result, row.Fix = statusFail, path+": "+err.Error(), databaseFix(env.cfg, err)
 		return []checkRow{row}
 	}
 	defer db.Close()
 	if err := db.QuickCheck(ctx); err != nil {
-		row.Status, row.Result, row.Fix = statusFail, path+": "+err.Error(), fmt.Sprintf(dbFix, path)
+		row.Status, row.Result, row.Fix = statusFail, path+": "+err.Error(), databaseFix(env.cfg, err)
 		return []checkRow{row}
 	}
 	size := int64(0)

@@ -71,3 +71,12 @@ func openDevice(path string) error {
 }
 
 func deviceBusy(err error) bool { return errors.Is(err, unix.EBUSY) }
+
+// sameDisk reports whether two folders are on one file system.
+func sameDisk(a, b string) bool {
+	var sa, sb unix.Stat_t
+	if unix.Stat(existingParent(a), &sa) != nil || unix.Stat(existingParent(b), &sb) != nil {
+		return false
+	}
+	return sa.Dev == sb.Dev
+}

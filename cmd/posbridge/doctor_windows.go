@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/sys/windows"
@@ -46,3 +47,9 @@ func openDevice(path string) error {
 // deviceBusy: Windows opens a COM port for one program; a second gets
 // "access denied".
 func deviceBusy(err error) bool { return errors.Is(err, windows.ERROR_ACCESS_DENIED) }
+
+// sameDisk reports whether two folders are on one drive (C:, D: …).
+func sameDisk(a, b string) bool {
+	va, vb := filepath.VolumeName(existingParent(a)), filepath.VolumeName(existingParent(b))
+	return va != "" && strings.EqualFold(va, vb)
+}

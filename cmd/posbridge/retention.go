@@ -37,6 +37,7 @@ func (r *retention) run(ctx context.Context) {
 		case <-timer.C:
 		}
 		_, _ = r.pruneOnce(ctx)
+		r.pruneKeysAndClaims(ctx)
 		timer.Reset(r.every)
 	}
 }

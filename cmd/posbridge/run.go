@@ -53,7 +53,7 @@ func cmdRun(args []string) int {
 		ready(d)
 		printBanner(cfg, d)
 	}
-	err = app.Run(ctx, cfg, log, opts)
+	err = withStartupFix(cfg, app.Run(ctx, cfg, log, opts))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "posbridge run:", err)
 		return 1

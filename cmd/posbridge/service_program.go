@@ -57,7 +57,7 @@ func (p *serviceProgram) start() error {
 	p.cancel, p.done = cancel, make(chan struct{})
 	go func() {
 		defer close(p.done)
-		err := app.Run(ctx, cfg, log, daemonOptions(ctx, cfg, log))
+		err := withStartupFix(cfg, app.Run(ctx, cfg, log, daemonOptions(ctx, cfg, log)))
 		if ctx.Err() != nil && err == nil {
 			return
 		}

@@ -23,7 +23,9 @@ func mustWrite(t *testing.T, path, content string) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+	// 0640, as the packages install configs and keys: readable by every
+	// account, ones holding secrets are warned about.
+	if err := os.WriteFile(path, []byte(content), 0o640); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -173,7 +173,12 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			}
 			tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		}
-		recv := &console.PushReceiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, Log: log, Now: opts.Now, Instance: instance}
+		partnerID, appID := client.Merchant()
+		recv := &console.PushReceiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
+			Log: log, Now: opts.Now, Instance: instance}
+		if cfg.PushOpenWithoutAuth() {
+			refusePushes(recv, b, cfg, log)
+		}
 		start("push listener", func(ctx context.Context) error { return console.Serve(ctx, pushLn, recv.Handler(), tlsCfg, log) })
 	}
 	srv := &console.Server{Bridge: b, Fleet: fleet, Config: cfg, Log: log, Now: opts.Now, Instance: instance}

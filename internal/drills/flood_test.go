@@ -16,6 +16,7 @@ import (
 
 	"github.com/posbridge/posbridge/internal/loadtest"
 	"github.com/posbridge/posbridge/kaigedian"
+	"github.com/posbridge/posbridge/store"
 )
 
 // floodBody is one hostile push and the refusal it must get.
@@ -52,8 +53,9 @@ func floodBodies(t *testing.T) []floodBody {
 
 // The push receiver is flooded with malformed, forged and oversized bodies
 // from several connections while real orders arrive: every hostile body is
-// refused with its documented answer (never 100), nothing it carried becomes
-// an order, and every real order goes through untouched.
+// refused with its documented answer (never 100), or past the rate limit of
+// refusals with 429; nothing it carried becomes an order, and every real
+// order goes through untouched.
 func TestPushReceiverFloodedWithBadBodies(t *testing.T) {
 	s := drillScenario("flood", 60, 4*time.Second)
 	rig := startRig(t, loadtest.ModeInProcess, harnessFor(s, nil))
@@ -65,6 +67,7 @@ func TestPushReceiverFloodedWithBadBodies(t *testing.T) {
 
 	var mu sync.Mutex
 	got := map[string]int{}
+	rateLimited := 0
 	var wg sync.WaitGroup
 	client := &http.Client{Timeout: 10 * time.Second}
 	for w := range 6 {
@@ -86,11 +89,15 @@ func TestPushReceiverFloodedWithBadBodies(t *testing.T) {
 					Code       string `json:"code"`
 				}
 				_ = json.Unmarshal(raw, &reply)
-				if resp.StatusCode != b.httpStatus || reply.StatusCode != b.code || reply.Code != b.code {
-					t.Errorf("%s on %s: HTTP %d %s, want HTTP %d code %s", b.class, kind, resp.StatusCode, raw, b.httpStatus, b.code)
+				limited := resp.StatusCode == http.StatusTooManyRequests && reply.Code == "429"
+				if !limited && (resp.StatusCode != b.httpStatus || reply.StatusCode != b.code || reply.Code != b.code) {
+					t.Errorf("%s on %s: HTTP %d %s, want HTTP %d code %s (or 429)", b.class, kind, resp.StatusCode, raw, b.httpStatus, b.code)
 				}
 				mu.Lock()
 				got[b.class]++
+				if limited {
+					rateLimited++
+				}
 				mu.Unlock()
 			}
 		})
@@ -108,10 +115,15 @@ func TestPushReceiverFloodedWithBadBodies(t *testing.T) {
 		}
 		total += got[b.class]
 	}
+	// Refusals past the rate limit are answered 429 and only counted; the
+	// others are in the log, a bounded ring (issue 13 item 4).
 	refused, err := rig.Env.Daemon.DB.RejectedPushes(ctx, 1<<20)
 	must(t, err)
-	if len(refused) < total {
-		t.Errorf("%d hostile pushes but %d in the rejected-push log", total, len(refused))
+	if want := min(total-rateLimited, store.MaxRejectedPushes); len(refused) != want {
+		t.Errorf("%d hostile pushes, %d rate-limited, but %d in the rejected-push log (want %d)", total, rateLimited, len(refused), want)
 	}
-	t.Log(fmt.Sprintf("%d hostile pushes refused: %v", total, got))
+	if rateLimited == 0 {
+		t.Errorf("%d hostile pushes from one address and none was rate-limited", total)
+	}
+	t.Log(fmt.Sprintf("%d hostile pushes refused (%d rate-limited): %v", total, rateLimited, got))
 }

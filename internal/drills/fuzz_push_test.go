@@ -26,7 +26,7 @@ func (s *countingSink) PushRefused()           {}
 // FuzzPushHandler posts arbitrary bodies to the real push handler on a real
 // database: the answer is always the documented JSON; 100 comes only with a
 // new inbox row, and every refusal leaves the inbox untouched and lands in
-// the rejected-push log.
+// the rejected-push log, unless it is past the rate limit of refusals.
 //
 //	go test -run '^$' -fuzz FuzzPushHandler ./internal/drills/
 func FuzzPushHandler(f *testing.F) {
@@ -84,6 +84,16 @@ func FuzzPushHandler(f *testing.F) {
 			refused, err := db.RejectedPushes(ctx, 1)
 			if err != nil || len(refused) != 1 || len(refusedBefore) == 1 && refused[0].ID == refusedBefore[0].ID {
 				t.Fatalf("refusal not in the rejected-push log: %v %v", refused, err)
+			}
+		case w.Code == http.StatusTooManyRequests && reply.Code == "429":
+			// Refusals past the sender's rate limit are only counted
+			// (issue 13 item 4): nothing reaches the inbox or the log.
+			if grew != 0 {
+				t.Fatalf("rate-limited refusal but %d inbox rows added", grew)
+			}
+			refused, err := db.RejectedPushes(ctx, 1)
+			if err != nil || len(refused) != len(refusedBefore) || len(refused) == 1 && refused[0].ID != refusedBefore[0].ID {
+				t.Fatalf("a rate-limited refusal was logged: %v %v", refused, err)
 			}
 		default:
 			t.Fatalf("unexpected answer HTTP %d %+v", w.Code, reply)

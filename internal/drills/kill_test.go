@@ -12,7 +12,8 @@ import (
 // middle of a rush, each time restarted on the same data: every order the
 // platform produced — every acknowledged push among them — is stored
 // exactly once in its final state, every accept reached the platform once
-// under one transaction id, and every ticket printed exactly once, except
+// (a call a kill may have cut off is sent again only once the order's status
+// shows it did not get through), and every ticket printed exactly once, except
 // those in flight at a kill, which printed once more with 补打.
 // (Also issue 2's crash test.)
 func TestKillDashNineMidRushThenRestart(t *testing.T) {

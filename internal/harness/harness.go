@@ -34,11 +34,14 @@ import (
 type Options struct {
 	// YAML is appended to the generated posbridge.yaml sections (top-level
 	// keys only for sections the template does not write).
-	Accept        string // YAML body of accept: e.g. "mode: manual"
-	Print         string // extra keys of print:, e.g. "on: arrival"
-	Stores        []config.StoreConfig
-	Console       string // extra keys of console:, e.g. "no_page_beep: 1s"
-	PushDisabled  bool
+	Accept       string // YAML body of accept: e.g. "mode: manual"
+	Print        string // extra keys of print:, e.g. "on: arrival"
+	Stores       []config.StoreConfig
+	Console      string // extra keys of console:, e.g. "no_page_beep: 1s"
+	PushDisabled bool
+	// PushOnLAN listens for pushes on 0.0.0.0 (every interface) instead of
+	// 127.0.0.1; the fake still pushes to 127.0.0.1.
+	PushOnLAN     bool
 	PushToken     string // push.token (the fake sends it too)
 	UnsignedPush  bool   // pushes as bare JSON, no public key configured
 	ExtraYAML     string // more top-level YAML (scanner:, alerts: …)
@@ -142,7 +145,7 @@ func Prepare(dir string, opts Options) (*Env, error) {
 	}
 	e.Config = cfg
 	if cfg.Push.Listen != "" {
-		e.PushURL = "http://" + cfg.Push.Listen
+		e.PushURL = "http://" + strings.Replace(cfg.Push.Listen, "0.0.0.0:", "127.0.0.1:", 1)
 		e.Fake.SetPushURL(e.PushURL)
 	}
 	e.ConsoleURL = "http://" + cfg.Console.Listen
@@ -253,6 +256,9 @@ func (e *Env) writeFiles(key *rsa.PrivateKey, opts Options) error {
 		return err
 	}
 	consoleAddr, pushAddr := addrs[0], addrs[1]
+	if opts.PushOnLAN {
+		pushAddr = strings.Replace(pushAddr, "127.0.0.1:", "0.0.0.0:", 1)
+	}
 	labelMatch := opts.LabelMatch
 	if labelMatch == "" {
 		labelMatch = `{ names: ["茶", "奶", "咖啡"] }`

@@ -17,19 +17,32 @@ import (
 
 // API calls the console API and decodes the JSON answer into out (if non-nil).
 func (e *Env) API(method, path string, body any, out any) (int, error) {
-	var rd io.Reader
+	var raw []byte
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return 0, err
 		}
-		rd = bytes.NewReader(b)
+		raw = b
+	}
+	return e.APIRaw(method, path, raw, out)
+}
+
+// APIRaw is API with a body sent byte for byte (documents' own examples,
+// duplicate keys and all); headers, when given, are added to the request.
+func (e *Env) APIRaw(method, path string, body []byte, out any, headers ...string) (int, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequest(method, e.ConsoleURL+path, rd)
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, err

@@ -45,10 +45,11 @@ func (r *CheckResult) problem(format string, args ...any) {
 
 // Check verifies, after a run or a drill: every order the fake platform
 // produced is in the database in its final state; every intended transition
-// went out as one outbox row under one x-transaction-id (retries reuse it)
-// and the platform ended in the right state; every document printed exactly
-// once, except jobs in flight at a crash or cut off mid-job, which printed
-// once more with 补打; the outbox is empty.
+// went out as one outbox row, each attempt under an x-transaction-id of its
+// own that the row keeps (no id shared by two attempts or two rows), the
+// platform applied each row at most once and ended in the right state;
+// every document printed exactly once, except jobs in flight at a crash or
+// cut off mid-job, which printed once more with 补打; the outbox is empty.
 func Check(ctx context.Context, in CheckInput) (CheckResult, error) {
 	var res CheckResult
 	snaps := in.Fake.Orders()
@@ -159,13 +160,15 @@ func checkOutbox(ctx context.Context, in CheckInput, snaps []fake.OrderSnapshot,
 	if err != nil {
 		return err
 	}
-	byTx := map[string]*store.OutboxRow{}
+	byTx := map[string]*store.OutboxRow{}     // every attempt's id → its row
 	rowsOf := map[string][]*store.OutboxRow{} // transition → rows
 	for _, r := range rows {
-		if byTx[r.TxID] != nil {
-			res.problem("two outbox rows share transaction id %s", r.TxID)
+		for _, id := range r.TxIDs {
+			if byTx[id] != nil {
+				res.problem("transaction id %s is used twice (rows %d and %d)", id, byTx[id].ID, r.ID)
+			}
+			byTx[id] = r
 		}
-		byTx[r.TxID] = r
 		var body map[string]any
 		_ = json.Unmarshal(r.Payload, &body)
 		t := transition(r.Kind, body)
@@ -190,12 +193,18 @@ func checkOutbox(ctx context.Context, in CheckInput, snaps []fake.OrderSnapshot,
 			res.problem("transition %s went out as %d outbox rows", t, done)
 		}
 	}
-	// Every call that changes something carries the transaction id of the
-	// row it belongs to, and asks for that row's transition.
+	// Every call that changes something carries a transaction id of the
+	// row it belongs to, never one an earlier call carried, and asks for
+	// that row's transition.
+	sent := map[string]bool{}
 	for _, c := range in.Fake.Calls() {
 		if !slices.Contains(mutatingPaths, c.Path) {
 			continue
 		}
+		if sent[c.TransactionID] {
+			res.problem("%s sent twice under transaction id %q: each attempt must have its own", c.Path, c.TransactionID)
+		}
+		sent[c.TransactionID] = true
 		r := byTx[c.TransactionID]
 		if r == nil {
 			res.problem("%s call under transaction id %q belongs to no outbox row", c.Path, c.TransactionID)
@@ -210,24 +219,25 @@ func checkOutbox(ctx context.Context, in CheckInput, snaps []fake.OrderSnapshot,
 			res.problem("transaction id %s carried %q and %q", c.TransactionID, got, want)
 		}
 	}
-	// The platform applied each row at most once, and every done row.
-	applied := map[string]int{}
+	// The platform applied each row at most once (whichever attempt it
+	// took), and every done row.
+	applied := map[int64]int{}
 	for _, s := range snaps {
 		for _, op := range s.Operations {
-			applied[op.TransactionID]++
-			if byTx[op.TransactionID] == nil {
+			r := byTx[op.TransactionID]
+			if r == nil {
 				res.problem("platform applied %s to %s under transaction id %q that no outbox row has", op.Path, s.Order.Code, op.TransactionID)
+				continue
 			}
-		}
-	}
-	for tx, n := range applied {
-		if n > 1 {
-			res.problem("platform applied transaction %s %d times", tx, n)
+			applied[r.ID]++
 		}
 	}
 	for _, r := range rows {
-		if r.State == store.OutboxDone && r.Kind != "submit" && applied[r.TxID] == 0 {
-			res.problem("outbox row %s %s is done but the platform never applied transaction %s", r.Op, r.OrderCode, r.TxID)
+		if n := applied[r.ID]; n > 1 {
+			res.problem("platform applied outbox row %s %s %d times (transaction ids %v)", r.Op, r.OrderCode, n, r.TxIDs)
+		}
+		if r.State == store.OutboxDone && r.Kind != "submit" && applied[r.ID] == 0 {
+			res.problem("outbox row %s %s is done but the platform never applied it (transaction ids %v)", r.Op, r.OrderCode, r.TxIDs)
 		}
 	}
 	return nil

@@ -166,7 +166,11 @@ func (r *Rig) waitHealthy(ctx context.Context, timeout time.Duration) error {
 			default:
 			}
 		}
-		resp, err := client.Get(r.Env.ConsoleURL + "/api/health")
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, r.Env.ConsoleURL+"/api/health", nil)
+		if tok := r.Env.Config.Console.APIToken; tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok) // a console that trusts no loopback client
+		}
+		resp, err := client.Do(req)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

@@ -21,15 +21,22 @@ func Settle(ctx context.Context, rig *Rig, timeout time.Duration) error {
 	}
 	defer release()
 	deadline := time.Now().Add(timeout)
+	quiet := 0
 	for {
 		why, err := busy(ctx, rig, db)
 		if err != nil {
 			return err
 		}
+		// Quiet twice in a row: busy reads jobs, then orders, and a step
+		// between the two (an address arriving queues tickets) would pass.
 		if why == "" {
-			return nil
+			if quiet++; quiet == 2 {
+				return nil
+			}
+		} else {
+			quiet = 0
 		}
-		if time.Now().After(deadline) {
+		if why != "" && time.Now().After(deadline) {
 			return fmt.Errorf("not settled after %s: %s", timeout, why)
 		}
 		select {

@@ -44,7 +44,7 @@ func (p *Platform) handleBatchQuery(b *body, _ string) result {
 		NextOrderCode      string       `json:"nextOrderCode"`
 		NextStartTimestamp any          `json:"nextStartTimestamp"`
 		ItemList           []wireHeader `json:"itemList"`
-	}{len(matches), count, nextCode, p.quirkNumber(next), items}
+	}{len(matches), count, nextCode, p.quirkNumber(p.cursor(next)), items}
 	return ok(res)
 }
 
@@ -69,6 +69,14 @@ func (p *Platform) count(b *body) int {
 		return kaigedian.MaxPerCall
 	}
 	return int(min(n, kaigedian.MaxPerCall))
+}
+
+// cursor is a nextStartTimestamp in the unit the platform is set to send.
+func (p *Platform) cursor(ms int64) int64 {
+	if p.opts.CursorSeconds {
+		return ms / 1000
+	}
+	return ms
 }
 
 // quirkNumber sends a long as a string, as the documents' examples do.
@@ -155,18 +163,22 @@ func (p *Platform) handleQueryRefundOrders(b *body, _ string) result {
 	next := start
 	type item struct {
 		OrderCode    string `json:"orderCode"`
-		RefundStatus int    `json:"refundstatus"`
+		RefundStatus int    `json:"refundstatus,omitempty"`
 	}
 	items := make([]item, 0, len(page))
 	for _, fo := range page {
-		items = append(items, item{fo.o.Code, fo.refundStatus})
+		it := item{fo.o.Code, fo.refundStatus}
+		if p.opts.RefundItemsBare {
+			it.RefundStatus = 0
+		}
+		items = append(items, it)
 		next = fo.refundMs
 	}
 	res := struct {
 		Total              any    `json:"total"`
 		NextStartTimestamp any    `json:"nextStartTimestamp"`
 		ItemList           []item `json:"itemList"`
-	}{p.quirkNumber(int64(len(matches))), p.quirkNumber(next), items}
+	}{p.quirkNumber(int64(len(matches))), p.quirkNumber(p.cursor(next)), items}
 	if p.opts.PlainReplies {
 		return ok(res)
 	}
@@ -306,9 +318,16 @@ func (p *Platform) handleSubmit(b *body, _ string) result {
 	raw, _ := json.Marshal(b.fields)
 	req, problems := kaigedian.DecodeSubmitRequest(raw)
 	var missingFields []string
+	// The newest table's required keys: deliverAmount and discountAmount
+	// too, which seed 001's example lacks.
+	for _, k := range kaigedian.SubmitWireRequired {
+		if _, present := b.fields[k]; !present {
+			missingFields = append(missingFields, k)
+		}
+	}
 	for _, f := range problems {
-		// The platform checks presence and types; formats are the merchant's business.
-		if f.Problem == "is required" || f.Problem == "must be a number" || f.Field == "body" {
+		// The platform checks presence and types; formats and sums are the merchant's business.
+		if (f.Problem == "is required" || f.Problem == "must be a number" || f.Field == "body") && !slices.Contains(missingFields, f.Field) {
 			missingFields = append(missingFields, f.Field)
 		}
 	}

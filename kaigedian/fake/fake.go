@@ -54,6 +54,12 @@ type Options struct {
 	PushRetries    int     // retries of a push not answered 100 (default 3; negative = none)
 	PushRetryDelay time.Duration
 	PushTimeout    time.Duration
+	// CursorSeconds sends nextStartTimestamp in epoch seconds, the lists'
+	// unit until 2019-05 (spec §7 #9), rounded down to the second.
+	CursorSeconds bool
+	// RefundItemsBare answers queryRefundOrders items with orderCode only,
+	// the shape of seed 001's example (refundstatus came 2019-07-19).
+	RefundItemsBare bool
 	// PlainReplies turns off the documents' quirks in replies (code instead
 	// of statusCode, numbers as strings, a trailing comma), which are on by
 	// default so that clients meet them.

@@ -135,6 +135,7 @@ type pusher struct {
 	queue    []pushJob
 	pending  int
 	disabled bool
+	held     bool // HoldPushes: queued pushes wait
 	closed   bool
 	started  bool
 	wg       sync.WaitGroup
@@ -195,7 +196,7 @@ func (ps *pusher) enqueue(job pushJob) {
 func (ps *pusher) work() {
 	for {
 		ps.mu.Lock()
-		for len(ps.queue) == 0 && !ps.closed {
+		for (len(ps.queue) == 0 || ps.held) && !ps.closed {
 			ps.cond.Wait()
 		}
 		if ps.closed {

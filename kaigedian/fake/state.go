@@ -177,6 +177,31 @@ func (p *Platform) WithdrawRefund(code string) error {
 	return nil
 }
 
+// SetRefund puts an order's refund in status (1 pending, 3 refused, 5 done:
+// then the order is cancelled) as of at, without a push: what the refund
+// poll finds after pushes were lost, many refunds sharing one millisecond.
+func (p *Platform) SetRefund(code string, status int, at time.Time) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fo, ok := p.orders[code]
+	if !ok {
+		return fmt.Errorf("fake: no order %s", code)
+	}
+	switch status {
+	case 1, 3:
+	case 5:
+		fo.status, fo.o.PlatformStatus = order.PlatformCancelled, order.PlatformCancelled
+	default:
+		return fmt.Errorf("fake: refund status %d is not 1, 3 or 5", status)
+	}
+	if fo.refundType == 0 {
+		fo.refundType, fo.refundReason = 2, "不想要了"
+	}
+	fo.refundStatus, fo.cancelStatus, fo.cancelType, fo.cancelReason = status, status, fo.refundType, fo.refundReason
+	fo.refundMs, fo.updatedMs = at.UnixMilli(), at.UnixMilli()
+	return nil
+}
+
 // SetStatus moves an order on the platform side (auto-complete timers,
 // accept-timeout cancel, staff in the 开个店 back office) and pushes it.
 func (p *Platform) SetStatus(code string, status int) error {

@@ -140,7 +140,12 @@ func (p *Platform) detail(fo *fakeOrder, history bool) wireDetail {
 			ProductName: disc.ProductName, Price: int64(disc.Amount),
 		})
 	}
+	// The documented queryDetail has no deliveryContactInfoList (longitude
+	// and latitude only); historyOrders has it (spec §3.2, §3.3).
 	for _, c := range o.Deliveries {
+		if !history {
+			break
+		}
 		d.DeliveryContactInfoList = append(d.DeliveryContactInfoList, wireContact{
 			RelateObjectType: c.Kind, InfoType: 2, ContactsName: c.Name, AddressDetail: c.Address, Mobile: c.Mobile,
 		})

@@ -8,6 +8,7 @@ import { state, on, markAlertsRead } from './store.js';
 import * as sound from './sound.js';
 import { printerState } from './printers.js';
 import { platformTrouble } from './platform.js';
+import { problemChips } from './problems.js';
 import { openDetail } from './detail.js';
 
 let connected = true;
@@ -49,7 +50,7 @@ function render() {
     return;
   }
   $('alerts-btn').hidden = false;
-  const chips = [];
+  const chips = problemChips();
   const snd = sound.state();
   if (!snd.unlocked) {
     chips.push(h('button', { type: 'button', class: 'chip chip-warn', id: 'sound-locked', onclick: () => sound.unlock() }, '提示音未开启，新订单不会响铃 — 点此开启'));

@@ -13,7 +13,7 @@ export const TABS = [
   { id: 'ready', label: '待取餐/配送', active: ['made', 'delivering'] },
   { id: 'done', label: '已完成', finished: 'done' },
   { id: 'cancelled', label: '已取消', finished: 'cancelled' },
-  { id: 'refund', label: '退款', active: ['refund_requested'], finished: 'refund' },
+  { id: 'refund', label: '退款', active: ['refund_requested', 'refund_processing'], finished: 'refund' },
 ];
 
 const EMPTY = {

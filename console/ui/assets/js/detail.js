@@ -211,7 +211,7 @@ async function retryCall(c, o) {
 }
 
 function statusName(s) {
-  return { new: '新订单', accepted: '制作中', made: '制作完成', delivering: '配送中', completed: '已完成', cancelled: '已取消', rejected: '已拒单', refund_requested: '申请退款', refunded: '已退款', pending_payment: '待支付' }[s] || s;
+  return { new: '新订单', accepted: '制作中', made: '制作完成', delivering: '配送中', completed: '已完成', cancelled: '已取消', rejected: '已拒单', refund_requested: '申请退款', refund_processing: '退款处理中', refunded: '已退款', pending_payment: '待支付' }[s] || s;
 }
 
 function sourceName(s) {

@@ -4,7 +4,7 @@
 import * as api from './api.js';
 import { debounce, pickupOf, serverNow, ms } from './util.js';
 
-export const ACTIVE = ['new', 'accepted', 'made', 'delivering', 'refund_requested'];
+export const ACTIVE = ['new', 'accepted', 'made', 'delivering', 'refund_requested', 'refund_processing'];
 
 // Finished orders are loaded per group (today's), with their totals.
 export const FINISHED = {

@@ -116,7 +116,7 @@ export function debounce(fn, wait) {
 
 export const STATUS_LABEL = {
   new: '待接单', accepted: '制作中', made: '待取餐', delivering: '配送中', completed: '已完成',
-  cancelled: '已取消', rejected: '已拒单', refund_requested: '申请退款', refunded: '已退款', pending_payment: '待支付',
+  cancelled: '已取消', rejected: '已拒单', refund_requested: '申请退款', refund_processing: '退款处理中', refunded: '已退款', pending_payment: '待支付',
 };
 
 // statusChip prefers the server's label: it knows the order's type (a made

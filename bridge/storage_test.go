@@ -1,0 +1,78 @@
+package bridge_test
+
+import (
+	"context"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/posbridge/posbridge/bridge"
+	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian/fake"
+	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/store"
+)
+
+// Issue 13 item 15: the first error that says the database is damaged
+// raises a critical problem in the console with what to do (before, the
+// order list answered 500 and only doctor noticed).
+func TestDamagedDatabaseRaisesACriticalProblem(t *testing.T) {
+	env := start(t, harness.Options{NoPrinters: true})
+	events, stop := env.Daemon.Bridge.Bus().Subscribe()
+	defer stop()
+	for range 30 {
+		teaOrder(env, fake.OrderSpec{})
+	}
+	if !harness.WaitFor(15*time.Second, func() bool {
+		n, _ := env.Daemon.DB.CountOrders(t.Context(), "")
+		return n[string(order.StatusAccepted)] == 30
+	}) {
+		t.Fatal("orders not stored")
+	}
+	// A real "malformed" error: a copy of the database, damaged, read.
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if err := env.Daemon.DB.Backup(t.Context(), copyPath); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := os.Stat(copyPath)
+	f, _ := os.OpenFile(copyPath, os.O_WRONLY, 0)
+	junk := make([]byte, info.Size()/2)
+	_, _ = rand.Read(junk)
+	_, _ = f.WriteAt(junk, info.Size()/4)
+	f.Close()
+	damaged, readErr := store.Open(context.Background(), copyPath, store.Options{ReadOnly: true})
+	if readErr == nil {
+		_, _, readErr = damaged.ListOrders(context.Background(), store.OrderFilter{Limit: 1000})
+		damaged.Close()
+	}
+	if !store.IsCorrupt(readErr) {
+		t.Fatalf("the damaged copy read without a damage error: %v", readErr)
+	}
+
+	env.Daemon.Bridge.NoteStorageError(readErr)
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case e := <-events:
+			if e.Type != bridge.EvAlert || e.Kind != "problem" || e.Level != bridge.LevelCritical {
+				continue
+			}
+			var plat struct {
+				Health struct {
+					Problems []bridge.Problem `json:"problems"`
+				} `json:"health"`
+			}
+			env.API("GET", "/api/platform", nil, &plat)
+			if len(plat.Health.Problems) != 1 || plat.Health.Problems[0].Key != "database_damaged" ||
+				!strings.Contains(plat.Health.Problems[0].Message, "posbridge restore") {
+				t.Fatalf("the console's problems: %+v", plat.Health.Problems)
+			}
+			return
+		case <-deadline:
+			t.Fatal("no critical problem for a damaged database")
+		}
+	}
+}
