@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -92,7 +93,7 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 	kind := "status_operation"
 	switch req.Action {
 	case ActAccept:
-		op.Status = order.PlatformAccepted
+		op.Status = kaigedian.PlatformAccepted
 		rec.AcceptedAt = now
 		out.note = "接单"
 		if req.Actor == "auto" {
@@ -105,19 +106,19 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		// print.on=arrival the tickets exist already and their keys dedupe.
 		out.add(effClearDecision, effPrintOrder)
 	case ActReject:
-		op.Status = order.PlatformRejected
+		op.Status = kaigedian.PlatformRejected
 		out.note = withReason("拒单", req.Reason)
 		out.add(effClearDecision, effDropQueued, effCancelSlip)
 	case ActMade:
-		op.Status = order.PlatformMade
+		op.Status = kaigedian.PlatformMade
 		rec.MadeAt = now
 		out.note = "制作完成"
 	case ActComplete:
-		op.Status = order.PlatformCompleted
+		op.Status = kaigedian.PlatformCompleted
 		rec.CompletedAt = now
 		out.note = "订单完成"
 	case ActDeliver:
-		op.Status = order.PlatformDelivering
+		op.Status = kaigedian.PlatformDelivering
 		op.Courier = req.Courier
 		out.note = "开始配送：骑手 " + req.Courier.Name + " " + order.MaskPhone(req.Courier.Mobile)
 	case ActRefundApprove:

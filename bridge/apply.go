@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
@@ -167,7 +168,7 @@ func itoa(v int) string { return strconv.Itoa(v) }
 
 // statusOf maps a known platform code, for history notes.
 func statusOf(code int) order.Status {
-	s, ok := order.StatusFromPlatform(code)
+	s, ok := kaigedian.StatusFromPlatform(code)
 	if !ok {
 		return order.Status("unknown_" + itoa(code))
 	}

@@ -73,8 +73,8 @@ func refundClaim(ch order.Change) bool {
 func confirmedBy(ch order.Change, platformStatus int) (order.Change, bool) {
 	switch {
 	case ch.Kind == order.ChangeStatus && ch.PlatformStatus != 0 && ch.PlatformStatus == platformStatus:
-	case (ch.CancelStatus == order.RefundRefunding || ch.CancelStatus == order.RefundDone) && platformStatus == order.PlatformCancelled:
-		ch.Kind, ch.PlatformStatus = order.ChangeStatus, order.PlatformCancelled
+	case (ch.CancelStatus == order.RefundRefunding || ch.CancelStatus == order.RefundDone) && platformStatus == kaigedian.PlatformCancelled:
+		ch.Kind, ch.PlatformStatus = order.ChangeStatus, kaigedian.PlatformCancelled
 	default:
 		return order.Change{}, false
 	}
@@ -97,11 +97,11 @@ func (b *Bridge) confirmClaimTx(tx *store.Tx, a *after, d kaigedian.Detail) erro
 		return err
 	}
 	ch, confirmed := confirmedBy(c.Change, d.Order.PlatformStatus)
-	ch.Source = order.SourcePush
+	ch.Via = order.ViaPush
 	if !confirmed {
 		b.log.Warn("an unauthenticated push claimed what the platform does not say: ignored", "order", code,
 			"claimed_status", c.Change.PlatformStatus, "claimed_refund", c.Change.CancelStatus, "platform_status", d.Order.PlatformStatus)
-		ch = order.Change{Kind: order.ChangeStatus, Source: order.SourcePoll, Code: code, PlatformStatus: d.Order.PlatformStatus}
+		ch = order.Change{Kind: order.ChangeStatus, Via: order.ViaPoll, Code: code, PlatformStatus: d.Order.PlatformStatus}
 	}
 	if now := tx.Now(); ch.At.After(now) {
 		ch.At = now // a claim's own clock is not trusted beyond the present

@@ -51,7 +51,7 @@ func (b *Bridge) detailLoop(ctx context.Context) {
 // claims to confirm (claims.go), without repeats; claimed marks the latter.
 func (b *Bridge) detailCodes(ctx context.Context) (codes []string, claimed map[string]bool) {
 	now, limit := b.now(), detailParallel*detailBatch
-	codes, err := b.db.OrdersNeedingDetail(ctx, now, limit)
+	codes, err := b.db.OrdersNeedingDetail(ctx, order.SourceKaigedian, now, limit)
 	if err != nil && ctx.Err() == nil {
 		b.log.Error("list orders needing detail", "err", err)
 	}
@@ -196,7 +196,7 @@ func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d kaigedian.Detail) error
 	}
 	out := outcome{from: rec.Status, to: rec.Status}
 	if detail.PlatformStatus != 0 && detail.PlatformStatus != rec.PlatformStatus {
-		out = applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Source: order.SourcePoll, Code: rec.Code,
+		out = applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Via: order.ViaPoll, Code: rec.Code,
 			PlatformStatus: detail.PlatformStatus})
 	}
 	if rec.Status == order.StatusNew && rec.Decision == store.DecisionNone {

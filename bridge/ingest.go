@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -77,7 +78,7 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 	if err != nil {
 		return err
 	}
-	if ch.Source == order.SourceReconcile {
+	if ch.Via == order.ViaReconcile {
 		if s, wrong := contradictedEnd(rec, ch.PlatformStatus); wrong {
 			pending, err := tx.PendingOutboxCount(rec.Code)
 			if err != nil {
@@ -92,7 +93,7 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 	if err != nil || skip {
 		return err
 	}
-	if ch.Source == order.SourcePush && !rec.PushSeen {
+	if ch.Via == order.ViaPush && !rec.PushSeen {
 		rec.PushSeen = true
 	}
 	if header != nil {
@@ -100,7 +101,7 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 	}
 	out := applyPlatform(rec, ch)
 	if out.ignored != "" {
-		b.log.Debug("platform event absorbed", "order", ch.Code, "why", out.ignored, "source", ch.Source)
+		b.log.Debug("platform event absorbed", "order", ch.Code, "why", out.ignored, "source", ch.Via)
 	}
 	if rec.Detail == nil && (rec.Status == order.StatusCancelled || rec.Status == order.StatusRejected) {
 		// Seed 000: a cancel of an order whose detail was never pulled is only recorded.
@@ -113,13 +114,13 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 	if err := b.runEffects(tx, a, rec, out, "platform"); err != nil {
 		return err
 	}
-	return b.record(tx, a, rec, out, "platform", string(ch.Source))
+	return b.record(tx, a, rec, out, "platform", string(ch.Via))
 }
 
 // firstSeen creates the record of an order posbridge did not know.
 func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *order.Order) error {
 	now := tx.Now()
-	rec := &store.OrderRecord{Code: ch.Code, FirstSource: string(ch.Source), PushSeen: ch.Source == order.SourcePush,
+	rec := &store.OrderRecord{Code: ch.Code, FirstSource: string(ch.Via), PushSeen: ch.Via == order.ViaPush,
 		PlatformAt: ch.At, Day: BusinessDay(now)}
 	if header != nil {
 		fillFromHeader(rec, header)
@@ -127,7 +128,7 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 	note := ""
 	switch ch.Kind {
 	case order.ChangeStatus:
-		s, known := order.StatusFromPlatform(ch.PlatformStatus)
+		s, known := kaigedian.StatusFromPlatform(ch.PlatformStatus)
 		rec.PlatformStatus = ch.PlatformStatus
 		switch {
 		case !known:
@@ -154,7 +155,7 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 		default:
 			rec.Status, rec.NeedsDetail = s, true
 			note = "首次同步，平台状态：" + s.Label()
-			if s == order.StatusAccepted && ch.Source != order.SourceHistory {
+			if s == order.StatusAccepted && ch.Via != order.ViaHistory {
 				// Accepted elsewhere before we heard of it: the kitchen must see it.
 				rec.PrintPending = true
 				note = "平台已接单（首次收到），将打印"
@@ -173,7 +174,7 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 		}
 	case order.ChangeRefund:
 		// A refund of an order we never saw: refunds follow an accept.
-		rec.Status, rec.NeedsDetail, rec.PlatformStatus = order.StatusAccepted, true, order.PlatformAccepted
+		rec.Status, rec.NeedsDetail, rec.PlatformStatus = order.StatusAccepted, true, kaigedian.PlatformAccepted
 		out := applyPlatform(rec, ch)
 		note = out.note
 		if rec.Status == order.StatusRefundRequested {
@@ -186,7 +187,7 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 	if rec.NeedsDetail {
 		a.detail = true
 	}
-	if err := tx.AppendHistory(store.History{Code: rec.Code, To: rec.Status, Actor: "platform", Source: string(ch.Source), Reason: note}); err != nil {
+	if err := tx.AppendHistory(store.History{Code: rec.Code, To: rec.Status, Actor: "platform", Source: string(ch.Via), Reason: note}); err != nil {
 		return err
 	}
 	if err := tx.SaveOrder(rec); err != nil {
@@ -194,7 +195,7 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 	}
 	a.event(Event{Type: EvOrder, Code: rec.Code, Status: string(rec.Status), Message: note})
 	a.moved(move{code: rec.Code, pickup: rec.PickupNo, storeID: rec.StoreID, to: rec.Status, actor: "platform",
-		source: string(ch.Source), note: note})
+		source: string(ch.Via), note: note})
 	if rec.Decision == store.DecisionRefund {
 		a.event(Event{Type: EvDecision, Kind: store.DecisionRefund, Code: rec.Code, Status: string(rec.Status),
 			Level: LevelCritical, Message: "订单 " + pickupLabel(rec) + " " + rec.DecisionNote})

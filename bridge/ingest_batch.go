@@ -71,7 +71,7 @@ func (b *Bridge) applyInboxBatch(ctx context.Context, items []store.InboxItem) {
 
 func decodeInboxItem(it store.InboxItem) decodedPush {
 	ch, err := kaigedian.DecodePush(kaigedian.PushKind(it.Kind), it.Body)
-	ch.Source = order.SourcePush
+	ch.Via = order.ViaPush
 	return decodedPush{item: it, ch: ch, err: err}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -77,7 +78,7 @@ func rank(s order.Status) int {
 // customer may have cancelled first.
 func wasAccepted(rec *store.OrderRecord) bool {
 	switch rec.PlatformStatus {
-	case order.PlatformAccepted, order.PlatformMade, order.PlatformDelivering, order.PlatformCompleted:
+	case kaigedian.PlatformAccepted, kaigedian.PlatformMade, kaigedian.PlatformDelivering, kaigedian.PlatformCompleted:
 		return true
 	}
 	switch rec.Status {
@@ -117,7 +118,7 @@ func applyPlatform(rec *store.OrderRecord, ch order.Change) outcome {
 		}
 		out.add(effAlertEvent)
 	default:
-		if ch.CancelStatus != 0 && ch.PlatformStatus != order.PlatformCancelled {
+		if ch.CancelStatus != 0 && ch.PlatformStatus != kaigedian.PlatformCancelled {
 			applyRefundStatus(rec, ch, &out)
 		}
 		applyStatus(rec, ch, &out)
@@ -128,7 +129,7 @@ func applyPlatform(rec *store.OrderRecord, ch order.Change) outcome {
 }
 
 func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
-	target, known := order.StatusFromPlatform(ch.PlatformStatus)
+	target, known := kaigedian.StatusFromPlatform(ch.PlatformStatus)
 	if !known {
 		if raw := rawStatus(ch); raw != "" {
 			// Stored raw and shown, never refused; the order stays where it is.
@@ -152,7 +153,7 @@ func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 	// The platform status only moves forward: a poll page read before the
 	// platform took our accept must not make a later cancel look like one
 	// before the accept (a cancel slip where a refund slip belongs).
-	if have, known := order.StatusFromPlatform(rec.PlatformStatus); !known || rank(platformTarget) >= rank(have) {
+	if have, known := kaigedian.StatusFromPlatform(rec.PlatformStatus); !known || rank(platformTarget) >= rank(have) {
 		rec.PlatformStatus = ch.PlatformStatus
 	}
 	rec.RawStatus = ""

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -66,7 +67,7 @@ func TestPlatformTransitions(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			rec := &store.OrderRecord{Code: "C1", Status: c.from, StatusBeforeRefund: c.before}
 			if c.accepted {
-				rec.PlatformStatus = order.PlatformAccepted
+				rec.PlatformStatus = kaigedian.PlatformAccepted
 			}
 			out := applyPlatform(rec, c.change)
 			if rec.Status != c.want {
@@ -88,15 +89,15 @@ func TestPlatformTransitions(t *testing.T) {
 // accept was confirmed: it must not lower the platform status, or the next
 // cancel would look like one before the accept (cancel slip, no refund).
 func TestStalePlatformStatusDoesNotUndoTheConfirmedAccept(t *testing.T) {
-	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: order.PlatformAccepted}
-	if out := applyPlatform(rec, statusChange(order.PlatformNew)); out.changed || rec.PlatformStatus != order.PlatformAccepted {
+	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
+	if out := applyPlatform(rec, statusChange(kaigedian.PlatformNew)); out.changed || rec.PlatformStatus != kaigedian.PlatformAccepted {
 		t.Fatalf("a stale 'new' moved the order: changed=%v platform status %d", out.changed, rec.PlatformStatus)
 	}
-	out := applyPlatform(rec, statusChange(order.PlatformCancelled))
+	out := applyPlatform(rec, statusChange(kaigedian.PlatformCancelled))
 	if rec.Status != order.StatusRefunded || !slices.Contains(out.effects, effRefundSlip) {
 		t.Fatalf("cancel after the confirmed accept: %s %v, want refunded with a refund slip", rec.Status, out.effects)
 	}
-	if rec.PlatformStatus != order.PlatformCancelled {
+	if rec.PlatformStatus != kaigedian.PlatformCancelled {
 		t.Fatalf("platform status %d after the cancel", rec.PlatformStatus)
 	}
 }
@@ -110,7 +111,7 @@ func TestUnknownStatusIsStoredRaw(t *testing.T) {
 }
 
 func TestMadeWhileRefundWaitsReturnsToMade(t *testing.T) {
-	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: order.PlatformAccepted}
+	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
 	applyPlatform(rec, refundChange(1))
 	applyPlatform(rec, statusChange(31))
 	applyPlatform(rec, refundChange(3))
@@ -186,7 +187,7 @@ func TestScanSteps(t *testing.T) {
 
 func TestRepeatedRefundRequestAfterDecisionIsAbsorbed(t *testing.T) {
 	at := time.UnixMilli(1_700_000_000_000)
-	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: order.PlatformAccepted}
+	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
 	req := order.Change{Kind: order.ChangeRefund, Code: "C1", CancelStatus: order.RefundRequested, At: at}
 	applyPlatform(rec, req)
 	if rec.Status != order.StatusRefundRequested {

@@ -252,8 +252,8 @@ func (b *Bridge) outboxFailed(ctx context.Context, row *store.OutboxRow, cause e
 // confirmPlatformStatus records that the platform applied a status call, so
 // that a later cancel is told apart from a refund (see wasAccepted).
 func confirmPlatformStatus(tx *store.Tx, row *store.OutboxRow) error {
-	want := map[string]int{string(ActAccept): order.PlatformAccepted, string(ActMade): order.PlatformMade,
-		string(ActDeliver): order.PlatformDelivering, string(ActComplete): order.PlatformCompleted}[row.Op]
+	want := map[string]int{string(ActAccept): kaigedian.PlatformAccepted, string(ActMade): kaigedian.PlatformMade,
+		string(ActDeliver): kaigedian.PlatformDelivering, string(ActComplete): kaigedian.PlatformCompleted}[row.Op]
 	if want == 0 || row.OrderCode == "" {
 		return nil
 	}
@@ -264,8 +264,8 @@ func confirmPlatformStatus(tx *store.Tx, row *store.OutboxRow) error {
 	if err != nil {
 		return err
 	}
-	cur, _ := order.StatusFromPlatform(have)
-	next, _ := order.StatusFromPlatform(want)
+	cur, _ := kaigedian.StatusFromPlatform(have)
+	next, _ := kaigedian.StatusFromPlatform(want)
 	if rank(next) <= rank(cur) {
 		return nil
 	}
@@ -289,7 +289,7 @@ func (b *Bridge) settleRow(ctx context.Context, row *store.OutboxRow, ps int) (d
 		b.outboxSucceeded(ctx, row, "", "平台状态已是 "+statusOf(ps).Label())
 		return true, false
 	}
-	if ps == order.PlatformCancelled || ps == order.PlatformRejected || ps == order.PlatformCompleted {
+	if ps == kaigedian.PlatformCancelled || ps == kaigedian.PlatformRejected || ps == kaigedian.PlatformCompleted {
 		reason := "平台订单状态为" + statusOf(ps).Label() + "，不再需要" + opLabel(row.Op)
 		err := b.db.Write(ctx, func(tx *store.Tx) error { return tx.MarkOutboxFinal(row.ID, store.OutboxMoot, reason) })
 		if err != nil {
@@ -298,7 +298,7 @@ func (b *Bridge) settleRow(ctx context.Context, row *store.OutboxRow, ps int) (d
 		b.attempted.del(row.ID)
 		b.bus.Publish(Event{Type: EvAlert, Kind: "outbox_moot", Code: row.OrderCode, Level: LevelWarn,
 			Message: opLabel(row.Op) + "未完成：" + reason})
-		_ = b.applyChange(ctx, order.Change{Kind: order.ChangeStatus, Source: order.SourceReconcile, Code: row.OrderCode,
+		_ = b.applyChange(ctx, order.Change{Kind: order.ChangeStatus, Via: order.ViaReconcile, Code: row.OrderCode,
 			PlatformStatus: ps, At: b.now()}, nil, nil)
 		return false, true
 	}
@@ -309,17 +309,17 @@ func (b *Bridge) settleRow(ctx context.Context, row *store.OutboxRow, ps int) (d
 func reached(row *store.OutboxRow, ps int) bool {
 	switch row.Op {
 	case string(ActAccept):
-		return ps == order.PlatformAccepted || ps == order.PlatformMade || ps == order.PlatformDelivering || ps == order.PlatformCompleted
+		return ps == kaigedian.PlatformAccepted || ps == kaigedian.PlatformMade || ps == kaigedian.PlatformDelivering || ps == kaigedian.PlatformCompleted
 	case string(ActMade):
-		return ps == order.PlatformMade || ps == order.PlatformDelivering || ps == order.PlatformCompleted
+		return ps == kaigedian.PlatformMade || ps == kaigedian.PlatformDelivering || ps == kaigedian.PlatformCompleted
 	case string(ActDeliver):
-		return ps == order.PlatformDelivering || ps == order.PlatformCompleted
+		return ps == kaigedian.PlatformDelivering || ps == kaigedian.PlatformCompleted
 	case string(ActComplete):
-		return ps == order.PlatformCompleted
+		return ps == kaigedian.PlatformCompleted
 	case string(ActReject):
-		return ps == order.PlatformRejected
+		return ps == kaigedian.PlatformRejected
 	case string(ActRefundApprove), string(ActCancel):
-		return ps == order.PlatformCancelled
+		return ps == kaigedian.PlatformCancelled
 	}
 	return false
 }

@@ -14,7 +14,7 @@ import (
 // PollPage is what one poll call found, to be stored together with the cursor
 // that moves past it (the cursor never runs ahead of the data).
 type PollPage struct {
-	Source order.Source // poll | history | reconcile
+	Via order.Via // poll | history | reconcile
 	// Orders are headers (batchQuery) or full orders (historyOrders: Full).
 	Orders []order.Order
 	Raw    []json.RawMessage // raw detail per order when Full
@@ -72,12 +72,12 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 			}
 			if isNew {
 				created++
-				if flowing && page.Source == order.SourcePoll && o.PlatformStatus == order.PlatformNew &&
+				if flowing && page.Via == order.ViaPoll && o.PlatformStatus == kaigedian.PlatformNew &&
 					!o.CreatedAt.IsZero() && now.Sub(o.CreatedAt) > 30*time.Second {
 					missed = append(missed, o.Code)
 				}
 			}
-			ch := order.Change{Kind: order.ChangeStatus, Source: page.Source, Code: o.Code, PlatformStatus: o.PlatformStatus}
+			ch := order.Change{Kind: order.ChangeStatus, Via: page.Via, Code: o.Code, PlatformStatus: o.PlatformStatus}
 			if err := b.applyChangeTx(tx, a, ch, o); err != nil {
 				return err
 			}
@@ -91,7 +91,7 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 			if !kaigedian.ValidOrderCode(r.Code) {
 				continue
 			}
-			ch := order.Change{Kind: order.ChangeRefund, Source: page.Source, Code: r.Code, CancelStatus: order.RefundStatus(r.RefundStatus)}
+			ch := order.Change{Kind: order.ChangeRefund, Via: page.Via, Code: r.Code, CancelStatus: order.RefundStatus(r.RefundStatus)}
 			if ch.CancelStatus == order.RefundRequested {
 				repeat, err := b.answeredRefundRepeat(tx, r.Code, page.AskedAt)
 				if err != nil {
@@ -106,7 +106,7 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 			}
 		}
 		for _, s := range page.Statuses {
-			ch := order.Change{Kind: order.ChangeStatus, Source: page.Source, Code: s.Code, PlatformStatus: s.PlatformStatus}
+			ch := order.Change{Kind: order.ChangeStatus, Via: page.Via, Code: s.Code, PlatformStatus: s.PlatformStatus}
 			if err := b.applyChangeTx(tx, a, ch, nil); err != nil {
 				return err
 			}

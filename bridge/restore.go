@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
@@ -22,8 +23,8 @@ func contradictedEnd(rec *store.OrderRecord, ps int) (order.Status, bool) {
 		return "", false
 	}
 	switch ps {
-	case order.PlatformNew, order.PlatformAccepted, order.PlatformMade, order.PlatformDelivering, order.PlatformCompleted:
-		s, _ := order.StatusFromPlatform(ps)
+	case kaigedian.PlatformNew, kaigedian.PlatformAccepted, kaigedian.PlatformMade, kaigedian.PlatformDelivering, kaigedian.PlatformCompleted:
+		s, _ := kaigedian.StatusFromPlatform(ps)
 		return s, true
 	}
 	return "", false
@@ -52,7 +53,7 @@ func (b *Bridge) restoreTx(tx *store.Tx, a *after, rec *store.OrderRecord, s ord
 		}
 		rec.Paused = false
 	}
-	if err := tx.AppendHistory(store.History{Code: rec.Code, From: from, To: s, Actor: "platform", Source: string(order.SourceReconcile),
+	if err := tx.AppendHistory(store.History{Code: rec.Code, From: from, To: s, Actor: "platform", Source: string(order.ViaReconcile),
 		Reason: note}); err != nil {
 		return err
 	}
