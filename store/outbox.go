@@ -16,11 +16,11 @@ import (
 // under a transaction id of its own (TxIDs); a retry is sent only after the
 // order's status says the platform has not done it yet (bridge/outbox.go).
 type OutboxRow struct {
-	ID        int64
-	TxID      string   // x-transaction-id of the first attempt: the row's name
-	TxIDs     []string // every attempt's x-transaction-id, oldest first
-	Kind      string   // status_operation | refund_operation | cancel | submit
-	Op        string   // what it means to staff: accept, reject, made, complete, deliver, refund_approve, …
+	ID    int64
+	TxID  string   // x-transaction-id of the first attempt: the row's name
+	TxIDs []string // every attempt's x-transaction-id, oldest first
+	Kind  string   // status_operation | refund_operation | cancel | submit
+	Op    string   // what it means to staff: accept, reject, made, complete, deliver, refund_approve, …
 	// Lane: calls in one lane go out in order. Lanes are per destination
 	// and order (<destination>:<order code>, or pos:<id>), so that a
 	// reporter's calls never wait behind a failing platform call.
@@ -30,16 +30,16 @@ type OutboxRow struct {
 	// is who it goes to: the order's channel, or a reporter. Empty: 开个店.
 	Source      order.Source
 	Destination string
-	Payload   []byte // the request, JSON
-	State     string // pending | done | failed | moot
-	Attempts  int
-	NextAt    time.Time
-	LastError string
-	Result    string // JSON result of a successful call (submit: the orderCode)
-	Actor     string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	DoneAt    time.Time
+	Payload     []byte // the request, JSON
+	State       string // pending | done | failed | moot
+	Attempts    int
+	NextAt      time.Time
+	LastError   string
+	Result      string // JSON result of a successful call (submit: the orderCode)
+	Actor       string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	DoneAt      time.Time
 }
 
 // Outbox states.
