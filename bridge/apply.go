@@ -4,8 +4,6 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/posbridge/posbridge/kaigedian"
-	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
 )
@@ -145,6 +143,9 @@ func (b *Bridge) record(tx *store.Tx, a *after, rec *store.OrderRecord, out outc
 	if out.changed || out.note != "" {
 		a.event(Event{Type: EvOrder, Code: rec.Code, Status: string(rec.Status), Message: out.note})
 	}
+	if err := b.reportTx(tx, a, rec, out, actor); err != nil {
+		return err
+	}
 	if out.from != out.to {
 		a.moved(move{code: rec.Code, pickup: rec.PickupNo, storeID: rec.StoreID, from: out.from, to: out.to, actor: actor,
 			source: source, note: out.note})
@@ -165,12 +166,3 @@ func pickupLabel(rec *store.OrderRecord) string {
 }
 
 func itoa(v int) string { return strconv.Itoa(v) }
-
-// statusOf maps a known platform code, for history notes.
-func statusOf(code int) order.Status {
-	s, ok := kaigedian.StatusFromPlatform(code)
-	if !ok {
-		return order.Status("unknown_" + itoa(code))
-	}
-	return s
-}

@@ -87,7 +87,7 @@ func confirmedBy(ch order.Change, platformStatus int) (order.Change, bool) {
 // confirmClaimTx settles a claim with the detail the platform gave: the
 // confirmed part of the claim is applied as a push, anything else as what
 // the platform says; then the detail is stored as any other.
-func (b *Bridge) confirmClaimTx(tx *store.Tx, a *after, d kaigedian.Detail) error {
+func (b *Bridge) confirmClaimTx(tx *store.Tx, a *after, d Detail) error {
 	code := d.Order.Code
 	c, err := tx.GetClaim(code)
 	if err != nil {

@@ -38,7 +38,7 @@ func TestUnauthenticatedPushesAreConfirmedFirst(t *testing.T) {
 	refund := env.Fake.RequestRefund // the platform's own refund request, later
 	// The platform is asked; nothing happens to the paid order.
 	if !harness.WaitFor(15*time.Second, func() bool {
-		left, _ := env.Daemon.DB.DueClaims(t.Context(), time.Now().Add(time.Hour), 10)
+		left, _ := env.Daemon.DB.DueClaims(t.Context(), order.SourceKaigedian, time.Now().Add(time.Hour), 10)
 		return len(left) == 0
 	}) {
 		t.Fatal("claims never settled")

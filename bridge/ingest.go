@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/posbridge/posbridge/kaigedian"
@@ -35,7 +36,7 @@ func (b *Bridge) inboxLoop(ctx context.Context) {
 
 // applyInboxItem applies one push in a transaction of its own.
 func (b *Bridge) applyInboxItem(ctx context.Context, it store.InboxItem) {
-	p := decodeInboxItem(it)
+	p := b.decodeInboxItem(it)
 	b.logPush(p)
 	err := b.write(ctx, func(tx *store.Tx, a *after) error { return b.applyPushTx(tx, a, p) })
 	switch {
@@ -77,6 +78,11 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 	}
 	if err != nil {
 		return err
+	}
+	if got, want := ch.Source.Or(order.SourceKaigedian), rec.Source.Or(order.SourceKaigedian); got != want {
+		// Codes are one source's: a change of another source's order is
+		// not applied (it would move an order its channel never named).
+		return fmt.Errorf("%w: %s is %s's, the change is %s's", store.ErrCodeTaken, ch.Code, want, got)
 	}
 	if ch.Via == order.ViaReconcile {
 		if s, wrong := contradictedEnd(rec, ch.PlatformStatus); wrong {
@@ -120,7 +126,7 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 // firstSeen creates the record of an order posbridge did not know.
 func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *order.Order) error {
 	now := tx.Now()
-	rec := &store.OrderRecord{Code: ch.Code, FirstSource: string(ch.Via), PushSeen: ch.Via == order.ViaPush,
+	rec := &store.OrderRecord{Source: ch.Source, Code: ch.Code, FirstSource: string(ch.Via), PushSeen: ch.Via == order.ViaPush,
 		PlatformAt: ch.At, Day: BusinessDay(now)}
 	if header != nil {
 		fillFromHeader(rec, header)

@@ -52,25 +52,7 @@ func (o *outcome) has(e effect) bool {
 
 // rank orders the main lifecycle; a platform event never moves an order to a
 // lower rank, so late and repeated events are absorbed.
-func rank(s order.Status) int {
-	switch s {
-	case order.StatusPendingPayment:
-		return 0
-	case order.StatusNew:
-		return 1
-	case order.StatusAccepted:
-		return 2
-	case order.StatusMade:
-		return 3
-	case order.StatusDelivering:
-		return 4
-	case order.StatusCompleted:
-		return 5
-	case order.StatusCancelled, order.StatusRejected, order.StatusRefunded:
-		return 6
-	}
-	return -1
-}
+func rank(s order.Status) int { return s.Rank() }
 
 // wasAccepted reports whether the platform knows the store took the order
 // on: money returned after that is a refund (退单), before it a cancellation

@@ -207,7 +207,7 @@ func jobView(j *store.PrintJob) PrintedView {
 }
 
 func callView(r *store.OutboxRow) CallView {
-	return CallView{ID: r.ID, TxID: r.TxID, Kind: r.Kind, Op: r.Op, OpLabel: opLabel(r.Op), OrderCode: r.OrderCode,
+	return CallView{ID: r.ID, TxID: r.TxID, Kind: r.Kind, Op: r.Op, OpLabel: ActionLabel(r.Op), OrderCode: r.OrderCode,
 		State: r.State, Attempts: r.Attempts, LastError: r.LastError, Hint: kaigedian.ExplainText(r.LastError), NextAt: sh(r.NextAt), CreatedAt: sh(r.CreatedAt), DoneAt: sh(r.DoneAt)}
 }
 

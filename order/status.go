@@ -194,3 +194,29 @@ const (
 	RefundStateWithdrawn  RefundState = "withdrawn"
 	RefundStateDone       RefundState = "done"
 )
+
+// Rank is how far along its lifecycle an order in s is, for telling a late
+// announcement from a newer one: placed before accepted before made before
+// delivering before delivered before completed; every end ranks last. A
+// refund's states, outside the forward path, rank -1.
+func (s Status) Rank() int {
+	switch s {
+	case StatusPendingPayment:
+		return 0
+	case StatusNew:
+		return 1
+	case StatusAccepted:
+		return 2
+	case StatusMade:
+		return 3
+	case StatusDelivering:
+		return 4
+	case StatusDelivered:
+		return 5
+	case StatusCompleted:
+		return 6
+	case StatusCancelled, StatusRejected, StatusRefunded, StatusClosedUnpaid:
+		return 7
+	}
+	return -1
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/posbridge/posbridge/console"
 	"github.com/posbridge/posbridge/internal/rsakeys"
 	"github.com/posbridge/posbridge/kaigedian"
+	kgdchannel "github.com/posbridge/posbridge/kaigedian/channel"
 	"github.com/posbridge/posbridge/poller"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/scanner"
@@ -141,7 +142,8 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return err
 	}
 	d.Fleet = fleet
-	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Platform: client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
+	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: []bridge.Channel{kgdchannel.New(client, opts.Now)},
+		Platform: client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 
 	var wg sync.WaitGroup

@@ -21,3 +21,6 @@ ALTER TABLE inbox ADD COLUMN source TEXT NOT NULL DEFAULT 'kaigedian';
 ALTER TABLE outbox ADD COLUMN source TEXT NOT NULL DEFAULT 'kaigedian';
 ALTER TABLE outbox ADD COLUMN destination TEXT NOT NULL DEFAULT 'kaigedian';
 UPDATE outbox SET lane = 'kaigedian:' || lane WHERE state = 'pending';
+
+-- A claim of an unauthenticated push is confirmed by its source's channel.
+ALTER TABLE push_claims ADD COLUMN source TEXT NOT NULL DEFAULT 'kaigedian';
