@@ -42,6 +42,10 @@ type Options struct {
 	Now func() time.Time
 	// Lock guards the data directory against a second daemon; nil = no lock.
 	Lock func(dir string) (release func(), err error)
+	// Channels are sources of orders beside 开个店's (tests' own, the
+	// scan-to-order channel); Reporters follow every order's lifecycle.
+	Channels  []bridge.Channel
+	Reporters []bridge.Reporter
 }
 
 // Daemon is everything Run started.
@@ -142,8 +146,9 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return err
 	}
 	d.Fleet = fleet
-	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: []bridge.Channel{kgdchannel.New(client, opts.Now)},
-		Platform: client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
+	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, opts.Channels...),
+		Reporters: opts.Reporters,
+		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 
 	var wg sync.WaitGroup
