@@ -20,6 +20,12 @@ import (
 type Channel interface {
 	// Source is the source whose orders, inbox items and calls it handles.
 	Source() order.Source
+	// StatusCodes: the channel's own status numbers, which changes carry
+	// and orders keep (PlatformStatus), in the neutral lifecycle.
+	StatusCodes
+	// ValidCode reports whether code is one the source produces (what a
+	// poll or an item names is checked before it is stored).
+	ValidCode(code string) bool
 	// Decode reads an inbox item of this source: the change it announces.
 	// An item that cannot be read gets an error and is kept, never applied.
 	Decode(kind string, body []byte) (order.Change, error)
@@ -47,6 +53,30 @@ type Channel interface {
 	// Classify says whether err is worth retrying and the sentence staff
 	// read about it.
 	Classify(err error) Verdict
+}
+
+// StatusCodes maps a channel's own order status numbers onto the neutral
+// lifecycle and back. The rules compare lifecycle statuses only.
+type StatusCodes interface {
+	// StatusOf is the lifecycle status of code; ok is false for a number
+	// the channel does not define (it is stored raw, never refused).
+	StatusOf(code int) (s order.Status, ok bool)
+	// CodeOf is the channel's number for s (0: none).
+	CodeOf(s order.Status) int
+}
+
+// noCodes are the status numbers of a source without a channel: none.
+type noCodes struct{}
+
+func (noCodes) StatusOf(int) (order.Status, bool) { return "", false }
+func (noCodes) CodeOf(order.Status) int           { return 0 }
+
+// codes are the status numbers of source's channel.
+func (b *Bridge) codes(source order.Source) StatusCodes {
+	if c, err := b.channels.get(source); err == nil {
+		return c
+	}
+	return noCodes{}
 }
 
 // Detail is a whole order as its channel gives it, with the channel's own

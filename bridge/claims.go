@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -38,7 +37,7 @@ const claimAttempts = 3
 func (b *Bridge) claim(tx *store.Tx, a *after, p decodedPush) error {
 	if rec, err := tx.GetOrder(p.ch.Code); err == nil {
 		trial := *rec
-		if out := applyPlatform(&trial, p.ch); !out.changed && len(out.effects) == 0 {
+		if out := applyPlatform(&trial, p.ch, b.codes(p.ch.Source)); !out.changed && len(out.effects) == 0 {
 			b.log.Debug("unauthenticated push that changes nothing absorbed", "order", p.ch.Code, "why", out.ignored)
 			return nil
 		}
@@ -70,11 +69,12 @@ func refundClaim(ch order.Change) bool {
 // confirmedBy is the part of a claim the platform's detail confirms, or
 // false when it confirms none of it. A refund done (4, 5) shows as
 // orderStatus 6.
-func confirmedBy(ch order.Change, platformStatus int) (order.Change, bool) {
+func confirmedBy(ch order.Change, platformStatus int, codes StatusCodes) (order.Change, bool) {
+	cancelled, _ := codes.StatusOf(platformStatus)
 	switch {
 	case ch.Kind == order.ChangeStatus && ch.PlatformStatus != 0 && ch.PlatformStatus == platformStatus:
-	case (ch.CancelStatus == order.RefundRefunding || ch.CancelStatus == order.RefundDone) && platformStatus == kaigedian.PlatformCancelled:
-		ch.Kind, ch.PlatformStatus = order.ChangeStatus, kaigedian.PlatformCancelled
+	case (ch.CancelStatus == order.RefundRefunding || ch.CancelStatus == order.RefundDone) && cancelled == order.StatusCancelled:
+		ch.Kind, ch.PlatformStatus = order.ChangeStatus, platformStatus
 	default:
 		return order.Change{}, false
 	}
@@ -96,7 +96,7 @@ func (b *Bridge) confirmClaimTx(tx *store.Tx, a *after, d Detail) error {
 	if err := tx.DeleteClaim(code); err != nil {
 		return err
 	}
-	ch, confirmed := confirmedBy(c.Change, d.Order.PlatformStatus)
+	ch, confirmed := confirmedBy(c.Change, d.Order.PlatformStatus, b.codes(c.Change.Source))
 	ch.Via = order.ViaPush
 	if !confirmed {
 		b.log.Warn("an unauthenticated push claimed what the platform does not say: ignored", "order", code,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -85,7 +84,7 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 		return fmt.Errorf("%w: %s is %s's, the change is %s's", store.ErrCodeTaken, ch.Code, want, got)
 	}
 	if ch.Via == order.ViaReconcile {
-		if s, wrong := contradictedEnd(rec, ch.PlatformStatus); wrong {
+		if s, wrong := contradictedEnd(rec, ch.PlatformStatus, b.codes(rec.Source)); wrong {
 			pending, err := tx.PendingOutboxCount(rec.Code)
 			if err != nil {
 				return err
@@ -105,7 +104,7 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 	if header != nil {
 		fillFromHeader(rec, header)
 	}
-	out := applyPlatform(rec, ch)
+	out := applyPlatform(rec, ch, b.codes(rec.Source))
 	if out.ignored != "" {
 		b.log.Debug("platform event absorbed", "order", ch.Code, "why", out.ignored, "source", ch.Via)
 	}
@@ -134,7 +133,7 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 	note := ""
 	switch ch.Kind {
 	case order.ChangeStatus:
-		s, known := kaigedian.StatusFromPlatform(ch.PlatformStatus)
+		s, known := b.codes(ch.Source).StatusOf(ch.PlatformStatus)
 		rec.PlatformStatus = ch.PlatformStatus
 		switch {
 		case !known:
@@ -180,8 +179,9 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 		}
 	case order.ChangeRefund:
 		// A refund of an order we never saw: refunds follow an accept.
-		rec.Status, rec.NeedsDetail, rec.PlatformStatus = order.StatusAccepted, true, kaigedian.PlatformAccepted
-		out := applyPlatform(rec, ch)
+		codes := b.codes(ch.Source)
+		rec.Status, rec.NeedsDetail, rec.PlatformStatus = order.StatusAccepted, true, codes.CodeOf(order.StatusAccepted)
+		out := applyPlatform(rec, ch, codes)
 		note = out.note
 		if rec.Status == order.StatusRefundRequested {
 			rec.Decision, rec.DecisionSince, rec.DecisionNote = store.DecisionRefund, now, out.note

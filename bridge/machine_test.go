@@ -69,7 +69,7 @@ func TestPlatformTransitions(t *testing.T) {
 			if c.accepted {
 				rec.PlatformStatus = kaigedian.PlatformAccepted
 			}
-			out := applyPlatform(rec, c.change)
+			out := applyPlatform(rec, c.change, kaigedianCodes{})
 			if rec.Status != c.want {
 				t.Fatalf("status %s → %s, want %s (ignored: %s)", c.from, rec.Status, c.want, out.ignored)
 			}
@@ -90,10 +90,10 @@ func TestPlatformTransitions(t *testing.T) {
 // cancel would look like one before the accept (cancel slip, no refund).
 func TestStalePlatformStatusDoesNotUndoTheConfirmedAccept(t *testing.T) {
 	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
-	if out := applyPlatform(rec, statusChange(kaigedian.PlatformNew)); out.changed || rec.PlatformStatus != kaigedian.PlatformAccepted {
+	if out := applyPlatform(rec, statusChange(kaigedian.PlatformNew), kaigedianCodes{}); out.changed || rec.PlatformStatus != kaigedian.PlatformAccepted {
 		t.Fatalf("a stale 'new' moved the order: changed=%v platform status %d", out.changed, rec.PlatformStatus)
 	}
-	out := applyPlatform(rec, statusChange(kaigedian.PlatformCancelled))
+	out := applyPlatform(rec, statusChange(kaigedian.PlatformCancelled), kaigedianCodes{})
 	if rec.Status != order.StatusRefunded || !slices.Contains(out.effects, effRefundSlip) {
 		t.Fatalf("cancel after the confirmed accept: %s %v, want refunded with a refund slip", rec.Status, out.effects)
 	}
@@ -104,7 +104,7 @@ func TestStalePlatformStatusDoesNotUndoTheConfirmedAccept(t *testing.T) {
 
 func TestUnknownStatusIsStoredRaw(t *testing.T) {
 	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: 3}
-	out := applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Code: "C1", Unknown: map[string]string{"orderStatus": "99"}})
+	out := applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Code: "C1", Unknown: map[string]string{"orderStatus": "99"}}, kaigedianCodes{})
 	if rec.Status != order.StatusAccepted || rec.RawStatus != "99" || !strings.Contains(out.note, "99") {
 		t.Fatalf("unknown status: %s raw=%q note=%q", rec.Status, rec.RawStatus, out.note)
 	}
@@ -112,9 +112,9 @@ func TestUnknownStatusIsStoredRaw(t *testing.T) {
 
 func TestMadeWhileRefundWaitsReturnsToMade(t *testing.T) {
 	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
-	applyPlatform(rec, refundChange(1))
-	applyPlatform(rec, statusChange(31))
-	applyPlatform(rec, refundChange(3))
+	applyPlatform(rec, refundChange(1), kaigedianCodes{})
+	applyPlatform(rec, statusChange(31), kaigedianCodes{})
+	applyPlatform(rec, refundChange(3), kaigedianCodes{})
 	if rec.Status != order.StatusMade {
 		t.Fatalf("after refusal the order is %s, want made", rec.Status)
 	}
@@ -189,19 +189,28 @@ func TestRepeatedRefundRequestAfterDecisionIsAbsorbed(t *testing.T) {
 	at := time.UnixMilli(1_700_000_000_000)
 	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
 	req := order.Change{Kind: order.ChangeRefund, Code: "C1", CancelStatus: order.RefundRequested, At: at}
-	applyPlatform(rec, req)
+	applyPlatform(rec, req, kaigedianCodes{})
 	if rec.Status != order.StatusRefundRequested {
 		t.Fatal("request not applied")
 	}
 	// Staff refused; then the status push announcing the same request arrives late.
 	rec.Status, rec.StatusBeforeRefund = order.StatusAccepted, ""
 	late := order.Change{Kind: order.ChangeStatus, Code: "C1", PlatformStatus: 3, CancelStatus: order.RefundRequested, At: at}
-	if out := applyPlatform(rec, late); rec.Status != order.StatusAccepted || len(out.effects) != 0 {
+	if out := applyPlatform(rec, late, kaigedianCodes{}); rec.Status != order.StatusAccepted || len(out.effects) != 0 {
 		t.Fatalf("a late copy of a decided request reopened it: %s %v", rec.Status, out.effects)
 	}
 	// A new request, later, is a new request.
-	applyPlatform(rec, order.Change{Kind: order.ChangeRefund, Code: "C1", CancelStatus: order.RefundRequested, At: at.Add(time.Minute)})
+	applyPlatform(rec, order.Change{Kind: order.ChangeRefund, Code: "C1", CancelStatus: order.RefundRequested, At: at.Add(time.Minute)}, kaigedianCodes{})
 	if rec.Status != order.StatusRefundRequested {
 		t.Fatal("a new request was ignored")
 	}
 }
+
+// kaigedianCodes are 开个店's status numbers, as its channel
+// (kaigedian/channel, which this package cannot import) maps them.
+type kaigedianCodes struct{}
+
+func (kaigedianCodes) StatusOf(code int) (order.Status, bool) {
+	return kaigedian.StatusFromPlatform(code)
+}
+func (kaigedianCodes) CodeOf(s order.Status) int { return kaigedian.PlatformCode(s) }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -14,7 +13,10 @@ import (
 // PollPage is what one poll call found, to be stored together with the cursor
 // that moves past it (the cursor never runs ahead of the data).
 type PollPage struct {
-	Via order.Via // poll | history | reconcile
+	// Source is the channel polled (empty: 开个店); Via how: poll |
+	// history | reconcile.
+	Source order.Source
+	Via    order.Via
 	// Orders are headers (batchQuery) or full orders (historyOrders: Full).
 	Orders []order.Order
 	Raw    []json.RawMessage // raw detail per order when Full
@@ -52,6 +54,11 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 	if len(page.Orders) == 0 && len(page.Refunds) == 0 && len(page.Statuses) == 0 && page.Cursor == "" {
 		return 0, nil
 	}
+	ch, err := b.channels.get(page.Source)
+	if err != nil {
+		return 0, err
+	}
+	source, codes := ch.Source(), ch
 	now := b.now()
 	flowing := b.PushesFlowing()
 	var missed []string
@@ -59,9 +66,9 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 		created, missed = 0, nil
 		for i := range page.Orders {
 			o := &page.Orders[i]
-			if !kaigedian.ValidOrderCode(o.Code) {
+			if !ch.ValidCode(o.Code) {
 				if o.Code != "" {
-					b.log.Warn("polled order with a code no document produces skipped", "code", kaigedian.Cut(o.Code, 70))
+					b.log.Warn("polled order with a code no document produces skipped", "code", cut(o.Code, 70))
 				}
 				continue
 			}
@@ -72,13 +79,14 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 			}
 			if isNew {
 				created++
-				if flowing && page.Via == order.ViaPoll && o.PlatformStatus == kaigedian.PlatformNew &&
+				if s, _ := codes.StatusOf(o.PlatformStatus); flowing && page.Via == order.ViaPoll && s == order.StatusNew &&
 					!o.CreatedAt.IsZero() && now.Sub(o.CreatedAt) > 30*time.Second {
 					missed = append(missed, o.Code)
 				}
 			}
-			ch := order.Change{Kind: order.ChangeStatus, Via: page.Via, Code: o.Code, PlatformStatus: o.PlatformStatus}
-			if err := b.applyChangeTx(tx, a, ch, o); err != nil {
+			o.Source = source
+			change := order.Change{Kind: order.ChangeStatus, Via: page.Via, Source: source, Code: o.Code, PlatformStatus: o.PlatformStatus}
+			if err := b.applyChangeTx(tx, a, change, o); err != nil {
 				return err
 			}
 			if page.Full && len(o.Items) > 0 && (isNew || rec.Detail == nil) {
@@ -88,11 +96,12 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 			}
 		}
 		for _, r := range page.Refunds {
-			if !kaigedian.ValidOrderCode(r.Code) {
+			if !ch.ValidCode(r.Code) {
 				continue
 			}
-			ch := order.Change{Kind: order.ChangeRefund, Via: page.Via, Code: r.Code, CancelStatus: order.RefundStatus(r.RefundStatus)}
-			if ch.CancelStatus == order.RefundRequested {
+			change := order.Change{Kind: order.ChangeRefund, Via: page.Via, Source: source, Code: r.Code,
+				CancelStatus: order.RefundStatus(r.RefundStatus)}
+			if change.CancelStatus == order.RefundRequested {
 				repeat, err := b.answeredRefundRepeat(tx, r.Code, page.AskedAt)
 				if err != nil {
 					return err
@@ -101,13 +110,13 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 					continue
 				}
 			}
-			if err := b.applyChangeTx(tx, a, ch, nil); err != nil {
+			if err := b.applyChangeTx(tx, a, change, nil); err != nil {
 				return err
 			}
 		}
 		for _, s := range page.Statuses {
-			ch := order.Change{Kind: order.ChangeStatus, Via: page.Via, Code: s.Code, PlatformStatus: s.PlatformStatus}
-			if err := b.applyChangeTx(tx, a, ch, nil); err != nil {
+			change := order.Change{Kind: order.ChangeStatus, Via: page.Via, Source: source, Code: s.Code, PlatformStatus: s.PlatformStatus}
+			if err := b.applyChangeTx(tx, a, change, nil); err != nil {
 				return err
 			}
 		}
@@ -183,4 +192,12 @@ func (b *Bridge) missedPushes(codes []string) {
 		b.bus.Publish(Event{Type: EvAlert, Kind: "missed_push", Code: c, Level: LevelWarn,
 			Message: "轮询发现未推送的订单，推送可能丢失（已自动补单），请检查推送地址与网络"})
 	}
+}
+
+// cut shortens s to n runes for a log line.
+func cut(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

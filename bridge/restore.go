@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
@@ -16,15 +15,14 @@ import (
 // confirmed, one forged push ended a paid order for good this way.
 
 // contradictedEnd reports whether platform status ps contradicts rec's end.
-func contradictedEnd(rec *store.OrderRecord, ps int) (order.Status, bool) {
+func contradictedEnd(rec *store.OrderRecord, ps int, codes StatusCodes) (order.Status, bool) {
 	switch rec.Status {
 	case order.StatusCancelled, order.StatusRefunded, order.StatusRejected:
 	default:
 		return "", false
 	}
-	switch ps {
-	case kaigedian.PlatformNew, kaigedian.PlatformAccepted, kaigedian.PlatformMade, kaigedian.PlatformDelivering, kaigedian.PlatformCompleted:
-		s, _ := kaigedian.StatusFromPlatform(ps)
+	switch s, _ := codes.StatusOf(ps); s {
+	case order.StatusNew, order.StatusAccepted, order.StatusMade, order.StatusDelivering, order.StatusDelivered, order.StatusCompleted:
 		return s, true
 	}
 	return "", false

@@ -41,6 +41,19 @@ func Run(t *testing.T, newFixture func(t *testing.T) Fixture) {
 			t.Fatal("a channel names its source")
 		}
 	})
+	t.Run("StatusCodesRoundTrip", func(t *testing.T) {
+		f := newFixture(t)
+		for _, s := range []order.Status{order.StatusNew, order.StatusAccepted, order.StatusMade,
+			order.StatusCompleted, order.StatusCancelled, order.StatusRejected} {
+			code := f.Channel.CodeOf(s)
+			if back, ok := f.Channel.StatusOf(code); code == 0 || !ok || back != s {
+				t.Errorf("%s → %d → %s (%v): every channel has a number for the main lifecycle", s, code, back, ok)
+			}
+		}
+		if s, ok := f.Channel.StatusOf(-987654); ok {
+			t.Errorf("an undefined number maps to %s: it must be unknown (stored raw)", s)
+		}
+	})
 	t.Run("DecodeAnnouncesTheOrder", func(t *testing.T) { testDecode(t, newFixture(t)) })
 	t.Run("DetailsOfKnownOrdersOnly", func(t *testing.T) { testDetails(t, newFixture(t)) })
 	t.Run("AcceptMadeComplete", func(t *testing.T) { testLifecycle(t, newFixture(t)) })
@@ -107,6 +120,9 @@ func testDecode(t *testing.T, f Fixture) {
 	}
 	if ch.Code != code || ch.Source.Or(f.Channel.Source()) != f.Channel.Source() {
 		t.Fatalf("decoded %+v, want order %s of %s", ch, code, f.Channel.Source())
+	}
+	if !f.Channel.ValidCode(code) || f.Channel.ValidCode("") || f.Channel.ValidCode(strings.Repeat("9", 300)) {
+		t.Errorf("ValidCode: %s is the channel's own; an empty or 300-character code is not", code)
 	}
 	if _, err := f.Channel.Decode(kind, []byte(`{"not":"an order`)); err == nil {
 		t.Fatal("a body that cannot be read must be an error (it is kept, never applied)")

@@ -90,3 +90,12 @@ func (c *Channel) Statuses(ctx context.Context, codes []string) ([]order.Change,
 func (c *Channel) Classify(err error) bridge.Verdict {
 	return bridge.Verdict{Retry: kaigedian.IsRetryable(err) || authRefusal(err), Message: kaigedian.Explain(err)}
 }
+
+// StatusOf is the lifecycle status of a 开个店 orderStatus.
+func (c *Channel) StatusOf(code int) (order.Status, bool) { return kaigedian.StatusFromPlatform(code) }
+
+// CodeOf is the 开个店 orderStatus of a lifecycle status (0: none).
+func (c *Channel) CodeOf(s order.Status) int { return kaigedian.PlatformCode(s) }
+
+// ValidCode reports a code the documents can produce (digits, bounded).
+func (c *Channel) ValidCode(code string) bool { return kaigedian.ValidOrderCode(code) }
