@@ -200,6 +200,9 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 		return err
 	}
 	a.event(Event{Type: EvOrder, Code: rec.Code, Status: string(rec.Status), Message: note})
+	if err := b.reportTx(tx, a, rec, outcome{to: rec.Status, note: note}, "platform"); err != nil {
+		return err
+	}
 	a.moved(move{code: rec.Code, pickup: rec.PickupNo, storeID: rec.StoreID, to: rec.Status, actor: "platform",
 		source: string(ch.Via), note: note})
 	if rec.Decision == store.DecisionRefund {

@@ -59,6 +59,9 @@ func (b *Bridge) restoreTx(tx *store.Tx, a *after, rec *store.OrderRecord, s ord
 		return err
 	}
 	a.event(Event{Type: EvOrder, Code: rec.Code, Status: string(s), Message: note})
+	if err := b.reportTx(tx, a, rec, outcome{from: from, to: s, note: note}, "platform"); err != nil {
+		return err
+	}
 	a.event(Event{Type: EvAlert, Kind: "end_contradicted", Code: rec.Code, Level: LevelCritical,
 		Message: "订单 " + pickupLabel(rec) + " " + note + "：请确认是否继续制作"})
 	if s == order.StatusNew && rec.Detail != nil && rec.Decision == store.DecisionNone {
