@@ -190,47 +190,6 @@ func (db *DB) LandingQuickCheck(ctx context.Context) error {
 	return nil
 }
 
-// Backup writes an online, consistent copy of the database to dest.
-func (db *DB) Backup(ctx context.Context, dest string) error {
-	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("%s already exists: choose a new file name", dest)
-	}
-	if err := os.MkdirAll(filepath.Dir(dest), 0o750); err != nil {
-		return err
-	}
-	// Pushes still in the landing go into the copy's inbox. Read before the
-	// snapshot: a push moved meanwhile is then in the snapshot, never in
-	// neither. The copy holds every push acknowledged before it started.
-	landed, err := db.landing.landed(ctx, 0, 1<<30, false)
-	if err != nil {
-		return err
-	}
-	// A connection of its own: VACUUM INTO reads a consistent snapshot without
-	// holding the writer, so the daemon keeps working during the copy.
-	conn, err := sql.Open("sqlite3", "file:"+db.path+"?_busy_timeout=10000")
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if _, err = conn.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
-		return fmt.Errorf("backup to %s: %w", dest, classify(err))
-	}
-	if len(landed) == 0 {
-		return nil
-	}
-	out, err := sql.Open("sqlite3", "file:"+dest+"?_busy_timeout=10000")
-	if err != nil {
-		return err
-	}
-	defer out.Close()
-	for _, it := range landed {
-		if _, err := out.ExecContext(ctx, insertInboxAs, it.rowArgs()...); err != nil {
-			return fmt.Errorf("backup to %s: copy the pushes not yet moved: %w", dest, classify(err))
-		}
-	}
-	return nil
-}
-
 // ms converts a time to Unix milliseconds; the zero time is 0.
 func ms(t time.Time) int64 {
 	if t.IsZero() {
