@@ -45,7 +45,7 @@ func (b *Bridge) Do(ctx context.Context, req ActionRequest) (ActionResult, error
 		}
 	case ActDeliver:
 		if req.Courier == nil || strings.TrimSpace(req.Courier.Name) == "" || strings.TrimSpace(req.Courier.Mobile) == "" {
-			return ActionResult{}, errors.New("请填写骑手姓名和手机号")
+			return ActionResult{}, &Error{Code: EInvalid, Message: "请填写骑手姓名和手机号"}
 		}
 	}
 	if req.Actor == "" {

@@ -166,20 +166,20 @@ func TestScanSteps(t *testing.T) {
 		status order.Status
 		typ    order.Type
 		act    Action
-		http   int
+		refuse string // the outcome of a refusal; "" when a step is taken
 	}{
-		{order.StatusAccepted, order.TypeDineIn, ActMade, 0},
-		{order.StatusAccepted, order.TypeDelivery, ActMade, 0},
-		{order.StatusMade, order.TypePickup, ActComplete, 0},
-		{order.StatusMade, order.TypeDelivery, "", 409},
-		{order.StatusNew, order.TypePickup, "", 409},
-		{order.StatusCompleted, order.TypePickup, "", 409},
-		{order.StatusCancelled, order.TypePickup, "", 409},
-		{order.StatusRefundRequested, order.TypePickup, "", 409},
+		{order.StatusAccepted, order.TypeDineIn, ActMade, ""},
+		{order.StatusAccepted, order.TypeDelivery, ActMade, ""},
+		{order.StatusMade, order.TypePickup, ActComplete, ""},
+		{order.StatusMade, order.TypeDelivery, "", EConflict},
+		{order.StatusNew, order.TypePickup, "", EConflict},
+		{order.StatusCompleted, order.TypePickup, "", EConflict},
+		{order.StatusCancelled, order.TypePickup, "", EConflict},
+		{order.StatusRefundRequested, order.TypePickup, "", EConflict},
 	}
 	for _, c := range cases {
 		act, res := scanStep(&store.OrderRecord{Code: "C", Status: c.status, Type: c.typ})
-		if act != c.act || (res == nil) != (c.http == 0) || (res != nil && (res.HTTP != c.http || res.Error == "")) {
+		if act != c.act || (res == nil) != (c.refuse == "") || (res != nil && (res.Outcome != c.refuse || res.Error == "")) {
 			t.Errorf("scan %s/%d: act=%q res=%+v", c.status, c.typ, act, res)
 		}
 	}

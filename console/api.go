@@ -142,22 +142,11 @@ func (s *Server) orderAction(act bridge.Action) http.HandlerFunc {
 
 func writeActionError(w http.ResponseWriter, code string, err error) {
 	var se *bridge.StateError
-	switch {
-	case errors.As(err, &se):
-		writeJSON(w, http.StatusConflict, map[string]any{"code": code, "error": se.Message, "status": se.Status})
-	case errors.Is(err, bridge.ErrUnknownOrder):
-		writeError(w, http.StatusNotFound, err.Error())
-	case errors.Is(err, bridge.ErrReasonRequired):
-		writeError(w, http.StatusBadRequest, err.Error())
-	case errors.Is(err, store.ErrDiskFull):
-		writeError(w, http.StatusInternalServerError, "磁盘已满，操作未保存：请清理电脑磁盘空间")
-	default:
-		if strings.HasPrefix(err.Error(), "请填写") {
-			writeError(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		writeError(w, http.StatusInternalServerError, err.Error())
+	if errors.As(err, &se) {
+		writeJSON(w, httpStatus(bridge.ErrorCode(err)), map[string]any{"code": code, "error": se.Message, "status": se.Status})
+		return
 	}
+	writeBridgeError(w, err)
 }
 
 func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
@@ -173,11 +162,11 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 		source = "http"
 	}
 	res := s.Bridge.Scan(r.Context(), body.Code, source)
-	if res.HTTP == http.StatusNotFound || res.HTTP == http.StatusBadRequest {
-		writeJSON(w, res.HTTP, map[string]string{"error": res.Error})
+	if res.Outcome == bridge.ENotFound || res.Outcome == bridge.EInvalid {
+		writeJSON(w, scanStatus(res.Outcome), map[string]string{"error": res.Error})
 		return
 	}
-	writeJSON(w, res.HTTP, res)
+	writeJSON(w, scanStatus(res.Outcome), res)
 }
 
 func (s *Server) reprint(w http.ResponseWriter, r *http.Request) {

@@ -149,27 +149,9 @@ func (s *Server) jobDecision(release bool) http.HandlerFunc {
 			writeError(w, http.StatusBadRequest, "id 须为数字")
 			return
 		}
-		db := s.Bridge.Store()
-		j, err := db.GetPrintJob(r.Context(), id)
-		if err != nil {
-			writeError(w, http.StatusNotFound, "没有这个打印任务")
+		if err := s.Bridge.DecideJob(r.Context(), id, release, actorOf(r)); err != nil {
+			writeBridgeError(w, err)
 			return
-		}
-		if release {
-			err = db.ReleasePrintJob(r.Context(), id)
-		} else {
-			err = db.DropPrintJob(r.Context(), id, "店员放弃打印（"+actorOf(r)+"）")
-		}
-		if errors.Is(err, store.ErrNotFound) {
-			writeError(w, http.StatusConflict, "该任务当前状态不能这样处理")
-			return
-		}
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, err.Error())
-			return
-		}
-		if release && s.Fleet != nil {
-			s.Fleet.Wake(j.Printer)
 		}
 		writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "released": release})
 	}
