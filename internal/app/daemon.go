@@ -22,6 +22,7 @@ import (
 	kgdchannel "github.com/posbridge/posbridge/kaigedian/channel"
 	"github.com/posbridge/posbridge/poller"
 	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/push"
 	"github.com/posbridge/posbridge/scanner"
 	"github.com/posbridge/posbridge/store"
 )
@@ -182,7 +183,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		}
 		partnerID, appID := client.Merchant()
-		recv := &console.PushReceiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
+		recv := &push.Receiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
 			Log: log, Now: opts.Now, Instance: instance}
 		if cfg.PushOpenWithoutAuth() {
 			refusePushes(recv, b, cfg, log)
