@@ -11,7 +11,6 @@ import (
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/order"
-	"github.com/posbridge/posbridge/store"
 )
 
 // maxAPIBody caps JSON bodies of the console API.
@@ -60,7 +59,7 @@ func actorOf(r *http.Request) string {
 
 func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := store.OrderFilter{Query: q.Get("q")}
+	f := bridge.OrderFilter{Query: q.Get("q")}
 	switch day := q.Get("date"); day {
 	case "":
 		f.Day = bridge.BusinessDay(s.now())
@@ -230,7 +229,7 @@ func (s *Server) submitPOS(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"id": id, "state": p.State, "order_code": p.OrderCode, "duplicate": true})
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": store.OutboxPending})
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": bridge.CallPending})
 }
 
 func (s *Server) getPOS(w http.ResponseWriter, r *http.Request) {
@@ -252,7 +251,7 @@ func (s *Server) getPOS(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) platform(w http.ResponseWriter, r *http.Request) {
-	calls, err := s.Bridge.Calls(r.Context(), store.OutboxFilter{States: []string{store.OutboxPending, store.OutboxFailed}, Limit: 100})
+	calls, err := s.Bridge.Calls(r.Context(), bridge.OutboxFilter{States: []string{bridge.CallPending, bridge.CallFailed}, Limit: 100})
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -261,7 +260,7 @@ func (s *Server) platform(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
-	f := store.OutboxFilter{OrderCode: r.URL.Query().Get("order"), Limit: 200}
+	f := bridge.OutboxFilter{OrderCode: r.URL.Query().Get("order"), Limit: 200}
 	states, err := stateList(r.URL.Query().Get("state"), callStates)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
@@ -283,7 +282,7 @@ func (s *Server) retryCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Bridge.RetryOutbox(r.Context(), id, actorOf(r)); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		if bridge.ErrorCode(err) == bridge.ENotFound {
 			writeError(w, http.StatusNotFound, "没有可重试的调用")
 			return
 		}
@@ -300,12 +299,12 @@ func (s *Server) abandonCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Bridge.AbandonOutbox(r.Context(), id, actorOf(r)); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		if bridge.ErrorCode(err) == bridge.ENotFound {
 			writeError(w, http.StatusNotFound, "没有正在重试的调用")
 			return
 		}
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": store.OutboxFailed})
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": bridge.CallFailed})
 }
