@@ -220,3 +220,5 @@ func (l *Ledger) Adjust(ctx context.Context, cardID int64, account string, delta
 	})
 	return row, err
 }
+
+func orderFen(v int64) order.Fen { return order.Fen(v) }

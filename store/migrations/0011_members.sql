@@ -47,3 +47,44 @@ CREATE TABLE member_bind_tries (
     at            INTEGER NOT NULL
 );
 CREATE INDEX member_bind_tries_card ON member_bind_tries(restaurant_id, card_no, at);
+
+-- Top-up (deposit) orders of seed 002 §12: pay price, get money_price on the
+-- card. new → success when paid (credited once, by the notification or the
+-- query, whichever comes first), new → expired when not paid in time; a
+-- payment that arrives after expiry still credits the card (the money came).
+CREATE TABLE member_deposits (
+    id              INTEGER PRIMARY KEY,
+    restaurant_id   INTEGER NOT NULL,
+    customer_id     TEXT    NOT NULL,
+    card_id         INTEGER NOT NULL REFERENCES member_cards(id),
+    pay_type        TEXT    NOT NULL,          -- wechat (the only one seed 002 supports)
+    credit_fen      INTEGER NOT NULL CHECK (credit_fen > 0),  -- money_price
+    pay_fen         INTEGER NOT NULL CHECK (pay_fen > 0),     -- price
+    bonus_points    INTEGER NOT NULL DEFAULT 0,
+    status          TEXT    NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'expired', 'success')),
+    trade_no        TEXT    NOT NULL DEFAULT '', -- the provider's trade number once paid
+    created_at      INTEGER NOT NULL,
+    expiry_at       INTEGER NOT NULL,
+    paid_at         INTEGER NOT NULL DEFAULT 0,
+    deposit_at      INTEGER NOT NULL DEFAULT 0   -- credited to the card
+);
+CREATE INDEX member_deposits_customer ON member_deposits(restaurant_id, customer_id, id);
+CREATE INDEX member_deposits_open ON member_deposits(status, expiry_at) WHERE status = 'new';
+
+-- Appeals (§13.2 top-ups, §14.2 orders): a customer says a payment went
+-- missing, with 1–3 uploaded images; staff resolve them in the console.
+CREATE TABLE member_appeals (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT    NOT NULL CHECK (kind IN ('deposit', 'order')),
+    ref_id       INTEGER NOT NULL,             -- the deposit or order id
+    customer_id  TEXT    NOT NULL,
+    phone        TEXT    NOT NULL,
+    reason       TEXT    NOT NULL,
+    images_json  TEXT    NOT NULL,             -- ["url", …], 1 to 3
+    status       TEXT    NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'success')),
+    created_at   INTEGER NOT NULL,
+    resolved_at  INTEGER NOT NULL DEFAULT 0,
+    resolved_by  TEXT    NOT NULL DEFAULT '',
+    note         TEXT    NOT NULL DEFAULT '',
+    UNIQUE (kind, ref_id)
+);
