@@ -150,19 +150,18 @@ func (b *Bridge) applyDetails(ctx context.Context, details []Detail, claimed map
 		return b.applyDetailTx(tx, a, d)
 	}
 	if len(details) > 1 {
-		failed := map[int]error{}
-		err := b.write(ctx, func(tx *store.Tx, a *after) error {
-			clear(failed)
+		failed, err := writeValue(ctx, b, func(tx *store.Tx, a *after) (map[int]error, error) {
+			failed := map[int]error{}
 			for i, d := range details {
 				err := inStep(tx, a, func() error { return apply(tx, a, d) })
 				if errors.Is(err, store.ErrTxBroken) {
-					return err
+					return nil, err
 				}
 				if err != nil {
 					failed[i] = err
 				}
 			}
-			return nil
+			return failed, nil
 		})
 		if err == nil {
 			for i, ferr := range failed {

@@ -38,24 +38,20 @@ func (b *Bridge) applyInboxBatch(ctx context.Context, items []store.InboxItem) {
 	for i, it := range items {
 		pushes[i] = b.decodeInboxItem(it)
 	}
-	applied := 0
-	err := b.write(ctx, func(tx *store.Tx, a *after) error {
-		applied = 0
+	applied, _ := writeValue(ctx, b, func(tx *store.Tx, a *after) (int, error) {
+		applied := 0
 		for _, p := range pushes {
 			err := inStep(tx, a, func() error { return b.applyPushTx(tx, a, p) })
 			if errors.Is(err, store.ErrTxBroken) {
-				return err
+				return 0, err
 			}
 			if err != nil {
 				break
 			}
 			applied++
 		}
-		return nil
+		return applied, nil
 	})
-	if err != nil {
-		applied = 0
-	}
 	for _, p := range pushes[:applied] {
 		b.logPush(p)
 	}

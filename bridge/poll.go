@@ -61,72 +61,81 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 	source, codes := ch.Source(), ch
 	now := b.now()
 	flowing := b.PushesFlowing()
-	var missed []string
-	err = b.write(ctx, func(tx *store.Tx, a *after) error {
-		created, missed = 0, nil
-		for i := range page.Orders {
-			o := &page.Orders[i]
-			if !ch.ValidCode(o.Code) {
-				if o.Code != "" {
-					b.log.Warn("polled order with a code no document produces skipped", "code", cut(o.Code, 70))
-				}
-				continue
-			}
-			rec, err := tx.GetOrder(o.Code)
-			isNew := errors.Is(err, store.ErrNotFound)
-			if err != nil && !isNew {
-				return err
-			}
-			if isNew {
-				created++
-				if s, _ := codes.StatusOf(o.PlatformStatus); flowing && page.Via == order.ViaPoll && s == order.StatusNew &&
-					!o.CreatedAt.IsZero() && now.Sub(o.CreatedAt) > 30*time.Second {
-					missed = append(missed, o.Code)
-				}
-			}
-			o.Source = source
-			change := order.Change{Kind: order.ChangeStatus, Via: page.Via, Source: source, Code: o.Code, PlatformStatus: o.PlatformStatus}
-			if err := b.applyChangeTx(tx, a, change, o); err != nil {
-				return err
-			}
-			if page.Full && len(o.Items) > 0 && (isNew || rec.Detail == nil) {
-				if err := b.storeFullDetail(tx, a, o, page.Raw, i); err != nil {
-					return err
-				}
-			}
-		}
-		for _, r := range page.Refunds {
-			if !ch.ValidCode(r.Code) {
-				continue
-			}
-			change := order.Change{Kind: order.ChangeRefund, Via: page.Via, Source: source, Code: r.Code,
-				CancelStatus: order.RefundStatus(r.RefundStatus)}
-			if change.CancelStatus == order.RefundRequested {
-				repeat, err := b.answeredRefundRepeat(tx, r.Code, page.AskedAt)
-				if err != nil {
-					return err
-				}
-				if repeat {
+	// The committed run's count and misses: a batch that runs again starts
+	// from nothing (store.WriteValue).
+	type pollResult struct {
+		created int
+		missed  []string
+	}
+	res, err := writeValue(ctx, b, func(tx *store.Tx, a *after) (pollResult, error) {
+		var r pollResult
+		err := func() error {
+			for i := range page.Orders {
+				o := &page.Orders[i]
+				if !ch.ValidCode(o.Code) {
+					if o.Code != "" {
+						b.log.Warn("polled order with a code no document produces skipped", "code", cut(o.Code, 70))
+					}
 					continue
 				}
+				rec, err := tx.GetOrder(o.Code)
+				isNew := errors.Is(err, store.ErrNotFound)
+				if err != nil && !isNew {
+					return err
+				}
+				if isNew {
+					r.created++
+					if s, _ := codes.StatusOf(o.PlatformStatus); flowing && page.Via == order.ViaPoll && s == order.StatusNew &&
+						!o.CreatedAt.IsZero() && now.Sub(o.CreatedAt) > 30*time.Second {
+						r.missed = append(r.missed, o.Code)
+					}
+				}
+				o.Source = source
+				change := order.Change{Kind: order.ChangeStatus, Via: page.Via, Source: source, Code: o.Code, PlatformStatus: o.PlatformStatus}
+				if err := b.applyChangeTx(tx, a, change, o); err != nil {
+					return err
+				}
+				if page.Full && len(o.Items) > 0 && (isNew || rec.Detail == nil) {
+					if err := b.storeFullDetail(tx, a, o, page.Raw, i); err != nil {
+						return err
+					}
+				}
 			}
-			if err := b.applyChangeTx(tx, a, change, nil); err != nil {
-				return err
+			for _, r := range page.Refunds {
+				if !ch.ValidCode(r.Code) {
+					continue
+				}
+				change := order.Change{Kind: order.ChangeRefund, Via: page.Via, Source: source, Code: r.Code,
+					CancelStatus: order.RefundStatus(r.RefundStatus)}
+				if change.CancelStatus == order.RefundRequested {
+					repeat, err := b.answeredRefundRepeat(tx, r.Code, page.AskedAt)
+					if err != nil {
+						return err
+					}
+					if repeat {
+						continue
+					}
+				}
+				if err := b.applyChangeTx(tx, a, change, nil); err != nil {
+					return err
+				}
 			}
-		}
-		for _, s := range page.Statuses {
-			change := order.Change{Kind: order.ChangeStatus, Via: page.Via, Source: source, Code: s.Code, PlatformStatus: s.PlatformStatus}
-			if err := b.applyChangeTx(tx, a, change, nil); err != nil {
-				return err
+			for _, s := range page.Statuses {
+				change := order.Change{Kind: order.ChangeStatus, Via: page.Via, Source: source, Code: s.Code, PlatformStatus: s.PlatformStatus}
+				if err := b.applyChangeTx(tx, a, change, nil); err != nil {
+					return err
+				}
 			}
-		}
-		if page.Cursor != "" {
-			return tx.SetCursor(page.Cursor, page.CursorValue)
-		}
-		return nil
+			if page.Cursor != "" {
+				return tx.SetCursor(page.Cursor, page.CursorValue)
+			}
+			return nil
+		}()
+		return r, err
 	})
-	if err == nil && len(missed) > 0 {
-		b.missedPushes(missed)
+	created = res.created
+	if err == nil && len(res.missed) > 0 {
+		b.missedPushes(res.missed)
 	}
 	return created, err
 }
