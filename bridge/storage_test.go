@@ -39,12 +39,7 @@ func TestDamagedDatabaseRaisesACriticalProblem(t *testing.T) {
 	if err := env.Daemon.DB.Backup(t.Context(), copyPath); err != nil {
 		t.Fatal(err)
 	}
-	info, _ := os.Stat(copyPath)
-	f, _ := os.OpenFile(copyPath, os.O_WRONLY, 0)
-	junk := make([]byte, info.Size()/2)
-	_, _ = rand.Read(junk)
-	_, _ = f.WriteAt(junk, info.Size()/4)
-	f.Close()
+	damageMiddle(t, copyPath)
 	damaged, readErr := store.Open(context.Background(), copyPath, store.Options{ReadOnly: true})
 	if readErr == nil {
 		_, _, readErr = damaged.ListOrders(context.Background(), store.OrderFilter{Limit: 1000})
@@ -103,12 +98,7 @@ func TestDeferredCheckRaisesACriticalProblem(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	info, _ := os.Stat(path)
-	f, _ := os.OpenFile(path, os.O_WRONLY, 0)
-	junk := make([]byte, info.Size()/2)
-	_, _ = rand.Read(junk)
-	_, _ = f.WriteAt(junk, info.Size()/4)
-	f.Close()
+	damageMiddle(t, path)
 	defer func(was int64) { store.SyncIntegrityMaxBytes = was }(store.SyncIntegrityMaxBytes)
 	store.SyncIntegrityMaxBytes = 64 << 10
 	big, err := store.Open(ctx, path, store.Options{})
@@ -127,5 +117,25 @@ func TestDeferredCheckRaisesACriticalProblem(t *testing.T) {
 		return false
 	}) {
 		t.Fatalf("no critical problem after the deferred check: %+v", b.Problems())
+	}
+}
+
+// damageMiddle overwrites the middle half of a database file with noise, as
+// a failing disk would.
+func damageMiddle(t *testing.T, path string) {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	junk := make([]byte, info.Size()/2)
+	_, _ = rand.Read(junk)
+	if _, err := f.WriteAt(junk, info.Size()/4); err != nil {
+		t.Fatal(err)
 	}
 }
