@@ -39,7 +39,7 @@ func TestDamagedDatabaseRaisesACriticalProblem(t *testing.T) {
 	if err := env.Daemon.DB.Backup(t.Context(), copyPath); err != nil {
 		t.Fatal(err)
 	}
-	damageMiddle(t, copyPath)
+	damageFile(t, copyPath, 4, 2) // half the file, from its first quarter: pages of orders
 	damaged, readErr := store.Open(context.Background(), copyPath, store.Options{ReadOnly: true})
 	if readErr == nil {
 		_, _, readErr = damaged.ListOrders(context.Background(), store.OrderFilter{Limit: 1000})
@@ -98,7 +98,7 @@ func TestDeferredCheckRaisesACriticalProblem(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	damageMiddle(t, path)
+	damageFile(t, path, 2, 0) // 16 KiB in the middle: orders, not the schema the open reads
 	defer func(was int64) { store.SyncIntegrityMaxBytes = was }(store.SyncIntegrityMaxBytes)
 	store.SyncIntegrityMaxBytes = 64 << 10
 	big, err := store.Open(ctx, path, store.Options{})
@@ -120,9 +120,9 @@ func TestDeferredCheckRaisesACriticalProblem(t *testing.T) {
 	}
 }
 
-// damageMiddle overwrites the middle half of a database file with noise, as
-// a failing disk would.
-func damageMiddle(t *testing.T, path string) {
+// damageFile overwrites part of a database file with noise, as a failing
+// disk would: from size/from, size/length bytes (16 KiB when length is 0).
+func damageFile(t *testing.T, path string, from, length int64) {
 	t.Helper()
 	info, err := os.Stat(path)
 	if err != nil {
@@ -133,9 +133,13 @@ func damageMiddle(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	junk := make([]byte, info.Size()/2)
+	n := int64(16 << 10)
+	if length > 0 {
+		n = info.Size() / length
+	}
+	junk := make([]byte, n)
 	_, _ = rand.Read(junk)
-	if _, err := f.WriteAt(junk, info.Size()/4); err != nil {
+	if _, err := f.WriteAt(junk, info.Size()/from); err != nil {
 		t.Fatal(err)
 	}
 }
