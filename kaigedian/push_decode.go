@@ -73,6 +73,9 @@ func DecodePush(kind PushKind, body []byte) (c order.Change, err error) {
 		c.RiderPhone = d.text("riderPhone")
 		c.Reason = d.text("remark")
 		c.At = d.time("updateTime", "timeStamp")
+	case PushProduct:
+		// The lines are read by DecodeProductPush; the change only names the order.
+		c.Kind = order.ChangeProduct
 	case PushEvent:
 		c.Kind = order.ChangeEvent
 		if v, ok := d.enum(knownEventType, "eventType"); ok {

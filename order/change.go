@@ -10,6 +10,7 @@ const (
 	ChangeRefund   ChangeKind = "refund"   // refund status push / refund poll
 	ChangeDelivery ChangeKind = "delivery" // delivery status push
 	ChangeEvent    ChangeKind = "event"    // order event push (备餐提醒)
+	ChangeProduct  ChangeKind = "product"  // 围餐 items added online
 )
 
 // Source says where a change came from.
