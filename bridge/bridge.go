@@ -33,6 +33,10 @@ type Platform interface {
 	BatchQuery(ctx context.Context, req kaigedian.BatchQueryRequest) (*kaigedian.BatchQueryResult, error)
 	QueryRefundOrders(ctx context.Context, req kaigedian.RefundQueryRequest) (*kaigedian.RefundQueryResult, error)
 	HistoryOrders(ctx context.Context, req kaigedian.HistoryRequest) (*kaigedian.HistoryResult, error)
+	// The store calls (storeops.go): 沽清 and the store's status.
+	SellOut(ctx context.Context, txID string, req kaigedian.SellOutRequest) (kaigedian.SellOutResult, error)
+	CancelSellOut(ctx context.Context, txID string, req kaigedian.SellOutRequest) (kaigedian.SellOutResult, error)
+	SetStoreStatus(ctx context.Context, txID string, req kaigedian.SetStoreStatusRequest) error
 }
 
 // Printers is the part of the printer fleet the bridge uses.

@@ -117,7 +117,7 @@ func (b *Bridge) sendOutbox(ctx context.Context, row *store.OutboxRow) {
 		return
 	}
 	b.health.platformError(b.now(), row.Kind, err)
-	retryable := kaigedian.IsRetryable(err) || authRefusal(err)
+	retryable := (kaigedian.IsRetryable(err) || authRefusal(err)) && !storeCallRefused(row, err)
 	b.log.Warn("platform call failed", "op", row.Op, "order", row.OrderCode, "tx_id", txID,
 		"attempt", row.Attempts+1, "retryable", retryable, "err", err)
 	if !retryable {
@@ -166,6 +166,9 @@ func (b *Bridge) outboxRetry(ctx context.Context, row *store.OutboxRow, err erro
 
 // callPlatform sends the row under transaction id txID.
 func (b *Bridge) callPlatform(ctx context.Context, row *store.OutboxRow, txID string) (string, error) {
+	if res, err, ok := b.callStore(ctx, row, txID); ok {
+		return res, err
+	}
 	if row.Kind == "submit" {
 		var req kaigedian.SubmitRequest
 		if err := json.Unmarshal(row.Payload, &req); err != nil {
@@ -202,6 +205,9 @@ func (b *Bridge) outboxSucceeded(ctx context.Context, row *store.OutboxRow, resu
 	err := b.write(ctx, func(tx *store.Tx, a *after) error {
 		if err := tx.MarkOutboxDone(row.ID, result); err != nil {
 			return err
+		}
+		if isStoreCall(row.Kind) {
+			return b.storeCallSucceeded(tx, a, row, result)
 		}
 		if row.Kind == "submit" {
 			a.event(Event{Type: EvPlatform, Kind: "pos_submitted", Message: "线下订单已上传", Data: map[string]any{"id": row.ID, "result": result}})
@@ -410,6 +416,9 @@ func opLabel(op string) string {
 		return "售后退款"
 	case "submit":
 		return "上传线下订单"
+	}
+	if l := storeOpLabel(op); l != "" {
+		return l
 	}
 	return op
 }
