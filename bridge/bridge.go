@@ -92,6 +92,7 @@ type Bridge struct {
 	health     *healthState
 	outboxBoot int64       // newest outbox row of an earlier process (outbox.go)
 	attempted  attemptSet  // rows sent whose outcome is not written yet (outbox.go)
+	linked     linkedMenus // the scan-to-order menus 沽清 and 置休 reach too (linked_menus.go)
 	damaged    atomic.Bool // a damaged database was reported (storage.go)
 	restoredAt time.Time   // when the database was put back from a backup (ingest.go)
 	problems   problemSet  // problems.go

@@ -168,6 +168,9 @@ func (b *Bridge) ChangeGoods(ctx context.Context, req GoodsChange) ([]int64, err
 		a.event(Event{Type: EvPlatform, Kind: "store_call", Message: storeOpLabel(kind) + "已提交：" + strings.Join(codes, "、")})
 		return tx.AppendAudit(store.Audit{Actor: req.Actor, Action: kind, Detail: storeID + " " + strings.Join(codes, ",")})
 	})
+	if err == nil {
+		b.sellOutLinked(ctx, storeID, codes, req.Out, req.Actor)
+	}
 	return ids, err
 }
 
@@ -200,6 +203,9 @@ func (b *Bridge) SetStoreStatus(ctx context.Context, storeID, event, actor strin
 		a.event(Event{Type: EvPlatform, Kind: "store_call", Message: storeOpLabel(op) + "已提交"})
 		return tx.AppendAudit(store.Audit{Actor: actor, Action: op, Detail: storeID})
 	})
+	if err == nil {
+		b.pauseLinked(ctx, storeID, ev, actor)
+	}
 	return id, err
 }
 
