@@ -27,15 +27,18 @@ const (
 	effAlertEvent                          // tell staff about a platform event (备餐提醒)
 	effAlertRefundUndone                   // an approved refund did not happen: the order is back
 	effMootRefundCalls                     // the refund request is gone: its answer cannot be sent
+	effReminder                            // 备餐提醒: slip to the kitchens, sound, release held tickets
+	effWaybill                             // a delivery push: record the courier, alert when abnormal
 )
 
 // outcome is what applying one event did to an order.
 type outcome struct {
 	from, to order.Status
-	changed  bool     // the local status changed
-	note     string   // history reason (Chinese, shown to staff)
-	effects  []effect // in order
-	ignored  string   // why the event changed nothing (late, repeated); for the log
+	changed  bool         // the local status changed
+	note     string       // history reason (Chinese, shown to staff)
+	effects  []effect     // in order
+	ignored  string       // why the event changed nothing (late, repeated); for the log
+	change   order.Change // the announcement applied (effects that need its fields read it)
 }
 
 func (o *outcome) add(e ...effect) { o.effects = append(o.effects, e...) }
@@ -100,7 +103,7 @@ func effective(rec *store.OrderRecord) order.Status {
 // It never moves an order backwards and never moves a terminal order, except
 // that a completed order may still be refunded (after-sales).
 func applyPlatform(rec *store.OrderRecord, ch order.Change) outcome {
-	out := outcome{from: rec.Status, to: rec.Status}
+	out := outcome{from: rec.Status, to: rec.Status, change: ch}
 	if !ch.At.IsZero() && ch.At.After(rec.PlatformAt) {
 		defer func() { rec.PlatformAt = ch.At }()
 	}
@@ -109,13 +112,17 @@ func applyPlatform(rec *store.OrderRecord, ch order.Change) outcome {
 		applyRefundStatus(rec, ch, &out)
 	case order.ChangeDelivery:
 		out.note = deliveryNote(ch)
+		out.add(effWaybill)
 	case order.ChangeEvent:
 		if ch.EventType == 1 {
-			out.note = "顾客催单：备餐提醒"
+			// eventType 1 is the only documented event: the platform's
+			// prepare-food reminder (备餐提醒), not a customer chasing.
+			out.note = "备餐提醒"
+			out.add(effReminder)
 		} else {
 			out.note = "平台事件 " + strconv.Itoa(ch.EventType)
+			out.add(effAlertEvent)
 		}
-		out.add(effAlertEvent)
 	default:
 		if ch.CancelStatus != 0 && ch.PlatformStatus != order.PlatformCancelled {
 			applyRefundStatus(rec, ch, &out)

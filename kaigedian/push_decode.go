@@ -73,6 +73,10 @@ func DecodePush(kind PushKind, body []byte) (c order.Change, err error) {
 		c.RiderPhone = d.text("riderPhone")
 		c.Reason = d.text("remark")
 		c.At = d.time("updateTime", "timeStamp")
+		if u, err := DecodeDeliveryPush(body); err == nil {
+			c.Waybill = &order.Waybill{ID: u.DeliveryID, Text: u.Text(), NeedsStaff: DeliveryNeedsStaff(u.Status) && u.StatusKnown,
+				Channel: u.Channel(), Remark: u.Remark}
+		}
 	case PushProduct:
 		// The lines are read by DecodeProductPush; the change only names the order.
 		c.Kind = order.ChangeProduct

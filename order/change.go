@@ -42,8 +42,20 @@ type Change struct {
 	RiderName      string `json:"rider_name,omitempty"`
 	RiderPhone     string `json:"-"`
 	EventType      int    `json:"event_type,omitempty"`
+	// Waybill is what a delivery push says beyond the status (its channel's
+	// words for it, the courier's company, why it went wrong).
+	Waybill *Waybill `json:"waybill,omitempty"`
 
 	// Unknown holds raw values of fields whose value the documents do not define,
 	// keyed by field name, e.g. {"orderStatus":"99"}.
 	Unknown map[string]string `json:"unknown,omitempty"`
+}
+
+// Waybill is a courier's delivery as its channel reports it.
+type Waybill struct {
+	ID         string `json:"id,omitempty"`
+	Text       string `json:"text"`              // the status in words, with the reason
+	NeedsStaff bool   `json:"needs_staff"`       // abnormal or cancelled: the food has no courier
+	Channel    string `json:"channel,omitempty"` // the courier's company, e.g. 美团
+	Remark     string `json:"remark,omitempty"`
 }

@@ -305,8 +305,19 @@ func (db *DB) TableAdditions(ctx context.Context, code string) ([]TableAddition,
 	return out, rows.Err()
 }
 
-// AddReminder records a 备餐提醒 received at at; added is false for a repeat.
-func (tx *Tx) AddReminder(code string, at time.Time) (added bool, err error) {
+// AddReminder records a 备餐提醒 received at at. added is false for a
+// repeat: the same time again, or one within window of the last (the
+// current documents give the push no time of its own, so a platform's
+// retry of it is told apart only by arriving close to the first).
+func (tx *Tx) AddReminder(code string, at time.Time, window time.Duration) (added bool, err error) {
+	var last int64
+	err = tx.queryRow(`SELECT COALESCE(MAX(at), 0) FROM order_reminders WHERE order_code = ?`, code).Scan(&last)
+	if err != nil {
+		return false, err
+	}
+	if last != 0 && ms(at)-last < window.Milliseconds() && ms(at) >= last {
+		return false, nil
+	}
 	res, err := tx.exec(`INSERT OR IGNORE INTO order_reminders(order_code, at) VALUES(?,?)`, code, ms(at))
 	if err != nil {
 		return false, err

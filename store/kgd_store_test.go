@@ -38,8 +38,16 @@ func TestStoreExtras(t *testing.T) {
 		if added, _ := tx.AddTableAddition("A1", "inbox:5", nil); added {
 			t.Error("the same batch twice was added twice")
 		}
-		_, err := tx.AddReminder("A1", at)
-		return err
+		if added, err := tx.AddReminder("A1", at, time.Minute); err != nil || !added {
+			return err
+		}
+		if added, _ := tx.AddReminder("A1", at.Add(20*time.Second), time.Minute); added {
+			t.Error("a repeat within the window was added")
+		}
+		if added, _ := tx.AddReminder("A1", at.Add(2*time.Minute), time.Minute); !added {
+			t.Error("a later reminder was not added")
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +71,7 @@ func TestStoreExtras(t *testing.T) {
 	if err != nil || len(adds) != 1 || adds[0].Items[0].Name != "扬州炒饭" {
 		t.Fatalf("additions = %+v, %v", adds, err)
 	}
-	if rs, err := db.Reminders(ctx, "A1"); err != nil || len(rs) != 1 {
+	if rs, err := db.Reminders(ctx, "A1"); err != nil || len(rs) != 2 {
 		t.Fatalf("reminders = %v, %v", rs, err)
 	}
 }

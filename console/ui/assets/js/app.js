@@ -109,6 +109,8 @@ function dispatch(ev) {
     case 'alert':
       store.addAlert({ level: ev.level, kind: ev.kind, code: ev.code, message: ev.message, at: ev.time });
       if (ev.level === 'critical' && ev.kind !== 'waiting_order') sound.notice();
+      if (ev.kind === 'prep_remind') { sound.remind(); setTimeout(() => sound.say(((ev.data && ev.data.pickup_no) ? ev.data.pickup_no + '号' : '') + '备餐提醒'), 1200); }
+      if (ev.kind === 'delivery_alert') setTimeout(() => sound.say('配送异常，请及时处理'), 900);
       if (ev.code) orderChanged(ev.code);
       if (ev.kind && ev.kind.startsWith('outbox')) store.loadPlatformSoon();
       if (ev.kind === 'store_call' && currentView() === 'goods') loadGoodsSoon();
