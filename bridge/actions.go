@@ -14,6 +14,12 @@ import (
 type Courier struct {
 	Name   string `json:"contacts_name"`
 	Mobile string `json:"mobile"`
+	// What staff delivering themselves may add (deliveryInfo's optional
+	// fields): the courier company's code and name, the waybill number, a remark.
+	ChannelCode string `json:"express_channel_code,omitempty"`
+	ChannelName string `json:"express_channel_name,omitempty"`
+	ExpressNo   string `json:"express_no,omitempty"`
+	Remark      string `json:"remark,omitempty"`
 }
 
 // ActionRequest is a staff decision.
@@ -57,6 +63,9 @@ func (b *Bridge) Do(ctx context.Context, req ActionRequest) (ActionResult, error
 	case ActDeliver:
 		if req.Courier == nil || strings.TrimSpace(req.Courier.Name) == "" || strings.TrimSpace(req.Courier.Mobile) == "" {
 			return ActionResult{}, errors.New("请填写骑手姓名和手机号")
+		}
+		if err := checkCourier(req.Courier); err != nil {
+			return ActionResult{}, err
 		}
 	}
 	if req.Actor == "" {
@@ -119,7 +128,9 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 	case ActDeliver:
 		op.Status = order.PlatformDelivering
 		op.Courier = req.Courier
-		out.note = "开始配送：骑手 " + req.Courier.Name + " " + order.MaskPhone(req.Courier.Mobile)
+		out.note = "开始配送：" + courierText(req.Courier)
+		out.courier = req.Courier
+		out.add(effStaffCourier)
 	case ActRefundApprove:
 		// The refund slip prints, and queued tickets are dropped, when the
 		// platform confirms the refund: it may refuse, or the customer

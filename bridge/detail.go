@@ -183,6 +183,7 @@ func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d kaigedian.Detail) error
 		return err
 	}
 	detail := d.Order
+	partlyRefunded := partlyRefundedNow(rec.Detail, &detail)
 	keepAddress(rec.Detail, &detail)
 	rec.Detail, rec.RawDetail = &detail, d.Raw
 	if needsAddress(&detail) && !rec.NeedsAddress && rec.AddressAttempts < addressAttempts {
@@ -207,6 +208,10 @@ func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d kaigedian.Detail) error
 	}
 	if rec.PrintPending && printable(rec.Status) {
 		out.add(effPrintOrder)
+	}
+	if partlyRefunded {
+		out.note = "部分退款（退款金额与商品请在开个店后台查看）"
+		out.add(effPartialRefund)
 	}
 	if err := b.runEffects(tx, a, rec, out, "platform"); err != nil {
 		return err

@@ -29,6 +29,8 @@ const (
 	effMootRefundCalls                     // the refund request is gone: its answer cannot be sent
 	effReminder                            // 备餐提醒: slip to the kitchens, sound, release held tickets
 	effWaybill                             // a delivery push: record the courier, alert when abnormal
+	effStaffCourier                        // staff deliver: record the courier they entered
+	effPartialRefund                       // 部分退款: slip to the printers that printed the order, alert
 )
 
 // outcome is what applying one event did to an order.
@@ -39,6 +41,7 @@ type outcome struct {
 	effects  []effect     // in order
 	ignored  string       // why the event changed nothing (late, repeated); for the log
 	change   order.Change // the announcement applied (effects that need its fields read it)
+	courier  *Courier     // the courier staff entered (ActDeliver)
 }
 
 func (o *outcome) add(e ...effect) { o.effects = append(o.effects, e...) }

@@ -2,7 +2,11 @@ package bridge
 
 import (
 	"context"
+	"fmt"
 	"time"
+	"unicode/utf8"
+
+	"github.com/posbridge/posbridge/kaigedian"
 
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
@@ -187,4 +191,80 @@ func (b *Bridge) recordWaybill(tx *store.Tx, a *after, rec *store.OrderRecord, o
 	}
 	a.event(ev)
 	return nil
+}
+
+// checkCourier bounds what staff type about a courier (it is stored and
+// sent to the platform).
+func checkCourier(c *Courier) error {
+	for _, f := range []struct {
+		label, v string
+		max      int
+	}{{"骑手姓名", c.Name, 20}, {"骑手手机号", c.Mobile, 20}, {"配送渠道", c.ChannelCode, 30}, {"配送渠道名称", c.ChannelName, 30},
+		{"运单号", c.ExpressNo, 40}, {"备注", c.Remark, 100}} {
+		if utf8.RuneCountInString(f.v) > f.max {
+			return fmt.Errorf("请填写%s（最多 %d 个字）", f.label, f.max)
+		}
+	}
+	if c.ChannelName == "" && c.ChannelCode != "" {
+		c.ChannelName = kaigedian.DeliveryChannelName(c.ChannelCode)
+	}
+	return nil
+}
+
+// courierText is the courier as the order's history says it.
+func courierText(c *Courier) string {
+	s := "骑手 " + c.Name + " " + order.MaskPhone(c.Mobile)
+	if c.ChannelName != "" {
+		s += "（" + c.ChannelName + "）"
+	}
+	if c.ExpressNo != "" {
+		s += " 运单号 " + c.ExpressNo
+	}
+	return s
+}
+
+// recordStaffCourier shows the courier staff entered on the order and the board.
+func (b *Bridge) recordStaffCourier(tx *store.Tx, rec *store.OrderRecord, out outcome) error {
+	c := out.courier
+	if c == nil {
+		return nil
+	}
+	_, err := tx.SaveDelivery(store.Delivery{OrderCode: rec.Code, Status: kaigedian.DeliveryOnTheWay, RiderName: c.Name,
+		RiderPhone: c.Mobile, ChannelCode: c.ChannelCode, ChannelName: c.ChannelName, ExpressNo: c.ExpressNo, Remark: c.Remark,
+		Text: "配送中（店员填写）", ByStaff: true})
+	return err
+}
+
+// partlyRefundedNow reports a detail that newly says part of the payment
+// went back (payStatus 4): only the detail says so, no push does.
+func partlyRefundedNow(before, now *order.Order) bool {
+	return now.PartlyRefunded && (before == nil || !before.PartlyRefunded)
+}
+
+// partialRefund prints 部分退款 on the printers that printed the order and
+// tells staff. No document gives the amount or the items refunded, so the
+// slip and the alert say where to find them.
+func (b *Bridge) partialRefund(tx *store.Tx, a *after, rec *store.OrderRecord) error {
+	if err := b.queueSlips(tx, a, rec, printer.KindPartialRefund, ""); err != nil {
+		return err
+	}
+	a.event(Event{Type: EvAlert, Kind: "partial_refund", Code: rec.Code, Level: LevelWarn,
+		Message: "订单 " + pickupLabel(rec) + " 部分退款：退款金额与商品请在开个店后台查看"})
+	return nil
+}
+
+// refetchPartlyRefunded asks for the detail again of an order a poll lists
+// as partly refunded (payStatus 4) while its stored detail is not: the
+// detail is where the change lands (and the 部分退款 slip prints from).
+func (b *Bridge) refetchPartlyRefunded(tx *store.Tx, a *after, code string) error {
+	rec, err := tx.GetOrder(code)
+	if err != nil {
+		return err
+	}
+	if rec.Detail == nil || rec.Detail.PartlyRefunded || rec.NeedsDetail {
+		return nil
+	}
+	rec.NeedsDetail, rec.DetailAttempts, rec.DetailNextAt = true, 0, zeroTime
+	a.detail = true
+	return tx.SaveOrder(rec)
 }

@@ -189,7 +189,9 @@ func (b *Bridge) callPlatform(ctx context.Context, row *store.OutboxRow, txID st
 	case "status_operation":
 		req := kaigedian.StatusOperationRequest{OrderCode: op.OrderCode, OrderStatus: op.Status, Reason: op.Reason, Operator: op.Operator}
 		if op.Courier != nil {
-			req.Delivery = &kaigedian.DeliveryInfo{ContactsName: op.Courier.Name, Mobile: op.Courier.Mobile}
+			req.Delivery = &kaigedian.DeliveryInfo{ContactsName: op.Courier.Name, Mobile: op.Courier.Mobile,
+				ExpressChannelCode: op.Courier.ChannelCode, ExpressChannelName: op.Courier.ChannelName,
+				ExpressNo: op.Courier.ExpressNo, Remark: op.Courier.Remark}
 		}
 		return "", b.platform.StatusOperation(ctx, txID, req)
 	case "refund_operation":

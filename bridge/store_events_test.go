@@ -118,3 +118,45 @@ func TestDeliveryPushShowsCourier(t *testing.T) {
 		t.Fatalf("text %q", got)
 	}
 }
+
+// 部分退款 end to end: the platform marks part of an accepted order refunded
+// (payStatus 4, seen by the poll); posbridge fetches the detail again, the
+// printers that printed the order get a 部分退款 slip saying the amount is in
+// the 开个店 back office (never the order's amount as refunded), the order
+// stays where it was and shows 部分退款.
+func TestPartialRefund(t *testing.T) {
+	env := start(t, harness.Options{})
+	o := teaOrder(env, fake.OrderSpec{})
+	if _, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
+	must(t, env.Fake.PartialRefund(o.Code))
+	if !harness.WaitFor(15*time.Second, func() bool { return env.CountPrinted("front", "部分退款", "开个店后台") == 1 }) {
+		t.Fatalf("receipt printer: %q", env.Printed("front"))
+	}
+	for _, text := range env.Printed("front") {
+		if strings.Contains(text, "部分退款") && strings.Contains(text, o.ActualPay.String()) && strings.Contains(text, "退款金额") && !strings.Contains(text, "开个店后台") {
+			t.Fatalf("the slip shows the whole amount as refunded:\n%s", text)
+		}
+	}
+	if !harness.WaitFor(5*time.Second, func() bool { return env.CountPrinted("kitchen", "部分退款") == 1 }) {
+		t.Fatalf("kitchen printer: %q", env.Printed("kitchen"))
+	}
+	rec, err := env.Order(o.Code)
+	if err != nil || rec.Status != order.StatusAccepted {
+		t.Fatalf("the order moved: %v %v", rec.Status, err)
+	}
+	var v struct {
+		Extras struct {
+			PartlyRefunded bool `json:"partly_refunded"`
+		} `json:"extras"`
+	}
+	if _, err := env.API("GET", "/api/orders/"+o.Code, nil, &v); err != nil || !v.Extras.PartlyRefunded {
+		t.Fatalf("order view: %+v %v", v, err)
+	}
+	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
+	if n := env.CountPrinted("front", "部分退款"); n != 1 {
+		t.Fatalf("%d partial refund slips", n)
+	}
+}

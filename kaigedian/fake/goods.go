@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 
@@ -183,4 +184,19 @@ func (p *Platform) open(id string) bool {
 		return p.takesOrders(id)
 	}
 	return slices.ContainsFunc(p.stores, func(s Store) bool { return p.takesOrders(s.ID) })
+}
+
+// PartialRefund refunds part of an order, as the 开个店 back office does:
+// the order's payStatus becomes 4 (部分退款) and it counts as updated, so
+// batchQuery lists it. No document shows a push for it, so none is sent.
+func (p *Platform) PartialRefund(code string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fo, ok := p.orders[code]
+	if !ok {
+		return fmt.Errorf("fake: no order %s", code)
+	}
+	fo.o.PayStatus = kaigedian.PayStatusPartlyRefunded
+	p.touch(fo)
+	return nil
 }
