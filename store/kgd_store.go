@@ -193,14 +193,20 @@ func (tx *Tx) SaveDelivery(d Delivery) (applied bool, err error) {
 	}
 	_, err = tx.exec(`INSERT INTO order_delivery(order_code, delivery_id, status, rider_name, rider_phone, channel_code,
 		channel_name, express_no, remark, text, alert, by_staff, platform_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT(order_code) DO UPDATE SET delivery_id = excluded.delivery_id, status = excluded.status,
-		rider_name = excluded.rider_name, rider_phone = excluded.rider_phone, channel_code = excluded.channel_code,
-		channel_name = excluded.channel_name, express_no = excluded.express_no, remark = excluded.remark,
-		text = excluded.text, alert = excluded.alert, by_staff = excluded.by_staff,
+		ON CONFLICT(order_code) DO UPDATE SET delivery_id = `+keepOld("delivery_id")+`, status = excluded.status,
+		rider_name = `+keepOld("rider_name")+`, rider_phone = `+keepOld("rider_phone")+`, channel_code = `+keepOld("channel_code")+`,
+		channel_name = `+keepOld("channel_name")+`, express_no = `+keepOld("express_no")+`, remark = `+keepOld("remark")+`,
+		text = excluded.text, alert = excluded.alert, by_staff = MAX(by_staff, excluded.by_staff),
 		platform_at = MAX(platform_at, excluded.platform_at), updated_at = excluded.updated_at`,
 		d.OrderCode, d.DeliveryID, d.Status, d.RiderName, d.RiderPhone, d.ChannelCode, d.ChannelName, d.ExpressNo,
 		d.Remark, d.Text, d.Alert, d.ByStaff, ms(d.PlatformAt), ms(tx.now))
 	return err == nil, err
+}
+
+// keepOld keeps a waybill field a newer report leaves empty: the courier
+// staff entered, or named by an earlier push, stays until someone says otherwise.
+func keepOld(col string) string {
+	return "CASE WHEN excluded." + col + " = '' THEN " + col + " ELSE excluded." + col + " END"
 }
 
 const deliveryColumns = `order_code, delivery_id, status, rider_name, rider_phone, channel_code, channel_name, express_no,
