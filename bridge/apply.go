@@ -127,6 +127,8 @@ func (b *Bridge) runEffects(tx *store.Tx, a *after, rec *store.OrderRecord, out 
 			err = b.recordStaffCourier(tx, rec, out)
 		case effPartialRefund:
 			err = b.partialRefund(tx, a, rec)
+		case effTableAdded:
+			err = b.tableAdded(tx, a, rec, out)
 		case effAlertRefundUndone:
 			a.event(Event{Type: EvAlert, Kind: "refund_undone", Code: rec.Code, Level: LevelCritical,
 				Message: "订单 " + pickupLabel(rec) + "：" + out.note + "，请告知顾客"})

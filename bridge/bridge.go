@@ -52,6 +52,8 @@ type Printers interface {
 	OrderJobs(o *order.Order) []printer.Job
 	// SlipJob plans a cancel, refund, pause or resume slip for one printer.
 	SlipJob(printerName string, kind printer.Kind, o *order.Order, reason string, at time.Time) (printer.Job, error)
+	// AddedJobs plans 加菜 kitchen tickets for lines added to an order.
+	AddedJobs(o *order.Order, batch string) []printer.Job
 	// ReprintJobs plans a 补打 of one kind of document.
 	ReprintJobs(o *order.Order, kind printer.Kind) []printer.Job
 }

@@ -31,6 +31,7 @@ const (
 	effWaybill                             // a delivery push: record the courier, alert when abnormal
 	effStaffCourier                        // staff deliver: record the courier they entered
 	effPartialRefund                       // 部分退款: slip to the printers that printed the order, alert
+	effTableAdded                          // 围餐 items added online: 加菜 on the kitchens
 )
 
 // outcome is what applying one event did to an order.
@@ -116,6 +117,9 @@ func applyPlatform(rec *store.OrderRecord, ch order.Change) outcome {
 	case order.ChangeDelivery:
 		out.note = deliveryNote(ch)
 		out.add(effWaybill)
+	case order.ChangeProduct:
+		out.note = "围餐加菜：" + addedText(ch.Added)
+		out.add(effTableAdded)
 	case order.ChangeEvent:
 		if ch.EventType == 1 {
 			// eventType 1 is the only documented event: the platform's

@@ -54,6 +54,7 @@ var pushPaths = map[string]kaigedian.PushKind{
 	"/kaigedian/push/refund":   kaigedian.PushRefund,
 	"/kaigedian/push/delivery": kaigedian.PushDelivery,
 	"/kaigedian/push/event":    kaigedian.PushEvent,
+	"/kaigedian/push/product":  kaigedian.PushProduct, // 围餐: items added online
 }
 
 // Handler is the push listener's whole mux: the four push paths and a

@@ -21,7 +21,7 @@ const (
 )
 
 // PushKinds are all kinds, in the order of the push endpoints.
-var PushKinds = []PushKind{PushOrder, PushRefund, PushDelivery, PushEvent}
+var PushKinds = []PushKind{PushOrder, PushRefund, PushDelivery, PushEvent, PushProduct}
 
 // Valid reports whether k is a known kind.
 func (k PushKind) Valid() bool {
@@ -114,6 +114,13 @@ func ValidatePushFor(kind PushKind, raw []byte, check PushCheck) (info PushInfo,
 	}
 	info.Kind = k
 	info.Code = code
+	if k == PushProduct {
+		// Acknowledged pushes must decode: a product push without lines
+		// is refused now, not lost later.
+		if _, err := DecodeProductPush(info.Body); err != nil {
+			return PushInfo{}, err
+		}
+	}
 	return info, nil
 }
 

@@ -78,8 +78,12 @@ func DecodePush(kind PushKind, body []byte) (c order.Change, err error) {
 				Channel: u.Channel(), Remark: u.Remark}
 		}
 	case PushProduct:
-		// The lines are read by DecodeProductPush; the change only names the order.
 		c.Kind = order.ChangeProduct
+		pc, err := DecodeProductPush(body)
+		if err != nil {
+			return order.Change{}, err
+		}
+		c.Added, c.Batch = pc.Items(), pc.Batch()
 	case PushEvent:
 		c.Kind = order.ChangeEvent
 		if v, ok := d.enum(knownEventType, "eventType"); ok {

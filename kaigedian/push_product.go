@@ -2,8 +2,12 @@ package kaigedian
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/posbridge/posbridge/order"
 )
 
 // ProductChange is the 围餐 product change push (订单商品信息变更推送): items a
@@ -178,4 +182,27 @@ func firstInt(vals ...Int) Int {
 // String reports the change for a log line (no personal data in it).
 func (pc ProductChange) String() string {
 	return fmt.Sprintf("order %s (third %s): %d lines added", pc.OrderCode, pc.ThirdOrderCode, len(pc.Products))
+}
+
+// Items are the added lines as order lines: names, prices and attributes
+// when the push's shape carries them.
+func (pc ProductChange) Items() []order.Item {
+	out := make([]order.Item, 0, len(pc.Products))
+	for _, p := range pc.Products {
+		out = append(out, order.Item{Seq: p.Seq, ProductID: p.ProductID, ThirdProductID: p.ThirdProductID, SkuID: p.SkuID,
+			ParentProductID: p.ParentProductID, Name: p.Label(), Price: order.Fen(p.Price), Quantity: p.Quantity,
+			WeightGrams: p.Weight, Property: strings.Join(p.Attributes, " / "), ProductType: p.ProductType})
+	}
+	return out
+}
+
+// Batch names the addition by its content: the platform sending the same
+// push again gives the same batch.
+func (pc ProductChange) Batch() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s|%s", pc.OrderCode, pc.ThirdOrderCode)
+	for _, p := range pc.Products {
+		fmt.Fprintf(h, "|%s,%s,%s,%d,%s", p.ProductID, p.SkuID, p.ThirdProductID, p.Quantity, p.ParentProductID)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }

@@ -45,6 +45,11 @@ type Change struct {
 	// Waybill is what a delivery push says beyond the status (its channel's
 	// words for it, the courier's company, why it went wrong).
 	Waybill *Waybill `json:"waybill,omitempty"`
+	// Added are the lines a 围餐 table added online (ChangeProduct); names
+	// and prices only when the channel sent them. Batch names the addition
+	// (the same push twice has the same batch).
+	Added []Item `json:"added,omitempty"`
+	Batch string `json:"batch,omitempty"`
 
 	// Unknown holds raw values of fields whose value the documents do not define,
 	// keyed by field name, e.g. {"orderStatus":"99"}.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/posbridge/posbridge/order"
@@ -266,20 +267,29 @@ func (db *DB) DeliveriesOf(ctx context.Context, codes []string) (map[string]Deli
 	return out, nil
 }
 
-// AddTableAddition records a batch of 围餐 items added online; new is false
-// when the batch was recorded before (the same push twice).
-func (tx *Tx) AddTableAddition(code, batch string, items []order.Item) (added bool, err error) {
+// AddTableAddition records a batch of 围餐 items added online under
+// name+"@"+now. added is false when the same name (the same lines) was
+// recorded within window: the platform repeating its push. The same lines
+// added again later are a new batch (a second round of beer).
+func (tx *Tx) AddTableAddition(code, name string, items []order.Item, window time.Duration) (batch string, added bool, err error) {
+	var n int
+	err = tx.queryRow(`SELECT COUNT(*) FROM table_additions WHERE order_code = ? AND substr(batch, 1, ?) = ? AND received_at >= ?`,
+		code, len(name)+1, name+"@", ms(tx.now)-window.Milliseconds()).Scan(&n)
+	if err != nil || n > 0 {
+		return "", false, err
+	}
 	raw, err := json.Marshal(items)
 	if err != nil {
-		return false, err
+		return "", false, err
 	}
+	batch = name + "@" + strconv.FormatInt(ms(tx.now), 10)
 	res, err := tx.exec(`INSERT OR IGNORE INTO table_additions(order_code, batch, items_json, received_at) VALUES(?,?,?,?)`,
 		code, batch, string(raw), ms(tx.now))
 	if err != nil {
-		return false, err
+		return "", false, err
 	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	affected, _ := res.RowsAffected()
+	return batch, affected == 1, nil
 }
 
 // TableAddition is one batch of items a table added online.

@@ -32,10 +32,10 @@ func TestStoreExtras(t *testing.T) {
 		if ok, err := tx.SaveDelivery(Delivery{OrderCode: "A1", Status: 2, Text: "已分配骑手", PlatformAt: at.Add(-time.Minute)}); err != nil || ok {
 			t.Errorf("older waybill applied: %v %v", ok, err)
 		}
-		if added, err := tx.AddTableAddition("A1", "inbox:5", []order.Item{{Name: "扬州炒饭", Quantity: 2}}); err != nil || !added {
+		if _, added, err := tx.AddTableAddition("A1", "h5", []order.Item{{Name: "扬州炒饭", Quantity: 2}}, time.Minute); err != nil || !added {
 			return err
 		}
-		if added, _ := tx.AddTableAddition("A1", "inbox:5", nil); added {
+		if _, added, _ := tx.AddTableAddition("A1", "h5", nil, time.Minute); added {
 			t.Error("the same batch twice was added twice")
 		}
 		if added, err := tx.AddReminder("A1", at, time.Minute); err != nil || !added {
