@@ -1,6 +1,8 @@
 package bridge
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -98,3 +100,38 @@ func (b *Bridge) tableAdded(tx *store.Tx, a *after, rec *store.OrderRecord, out 
 	a.event(Event{Type: EvAlert, Kind: "table_added", Code: rec.Code, Level: LevelWarn, Message: where + " 加菜：" + addedText(items)})
 	return nil
 }
+
+// TableOrder finds the 围餐 order a third-party detail request names: by
+// its code, its thirdOrderCode, or the open order at a store's table. It
+// returns the lines posbridge has for it.
+func (b *Bridge) TableOrder(ctx context.Context, code, thirdCode, storeID, table string) ([]order.Item, int, bool, error) {
+	if code != "" {
+		rec, err := b.db.GetOrder(ctx, code)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, 0, false, nil
+		}
+		if err != nil || rec.Detail == nil {
+			return nil, 0, false, err
+		}
+		return rec.Detail.Items, 0, true, nil
+	}
+	recs, _, err := b.db.ListOrders(ctx, store.OrderFilter{Statuses: []order.Status{order.StatusNew, order.StatusAccepted,
+		order.StatusMade, order.StatusRefundRequested, order.StatusRefundProcessing}, Limit: 2000})
+	if err != nil {
+		return nil, 0, false, err
+	}
+	for _, r := range recs {
+		d := r.Detail
+		if d == nil {
+			continue
+		}
+		if (thirdCode != "" && d.ThirdCode == thirdCode) ||
+			(thirdCode == "" && table != "" && d.Table == table && (storeID == "" || d.StoreID == storeID) && d.Channel == tableDiningChannel) {
+			return d.Items, 0, true, nil
+		}
+	}
+	return nil, 0, false, nil
+}
+
+// tableDiningChannel is 开个店's orderClient of 围餐 orders.
+const tableDiningChannel order.Channel = 19

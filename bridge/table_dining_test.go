@@ -1,6 +1,7 @@
 package bridge_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -60,4 +61,59 @@ func TestTableAdditionsPrintOnTheKitchen(t *testing.T) {
 		rec, _ := env.Order(o.Code)
 		t.Fatalf("the order's lines after the additions: %+v", rec.Detail.Items)
 	}
+}
+
+// The third-party order detail (获取第三方订单详情) against the real push
+// listener, asked the way the platform asks: a signed envelope in, a reply
+// signed with the merchant key out, the lines posbridge has for the order
+// (a set meal's price the sum of its parts), found by orderCode, by
+// thirdOrderCode or by the table; the documents' own example (no code, no
+// table) is refused with 21, and an unsigned request with 401.
+func TestThirdPartyOrderDetail(t *testing.T) {
+	env := start(t, harness.Options{})
+	o := env.Fake.NewOrder(fake.OrderSpec{Channel: kaigedian.OrderClientTableDining, Type: order.TypeDineIn, Items: []order.Item{
+		{Seq: 1, ProductID: "P1", ThirdProductID: "R2004", Name: "扬州炒饭", Price: 2200, Quantity: 2, Unit: "份", ProductType: 1},
+		{Seq: 2, ProductID: "P2", ThirdProductID: "R3001", Name: "牛肉面套餐", Price: 3800, Quantity: 1, Unit: "份", ProductType: 6,
+			Children: []order.Item{{ProductID: "C1", ThirdProductID: "R2001", Name: "红烧牛肉面", Price: 2600, Quantity: 1}, {ProductID: "C2", ThirdProductID: "R4001", Name: "卤蛋", Price: 200, Quantity: 1}}},
+	}})
+	if _, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !harness.WaitFor(10*time.Second, func() bool { rec, _ := env.Order(o.Code); return rec.Detail != nil }) {
+		t.Fatal("no detail")
+	}
+	ctx := t.Context()
+	for name, req := range map[string]kaigedian.ThirdDetailRequest{
+		"by orderCode":      {OrderCode: o.Code, StoreID: o.StoreID, BarCounter: o.Table},
+		"by thirdOrderCode": {ThirdOrderCode: o.ThirdCode, StoreID: o.StoreID, BarCounter: o.Table},
+		"by table":          {StoreID: o.StoreID, BarCounter: o.Table},
+	} {
+		reply, _, err := env.Fake.FetchThirdDetail(ctx, env.PushURL, req)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(reply.OrderItemList) != 2 || reply.OrderItemList[0].ProductQuantity != 2 || reply.OrderItemList[0].ThirdProductID != "R2004" ||
+			reply.OrderItemList[1].ProductPrice != 2800 || len(reply.OrderItemList[1].ProductComboList) != 2 {
+			t.Fatalf("%s: lines %+v", name, reply.OrderItemList)
+		}
+	}
+	if _, _, err := env.Fake.FetchThirdDetail(ctx, env.PushURL, kaigedian.ThirdDetailRequest{}); err == nil || !strings.Contains(err.Error(), "21") {
+		t.Fatalf("the documents' example request: %v", err)
+	}
+	if _, _, err := env.Fake.FetchThirdDetail(ctx, env.PushURL, kaigedian.ThirdDetailRequest{OrderCode: "99999"}); err == nil || !strings.Contains(err.Error(), "订单不存在") {
+		t.Fatalf("an unknown order: %v", err)
+	}
+	status, err := postRaw(env.PushURL+fake.ThirdDetailPath, `{"orderCode":"`+o.Code+`","orderClient":"19"}`)
+	if err != nil || status != 401 {
+		t.Fatalf("an unsigned request: HTTP %d %v", status, err)
+	}
+}
+
+func postRaw(url, body string) (int, error) {
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }

@@ -160,3 +160,9 @@ func DecodeThirdDetailReply(raw []byte) (ThirdDetailReply, error) {
 	}
 	return out, nil
 }
+
+// SignReply is SignedReply with the client's merchant key, for answers
+// posbridge serves to the platform (the key itself never leaves the client).
+func (c *Client) SignReply(code, message string, body any) ([]byte, error) {
+	return SignedReply(c.cfg.PrivateKey, code, message, body)
+}
