@@ -37,6 +37,9 @@ type Platform interface {
 	SellOut(ctx context.Context, txID string, req kaigedian.SellOutRequest) (kaigedian.SellOutResult, error)
 	CancelSellOut(ctx context.Context, txID string, req kaigedian.SellOutRequest) (kaigedian.SellOutResult, error)
 	SetStoreStatus(ctx context.Context, txID string, req kaigedian.SetStoreStatusRequest) error
+	// The 围餐 calls (table_dining.go).
+	UpdateOrderItem(ctx context.Context, txID string, req kaigedian.UpdateOrderItemRequest) error
+	PayAfterSyncOrderInfo(ctx context.Context, txID string, req kaigedian.PayAfterSyncRequest) error
 }
 
 // Printers is the part of the printer fleet the bridge uses.

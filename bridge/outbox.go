@@ -169,6 +169,9 @@ func (b *Bridge) callPlatform(ctx context.Context, row *store.OutboxRow, txID st
 	if res, err, ok := b.callStore(ctx, row, txID); ok {
 		return res, err
 	}
+	if err, ok := b.callTable(ctx, row, txID); ok {
+		return "", err
+	}
 	if row.Kind == "submit" {
 		var req kaigedian.SubmitRequest
 		if err := json.Unmarshal(row.Payload, &req); err != nil {
@@ -421,6 +424,12 @@ func opLabel(op string) string {
 	}
 	if l := storeOpLabel(op); l != "" {
 		return l
+	}
+	switch op {
+	case kindUpdateItems:
+		return "修改围餐商品"
+	case kindPayAfter:
+		return "围餐结账"
 	}
 	return op
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/kaigedian"
+	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -349,6 +350,8 @@ type GoodsItem struct {
 	Since    time.Time `json:"since,omitzero"`
 	Actor    string    `json:"actor,omitempty"`
 	Pending  bool      `json:"pending"` // a call about it is still going out
+	// Item is the product as last ordered, for adding it to a 围餐 order.
+	Item *order.Item `json:"item,omitempty"`
 }
 
 // StoreStatusView is a store's status as posbridge last set it.
@@ -421,14 +424,18 @@ func (b *Bridge) Goods(ctx context.Context) (GoodsView, error) {
 	}
 	for _, it := range recent {
 		k := [2]string{it.StoreID, it.Code}
+		line := it.Item
 		if i, seen := index[k]; seen {
 			if v.Items[i].Name == "" {
 				v.Items[i].Name = it.Name
 			}
+			if v.Items[i].Item == nil {
+				v.Items[i].Item = &line
+			}
 			continue
 		}
 		index[k] = len(v.Items)
-		v.Items = append(v.Items, GoodsItem{StoreID: it.StoreID, Code: it.Code, Name: it.Name})
+		v.Items = append(v.Items, GoodsItem{StoreID: it.StoreID, Code: it.Code, Name: it.Name, Item: &line})
 	}
 	for i := range v.Items {
 		v.Items[i].Pending = pending[[2]string{v.Items[i].StoreID, v.Items[i].Code}]

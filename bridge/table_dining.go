@@ -2,11 +2,13 @@ package bridge
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -135,3 +137,180 @@ func (b *Bridge) TableOrder(ctx context.Context, code, thirdCode, storeID, table
 
 // tableDiningChannel is 开个店's orderClient of 围餐 orders.
 const tableDiningChannel order.Channel = 19
+
+// Outbox kinds of the 围餐 calls.
+const (
+	kindUpdateItems = "update_order_item"
+	kindPayAfter    = "pay_after_sync"
+)
+
+// tablePayload is a 围餐 call's request, in posbridge's terms.
+type tablePayload struct {
+	OrderCode string       `json:"order_code"`
+	ThirdCode string       `json:"third_code,omitempty"`
+	Items     []order.Item `json:"items"`
+	// payAfterSyncOrderInfo only.
+	Original, Discount, ActualPay order.Fen
+	PayChannel, PayChannelName    string    `json:",omitempty"`
+	PaidAt                        time.Time `json:",omitzero"`
+}
+
+// ErrNotTableOrder: the order is not an open 围餐 order.
+var ErrNotTableOrder = errors.New("只有进行中的围餐订单可以修改商品或结账")
+
+func (b *Bridge) openTableOrder(tx *store.Tx, code string) (*store.OrderRecord, error) {
+	rec, err := tx.GetOrder(code)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrUnknownOrder
+	}
+	if err != nil {
+		return nil, err
+	}
+	if rec.Channel != tableDiningChannel || rec.Detail == nil ||
+		(rec.Status != order.StatusAccepted && rec.Status != order.StatusMade) {
+		return nil, ErrNotTableOrder
+	}
+	return rec, nil
+}
+
+// checkTableItems bounds the lines staff set on a 围餐 order.
+func checkTableItems(items []order.Item) error {
+	if len(items) == 0 || len(items) > 200 {
+		return fmt.Errorf("请填写商品（1 到 200 行）")
+	}
+	for _, it := range items {
+		if it.ProductID == "" && it.ThirdProductID == "" {
+			return fmt.Errorf("商品 %s 没有商品编号", it.Name)
+		}
+		if it.Quantity < 1 || it.Quantity > 999 || it.Price < 0 || len([]rune(it.Name)) > 60 {
+			return fmt.Errorf("商品 %s 的数量（1 到 999）或价格不对", it.Name)
+		}
+	}
+	return nil
+}
+
+// addedLines are the lines of next beyond prev: new products, and the
+// extra quantity of ones already there (what the kitchen must make now).
+func addedLines(prev, next []order.Item) []order.Item {
+	had := map[string]int{}
+	key := func(it order.Item) string { return it.ProductID + "|" + it.ThirdProductID + "|" + it.Options() }
+	for _, it := range prev {
+		had[key(it)] += it.Quantity
+	}
+	var out []order.Item
+	for _, it := range next {
+		k := key(it)
+		if more := it.Quantity - had[k]; more > 0 {
+			add := it
+			add.Quantity = more
+			out = append(out, add)
+			had[k] = it.Quantity
+		} else {
+			had[k] -= it.Quantity
+		}
+	}
+	return out
+}
+
+// EditTableItems sets the lines of an open 围餐 order as staff changed them
+// (items added or removed at the table): the platform gets
+// updateOrderItem, the kitchens get 加菜 for what was added.
+func (b *Bridge) EditTableItems(ctx context.Context, code string, items []order.Item, actor string) (int64, error) {
+	if err := checkTableItems(items); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := b.write(ctx, func(tx *store.Tx, a *after) error {
+		rec, err := b.openTableOrder(tx, code)
+		if err != nil {
+			return err
+		}
+		added := addedLines(rec.Detail.Items, items)
+		payload, err := json.Marshal(tablePayload{OrderCode: rec.Code, ThirdCode: rec.Detail.ThirdCode, Items: items})
+		if err != nil {
+			return err
+		}
+		if id, err = tx.EnqueueOutbox(store.OutboxRow{Kind: kindUpdateItems, Op: kindUpdateItems, OrderCode: rec.Code, Payload: payload, Actor: actor}); err != nil {
+			return err
+		}
+		detail := *rec.Detail
+		detail.Items = items
+		rec.Detail = &detail
+		if len(added) > 0 && b.printers != nil {
+			o := detail
+			o.Items, o.Note = added, ""
+			for _, j := range b.printers.AddedJobs(&o, fmt.Sprintf("staff%d", tx.Now().UnixNano())) {
+				if err := b.enqueue(tx, a, rec.Code, j); err != nil {
+					return err
+				}
+			}
+		}
+		a.outbox = true
+		out := outcome{from: rec.Status, to: rec.Status, note: "店员修改商品：" + addedText(items)}
+		a.event(Event{Type: EvOrder, Code: rec.Code, Status: string(rec.Status), Message: out.note})
+		return b.record(tx, a, rec, out, actor, "staff")
+	})
+	return id, err
+}
+
+// TableSettlement is how staff settle a 围餐 order at the counter.
+type TableSettlement struct {
+	PayChannel, PayChannelName string
+	Discount                   order.Fen
+	Actor                      string
+}
+
+// SettleTableOrder reports a 围餐 order paid at the counter with its final
+// lines (payAfterSyncOrderInfo): what the customer paid is the lines' total
+// less the discount.
+func (b *Bridge) SettleTableOrder(ctx context.Context, code string, s TableSettlement) (int64, error) {
+	if s.Discount < 0 || len([]rune(s.PayChannelName)) > 20 || len(s.PayChannel) > 30 {
+		return 0, fmt.Errorf("请填写支付方式和不为负的优惠金额")
+	}
+	var id int64
+	err := b.write(ctx, func(tx *store.Tx, a *after) error {
+		rec, err := b.openTableOrder(tx, code)
+		if err != nil {
+			return err
+		}
+		var total order.Fen
+		for _, it := range rec.Detail.Items {
+			total += it.Amount()
+		}
+		if s.Discount > total {
+			return fmt.Errorf("优惠金额 %s 超过了商品合计 %s", s.Discount, total)
+		}
+		p := tablePayload{OrderCode: rec.Code, ThirdCode: rec.Detail.ThirdCode, Items: rec.Detail.Items, Original: total,
+			Discount: s.Discount, ActualPay: total - s.Discount, PayChannel: s.PayChannel, PayChannelName: s.PayChannelName, PaidAt: tx.Now()}
+		payload, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		if id, err = tx.EnqueueOutbox(store.OutboxRow{Kind: kindPayAfter, Op: kindPayAfter, OrderCode: rec.Code, Payload: payload, Actor: s.Actor}); err != nil {
+			return err
+		}
+		a.outbox = true
+		out := outcome{from: rec.Status, to: rec.Status, note: fmt.Sprintf("围餐结账：%s 实收 %s（%s）", total, total-s.Discount, s.PayChannelName)}
+		a.event(Event{Type: EvOrder, Code: rec.Code, Status: string(rec.Status), Message: out.note})
+		return b.record(tx, a, rec, out, s.Actor, "staff")
+	})
+	return id, err
+}
+
+// callTable sends a 围餐 call; ok is false for other kinds.
+func (b *Bridge) callTable(ctx context.Context, row *store.OutboxRow, txID string) (err error, ok bool) {
+	if row.Kind != kindUpdateItems && row.Kind != kindPayAfter {
+		return nil, false
+	}
+	var p tablePayload
+	if err := json.Unmarshal(row.Payload, &p); err != nil {
+		return fmt.Errorf("outbox row %d: %w", row.ID, err), true
+	}
+	lines := kaigedian.TableItemsFrom(p.Items)
+	if row.Kind == kindUpdateItems {
+		return b.platform.UpdateOrderItem(ctx, txID, kaigedian.UpdateOrderItemRequest{OrderCode: p.OrderCode, ThirdOrderCode: p.ThirdCode, Items: lines}), true
+	}
+	return b.platform.PayAfterSyncOrderInfo(ctx, txID, kaigedian.PayAfterSyncRequest{OrderCode: p.OrderCode, ThirdOrderCode: p.ThirdCode,
+		Original: p.Original, Discount: p.Discount, ActualPay: p.ActualPay, Settlement: p.ActualPay,
+		Pay: &kaigedian.PayInfo{PayChannel: p.PayChannel, PayChannelName: p.PayChannelName, PayTime: p.PaidAt}, Items: lines}), true
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/posbridge/posbridge/bridge"
+	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -19,6 +20,52 @@ func (s *Server) routeStore(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/goods/back", s.changeGoods(false))
 	mux.HandleFunc("POST /api/store/status", s.setStoreStatus)
 	mux.HandleFunc("GET /api/store-calls/{id}", s.storeCall)
+	mux.HandleFunc("POST /api/orders/{code}/items", s.editTableItems)
+	mux.HandleFunc("POST /api/orders/{code}/settle", s.settleTable)
+}
+
+// editTableItems sets the lines of an open 围餐 order (updateOrderItem).
+func (s *Server) editTableItems(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Items []order.Item `json:"items"`
+	}
+	if err := readJSON(r, &body); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	id, err := s.Bridge.EditTableItems(r.Context(), r.PathValue("code"), body.Items, actorOf(r))
+	writeTableResult(w, r.PathValue("code"), id, err)
+}
+
+// settleTable reports a 围餐 order paid at the counter (payAfterSyncOrderInfo).
+func (s *Server) settleTable(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		PayChannel     string    `json:"pay_channel"`
+		PayChannelName string    `json:"pay_channel_name"`
+		Discount       order.Fen `json:"discount"`
+	}
+	if err := readJSON(r, &body); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	id, err := s.Bridge.SettleTableOrder(r.Context(), r.PathValue("code"), bridge.TableSettlement{PayChannel: body.PayChannel,
+		PayChannelName: body.PayChannelName, Discount: body.Discount, Actor: actorOf(r)})
+	writeTableResult(w, r.PathValue("code"), id, err)
+}
+
+func writeTableResult(w http.ResponseWriter, code string, id int64, err error) {
+	switch {
+	case err == nil:
+		writeJSON(w, http.StatusAccepted, map[string]any{"code": code, "call": id})
+	case errors.Is(err, bridge.ErrUnknownOrder):
+		writeError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, bridge.ErrNotTableOrder):
+		writeError(w, http.StatusConflict, err.Error())
+	case errors.Is(err, store.ErrDiskFull):
+		writeError(w, http.StatusInternalServerError, "磁盘已满，操作未保存：请清理电脑磁盘空间")
+	default:
+		writeError(w, http.StatusBadRequest, err.Error())
+	}
 }
 
 func (s *Server) goods(w http.ResponseWriter, r *http.Request) {

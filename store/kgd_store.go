@@ -68,6 +68,9 @@ type ItemSeen struct {
 	Code    string    `json:"code"` // thirdProductId = the merchant's customer code
 	Name    string    `json:"name"`
 	LastAt  time.Time `json:"last_at"`
+	// Item is the line as last ordered (one unit, no parts), what staff
+	// add to a 围餐 order.
+	Item order.Item `json:"item"`
 }
 
 // RecentItems lists the products (with a merchant code) of the newest
@@ -89,7 +92,9 @@ func (db *DB) RecentItems(ctx context.Context, since time.Time, limit int) ([]It
 				k := [2]string{storeID, it.ThirdProductID}
 				if _, dup := seen[k]; !dup {
 					seen[k] = len(out)
-					out = append(out, ItemSeen{StoreID: storeID, Code: it.ThirdProductID, Name: it.Name, LastAt: at})
+					line := it
+					line.Quantity, line.Children, line.Materials, line.SharePrice, line.Seq = 1, nil, nil, 0, 0
+					out = append(out, ItemSeen{StoreID: storeID, Code: it.ThirdProductID, Name: it.Name, LastAt: at, Item: line})
 				}
 			}
 			add(storeID, at, it.Children)

@@ -8,6 +8,7 @@ import { on, refreshOrder } from './store.js';
 import * as actions from './actions.js';
 import { renderPreview } from './preview.js';
 import { toast } from './toast.js';
+import { isTableOrder, editItems, settle } from './tables.js';
 
 let openCode = '';
 let lastFocus = null;
@@ -94,6 +95,10 @@ function actionSection(o) {
   });
   const reprints = o.status === 'new' || o.status === 'pending_payment' ? [] : [['receipt', '小票'], ['kitchen', '厨打'], ['label', '杯贴']].map(([doc, label]) =>
     h('button', { type: 'button', class: 'btn btn-sm', dataset: { reprint: doc }, onclick: () => actions.reprint(o, doc, label) }, '补打' + label));
+  if (isTableOrder(o)) {
+    btns.push(h('button', { type: 'button', class: 'btn', dataset: { act: 'table-items' }, onclick: () => editItems(o) }, '修改商品'));
+    btns.push(h('button', { type: 'button', class: 'btn btn-brand', dataset: { act: 'table-settle' }, onclick: () => settle(o) }, '结账'));
+  }
   if (!btns.length && !reprints.length) return null;
   return h('div', { class: 'section' },
     btns.length ? h('div', { class: 'actions-bar' }, btns) : null,
