@@ -46,6 +46,10 @@ type opPayload struct {
 	Reason    string   `json:"reason,omitempty"`
 	Operator  string   `json:"operator,omitempty"`
 	Courier   *Courier `json:"courier,omitempty"`
+	// A 围餐 order is named to the platform with its orderClient 19 and
+	// thirdOrderCode too (the 围餐 section's calls).
+	OrderClient int    `json:"order_client,omitempty"`
+	ThirdCode   string `json:"third_code,omitempty"`
 }
 
 // Do carries out a staff decision: checks it against the order's state,
@@ -98,6 +102,9 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 	now := tx.Now()
 	out := outcome{from: rec.Status, to: to}
 	op := opPayload{OrderCode: rec.Code, Operator: operatorName(req.Actor), Reason: req.Reason}
+	if rec.Channel == tableDiningChannel && rec.Detail != nil {
+		op.OrderClient, op.ThirdCode = int(tableDiningChannel), rec.Detail.ThirdCode
+	}
 	kind := "status_operation"
 	switch req.Action {
 	case ActAccept:

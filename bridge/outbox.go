@@ -190,7 +190,8 @@ func (b *Bridge) callPlatform(ctx context.Context, row *store.OutboxRow, txID st
 	}
 	switch row.Kind {
 	case "status_operation":
-		req := kaigedian.StatusOperationRequest{OrderCode: op.OrderCode, OrderStatus: op.Status, Reason: op.Reason, Operator: op.Operator}
+		req := kaigedian.StatusOperationRequest{OrderCode: op.OrderCode, OrderStatus: op.Status, Reason: op.Reason, Operator: op.Operator,
+			ThirdOrderCode: op.ThirdCode, OrderClient: op.OrderClient}
 		if op.Courier != nil {
 			req.Delivery = &kaigedian.DeliveryInfo{ContactsName: op.Courier.Name, Mobile: op.Courier.Mobile,
 				ExpressChannelCode: op.Courier.ChannelCode, ExpressChannelName: op.Courier.ChannelName,
@@ -201,7 +202,8 @@ func (b *Bridge) callPlatform(ctx context.Context, row *store.OutboxRow, txID st
 		return "", b.platform.RefundOperation(ctx, txID, kaigedian.RefundOperationRequest{OrderCode: op.OrderCode,
 			Action: op.Action, Reason: op.Reason, Operator: op.Operator})
 	case "cancel":
-		return "", b.platform.Cancel(ctx, txID, kaigedian.CancelRequest{OrderCode: op.OrderCode, Reason: op.Reason, Operator: op.Operator})
+		return "", b.platform.Cancel(ctx, txID, kaigedian.CancelRequest{OrderCode: op.OrderCode, Reason: op.Reason, Operator: op.Operator,
+			ThirdOrderCode: op.ThirdCode, OrderClient: op.OrderClient})
 	}
 	return "", fmt.Errorf("outbox row %d: unknown kind %q", row.ID, row.Kind)
 }

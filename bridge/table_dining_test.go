@@ -25,6 +25,11 @@ func TestTableAdditionsPrintOnTheKitchen(t *testing.T) {
 		t.Fatal(err)
 	}
 	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
+	// The accept named the 围餐 order as the 围餐 calls do.
+	wantOps(t, env, o.Code, "3")
+	if snap, _ := env.Fake.Order(o.Code); snap.Operations[0].OrderClient != "19" {
+		t.Fatalf("accept of a 围餐 order: %+v", snap.Operations[0])
+	}
 	// The table's shape: ids and a quantity; R2001 is on the order already.
 	must(t, env.Fake.AddOnline(o.Code, []fake.AddedLine{{Code: "R2001", Quantity: 2}}, false))
 	if !harness.WaitFor(10*time.Second, func() bool { return env.CountPrinted("kitchen", "加菜", "红烧牛肉面", "×2") == 1 }) {
