@@ -60,6 +60,10 @@ func TestStoreExtrasInBrowser(t *testing.T) {
 	b.click(row(pick.Code))
 	b.wait("drawer says where the amount is", `document.getElementById('drawer-body').innerText.includes('部分退款（退款金额与商品请在开个店后台查看）')`, 10*time.Second)
 	b.wait("drawer shows the reminder", `document.querySelector('.section-extras').innerText.includes('备餐提醒')`, 5*time.Second)
+	// The slips as printed, decoded from the bytes the printers got.
+	b.wait("部分退款 slip preview", `[...document.querySelectorAll('#drawer-body .doc[data-doc="partial_refund"]')].some((d) => d.innerText.includes('退款金额与退款商品请在开个店后台查看'))`, 10*time.Second)
+	b.wait("备餐提醒 slip preview", `[...document.querySelectorAll('#drawer-body .doc[data-doc="reminder"]')].some((d) => d.innerText.includes('请尽快备餐'))`, 10*time.Second)
+	b.shot("kgd19-drawer-slips")
 	b.click("#drawer-close")
 
 	// Staff deliver the third order themselves.

@@ -66,16 +66,28 @@ func TestTableOrderEditAndSettleInBrowser(t *testing.T) {
 		t.Fatalf("kitchen: %q", env.Printed("kitchen"))
 	}
 
+	// A dish added online: 加菜 on the kitchen ticket, as the drawer shows what the printer got.
+	if err := env.Fake.AddOnline(o.Code, []fake.AddedLine{{Code: "R2006", Quantity: 2}}, true); err != nil {
+		t.Fatal(err)
+	}
+	b.wait("加菜 in the drawer", `document.querySelector('.section-extras') && document.querySelector('.section-extras').innerText.includes('酸梅汤 ×2')`, 15*time.Second)
+	b.wait("加菜 kitchen ticket preview", `[...document.querySelectorAll('#drawer-body .doc[data-doc="kitchen"]')].some((d) => d.innerText.includes('加菜') && d.innerText.includes('酸梅汤'))`, 15*time.Second)
+	b.shot("kgd19-table-added-ticket")
+	// The platform's detail, fetched again, has the dish: settle what the table had.
+	if !harness.WaitFor(10*time.Second, func() bool { rec, _ := env.Order(o.Code); return rec.Detail != nil && len(rec.Detail.Items) == 3 }) {
+		t.Fatal("the order's detail never got the dish added online")
+	}
+	b.wait("three lines in the drawer", `document.querySelectorAll('#drawer-body ul.items > li:not(.child)').length === 3`, 10*time.Second)
 	b.wait("settle button", `document.querySelector('#drawer-body [data-act="table-settle"]') !== null`, 10*time.Second)
 	b.click(`#drawer-body [data-act="table-settle"]`)
 	b.wait("settle form", `document.getElementById('settle-discount') !== null`, 5*time.Second)
 	b.do(chromedp.SendKeys("#settle-discount", "5"))
-	b.wait("due", `document.getElementById('settle-due').innerText === '应收 ￥73.00'`, 5*time.Second)
+	b.wait("due", `document.getElementById('settle-due').innerText === '应收 ￥89.00'`, 5*time.Second)
 	b.click("#confirm-ok")
 	if !harness.WaitFor(10*time.Second, func() bool {
 		snap, _ := env.Fake.Order(o.Code)
 		for _, op := range snap.Operations {
-			if st := op.Settlement; st != nil && st.Original == 7800 && st.Discount == 500 && st.ActualPay == 7300 && st.PayChannelName == "现金" {
+			if st := op.Settlement; st != nil && st.Original == 9400 && st.Discount == 500 && st.ActualPay == 8900 && st.PayChannelName == "现金" {
 				return true
 			}
 		}
