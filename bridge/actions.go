@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 
@@ -38,20 +37,6 @@ type ActionResult struct {
 	Status order.Status `json:"status"`
 }
 
-// opPayload is the body of an outbox row for a platform order operation.
-type opPayload struct {
-	OrderCode string   `json:"order_code"`
-	Status    int      `json:"status,omitempty"` // statusOperation orderStatus
-	Action    int      `json:"action,omitempty"` // refundOperation action
-	Reason    string   `json:"reason,omitempty"`
-	Operator  string   `json:"operator,omitempty"`
-	Courier   *Courier `json:"courier,omitempty"`
-	// A 围餐 order is named to the platform with its orderClient 19 and
-	// thirdOrderCode too (the 围餐 section's calls).
-	OrderClient int    `json:"order_client,omitempty"`
-	ThirdCode   string `json:"third_code,omitempty"`
-}
-
 // Do carries out a staff decision: checks it against the order's state,
 // records it, queues the platform call and the prints, in one transaction.
 // It answers without waiting for the platform.
@@ -66,7 +51,7 @@ func (b *Bridge) Do(ctx context.Context, req ActionRequest) (ActionResult, error
 		}
 	case ActDeliver:
 		if req.Courier == nil || strings.TrimSpace(req.Courier.Name) == "" || strings.TrimSpace(req.Courier.Mobile) == "" {
-			return ActionResult{}, errors.New("请填写骑手姓名和手机号")
+			return ActionResult{}, &Error{Code: EInvalid, Message: "请填写骑手姓名和手机号"}
 		}
 		if err := checkCourier(req.Courier); err != nil {
 			return ActionResult{}, err
@@ -101,14 +86,12 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 	}
 	now := tx.Now()
 	out := outcome{from: rec.Status, to: to}
-	op := opPayload{OrderCode: rec.Code, Operator: operatorName(req.Actor), Reason: req.Reason}
-	if rec.Channel == tableDiningChannel && rec.Detail != nil {
-		op.OrderClient, op.ThirdCode = int(tableDiningChannel), rec.Detail.ThirdCode
+	ch, err := b.channels.get(rec.Source)
+	if err != nil {
+		return err
 	}
-	kind := "status_operation"
 	switch req.Action {
 	case ActAccept:
-		op.Status = order.PlatformAccepted
 		rec.AcceptedAt = now
 		out.note = "接单"
 		if req.Actor == "auto" {
@@ -121,20 +104,15 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		// print.on=arrival the tickets exist already and their keys dedupe.
 		out.add(effClearDecision, effPrintOrder)
 	case ActReject:
-		op.Status = order.PlatformRejected
 		out.note = withReason("拒单", req.Reason)
 		out.add(effClearDecision, effDropQueued, effCancelSlip)
 	case ActMade:
-		op.Status = order.PlatformMade
 		rec.MadeAt = now
 		out.note = "制作完成"
 	case ActComplete:
-		op.Status = order.PlatformCompleted
 		rec.CompletedAt = now
 		out.note = "订单完成"
 	case ActDeliver:
-		op.Status = order.PlatformDelivering
-		op.Courier = req.Courier
 		out.note = "开始配送：" + courierText(req.Courier)
 		out.courier = req.Courier
 		out.add(effStaffCourier)
@@ -142,15 +120,12 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		// The refund slip prints, and queued tickets are dropped, when the
 		// platform confirms the refund: it may refuse, or the customer
 		// withdraw, and the order then carries on.
-		kind, op.Action = "refund_operation", 1
 		out.note = "同意退款（退款处理中，等待平台确认）"
 		out.add(effClearDecision)
 	case ActRefundReject:
-		kind, op.Action = "refund_operation", 2
 		out.note = withReason("拒绝退款", req.Reason)
 		out.add(effClearDecision, effResumeKitchen)
 	case ActCancel:
-		kind = "cancel"
 		rec.CancelRequested = true
 		out.note = "发起售后退款：" + req.Reason + "（等待平台处理）"
 	}
@@ -162,12 +137,16 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		rec.ClosedAt = now
 	}
 	out.changed = out.from != out.to
-	payload, err := json.Marshal(op)
+	creq := Request{Action: req.Action, Code: rec.Code, Reason: req.Reason, Operator: operatorName(req.Actor), Courier: req.Courier}
+	if rec.Channel == tableDiningChannel && rec.Detail != nil {
+		creq.TableDining, creq.ThirdCode = true, rec.Detail.ThirdCode
+	}
+	kind, payload, err := ch.Prepare(creq)
 	if err != nil {
 		return err
 	}
 	if _, err := tx.EnqueueOutbox(store.OutboxRow{Kind: kind, Op: string(req.Action), OrderCode: rec.Code,
-		Payload: payload, Actor: req.Actor}); err != nil {
+		Source: rec.Source, Payload: payload, Actor: req.Actor}); err != nil {
 		return err
 	}
 	a.outbox = true

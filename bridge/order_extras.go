@@ -202,7 +202,7 @@ func checkCourier(c *Courier) error {
 	}{{"骑手姓名", c.Name, 20}, {"骑手手机号", c.Mobile, 20}, {"配送渠道", c.ChannelCode, 30}, {"配送渠道名称", c.ChannelName, 30},
 		{"运单号", c.ExpressNo, 40}, {"备注", c.Remark, 100}} {
 		if utf8.RuneCountInString(f.v) > f.max {
-			return fmt.Errorf("请填写%s（最多 %d 个字）", f.label, f.max)
+			return &Error{Code: EInvalid, Message: fmt.Sprintf("请填写%s（最多 %d 个字）", f.label, f.max)}
 		}
 	}
 	if c.ChannelName == "" && c.ChannelCode != "" {

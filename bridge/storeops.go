@@ -3,7 +3,6 @@ package bridge
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,11 +19,18 @@ import (
 // per store, so they go out in the order staff asked and never wait behind
 // an order's calls.
 
-// Outbox kinds and ops of the store calls.
+// The store calls' neutral actions; a channel that makes them (开个店's)
+// keeps the action as the outbox kind.
 const (
-	kindSellOut     = "sell_out"
-	kindSellBack    = "sell_back"
-	kindStoreStatus = "store_status"
+	ActSellOut     Action = "sell_out"
+	ActSellBack    Action = "sell_back"
+	ActStoreStatus Action = "store_status"
+)
+
+const (
+	kindSellOut     = string(ActSellOut)
+	kindSellBack    = string(ActSellBack)
+	kindStoreStatus = string(ActStoreStatus)
 )
 
 // storeOpLabel is the staff's name of a store call ("" for other ops).
@@ -47,20 +53,31 @@ func isStoreCall(kind string) bool {
 	return kind == kindSellOut || kind == kindSellBack || kind == kindStoreStatus
 }
 
-// sellPayload is a sell-out row's request.
-type sellPayload struct {
+// StoreCallBody is a store call's request and its outbox payload: a
+// 沽清 change (codes in a sales channel) or a store status event.
+type StoreCallBody struct {
 	StoreID  string            `json:"store_id"`
-	Codes    []string          `json:"codes"`
+	Codes    []string          `json:"codes,omitempty"`
 	Names    map[string]string `json:"names,omitempty"`
 	Channel  string            `json:"channel,omitempty"`
+	Event    string            `json:"event,omitempty"` // open | close | rest | reopen
 	Operator string            `json:"operator,omitempty"`
 }
 
-// storeStatusPayload is a store status row's request.
-type storeStatusPayload struct {
-	StoreID  string `json:"store_id"`
-	Event    int    `json:"event"`
-	Operator string `json:"operator"`
+// storeChannel is the channel the store calls go to: they are 开个店's.
+func (b *Bridge) storeChannel() (Channel, error) { return b.channels.get(order.SourceKaigedian) }
+
+// enqueueStoreCall writes a store call through its channel.
+func (b *Bridge) enqueueStoreCall(tx *store.Tx, act Action, op, lane string, body StoreCallBody, actor string) (int64, error) {
+	ch, err := b.storeChannel()
+	if err != nil {
+		return 0, err
+	}
+	kind, payload, err := ch.Prepare(Request{Action: act, Operator: body.Operator, Store: &body})
+	if err != nil {
+		return 0, err
+	}
+	return tx.EnqueueOutbox(store.OutboxRow{Kind: kind, Op: op, Lane: lane, Source: ch.Source(), Payload: payload, Actor: actor})
 }
 
 // GoodsChange asks for products to be sold out (Out) or back on sale.
@@ -74,18 +91,9 @@ type GoodsChange struct {
 	Actor    string
 }
 
-// ErrBadStoreCall is matched (errors.Is) by a store call refused before it
-// is written; its message is for staff.
-var ErrBadStoreCall = errors.New("bridge: invalid store call")
-
-type storeCallError struct{ msg string }
-
-func (e *storeCallError) Error() string        { return e.msg }
-func (e *storeCallError) Is(target error) bool { return target == ErrBadStoreCall }
-
-func badStoreCall(format string, args ...any) error {
-	return &storeCallError{fmt.Sprintf(format, args...)}
-}
+// badStoreCall is a store call refused before it is written; its message
+// is for staff.
+func badStoreCall(format string, args ...any) error { return Errorf(EInvalid, format, args...) }
 
 // storeFor resolves the store a store call is for.
 func (b *Bridge) storeFor(id string) (string, error) {
@@ -145,20 +153,17 @@ func (b *Bridge) ChangeGoods(ctx context.Context, req GoodsChange) ([]int64, err
 			names[c] = kaigedian.Cut(n, 40)
 		}
 	}
-	kind := kindSellBack
+	kind, act := kindSellBack, ActSellBack
 	if req.Out {
-		kind = kindSellOut
+		kind, act = kindSellOut, ActSellOut
 	}
 	var ids []int64
 	err = b.write(ctx, func(tx *store.Tx, a *after) error {
 		ids = ids[:0]
 		for _, ch := range channels {
 			for batch := range slices.Chunk(codes, kaigedian.MaxSellOutCodes) {
-				payload, err := json.Marshal(sellPayload{StoreID: storeID, Codes: batch, Names: names, Channel: ch, Operator: operatorName(req.Actor)})
-				if err != nil {
-					return err
-				}
-				id, err := tx.EnqueueOutbox(store.OutboxRow{Kind: kind, Op: kind, Lane: "goods:" + storeID, Payload: payload, Actor: req.Actor})
+				id, err := b.enqueueStoreCall(tx, act, kind, "goods:"+storeID, StoreCallBody{StoreID: storeID, Codes: batch,
+					Names: names, Channel: ch, Operator: operatorName(req.Actor)}, req.Actor)
 				if err != nil {
 					return err
 				}
@@ -189,12 +194,10 @@ func (b *Bridge) SetStoreStatus(ctx context.Context, storeID, event, actor strin
 	operator := operatorName(actor) // the platform requires an operator
 	var id int64
 	err = b.write(ctx, func(tx *store.Tx, a *after) error {
-		payload, err := json.Marshal(storeStatusPayload{StoreID: storeID, Event: int(ev), Operator: operator})
-		if err != nil {
-			return err
-		}
 		op := "store_" + ev.Word()
-		if id, err = tx.EnqueueOutbox(store.OutboxRow{Kind: kindStoreStatus, Op: op, Lane: "store:" + storeID, Payload: payload, Actor: actor}); err != nil {
+		var err error
+		if id, err = b.enqueueStoreCall(tx, ActStoreStatus, op, "store:"+storeID, StoreCallBody{StoreID: storeID, Event: ev.Word(),
+			Operator: operator}, actor); err != nil {
 			return err
 		}
 		if err := tx.SetStoreStatus(store.StoreStatus{StoreID: storeID, Event: int(ev), Actor: actor, OutboxID: id}); err != nil {
@@ -208,36 +211,6 @@ func (b *Bridge) SetStoreStatus(ctx context.Context, storeID, event, actor strin
 		b.pauseLinked(ctx, storeID, ev, actor)
 	}
 	return id, err
-}
-
-// callStore sends a store call; ok is false for other kinds.
-func (b *Bridge) callStore(ctx context.Context, row *store.OutboxRow, txID string) (result string, err error, ok bool) {
-	switch row.Kind {
-	case kindSellOut, kindSellBack:
-		var p sellPayload
-		if err := json.Unmarshal(row.Payload, &p); err != nil {
-			return "", fmt.Errorf("outbox row %d: %w", row.ID, err), true
-		}
-		req := kaigedian.SellOutRequest{StoreID: p.StoreID, CustomerCodes: p.Codes, ChannelID: p.Channel}
-		send := b.platform.SellOut
-		if row.Kind == kindSellBack {
-			send = b.platform.CancelSellOut
-		}
-		res, err := send(ctx, txID, req)
-		if err != nil {
-			return "", err, true
-		}
-		raw, _ := json.Marshal(SellResult{Succeeded: res.Succeeded(), Failed: res.Failed})
-		return string(raw), nil, true
-	case kindStoreStatus:
-		var p storeStatusPayload
-		if err := json.Unmarshal(row.Payload, &p); err != nil {
-			return "", fmt.Errorf("outbox row %d: %w", row.ID, err), true
-		}
-		return "", b.platform.SetStoreStatus(ctx, txID, kaigedian.SetStoreStatusRequest{StoreID: p.StoreID,
-			Operator: p.Operator, Event: kaigedian.StoreEvent(p.Event)}), true
-	}
-	return "", nil, false
 }
 
 // SellResult is what a sell-out row keeps: the codes the platform took and
@@ -260,7 +233,7 @@ func (b *Bridge) storeCallSucceeded(tx *store.Tx, a *after, row *store.OutboxRow
 			Data: map[string]any{"id": row.ID}})
 		return nil
 	}
-	var p sellPayload
+	var p StoreCallBody
 	if err := json.Unmarshal(row.Payload, &p); err != nil {
 		return fmt.Errorf("outbox row %d: %w", row.ID, err)
 	}
@@ -308,15 +281,11 @@ func storeCallView(row *store.OutboxRow) StoreCall {
 	if row.LastError != "" {
 		c.Error = kaigedian.ExplainText(row.LastError)
 	}
-	switch row.Kind {
-	case kindStoreStatus:
-		var p storeStatusPayload
-		_ = json.Unmarshal(row.Payload, &p)
-		c.StoreID = p.StoreID
-	default:
-		var p sellPayload
-		_ = json.Unmarshal(row.Payload, &p)
-		c.StoreID, c.Codes, c.Channel = p.StoreID, p.Codes, p.Channel
+	var p StoreCallBody
+	_ = json.Unmarshal(row.Payload, &p)
+	c.StoreID = p.StoreID
+	if row.Kind != kindStoreStatus {
+		c.Codes, c.Channel = p.Codes, p.Channel
 		if row.State == store.OutboxDone {
 			var res SellResult
 			if json.Unmarshal([]byte(row.Result), &res) == nil {
@@ -471,20 +440,9 @@ func (b *Bridge) Goods(ctx context.Context) (GoodsView, error) {
 	return v, nil
 }
 
-// storeRefusalAttempts is how often a store call the platform answered
-// with code 500 and a reason is tried: the platform answers its refusals
-// ("门店已停业，不能置休") that way, and only order calls have a status to
-// reconcile against; a store call is idempotent, so a few tries tell a
-// passing fault from a refusal.
+// storeRefusalAttempts is how often a store call the channel refused with
+// a reason is tried: 开个店 answers its refusals ("门店已停业，不能置休") as
+// code 500, which is also its "internal error", and only order calls have
+// a status to reconcile against; a store call is idempotent, so a few
+// tries tell a passing fault from a refusal.
 const storeRefusalAttempts = 3
-
-// storeCallRefused reports a store call that the platform keeps refusing
-// in a reply (not a transport or HTTP failure): it fails, with the
-// platform's reason shown, instead of being retried for ever.
-func storeCallRefused(row *store.OutboxRow, err error) bool {
-	if !isStoreCall(row.Kind) || row.Attempts+1 < storeRefusalAttempts {
-		return false
-	}
-	var pe *kaigedian.PlatformError
-	return errors.As(err, &pe) && pe.HTTPStatus >= 200 && pe.HTTPStatus < 300 && pe.Code == kaigedian.CodeInternal && pe.Message != ""
-}

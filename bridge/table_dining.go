@@ -2,13 +2,11 @@ package bridge
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -138,25 +136,45 @@ func (b *Bridge) TableOrder(ctx context.Context, code, thirdCode, storeID, table
 // tableDiningChannel is 开个店's orderClient of 围餐 orders.
 const tableDiningChannel order.Channel = 19
 
-// Outbox kinds of the 围餐 calls.
+// The 围餐 calls' neutral actions (the outbox kind of 开个店's channel).
 const (
-	kindUpdateItems = "update_order_item"
-	kindPayAfter    = "pay_after_sync"
+	ActTableItems  Action = "update_order_item"
+	ActTableSettle Action = "pay_after_sync"
 )
 
-// tablePayload is a 围餐 call's request, in posbridge's terms.
-type tablePayload struct {
+const (
+	kindUpdateItems = string(ActTableItems)
+	kindPayAfter    = string(ActTableSettle)
+)
+
+// TableCallBody is a 围餐 call's request and its outbox payload: the
+// order's lines as staff set them, and for a settlement what was paid.
+type TableCallBody struct {
 	OrderCode string       `json:"order_code"`
 	ThirdCode string       `json:"third_code,omitempty"`
 	Items     []order.Item `json:"items"`
-	// payAfterSyncOrderInfo only.
+	// Settlement only.
 	Original, Discount, ActualPay order.Fen
 	PayChannel, PayChannelName    string    `json:",omitempty"`
 	PaidAt                        time.Time `json:",omitzero"`
 }
 
+// enqueueTableCall writes a 围餐 call through the order's channel.
+func (b *Bridge) enqueueTableCall(tx *store.Tx, rec *store.OrderRecord, act Action, body TableCallBody, actor string) (int64, error) {
+	ch, err := b.channels.get(rec.Source)
+	if err != nil {
+		return 0, err
+	}
+	kind, payload, err := ch.Prepare(Request{Action: act, Code: rec.Code, Operator: operatorName(actor), TableDining: true,
+		ThirdCode: body.ThirdCode, Table: &body})
+	if err != nil {
+		return 0, err
+	}
+	return tx.EnqueueOutbox(store.OutboxRow{Kind: kind, Op: string(act), OrderCode: rec.Code, Source: rec.Source, Payload: payload, Actor: actor})
+}
+
 // ErrNotTableOrder: the order is not an open 围餐 order.
-var ErrNotTableOrder = errors.New("只有进行中的围餐订单可以修改商品或结账")
+var ErrNotTableOrder = &Error{Code: EConflict, Message: "只有进行中的围餐订单可以修改商品或结账"}
 
 func (b *Bridge) openTableOrder(tx *store.Tx, code string) (*store.OrderRecord, error) {
 	rec, err := tx.GetOrder(code)
@@ -176,14 +194,14 @@ func (b *Bridge) openTableOrder(tx *store.Tx, code string) (*store.OrderRecord, 
 // checkTableItems bounds the lines staff set on a 围餐 order.
 func checkTableItems(items []order.Item) error {
 	if len(items) == 0 || len(items) > 200 {
-		return fmt.Errorf("请填写商品（1 到 200 行）")
+		return &Error{Code: EInvalid, Message: "请填写商品（1 到 200 行）"}
 	}
 	for _, it := range items {
 		if it.ProductID == "" && it.ThirdProductID == "" {
-			return fmt.Errorf("商品 %s 没有商品编号", it.Name)
+			return &Error{Code: EInvalid, Message: fmt.Sprintf("商品 %s 没有商品编号", it.Name)}
 		}
 		if it.Quantity < 1 || it.Quantity > 999 || it.Price < 0 || len([]rune(it.Name)) > 60 {
-			return fmt.Errorf("商品 %s 的数量（1 到 999）或价格不对", it.Name)
+			return &Error{Code: EInvalid, Message: fmt.Sprintf("商品 %s 的数量（1 到 999）或价格不对", it.Name)}
 		}
 	}
 	return nil
@@ -226,11 +244,7 @@ func (b *Bridge) EditTableItems(ctx context.Context, code string, items []order.
 			return err
 		}
 		added := addedLines(rec.Detail.Items, items)
-		payload, err := json.Marshal(tablePayload{OrderCode: rec.Code, ThirdCode: rec.Detail.ThirdCode, Items: items})
-		if err != nil {
-			return err
-		}
-		if id, err = tx.EnqueueOutbox(store.OutboxRow{Kind: kindUpdateItems, Op: kindUpdateItems, OrderCode: rec.Code, Payload: payload, Actor: actor}); err != nil {
+		if id, err = b.enqueueTableCall(tx, rec, ActTableItems, TableCallBody{OrderCode: rec.Code, ThirdCode: rec.Detail.ThirdCode, Items: items}, actor); err != nil {
 			return err
 		}
 		detail := *rec.Detail
@@ -265,7 +279,7 @@ type TableSettlement struct {
 // less the discount.
 func (b *Bridge) SettleTableOrder(ctx context.Context, code string, s TableSettlement) (int64, error) {
 	if s.Discount < 0 || len([]rune(s.PayChannelName)) > 20 || len(s.PayChannel) > 30 {
-		return 0, fmt.Errorf("请填写支付方式和不为负的优惠金额")
+		return 0, &Error{Code: EInvalid, Message: "请填写支付方式和不为负的优惠金额"}
 	}
 	var id int64
 	err := b.write(ctx, func(tx *store.Tx, a *after) error {
@@ -278,15 +292,11 @@ func (b *Bridge) SettleTableOrder(ctx context.Context, code string, s TableSettl
 			total += it.Amount()
 		}
 		if s.Discount > total {
-			return fmt.Errorf("优惠金额 %s 超过了商品合计 %s", s.Discount, total)
+			return &Error{Code: EInvalid, Message: fmt.Sprintf("优惠金额 %s 超过了商品合计 %s", s.Discount, total)}
 		}
-		p := tablePayload{OrderCode: rec.Code, ThirdCode: rec.Detail.ThirdCode, Items: rec.Detail.Items, Original: total,
+		p := TableCallBody{OrderCode: rec.Code, ThirdCode: rec.Detail.ThirdCode, Items: rec.Detail.Items, Original: total,
 			Discount: s.Discount, ActualPay: total - s.Discount, PayChannel: s.PayChannel, PayChannelName: s.PayChannelName, PaidAt: tx.Now()}
-		payload, err := json.Marshal(p)
-		if err != nil {
-			return err
-		}
-		if id, err = tx.EnqueueOutbox(store.OutboxRow{Kind: kindPayAfter, Op: kindPayAfter, OrderCode: rec.Code, Payload: payload, Actor: s.Actor}); err != nil {
+		if id, err = b.enqueueTableCall(tx, rec, ActTableSettle, p, s.Actor); err != nil {
 			return err
 		}
 		a.outbox = true
@@ -295,22 +305,4 @@ func (b *Bridge) SettleTableOrder(ctx context.Context, code string, s TableSettl
 		return b.record(tx, a, rec, out, s.Actor, "staff")
 	})
 	return id, err
-}
-
-// callTable sends a 围餐 call; ok is false for other kinds.
-func (b *Bridge) callTable(ctx context.Context, row *store.OutboxRow, txID string) (err error, ok bool) {
-	if row.Kind != kindUpdateItems && row.Kind != kindPayAfter {
-		return nil, false
-	}
-	var p tablePayload
-	if err := json.Unmarshal(row.Payload, &p); err != nil {
-		return fmt.Errorf("outbox row %d: %w", row.ID, err), true
-	}
-	lines := kaigedian.TableItemsFrom(p.Items)
-	if row.Kind == kindUpdateItems {
-		return b.platform.UpdateOrderItem(ctx, txID, kaigedian.UpdateOrderItemRequest{OrderCode: p.OrderCode, ThirdOrderCode: p.ThirdCode, Items: lines}), true
-	}
-	return b.platform.PayAfterSyncOrderInfo(ctx, txID, kaigedian.PayAfterSyncRequest{OrderCode: p.OrderCode, ThirdOrderCode: p.ThirdCode,
-		Original: p.Original, Discount: p.Discount, ActualPay: p.ActualPay, Settlement: p.ActualPay,
-		Pay: &kaigedian.PayInfo{PayChannel: p.PayChannel, PayChannelName: p.PayChannelName, PayTime: p.PaidAt}, Items: lines}), true
 }

@@ -1,13 +1,11 @@
 package console
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/order"
-	"github.com/posbridge/posbridge/store"
 )
 
 // The 沽清 and store status API (issue 19): what the console's 沽清 page and
@@ -54,18 +52,11 @@ func (s *Server) settleTable(w http.ResponseWriter, r *http.Request) {
 }
 
 func writeTableResult(w http.ResponseWriter, code string, id int64, err error) {
-	switch {
-	case err == nil:
-		writeJSON(w, http.StatusAccepted, map[string]any{"code": code, "call": id})
-	case errors.Is(err, bridge.ErrUnknownOrder):
-		writeError(w, http.StatusNotFound, err.Error())
-	case errors.Is(err, bridge.ErrNotTableOrder):
-		writeError(w, http.StatusConflict, err.Error())
-	case errors.Is(err, store.ErrDiskFull):
-		writeError(w, http.StatusInternalServerError, "磁盘已满，操作未保存：请清理电脑磁盘空间")
-	default:
-		writeError(w, http.StatusBadRequest, err.Error())
+	if err != nil {
+		writeBridgeError(w, err)
+		return
 	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"code": code, "call": id})
 }
 
 func (s *Server) goods(w http.ResponseWriter, r *http.Request) {
@@ -136,23 +127,11 @@ func (s *Server) storeCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := s.Bridge.StoreCallByID(r.Context(), id)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		writeError(w, http.StatusNotFound, "no store call with this id")
-	case err != nil:
-		writeError(w, http.StatusInternalServerError, err.Error())
-	default:
-		writeJSON(w, http.StatusOK, c)
+	if err != nil {
+		writeBridgeError(w, err)
+		return
 	}
+	writeJSON(w, http.StatusOK, c)
 }
 
-func writeStoreCallError(w http.ResponseWriter, err error) {
-	switch {
-	case errors.Is(err, bridge.ErrBadStoreCall):
-		writeError(w, http.StatusBadRequest, err.Error())
-	case errors.Is(err, store.ErrDiskFull):
-		writeError(w, http.StatusInternalServerError, "磁盘已满，操作未保存：请清理电脑磁盘空间")
-	default:
-		writeError(w, http.StatusInternalServerError, err.Error())
-	}
-}
+func writeStoreCallError(w http.ResponseWriter, err error) { writeBridgeError(w, err) }

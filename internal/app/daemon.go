@@ -19,9 +19,11 @@ import (
 	"github.com/posbridge/posbridge/console"
 	"github.com/posbridge/posbridge/internal/rsakeys"
 	"github.com/posbridge/posbridge/kaigedian"
+	kgdchannel "github.com/posbridge/posbridge/kaigedian/channel"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/poller"
 	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/push"
 	"github.com/posbridge/posbridge/scanner"
 	"github.com/posbridge/posbridge/store"
 )
@@ -42,6 +44,10 @@ type Options struct {
 	Now func() time.Time
 	// Lock guards the data directory against a second daemon; nil = no lock.
 	Lock func(dir string) (release func(), err error)
+	// Channels are sources of orders beside 开个店's (tests' own, the
+	// scan-to-order channel); Reporters follow every order's lifecycle.
+	Channels  []bridge.Channel
+	Reporters []bridge.Reporter
 }
 
 // Daemon is everything Run started.
@@ -142,7 +148,9 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return err
 	}
 	d.Fleet = fleet
-	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Platform: client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
+	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, opts.Channels...),
+		Reporters: opts.Reporters,
+		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 
 	var wg sync.WaitGroup
@@ -156,6 +164,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			}
 		}()
 	}
+	start("storage check", func(ctx context.Context) error { b.CheckDeferredStorage(ctx); return nil })
 	if err := fleet.Start(runCtx); err != nil {
 		cancel()
 		return err
@@ -175,7 +184,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		}
 		partnerID, appID := client.Merchant()
-		recv := &console.PushReceiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
+		recv := &push.Receiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
 			Log: log, Now: opts.Now, Instance: instance, Tables: tableOrders{b}, Signer: client}
 		if cfg.PushOpenWithoutAuth() {
 			refusePushes(recv, b, cfg, log)
@@ -308,7 +317,7 @@ type tableOrders struct{ b *bridge.Bridge }
 func (t tableOrders) TableOrder(ctx context.Context, code, third, storeID, table string) ([]order.Item, int, error) {
 	items, people, found, err := t.b.TableOrder(ctx, code, third, storeID, table)
 	if err == nil && !found {
-		err = console.ErrNoTableOrder
+		err = push.ErrNoTableOrder
 	}
 	return items, people, err
 }

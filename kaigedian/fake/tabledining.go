@@ -104,11 +104,11 @@ func convertTableItems(lines []wireTableItem, strict bool, at string) ([]order.I
 // open refuses changes to an order that is over.
 func tableOrderOpen(fo *fakeOrder) (result, bool) {
 	switch fo.status {
-	case order.PlatformCancelled:
+	case kaigedian.PlatformCancelled:
 		return refused("订单已取消，不能修改"), false
-	case order.PlatformRejected:
+	case kaigedian.PlatformRejected:
 		return refused("订单已拒单，不能修改"), false
-	case order.PlatformCompleted:
+	case kaigedian.PlatformCompleted:
 		return refused("订单已完成，不能修改"), false
 	}
 	return result{}, true

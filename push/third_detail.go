@@ -1,4 +1,4 @@
-package console
+package push
 
 import (
 	"context"
@@ -32,7 +32,7 @@ type ReplySigner interface {
 	SignReply(code, message string, body any) ([]byte, error)
 }
 
-func (p *PushReceiver) thirdDetail(w http.ResponseWriter, r *http.Request) {
+func (p *Receiver) thirdDetail(w http.ResponseWriter, r *http.Request) {
 	const kind = kaigedian.PushKind("third_detail")
 	remote := remoteIP(r)
 	if p.RefuseAll != "" {
@@ -47,7 +47,7 @@ func (p *PushReceiver) thirdDetail(w http.ResponseWriter, r *http.Request) {
 		writeReply(w, http.StatusServiceUnavailable, "500", "围餐 order details are not served by this posbridge")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxPushBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		p.reject(w, r, kind, remote, body, len(body), http.StatusRequestEntityTooLarge, "413", "body unreadable or over 1 MiB")
 		return
@@ -81,7 +81,7 @@ func (p *PushReceiver) thirdDetail(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeSigned answers with a reply signed by the merchant key.
-func (p *PushReceiver) writeSigned(w http.ResponseWriter, code, message string, body any) {
+func (p *Receiver) writeSigned(w http.ResponseWriter, code, message string, body any) {
 	reply, err := p.Signer.SignReply(code, message, body)
 	if err != nil {
 		writeReply(w, http.StatusInternalServerError, "500", "reply cannot be signed")
