@@ -14,11 +14,12 @@ import { initScan, showResult } from './scan.js';
 import { initPrinters } from './printers.js';
 import { initPlatform } from './platform.js';
 import { initToday } from './today.js';
+import { initGoods, loadGoods, loadGoodsSoon } from './goods.js';
 import { initAlerts, setConnected } from './alerts.js';
 import { promptDialog } from './dialogs.js';
 import { toast } from './toast.js';
 
-const VIEWS = ['orders', 'printers', 'platform', 'today'];
+const VIEWS = ['orders', 'printers', 'platform', 'goods', 'today'];
 
 async function boot() {
   initStart();
@@ -30,6 +31,7 @@ async function boot() {
   initPrinters();
   initPlatform();
   initToday();
+  initGoods();
   initAlerts();
   initViews();
   initRinger();
@@ -107,8 +109,11 @@ function dispatch(ev) {
     case 'alert':
       store.addAlert({ level: ev.level, kind: ev.kind, code: ev.code, message: ev.message, at: ev.time });
       if (ev.level === 'critical' && ev.kind !== 'waiting_order') sound.notice();
+      if (ev.kind === 'prep_remind') { sound.remind(); setTimeout(() => sound.say(((ev.data && ev.data.pickup_no) ? ev.data.pickup_no + '号' : '') + '备餐提醒'), 1200); }
+      if (ev.kind === 'delivery_alert') setTimeout(() => sound.say('配送异常，请及时处理'), 900);
       if (ev.code) orderChanged(ev.code);
       if (ev.kind && ev.kind.startsWith('outbox')) store.loadPlatformSoon();
+      if (ev.kind === 'store_call' && currentView() === 'goods') loadGoodsSoon();
       break;
     case 'scan':
       if (ev.kind !== 'console' && ev.data) showResult(ev.data);
@@ -125,6 +130,7 @@ function dispatch(ev) {
       if (ev.code) orderChanged(ev.code);
       break;
     case 'platform':
+      if (ev.kind === 'store_call' && currentView() === 'goods') loadGoodsSoon();
       store.loadPlatformSoon();
       if (ev.code) orderChanged(ev.code);
       break;
@@ -208,6 +214,7 @@ function initViews() {
     if (v === 'printers') store.loadPrinters().catch(() => {});
     if (v === 'platform') store.loadPlatform().catch(() => {});
     if (v === 'today') store.loadStats().catch(() => {});
+    if (v === 'goods') loadGoods().catch((err) => toast(err.message, 'err'));
   };
   window.addEventListener('hashchange', show);
   show();
