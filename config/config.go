@@ -15,6 +15,9 @@ type Config struct {
 	// Sandbox is true when no config file was found and `posbridge run` fell back
 	// to the embedded sandbox.
 	Sandbox bool `mapstructure:"-" yaml:"-"`
+	// Settings is the settings layer merged over the file
+	// (data_dir/settings.yaml, written by the console); "" when there is none.
+	Settings string `mapstructure:"-" yaml:"-"`
 
 	DataDir   string          `mapstructure:"data_dir" yaml:"data_dir"`
 	Log       LogConfig       `mapstructure:"log" yaml:"log"`
