@@ -177,6 +177,23 @@ func loadLayers(data []byte, path string, env map[string]string, settings []byte
 	return c, nil
 }
 
+// Reload loads c again the way it was loaded (its file, or the sandbox, and
+// the same environment), with settings standing in for the settings layer
+// (nil reads it from disk). The daemon applies console edits with it.
+func Reload(c *Config, settings []byte) (*Config, error) {
+	if c.Sandbox {
+		return loadSandbox(c.env, c.base, settings)
+	}
+	if c.File == "" {
+		return nil, errors.New("this configuration was not loaded from a file")
+	}
+	data, err := os.ReadFile(c.File)
+	if err != nil {
+		return nil, fmt.Errorf("read config file: %w", err)
+	}
+	return loadLayers(data, c.File, c.env, settings)
+}
+
 // parseRoot parses a YAML document that must be a mapping (or empty).
 func parseRoot(data []byte, path string) (*yaml.Node, error) {
 	// Notepad saves UTF-8 with a byte order mark.
@@ -214,7 +231,7 @@ func decodeRoot(root *yaml.Node, path string, env map[string]string) (*Config, e
 	if err != nil {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
-	c.File = path
+	c.File, c.env = path, env
 	if !c.isSet("data_dir") && samePath(path, DefaultConfigPath()) {
 		c.DataDir = DefaultDataDir()
 	}
@@ -259,7 +276,7 @@ func sandboxWith(root *yaml.Node, env map[string]string, base string) (*Config, 
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	c.Sandbox = true
+	c.Sandbox, c.env, c.base = true, env, base
 	stores, printers := sandboxLists()
 	if _, ok := raw["stores"]; !ok {
 		c.Stores = stores

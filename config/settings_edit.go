@@ -12,7 +12,7 @@ import (
 // no new error. One edit at a time.
 type Editor struct {
 	// Load loads the configuration as the daemon did, with settings standing
-	// in for the layer on disk.
+	// in for the layer on disk; nil means Reload of the current configuration.
 	Load func(settings []byte) (*Config, error)
 
 	mu sync.Mutex
@@ -59,7 +59,11 @@ func (e *Editor) Apply(current *Config, edits ...Edit) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	next, err := e.Load(data)
+	load := e.Load
+	if load == nil {
+		load = func(b []byte) (*Config, error) { return Reload(current, b) }
+	}
+	next, err := load(data)
 	if err != nil {
 		return nil, &EditError{Problems: []Problem{{Key: "settings", Message: err.Error()}}}
 	}

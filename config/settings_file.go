@@ -154,7 +154,9 @@ func WriteSettings(path string, data []byte) error {
 	return nil
 }
 
-func scalarNode(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+func scalarNode(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+}
 
 // keepComments copies comments from old to its replacement nu: a mapping's
 // keys by name, a list's sections by their name key (else by position).

@@ -45,7 +45,7 @@ func (f *Fleet) OrderJobs(o *order.Order) []Job {
 		}
 		opt := f.Options(name)
 		p := f.workers[name].dev.Profile
-		m := NewMatcher(f.configs[name].Match)
+		m := NewMatcher(f.configs[name].Match).WithSource(orderSource(o))
 		switch p.Role {
 		case RoleReceipt:
 			jobs = append(jobs, Job{Printer: name, Doc: Receipt(o, opt), Title: "小票", DedupeKey: dedupeKey(o.Code, KindReceipt, name, 0)})

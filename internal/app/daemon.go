@@ -48,7 +48,9 @@ type Daemon struct {
 	Config      *config.Config
 	DB          *store.DB
 	Bridge      *bridge.Bridge
-	Fleet       *printer.Fleet
+	Fleet       *LiveFleet
+	// Settings applies edits of the settings layer without a restart.
+	Settings *Settings
 	ConsoleAddr string
 	PushAddr    string
 	// Sandbox is the embedded fake platform in sandbox mode (nil in live mode).
@@ -131,8 +133,11 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 
 	bus := bridge.NewBus(opts.Now)
-	fleet, err := printer.NewFleet(cfg.Printers, cfg.Print, db, printer.FleetOptions{Logger: log,
-		Sandbox: cfg.Sandbox || cfg.Platform.Mode != config.ModeLive, OnEvent: func(e printer.Event) { publishPrinterEvent(bus, e, cfg.Alerts.WaitingJob) }})
+	buildFleet := func(c *config.Config) (*printer.Fleet, error) {
+		return printer.NewFleet(c.Printers, c.Print, db, printer.FleetOptions{Logger: log,
+			Sandbox: c.Sandbox || c.Platform.Mode != config.ModeLive, OnEvent: func(e printer.Event) { publishPrinterEvent(bus, e, c.Alerts.WaitingJob) }})
+	}
+	first, err := buildFleet(cfg)
 	if err != nil {
 		consoleLn.Close()
 		if pushLn != nil {
@@ -140,7 +145,9 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		}
 		return err
 	}
+	fleet := newLiveFleet(first)
 	d.Fleet = fleet
+	d.Settings = &Settings{cur: cfg, log: log, bus: bus, install: fleetInstaller(runCtx, fleet, buildFleet)}
 	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Platform: client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 
@@ -155,13 +162,14 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			}
 		}()
 	}
-	if err := fleet.Start(runCtx); err != nil {
+	if err := first.Start(runCtx); err != nil {
 		cancel()
 		return err
 	}
 	// Closed last: a print write in progress finishes before the database closes.
 	defer fleet.Close()
 	start("bridge", b.Run)
+	start("settings watch", d.Settings.watch)
 	start("poller", func(ctx context.Context) error { poller.New(client, b, cfg, log, opts.Now).Run(ctx); return nil })
 	if pushLn != nil {
 		var tlsCfg *tls.Config
@@ -181,7 +189,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		}
 		start("push listener", func(ctx context.Context) error { return console.Serve(ctx, pushLn, recv.Handler(), tlsCfg, log) })
 	}
-	srv := &console.Server{Bridge: b, Fleet: fleet, Config: cfg, Log: log, Now: opts.Now, Instance: instance}
+	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if cfg.Scanner.Serial != "" {
 		port, err := scanner.ParseURI(cfg.Scanner.Serial)
