@@ -59,11 +59,11 @@ func kitchenTicket(o *order.Order, items []order.Item, opt Options, n, total int
 	add(Separator("="))
 	for i := range items {
 		it := &items[i]
-		add(Row(itemName(it), qty(max(it.Quantity, 0)), big))
+		add(Hanging(itemName(it), qty(max(it.Quantity, 0)), 2, big))
 		sub := big
 		sub.Bold = false
 		if opts := itemOptions(it); opts != "" {
-			add(Text("  "+opts, sub))
+			add(Hanging("  "+opts, "", 4, sub))
 		}
 		for j := range it.Children {
 			c := &it.Children[j]
@@ -71,7 +71,7 @@ func kitchenTicket(o *order.Order, items []order.Item, opt Options, n, total int
 			if o := itemOptions(c); o != "" {
 				line += " (" + o + ")"
 			}
-			add(Row(line, qty(max(c.Quantity, 0)), sub))
+			add(Hanging(line, qty(max(c.Quantity, 0)), 4, sub))
 		}
 		if i < len(items)-1 {
 			add(Separator(""))
