@@ -45,12 +45,12 @@ type Options struct {
 
 // Daemon is everything Run started.
 type Daemon struct {
-	Config      *config.Config
-	DB          *store.DB
-	Bridge      *bridge.Bridge
-	Fleet       *LiveFleet
+	Config *config.Config
+	DB     *store.DB
+	Bridge *bridge.Bridge
+	Fleet  *LiveFleet
 	// Settings applies edits of the settings layer without a restart.
-	Settings *Settings
+	Settings    *Settings
 	ConsoleAddr string
 	PushAddr    string
 	// Sandbox is the embedded fake platform in sandbox mode (nil in live mode).
