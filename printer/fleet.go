@@ -78,6 +78,9 @@ func NewFleet(printers []config.PrinterConfig, pc config.PrintConfig, db JobStor
 		w := &worker{f: f, dev: dev, name: c.Name, wake: make(chan struct{}, 1), log: opt.Logger}
 		w.status = PrinterStatus{Name: c.Name, Role: dev.Profile.Role, Connection: dev.Transport.String(),
 			TwoWay: dev.Confirms(), State: StateUnknown, Label: StateUnknown.Label(), Backup: c.Backup}
+		if _, queue := dev.Transport.(QueueReporter); !dev.Confirms() && !queue {
+			w.status.StatusFrom = StatusFromNone
+		}
 		f.workers[c.Name] = w
 	}
 	for _, w := range f.workers {

@@ -63,6 +63,9 @@ type PrinterStatus struct {
 	Backup      string       `json:"backup,omitempty"`
 	// FailingOver is true while jobs go to the backup because this printer fails.
 	FailingOver bool `json:"failing_over,omitempty"`
+	// StatusFrom says who told the state: printer, spooler, or none (a
+	// one-way link; State stays unknown and Hint says what to watch).
+	StatusFrom string `json:"status_from,omitempty"`
 }
 
 func (w *worker) snapshot() PrinterStatus {
@@ -70,6 +73,9 @@ func (w *worker) snapshot() PrinterStatus {
 	defer w.mu.Unlock()
 	st := w.status
 	st.Hint = Explain(st.LastError)
+	if st.StatusFrom == StatusFromNone && st.Hint == "" {
+		st.Hint = oneWayHint
+	}
 	if now := w.f.now(); !w.printingUntil.IsZero() && now.After(w.printingUntil) && !now.Before(w.printingSince) {
 		st.Stuck = true
 		st.Hint = "打印机一直没有打完当前单据：请检查是否缺纸、卡纸或纸仓盖打开"
@@ -353,6 +359,9 @@ func (w *worker) pollStatus(ctx context.Context) {
 	w.lastCheck = w.f.now()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
+	if !w.dev.Confirms() && w.pollQueue(ctx) {
+		return
+	}
 	st, err := w.dev.Status(ctx)
 	if ctx.Err() != nil && err != nil {
 		return
@@ -364,6 +373,9 @@ func (w *worker) pollStatus(ctx context.Context) {
 	if !w.dev.Confirms() {
 		return // one-way: the state stays what the last job showed
 	}
+	w.mu.Lock()
+	w.status.StatusFrom = StatusFromPrinter
+	w.mu.Unlock()
 	w.mu.Lock()
 	if st.CanPrint() {
 		w.failing = false // retry here rather than failing over
