@@ -126,6 +126,8 @@ func (s *Server) listPresets(w http.ResponseWriter, r *http.Request) {
 type discoveredDevice struct {
 	discover.Device
 	StatusLabel string   `json:"status_label"`
+	StatusQuery string   `json:"status_query,omitempty"` // the status_query it suggests
+	ProblemText string   `json:"problem_label,omitempty"`
 	Presets     []string `json:"presets,omitempty"` // ids, best first
 	Configured  string   `json:"configured,omitempty"`
 }
@@ -156,7 +158,10 @@ func (s *Server) discoverPrinters(w http.ResponseWriter, r *http.Request) {
 	rep, err := discover.Run(ctx, opt)
 	devices := make([]discoveredDevice, 0, len(rep.Devices))
 	for _, d := range rep.Devices {
-		dd := discoveredDevice{Device: d, StatusLabel: d.Status.Label(), Configured: configured[strings.ToLower(d.Connection)]}
+		dd := discoveredDevice{Device: d, StatusLabel: d.Status.Label(), StatusQuery: d.StatusQuery(), Configured: configured[strings.ToLower(d.Connection)]}
+		if d.Problem != nil {
+			dd.ProblemText = d.Problem.Label()
+		}
 		vid, pid := "", ""
 		if d.USB != nil {
 			vid, pid = d.USB.VendorID, d.USB.ProductID

@@ -41,6 +41,9 @@ type Options struct {
 	Now func() time.Time
 	// Lock guards the data directory against a second daemon; nil = no lock.
 	Lock func(dir string) (release func(), err error)
+	// DiscoverSerial are extra device paths printer discovery treats as
+	// serial ports (tests give it a socat pty).
+	DiscoverSerial []string
 }
 
 // Daemon is everything Run started.
@@ -189,7 +192,8 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		}
 		start("push listener", func(ctx context.Context) error { return console.Serve(ctx, pushLn, recv.Handler(), tlsCfg, log) })
 	}
-	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance}
+	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance,
+		DiscoverSerial: opts.DiscoverSerial}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if cfg.Scanner.Serial != "" {
 		port, err := scanner.ParseURI(cfg.Scanner.Serial)

@@ -62,6 +62,8 @@ type Options struct {
 	Poll string
 	// RatePerSecond is platform.rate_per_second; default 500.
 	RatePerSecond int
+	// DiscoverSerial are extra paths printer discovery lists as serial ports.
+	DiscoverSerial []string
 }
 
 // Env is a running daemon with its fake platform and printers.
@@ -169,7 +171,7 @@ func (e *Env) Run(ctx context.Context, opts Options) error {
 	e.cancel, e.done = cancel, make(chan error, 1)
 	ready := make(chan *app.Daemon, 1)
 	go func() {
-		e.done <- app.Run(runCtx, cfg, log, app.Options{Now: opts.Now, Ready: func(d *app.Daemon) { ready <- d }})
+		e.done <- app.Run(runCtx, cfg, log, app.Options{Now: opts.Now, DiscoverSerial: opts.DiscoverSerial, Ready: func(d *app.Daemon) { ready <- d }})
 	}()
 	select {
 	case d := <-ready:

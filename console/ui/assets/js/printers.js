@@ -8,6 +8,7 @@ import { toast } from './toast.js';
 import { renderPreview } from './preview.js';
 import { confirmDialog } from './dialogs.js';
 import { openDetail } from './detail.js';
+import { initPrinterSettings } from './printer_settings.js';
 
 export const ROLE_LABEL = { receipt: '小票打印机', kitchen: '厨房打印机', label: '杯贴打印机' };
 
@@ -28,6 +29,7 @@ export function printerState(p) {
 
 export function initPrinters() {
   on('printers', render);
+  initPrinterSettings();
 }
 
 function render() {
