@@ -29,6 +29,7 @@ type Config struct {
 	Accept    AcceptConfig    `mapstructure:"accept" yaml:"accept"`
 	Print     PrintConfig     `mapstructure:"print" yaml:"print"`
 	Printers  []PrinterConfig `mapstructure:"printers" yaml:"printers"`
+	Layouts   LayoutsConfig   `mapstructure:"layouts" yaml:"layouts"`
 	Scanner   ScannerConfig   `mapstructure:"scanner" yaml:"scanner"`
 	Outbox    OutboxConfig    `mapstructure:"outbox" yaml:"outbox"`
 	Alerts    AlertConfig     `mapstructure:"alerts" yaml:"alerts"`

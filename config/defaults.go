@@ -39,6 +39,7 @@ func Defaults() *Config {
 			RetryMax:         30 * time.Second,
 			StatusEvery:      10 * time.Second,
 		},
+		Layouts:   DefaultLayouts(),
 		Scanner:   ScannerConfig{DoubleScanWindow: 3 * time.Second},
 		Outbox:    OutboxConfig{RetryMin: time.Second, RetryMax: 5 * time.Minute, AlertAfter: 2 * time.Minute},
 		Alerts:    AlertConfig{WaitingOrder: 3 * time.Minute, WaitingJob: time.Minute},

@@ -341,6 +341,7 @@ func decode(raw map[string]any, base *Config, env map[string]string, tc *treeChe
 	c.loadProblems = problems
 	c.sources = sources
 	c.broken = tc.broken
+	c.layoutListDefaults(base)
 	return c, nil
 }
 

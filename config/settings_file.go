@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -88,7 +89,7 @@ func (s *SettingsFile) Set(key string, value any) error {
 	if err := v.Encode(value); err != nil {
 		return fmt.Errorf("settings %s: %w", key, err)
 	}
-	prune(&v)
+	prune(&v, key)
 	if i < 0 {
 		m.Content = append(m.Content, scalarNode(last), &v)
 		return nil
@@ -216,22 +217,42 @@ func entryName(n *yaml.Node) string {
 	return ""
 }
 
-// keepZero are keys whose 0 means something (a continuous label roll).
-var keepZero = map[string]bool{"gap_mm": true}
+// keepZero are keys whose 0 means something (a continuous label roll, a
+// document not printed); keepEmpty keys whose empty value does (no fields
+// hidden, no header where the default has one).
+// Both are path.Match patterns over the dotted key, list entries as "[]".
+var (
+	keepZero  = []string{"printers[].label.gap_mm", "layouts.*.copies"}
+	keepEmpty = []string{"layouts.*.hide", "layouts.*.header", "layouts.*.footer"}
+)
+
+func matchesAny(patterns []string, key string) bool {
+	for _, p := range patterns {
+		if ok, _ := path.Match(p, key); ok {
+			return true
+		}
+	}
+	return false
+}
 
 // prune drops empty values from an encoded struct, so that the layer holds
 // what was chosen and config's defaults apply to the rest.
-func prune(n *yaml.Node) bool {
+func prune(n *yaml.Node, key string) bool {
 	switch n.Kind {
 	case yaml.MappingNode:
 		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			if v.Kind == yaml.ScalarNode && v.Tag == "!!int" && v.Value == "0" && keepZero[k.Value] {
+			sub := joinKey(key, k.Value)
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!int" && v.Value == "0" && matchesAny(keepZero, sub) ||
+				matchesAny(keepEmpty, sub) && (v.Kind == yaml.SequenceNode || v.Kind == yaml.ScalarNode && v.Tag == "!!str") {
+				if v.Kind == yaml.SequenceNode {
+					v.Style = yaml.FlowStyle
+				}
 				kept = append(kept, k, v)
 				continue
 			}
-			if !prune(v) {
+			if !prune(v, sub) {
 				kept = append(kept, k, v)
 			}
 		}
@@ -239,7 +260,7 @@ func prune(n *yaml.Node) bool {
 		return len(kept) == 0
 	case yaml.SequenceNode:
 		for _, e := range n.Content {
-			prune(e)
+			prune(e, key+"[]")
 		}
 		return len(n.Content) == 0
 	case yaml.ScalarNode:

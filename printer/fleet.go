@@ -37,6 +37,9 @@ type FleetOptions struct {
 	Logger    *slog.Logger     // default slog.Default()
 	Transport TransportOptions // timeouts
 	Now       func() time.Time // default time.Now
+	// Layouts are what each document prints (layouts: in the config); nil
+	// is config.DefaultLayouts.
+	Layouts *config.LayoutsConfig
 	// StuckAfter: a job still unconfirmed this long (plus 1 ms per byte, the
 	// pace of a 9600-baud serial link) makes the printer count as unable to
 	// print for the accept policy — a printer that ran out of paper mid-job

@@ -25,6 +25,8 @@ type Options struct {
 	Sandbox bool
 	// PrintedAt is printed on slips ("" when zero); the caller passes the event time.
 	PrintedAt time.Time
+	// Layout is the document's layout (layouts: in the config).
+	Layout Layout
 }
 
 // OptionsFor merges the shared print options with one printer's overrides.

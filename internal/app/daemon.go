@@ -137,7 +137,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 
 	bus := bridge.NewBus(opts.Now)
 	buildFleet := func(c *config.Config) (*printer.Fleet, error) {
-		return printer.NewFleet(c.Printers, c.Print, db, printer.FleetOptions{Logger: log,
+		return printer.NewFleet(c.Printers, c.Print, db, printer.FleetOptions{Logger: log, Layouts: &c.Layouts,
 			Sandbox: c.Sandbox || c.Platform.Mode != config.ModeLive, OnEvent: func(e printer.Event) { publishPrinterEvent(bus, e, c.Alerts.WaitingJob) }})
 	}
 	first, err := buildFleet(cfg)

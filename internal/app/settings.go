@@ -129,7 +129,8 @@ func (s *Settings) watch(ctx context.Context) error {
 
 // printersChanged reports whether next needs a new printer fleet.
 func printersChanged(cur, next *config.Config) bool {
-	return !reflect.DeepEqual(cur.Printers, next.Printers) || !reflect.DeepEqual(cur.Print, next.Print)
+	return !reflect.DeepEqual(cur.Printers, next.Printers) || !reflect.DeepEqual(cur.Print, next.Print) ||
+		!reflect.DeepEqual(cur.Layouts, next.Layouts)
 }
 
 // fleetInstaller swaps the live fleet when the printers or print options

@@ -9,6 +9,7 @@ import * as api from './api.js';
 import { loadPrinters } from './store.js';
 import { toast } from './toast.js';
 import { confirmDialog, closeModal } from './dialogs.js';
+import { openLayoutEditor } from './layout_editor.js';
 
 const ROLES = { receipt: '小票（收银）', kitchen: '厨房（厨打）', label: '杯贴（标签）' };
 const KIND = { tcp: '网络', serial: '串口', usb: 'USB', windows: 'Windows 打印机' };
@@ -61,6 +62,7 @@ function render() {
     h('div', { class: 'panel-head' }, h('h2', null, '打印机设置'),
       h('span', { class: 'muted' }, cfg.editable ? '保存到 ' + cfg.settingsFile + '，立即生效，无需重启' : '此模式下不能在控制台修改'),
       h('span', { class: 'grow' }),
+      h('button', { type: 'button', class: 'btn btn-sm', id: 'layouts-btn', disabled: !cfg.editable, onclick: openLayoutEditor }, '单据样式'),
       h('button', { type: 'button', class: 'btn btn-sm', id: 'discover-btn', disabled: !cfg.editable, onclick: discoverDialog }, '查找打印机'),
       h('button', { type: 'button', class: 'btn btn-sm btn-brand', id: 'add-printer-btn', disabled: !cfg.editable, onclick: () => editPrinter(-1) }, '添加打印机')),
     h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'settings-table' },
