@@ -132,9 +132,18 @@ func WriteSettings(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return fmt.Errorf("settings layer: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".settings-*.yaml")
+	if err := WriteFileAtomic(path, data, 0o640); err != nil {
+		return fmt.Errorf("write settings layer %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteFileAtomic replaces path with data: a temporary file beside it with
+// mode perm, synced, then renamed over it.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
 	if err != nil {
-		return fmt.Errorf("settings layer: %w", err)
+		return err
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(data); err == nil {
@@ -144,15 +153,12 @@ func WriteSettings(path string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o640)
+		err = os.Chmod(tmp.Name(), perm)
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)
 	}
-	if err != nil {
-		return fmt.Errorf("write settings layer %s: %w", path, err)
-	}
-	return nil
+	return err
 }
 
 func scalarNode(s string) *yaml.Node {

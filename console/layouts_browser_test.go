@@ -34,7 +34,7 @@ func TestReceiptLayoutsFromTheConsole(t *testing.T) {
 	// 商家联: one copy, a footer.
 	b.click(`.layout-tabs [data-doc="merchant"]`)
 	b.wait("商家联 form", `document.getElementById('layout-preview')?.dataset.doc === 'merchant'`, 10*time.Second)
-	b.do(chromedp.SetValue(`#layout-form [data-layout="copies"]`, ""))
+	b.do(clearInput(`#layout-form [data-layout="copies"]`))
 	b.do(chromedp.SendKeys(`#layout-form [data-layout="copies"]`, "1"))
 	b.do(chromedp.SendKeys(`#layout-form [data-layout="footer"]`, "存根联 请留存"))
 	b.wait("商家联 preview", `(document.getElementById('layout-preview')?.dataset.text || '').includes('存根联 请留存')`, 10*time.Second)
@@ -78,7 +78,7 @@ func TestReceiptLayoutsFromTheConsole(t *testing.T) {
 	// A broken layout is refused with its reason.
 	b.click("#layouts-btn")
 	b.wait("editor again", `(document.getElementById('layout-preview')?.dataset.text || '').length > 0`, 10*time.Second)
-	b.do(chromedp.SetValue(`#layout-form [data-layout="copies"]`, ""))
+	b.do(clearInput(`#layout-form [data-layout="copies"]`))
 	b.do(chromedp.SendKeys(`#layout-form [data-layout="copies"]`, "9"))
 	b.click("#confirm-ok")
 	b.wait("refusal", `(() => { const e = document.querySelector('.modal-error'); return e && e.textContent.includes('layouts.customer.copies'); })()`, 10*time.Second)

@@ -26,6 +26,7 @@ func (s *Server) routeSettings(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/printers/presets", s.listPresets)
 	mux.HandleFunc("POST /api/printers/discover", s.discoverPrinters)
 	s.routeLayouts(mux)
+	s.routeSetup(mux)
 }
 
 // current is the configuration in service: the file merged with the layer.

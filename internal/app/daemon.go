@@ -31,7 +31,9 @@ const stopBudget = 10 * time.Second
 
 // Options let tests, the load tool and the sandbox reach into a daemon.
 type Options struct {
-	// Ready is called once every listener is open and every loop started.
+	// Ready is called once every listener is open and every loop started:
+	// in setup mode when its console listens, and again when the setup is
+	// complete and the daemon runs in live mode.
 	Ready func(d *Daemon)
 	// Platform replaces the 开个店 client (tests point it at their own fake);
 	// PushKey then verifies pushes (nil: unsigned pushes are accepted).
@@ -104,7 +106,11 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	instance := rand.Text() // names this run on the console's and the push listener's health checks
 	d := &Daemon{Config: cfg, DB: db, instance: instance}
 	if cfg.SetupMode() {
-		return d.runSetupMode(ctx, log, opts, func() { stopping = time.Now() })
+		next, err := d.runSetupMode(ctx, log, opts, func() { stopping = time.Now() })
+		if err != nil || next == nil {
+			return err
+		}
+		cfg, d.Config = next, next
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
