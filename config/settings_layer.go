@@ -117,7 +117,8 @@ func mergeNode(base, over *yaml.Node) {
 			mergeNode(b, v)
 			base.Content[j+1] = b
 		default:
-			base.Content[j+1] = v
+			// the layer's key node too: its line names settings.yaml
+			base.Content[j], base.Content[j+1] = k, v
 		}
 	}
 }
