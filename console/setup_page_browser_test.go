@@ -1,12 +1,10 @@
 package console_test
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -17,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/posbridge/posbridge/config"
-	"github.com/posbridge/posbridge/internal/app"
 	"github.com/posbridge/posbridge/internal/harness"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/printer/fakeprinter"
@@ -68,30 +65,8 @@ func TestSetupPageTakesAnInstallationLive(t *testing.T) {
 	if err := os.WriteFile(file, []byte(installed), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(config.LoadOptions{Path: file, Env: []string{"POSBRIDGE_DATA_DIR=" + filepath.Join(dir, "data"),
-		"POSBRIDGE_CONSOLE_LISTEN=" + freePort(t), "POSBRIDGE_PUSH_LISTEN=" + freePort(t),
-		"POSBRIDGE_POLL_INTERVAL=1s", "POSBRIDGE_POLL_FAST_INTERVAL=300ms"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !cfg.SetupMode() {
-		t.Fatal("the installed config is not in setup mode")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan *app.Daemon, 2)
-	done := make(chan error, 1)
-	go func() {
-		done <- app.Run(ctx, cfg, slog.New(slog.DiscardHandler), app.Options{Ready: func(d *app.Daemon) { ready <- d }})
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	var d *app.Daemon
-	select {
-	case d = <-ready:
-	case err := <-done:
-		t.Fatalf("setup-mode daemon did not start: %v", err)
-	case <-time.After(20 * time.Second):
-		t.Fatal("setup-mode daemon did not start within 20 s")
-	}
+	dataDir := filepath.Join(dir, "data")
+	d, ready := runInstalled(t, file, dataDir, "POSBRIDGE_POLL_INTERVAL=1s", "POSBRIDGE_POLL_FAST_INTERVAL=300ms")
 	base := "http://" + d.ConsoleAddr
 	b.do(chromedp.Navigate(base + "/"))
 	b.wait("setup banner link", `!!document.getElementById('setup-link')`, 10*time.Second)
@@ -153,7 +128,7 @@ func TestSetupPageTakesAnInstallationLive(t *testing.T) {
 	if now, _ := os.ReadFile(file); string(now) != installed {
 		t.Fatal("the setup page wrote the packaged config file")
 	}
-	layer, err := os.ReadFile(config.SettingsPath(cfg.DataDir))
+	layer, err := os.ReadFile(config.SettingsPath(dataDir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +140,7 @@ func TestSetupPageTakesAnInstallationLive(t *testing.T) {
 	if strings.Contains(string(layer), "8642") || strings.Contains(string(layer), "BEGIN PRIVATE KEY") {
 		t.Fatalf("the layer holds the PIN or the key itself:\n%s", layer)
 	}
-	if info, err := os.Stat(filepath.Join(cfg.DataDir, "keys", "kaigedian-private.pem")); err != nil || info.Mode().Perm() != 0o600 {
+	if info, err := os.Stat(filepath.Join(dataDir, "keys", "kaigedian-private.pem")); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("private key file: %v %v", info, err)
 	}
 
