@@ -156,7 +156,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 	fleet := newLiveFleet(first)
 	d.Fleet = fleet
-	d.Settings = &Settings{cur: cfg, log: log, bus: bus, install: fleetInstaller(runCtx, fleet, buildFleet)}
+	d.Settings = &Settings{cur: cfg, log: log, bus: bus, install: fleetInstaller(runCtx, fleet, buildFleet), restartNotice: true}
 	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Platform: client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +30,9 @@ type Settings struct {
 	install func(cur, next *config.Config) error
 	log     *slog.Logger
 	bus     *bridge.Bus
+	// restartNotice says when an edit touched sections read only at start
+	// (live mode; setup mode goes live with all of them).
+	restartNotice bool
 }
 
 // Current is the configuration in service (the file merged with the layer).
@@ -56,8 +60,36 @@ func (s *Settings) installLocked(next *config.Config) error {
 			return fmt.Errorf("设置已保存，但未能生效：%w", err)
 		}
 	}
+	if later := needRestart(s.cur, next); len(later) > 0 && s.restartNotice {
+		s.log.Warn("settings saved; these sections apply after a restart", "sections", later)
+		if s.bus != nil {
+			s.bus.Publish(bridge.Event{Type: bridge.EvAlert, Kind: "settings", Level: bridge.LevelWarn,
+				Message: "设置已保存；" + strings.Join(later, "、") + " 的修改在重启 posbridge 后生效（打印机、打印设置和单据样式已立即生效）"})
+		}
+	}
 	s.cur = next
 	return nil
+}
+
+// hotSections are applied at once; every other section of the config is
+// read at start-up only.
+var hotSections = map[string]bool{"printers": true, "print": true, "layouts": true}
+
+// needRestart names the sections that changed but apply only after a restart.
+func needRestart(cur, next *config.Config) []string {
+	a, b := reflect.ValueOf(cur).Elem(), reflect.ValueOf(next).Elem()
+	var out []string
+	for i := range a.NumField() {
+		f := a.Type().Field(i)
+		tag := strings.Split(f.Tag.Get("mapstructure"), ",")[0]
+		if !f.IsExported() || tag == "" || tag == "-" || hotSections[tag] {
+			continue
+		}
+		if !reflect.DeepEqual(a.Field(i).Interface(), b.Field(i).Interface()) {
+			out = append(out, tag)
+		}
+	}
+	return out
 }
 
 // reload reads the layer from disk after it changed.
