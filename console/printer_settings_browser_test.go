@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -248,5 +249,63 @@ func (s *eventStream) waitFor(t *testing.T, timeout time.Duration, match func(ma
 		case <-deadline:
 			t.Fatal("no matching event")
 		}
+	}
+}
+
+// A printer added from the console is known everywhere at once: its test
+// page previews in its own language (a TSPL label printer's as labels).
+func TestPrinterAddedLiveIsPreviewedInItsLanguage(t *testing.T) {
+	env := startEnv(t, harness.Options{})
+	cups, err := fakeprinter.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cups.Close)
+	call := func(method, path string, body any, out any) int {
+		t.Helper()
+		var rd *bytes.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			rd = bytes.NewReader(b)
+		} else {
+			rd = bytes.NewReader(nil)
+		}
+		req, _ := http.NewRequest(method, env.ConsoleURL+path, rd)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if out != nil {
+			_ = json.NewDecoder(resp.Body).Decode(out)
+		}
+		return resp.StatusCode
+	}
+	var cur struct {
+		Printers []config.PrinterConfig `json:"printers"`
+	}
+	call("GET", "/api/settings/printers", nil, &cur)
+	next := append(cur.Printers, config.PrinterConfig{Name: "cups2", Role: "label", Language: "tspl", Connection: cups.URI(), StatusQuery: "off"})
+	if code := call("PUT", "/api/settings/printers", map[string]any{"printers": next}, nil); code != http.StatusOK {
+		t.Fatalf("PUT printers = %d", code)
+	}
+	var job struct {
+		ID int64 `json:"job_id"`
+	}
+	if code := call("POST", "/api/printers/cups2/test", map[string]any{}, &job); code != http.StatusAccepted || job.ID == 0 {
+		t.Fatalf("test print on the new printer = %d %+v", code, job)
+	}
+	if !cups.WaitJobs(1, 10*time.Second) {
+		t.Fatal("the new label printer printed nothing")
+	}
+	var pv struct {
+		Text string `json:"text"`
+	}
+	if !harness.WaitFor(5*time.Second, func() bool {
+		call("GET", "/api/jobs/"+strconv.FormatInt(job.ID, 10)+"/preview", nil, &pv)
+		return strings.Contains(pv.Text, "标签 1")
+	}) {
+		t.Fatalf("the new TSPL printer's job previews as %q, want labels", pv.Text)
 	}
 }

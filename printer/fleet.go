@@ -230,3 +230,12 @@ func (f *Fleet) emit(e Event) {
 	}
 	f.opt.OnEvent(e)
 }
+
+// Configs are the fleet's printers, in config order.
+func (f *Fleet) Configs() []config.PrinterConfig {
+	out := make([]config.PrinterConfig, 0, len(f.order))
+	for _, name := range f.order {
+		out = append(out, f.configs[name])
+	}
+	return out
+}

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 )
@@ -56,3 +57,4 @@ func (l *LiveFleet) TestPrint(ctx context.Context, name string) (int64, error) {
 	return l.get().TestPrint(ctx, name)
 }
 func (l *LiveFleet) Profile(name string) (printer.Profile, bool) { return l.get().Profile(name) }
+func (l *LiveFleet) Configs() []config.PrinterConfig             { return l.get().Configs() }
