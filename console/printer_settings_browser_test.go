@@ -157,6 +157,11 @@ func TestPrinterSettingsFromTheConsole(t *testing.T) {
 	if layer := settingsOnDisk(t, env); strings.Contains(layer, "name: bar") {
 		t.Fatalf("removed printer still in the layer:\n%s", layer)
 	}
+	// At tablet width the form still fits.
+	b.do(chromedp.EmulateViewport(1024, 768))
+	b.click(`#settings-table [data-edit="label"]`)
+	b.wait("label form", `!document.getElementById('label-fields').hidden && document.getElementById('escpos-fields').hidden`, 5*time.Second)
+	b.shot("39-printer-form-1024")
 	b.noJSErrors()
 }
 
