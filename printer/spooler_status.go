@@ -62,16 +62,9 @@ func (w *worker) pollQueue(ctx context.Context) bool {
 	}
 	q, err := qr.Queue(ctx)
 	if err != nil {
-		w.setState(StateUnknown, err.Error())
-		w.mu.Lock()
-		w.status.StatusFrom = StatusFromSpooler
-		w.mu.Unlock()
+		w.setStateFrom(StateUnknown, err.Error(), "", StatusFromSpooler)
 		return true
 	}
-	st := spoolerState(q)
-	w.setState(st, "")
-	w.mu.Lock()
-	w.status.StatusFrom, w.status.Label = StatusFromSpooler, q.Label()
-	w.mu.Unlock()
+	w.setStateFrom(spoolerState(q), "", q.Label(), StatusFromSpooler)
 	return true
 }

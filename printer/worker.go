@@ -84,11 +84,21 @@ func (w *worker) snapshot() PrinterStatus {
 }
 
 // setState records a state and emits an event when it changed.
-func (w *worker) setState(st PrinterState, errText string) {
+func (w *worker) setState(st PrinterState, errText string) { w.setStateFrom(st, errText, "", "") }
+
+// setStateFrom is setState with the words and the teller of the state (the
+// spooler's label): "" keeps the state's own label and the teller before.
+func (w *worker) setStateFrom(st PrinterState, errText, label, from string) {
+	if label == "" {
+		label = st.Label()
+	}
 	w.mu.Lock()
 	old := w.status.State
-	w.status.State, w.status.Label, w.status.CheckedAt = st, st.Label(), w.f.now()
+	w.status.State, w.status.Label, w.status.CheckedAt = st, label, w.f.now()
 	w.status.LastError = errText
+	if from != "" {
+		w.status.StatusFrom = from
+	}
 	w.mu.Unlock()
 	if old != st {
 		w.log.Info("printer state", "printer", w.name, "state", st, "error", errText)
@@ -374,16 +384,13 @@ func (w *worker) pollStatus(ctx context.Context) {
 		return // one-way: the state stays what the last job showed
 	}
 	w.mu.Lock()
-	w.status.StatusFrom = StatusFromPrinter
-	w.mu.Unlock()
-	w.mu.Lock()
 	if st.CanPrint() {
 		w.failing = false // retry here rather than failing over
 	} else {
 		w.outage = true
 	}
 	w.mu.Unlock()
-	w.setState(st, msg)
+	w.setStateFrom(st, msg, "", StatusFromPrinter)
 }
 
 func (w *worker) String() string { return fmt.Sprintf("worker(%s)", w.name) }
