@@ -43,6 +43,17 @@ type Printers interface {
 	AddedJobs(o *order.Order, batch string) []printer.Job
 	// ReprintJobs plans a 补打 of one kind of document.
 	ReprintJobs(o *order.Order, kind printer.Kind) []printer.Job
+	// Configs are the printers in service now: console edits change them
+	// while the daemon runs, so the startup config's list is not read.
+	Configs() []config.PrinterConfig
+}
+
+// printerConfigs are the printers in service.
+func (b *Bridge) printerConfigs() []config.PrinterConfig {
+	if b.printers != nil {
+		return b.printers.Configs()
+	}
+	return b.cfg.Printers
 }
 
 // Deps are what a Bridge is built from.

@@ -148,7 +148,7 @@ func (b *Bridge) queueToPrinted(tx *store.Tx, a *after, rec *store.OrderRecord, 
 // queueBeeps makes the kitchen and receipt printers beep (nothing printed)
 // while orders wait and no console page is open.
 func (b *Bridge) queueBeeps(tx *store.Tx, a *after, waiting int) error {
-	for _, pc := range b.cfg.Printers {
+	for _, pc := range b.printerConfigs() {
 		if (pc.Role != "kitchen" && pc.Role != "receipt") || pc.Language == "tspl" {
 			continue
 		}

@@ -274,7 +274,7 @@ func (b *Bridge) JobPreview(ctx context.Context, id int64) (printer.Preview, *st
 		return printer.Preview{}, nil, err
 	}
 	lang := "escpos"
-	for _, pc := range b.cfg.Printers {
+	for _, pc := range b.printerConfigs() {
 		if pc.Name == j.Printer && pc.Language != "" {
 			lang = pc.Language
 		}

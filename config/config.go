@@ -17,6 +17,9 @@ type Config struct {
 	// Sandbox is true when no config file was found and `posbridge run` fell back
 	// to the embedded sandbox.
 	Sandbox bool `mapstructure:"-" yaml:"-"`
+	// Settings is the settings layer merged over the file
+	// (data_dir/settings.yaml, written by the console); "" when there is none.
+	Settings string `mapstructure:"-" yaml:"-"`
 
 	DataDir   string          `mapstructure:"data_dir" yaml:"data_dir"`
 	Log       LogConfig       `mapstructure:"log" yaml:"log"`
@@ -28,6 +31,7 @@ type Config struct {
 	Accept    AcceptConfig    `mapstructure:"accept" yaml:"accept"`
 	Print     PrintConfig     `mapstructure:"print" yaml:"print"`
 	Printers  []PrinterConfig `mapstructure:"printers" yaml:"printers"`
+	Layouts   LayoutsConfig   `mapstructure:"layouts" yaml:"layouts"`
 	Scanner   ScannerConfig   `mapstructure:"scanner" yaml:"scanner"`
 	Outbox    OutboxConfig    `mapstructure:"outbox" yaml:"outbox"`
 	Alerts    AlertConfig     `mapstructure:"alerts" yaml:"alerts"`
@@ -42,6 +46,8 @@ type Config struct {
 	loadProblems []Problem         // found while reading the file; Validate returns them
 	sources      map[string]string // key → where it was set: "line 12" or "POSBRIDGE_…"
 	broken       map[string]bool   // list entries reported as malformed while loading
+	env          map[string]string // the environment it was loaded with, for Reload
+	base         string            // the sandbox's working folder, for Reload
 }
 
 // LogConfig controls the daemon's log output.
@@ -110,10 +116,10 @@ type PollConfig struct {
 
 // StoreConfig is one store this PC serves.
 type StoreConfig struct {
-	ID   string `mapstructure:"id" yaml:"id"`
-	Name string `mapstructure:"name" yaml:"name"`
+	ID   string `mapstructure:"id" yaml:"id" json:"id,omitempty"`
+	Name string `mapstructure:"name" yaml:"name" json:"name,omitempty"`
 	// Hours are business hours like "09:00-22:00" (Asia/Shanghai); empty = always open.
-	Hours []string `mapstructure:"hours" yaml:"hours"`
+	Hours []string `mapstructure:"hours" yaml:"hours" json:"hours,omitempty"`
 }
 
 // AcceptConfig is the accept policy.
@@ -161,45 +167,51 @@ type PrintConfig struct {
 
 // PrinterConfig is one printer.
 type PrinterConfig struct {
-	Name        string      `mapstructure:"name" yaml:"name"`
-	Role        string      `mapstructure:"role" yaml:"role"`         // receipt | kitchen | label
-	Language    string      `mapstructure:"language" yaml:"language"` // escpos | tspl
-	Connection  string      `mapstructure:"connection" yaml:"connection"`
-	Paper       string      `mapstructure:"paper" yaml:"paper"` // 58mm | 80mm
-	Columns     int         `mapstructure:"columns" yaml:"columns"`
-	Label       LabelConfig `mapstructure:"label" yaml:"label"`
-	Copies      int         `mapstructure:"copies" yaml:"copies"`
-	Charset     string      `mapstructure:"charset" yaml:"charset"`           // gbk | gb2312 | gb18030
-	StatusQuery string      `mapstructure:"status_query" yaml:"status_query"` // on | off
-	Stores      []string    `mapstructure:"stores" yaml:"stores"`
-	Backup      string      `mapstructure:"backup" yaml:"backup"`
-	Match       MatchConfig `mapstructure:"match" yaml:"match"`
-	QR          string      `mapstructure:"qr" yaml:"qr"`               // native | raster
-	Barcode     string      `mapstructure:"barcode" yaml:"barcode"`     // native | raster | off
-	Beep        *bool       `mapstructure:"beep" yaml:"beep"`           // ESC B when a ticket arrives (kitchen default on)
-	Cut         string      `mapstructure:"cut" yaml:"cut"`             // partial | full | none
-	FontSize    int         `mapstructure:"font_size" yaml:"font_size"` // 1 normal, 2 large (kitchen default 2)
-	ShowPrices  *bool       `mapstructure:"show_prices" yaml:"show_prices"`
-	Footer      string      `mapstructure:"footer" yaml:"footer"`
+	Name        string      `mapstructure:"name" yaml:"name" json:"name,omitempty"`
+	Role        string      `mapstructure:"role" yaml:"role" json:"role,omitempty"`             // receipt | kitchen | label
+	Language    string      `mapstructure:"language" yaml:"language" json:"language,omitempty"` // escpos | tspl
+	Connection  string      `mapstructure:"connection" yaml:"connection" json:"connection,omitempty"`
+	Paper       string      `mapstructure:"paper" yaml:"paper" json:"paper,omitempty"` // 58mm | 80mm
+	Columns     int         `mapstructure:"columns" yaml:"columns" json:"columns,omitempty"`
+	Label       LabelConfig `mapstructure:"label" yaml:"label" json:"label,omitempty"`
+	Copies      int         `mapstructure:"copies" yaml:"copies" json:"copies,omitempty"`
+	Charset     string      `mapstructure:"charset" yaml:"charset" json:"charset,omitempty"`                // gbk | gb2312 | gb18030
+	StatusQuery string      `mapstructure:"status_query" yaml:"status_query" json:"status_query,omitempty"` // on | off
+	Stores      []string    `mapstructure:"stores" yaml:"stores" json:"stores,omitempty"`
+	Backup      string      `mapstructure:"backup" yaml:"backup" json:"backup,omitempty"`
+	Match       MatchConfig `mapstructure:"match" yaml:"match" json:"match,omitempty"`
+	QR          string      `mapstructure:"qr" yaml:"qr" json:"qr,omitempty"`                      // native | raster
+	Barcode     string      `mapstructure:"barcode" yaml:"barcode" json:"barcode,omitempty"`       // native | raster | off
+	Beep        *bool       `mapstructure:"beep" yaml:"beep" json:"beep,omitempty"`                // ESC B when a ticket arrives (kitchen default on)
+	Cut         string      `mapstructure:"cut" yaml:"cut" json:"cut,omitempty"`                   // partial | full | none
+	FontSize    int         `mapstructure:"font_size" yaml:"font_size" json:"font_size,omitempty"` // 1 normal, 2 large (kitchen default 2)
+	ShowPrices  *bool       `mapstructure:"show_prices" yaml:"show_prices" json:"show_prices,omitempty"`
+	Footer      string      `mapstructure:"footer" yaml:"footer" json:"footer,omitempty"`
 }
 
 // LabelConfig describes the label stock of a label printer.
 type LabelConfig struct {
-	WidthMM  int    `mapstructure:"width_mm" yaml:"width_mm"`
-	HeightMM int    `mapstructure:"height_mm" yaml:"height_mm"`
-	GapMM    int    `mapstructure:"gap_mm" yaml:"gap_mm"`
-	Sensor   string `mapstructure:"sensor" yaml:"sensor"`     // gap | bline (black mark)
-	OffsetX  int    `mapstructure:"offset_x" yaml:"offset_x"` // dots, corrects misaligned stock
-	OffsetY  int    `mapstructure:"offset_y" yaml:"offset_y"`
-	DPI      int    `mapstructure:"dpi" yaml:"dpi"`
+	WidthMM  int    `mapstructure:"width_mm" yaml:"width_mm" json:"width_mm,omitempty"`
+	HeightMM int    `mapstructure:"height_mm" yaml:"height_mm" json:"height_mm,omitempty"`
+	GapMM    int    `mapstructure:"gap_mm" yaml:"gap_mm" json:"gap_mm,omitempty"`
+	Sensor   string `mapstructure:"sensor" yaml:"sensor" json:"sensor,omitempty"`       // gap | bline (black mark)
+	OffsetX  int    `mapstructure:"offset_x" yaml:"offset_x" json:"offset_x,omitempty"` // dots, corrects misaligned stock
+	OffsetY  int    `mapstructure:"offset_y" yaml:"offset_y" json:"offset_y,omitempty"`
+	DPI      int    `mapstructure:"dpi" yaml:"dpi" json:"dpi,omitempty"`
 }
 
-// MatchConfig routes items to a kitchen station or label printer.
-// IDs match productId or thirdProductId; names are patterns (path.Match syntax,
-// or a plain substring). Empty = everything.
+// MatchConfig routes items to a kitchen station or label printer; an item
+// taken by any of the three lists goes there. Empty = everything.
 type MatchConfig struct {
-	ProductIDs []string `mapstructure:"product_ids" yaml:"product_ids"`
-	Names      []string `mapstructure:"names" yaml:"names"`
+	// ProductIDs match productId or thirdProductId, qualified by the order's
+	// source ("ordering:12" is the scan-to-order menu's product 12); an id
+	// without a source is 开个店's, as written before sources existed.
+	ProductIDs []string `mapstructure:"product_ids" yaml:"product_ids" json:"product_ids,omitempty"`
+	// Names are patterns (path.Match syntax, or a plain substring).
+	Names []string `mapstructure:"names" yaml:"names" json:"names,omitempty"`
+	// Categories are scan-to-order menu category names (开个店 items carry
+	// no category: route them by id or name).
+	Categories []string `mapstructure:"categories" yaml:"categories" json:"categories,omitempty"`
 }
 
 // ScannerConfig is the barcode scanner input.

@@ -44,6 +44,7 @@ func Defaults() *Config {
 			RetryMax:         30 * time.Second,
 			StatusEvery:      10 * time.Second,
 		},
+		Layouts:   DefaultLayouts(),
 		Scanner:   ScannerConfig{DoubleScanWindow: 3 * time.Second},
 		Outbox:    OutboxConfig{RetryMin: time.Second, RetryMax: 5 * time.Minute, AlertAfter: 2 * time.Minute},
 		Alerts:    AlertConfig{WaitingOrder: 3 * time.Minute, WaitingJob: time.Minute},
@@ -69,7 +70,10 @@ func Sandbox() *Config {
 }
 
 // sandboxLists are the sandbox's stores and printers before defaults: a tea
-// shop with cup labels for its drinks and a restaurant.
+// shop (南翔一店, menu "tea") with cup labels for every one of its drinks,
+// and a restaurant (静安餐厅, menu "restaurant") whose kitchen makes its
+// dishes. Routes name the sandbox menus' ids, so that no drink goes
+// without a label whatever its name; scan-to-order items route by category.
 func sandboxLists() ([]StoreConfig, []PrinterConfig) {
 	stores := []StoreConfig{
 		{ID: "1862", Name: "南翔一店"},
@@ -77,15 +81,22 @@ func sandboxLists() ([]StoreConfig, []PrinterConfig) {
 	}
 	printers := []PrinterConfig{
 		{Name: "receipt", Role: RoleReceipt, Connection: "virtual://receipt"},
-		{Name: "kitchen", Role: RoleKitchen, Connection: "virtual://kitchen"},
+		{Name: "kitchen", Role: RoleKitchen, Connection: "virtual://kitchen", Stores: []string{"2051"}},
 		{
 			Name: "label", Role: RoleLabel, Connection: "virtual://label",
 			Stores: []string{"1862"},
-			Match:  MatchConfig{Names: []string{"茶", "奶", "咖啡"}},
+			Match: MatchConfig{
+				ProductIDs: []string{"T1001", "T1002", "T1003", "T1004", "T1005", "T1006", "T1007"},
+				Categories: []string{"奶茶", "果茶"},
+			},
 		},
 	}
 	return stores, printers
 }
+
+// SandboxMenus binds each sandbox store to the simulated platform's menu it
+// sells from: a tea shop never sells 酸菜鱼.
+var SandboxMenus = map[string]string{"1862": "tea", "2051": "restaurant"}
 
 // Printer roles and languages.
 const (

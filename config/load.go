@@ -36,6 +36,9 @@ type LoadOptions struct {
 	// point it into a temporary folder, so that they never read the
 	// machine's /etc/posbridge (a store PC's real config).
 	SystemPath string
+	// Settings stands in for the settings layer on disk: a candidate edit
+	// is loaded and validated before it is written. nil reads the file.
+	Settings []byte
 }
 
 // ErrNotFound is matched (errors.Is) by the error Load returns when there is no config file.
@@ -69,7 +72,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: find the working directory: %w", err)
 		}
-		return loadSandbox(env, cwd)
+		return loadSandbox(env, cwd, opts.Settings)
 	}
 	if err != nil {
 		return nil, err
@@ -78,7 +81,7 @@ func Load(opts LoadOptions) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config file: %w (check the path and that this account may read it)", err)
 	}
-	return loadBytes(data, path, env)
+	return loadLayers(data, path, env, opts.Settings)
 }
 
 // locate returns the absolute path of the config file to read.
@@ -140,8 +143,59 @@ func containsPath(ps []string, p string) bool {
 }
 
 // loadBytes decodes a config file's content; path names it and anchors its
-// relative paths.
+// relative paths. The settings layer (data_dir/settings.yaml, what the
+// console wrote) is merged over it when it exists.
 func loadBytes(data []byte, path string, env map[string]string) (*Config, error) {
+	return loadLayers(data, path, env, nil)
+}
+
+// loadLayers is loadBytes with the settings layer given: nil reads it from
+// data_dir, anything else (a candidate edit) stands in for it.
+func loadLayers(data []byte, path string, env map[string]string, settings []byte) (*Config, error) {
+	root, err := parseRoot(data, path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := decodeRoot(root, path, env)
+	if err != nil {
+		return nil, err
+	}
+	layer, sroot, err := readSettingsLayer(c.DataDir, settings)
+	if err != nil || sroot == nil {
+		return c, err
+	}
+	// Parsed again: decodeRoot pruned and rewrote the first tree.
+	root, _ = parseRoot(data, path)
+	dropped := dropUnlayered(sroot)
+	mergeNode(root, sroot)
+	c, err = decodeRoot(root, path, env)
+	if err != nil {
+		return nil, fmt.Errorf("%w (with the settings layer %s)", err, layer)
+	}
+	c.Settings = layer
+	c.loadProblems = append(c.loadProblems, dropped...)
+	return c, nil
+}
+
+// Reload loads c again the way it was loaded (its file, or the sandbox, and
+// the same environment), with settings standing in for the settings layer
+// (nil reads it from disk). The daemon applies console edits with it.
+func Reload(c *Config, settings []byte) (*Config, error) {
+	if c.Sandbox {
+		return loadSandbox(c.env, c.base, settings)
+	}
+	if c.File == "" {
+		return nil, errors.New("this configuration was not loaded from a file")
+	}
+	data, err := os.ReadFile(c.File)
+	if err != nil {
+		return nil, fmt.Errorf("read config file: %w", err)
+	}
+	return loadLayers(data, c.File, c.env, settings)
+}
+
+// parseRoot parses a YAML document that must be a mapping (or empty).
+func parseRoot(data []byte, path string) (*yaml.Node, error) {
 	// Notepad saves UTF-8 with a byte order mark.
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	var doc yaml.Node
@@ -162,6 +216,11 @@ func loadBytes(data []byte, path string, env map[string]string) (*Config, error)
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("config file %s must consist of \"key: value\" lines (see `posbridge config init`)", path)
 	}
+	return root, nil
+}
+
+// decodeRoot checks and decodes a parsed config tree read from path.
+func decodeRoot(root *yaml.Node, path string, env map[string]string) (*Config, error) {
 	tc := newTreeCheck()
 	tc.walkStruct(root, reflect.TypeFor[Config](), "")
 	raw := map[string]any{}
@@ -172,7 +231,7 @@ func loadBytes(data []byte, path string, env map[string]string) (*Config, error)
 	if err != nil {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
-	c.File = path
+	c.File, c.env = path, env
 	if !c.isSet("data_dir") && samePath(path, DefaultConfigPath()) {
 		c.DataDir = DefaultDataDir()
 	}
@@ -184,17 +243,50 @@ func loadBytes(data []byte, path string, env map[string]string) (*Config, error)
 	return c, nil
 }
 
-// loadSandbox builds the sandbox configuration, with environment overrides.
-func loadSandbox(env map[string]string, base string) (*Config, error) {
-	sb := Sandbox()
-	c, err := decode(map[string]any{}, sb, env, newTreeCheck())
+// loadSandbox builds the sandbox configuration, with the settings layer in
+// its data folder and environment overrides. Stores and printers in the
+// layer replace the sandbox's own.
+func loadSandbox(env map[string]string, base string, settings []byte) (*Config, error) {
+	c, err := sandboxWith(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, env, base)
+	if err != nil {
+		return nil, err
+	}
+	layer, sroot, err := readSettingsLayer(c.DataDir, settings)
+	if err != nil || sroot == nil {
+		return c, err
+	}
+	dropped := dropUnlayered(sroot)
+	if c, err = sandboxWith(sroot, env, base); err != nil {
+		return nil, fmt.Errorf("%w (with the settings layer %s)", err, layer)
+	}
+	c.Settings = layer
+	c.loadProblems = append(c.loadProblems, dropped...)
+	return c, nil
+}
+
+// sandboxWith decodes root over the sandbox's defaults.
+func sandboxWith(root *yaml.Node, env map[string]string, base string) (*Config, error) {
+	tc := newTreeCheck()
+	tc.walkStruct(root, reflect.TypeFor[Config](), "")
+	raw := map[string]any{}
+	if err := root.Decode(&raw); err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	c, err := decode(raw, Sandbox(), env, tc)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	c.Sandbox = true
-	c.Stores, c.Printers = sandboxLists()
+	c.Sandbox, c.env, c.base = true, env, base
+	stores, printers := sandboxLists()
+	if _, ok := raw["stores"]; !ok {
+		c.Stores = stores
+	}
+	if _, ok := raw["printers"]; !ok {
+		c.Printers = printers
+	}
 	for i := range c.Printers {
-		applyPrinterDefaults(&c.Printers[i], &c.Print, nil)
+		prefix := fmt.Sprintf("printers[%d].", i)
+		applyPrinterDefaults(&c.Printers[i], &c.Print, func(key string) bool { return c.isSet(prefix + key) })
 	}
 	c.resolvePaths(base)
 	return c, nil
@@ -222,7 +314,7 @@ func decode(raw map[string]any, base *Config, env map[string]string, tc *treeChe
 	}
 	sources := map[string]string{}
 	for key, line := range tc.lines {
-		sources[key] = fmt.Sprintf("line %d", line)
+		sources[key] = lineSource(line)
 	}
 	problems := tc.problems
 	for _, l := range scalarLeaves() {
@@ -250,6 +342,7 @@ func decode(raw map[string]any, base *Config, env map[string]string, tc *treeChe
 	c.loadProblems = problems
 	c.sources = sources
 	c.broken = tc.broken
+	c.layoutListDefaults(base)
 	return c, nil
 }
 

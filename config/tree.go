@@ -26,7 +26,7 @@ func newTreeCheck() *treeCheck {
 }
 
 func (t *treeCheck) add(key string, line int, format string, args ...any) {
-	t.problems = append(t.problems, Problem{Key: key, Source: fmt.Sprintf("line %d", line), Message: fmt.Sprintf(format, args...)})
+	t.problems = append(t.problems, Problem{Key: key, Source: lineSource(line), Message: fmt.Sprintf(format, args...)})
 }
 
 // walkStruct checks a mapping against a struct type and rewrites it in place:

@@ -8,6 +8,7 @@ import (
 	_ "image/png"
 	"os"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -90,14 +91,30 @@ func (v *validator) printer(key string, p *PrinterConfig, byName map[string]int)
 	}
 }
 
+// idSources are the sources a product id of a route may name.
+var idSources = []string{"kaigedian", "ordering"}
+
 func (v *validator) match(key string, p *PrinterConfig) {
 	m := p.Match
-	if p.Role == RoleReceipt && (len(m.ProductIDs) > 0 || len(m.Names) > 0) {
+	if p.Role == RoleReceipt && (len(m.ProductIDs) > 0 || len(m.Names) > 0 || len(m.Categories) > 0) {
 		v.warn(key, "is ignored on a receipt printer (receipts show the whole order); use it on kitchen and label printers")
 	}
 	for i, id := range m.ProductIDs {
+		k := fmt.Sprintf("%s.product_ids[%d]", key, i)
 		if strings.TrimSpace(id) == "" {
-			v.err(fmt.Sprintf("%s.product_ids[%d]", key, i), "is empty: write a productId or thirdProductId")
+			v.err(k, "is empty: write a productId or thirdProductId")
+			continue
+		}
+		if src, rest, ok := strings.Cut(strings.TrimSpace(id), ":"); ok && (!slices.Contains(idSources, strings.ToLower(src)) || rest == "") {
+			v.err(k, "%q: an id's source is kaigedian (开个店) or ordering (扫码点餐), as in ordering:12; a bare id is 开个店's", id)
+		}
+	}
+	for i, c := range m.Categories {
+		k := fmt.Sprintf("%s.categories[%d]", key, i)
+		if strings.TrimSpace(c) == "" {
+			v.err(k, "is empty: write a category name of the scan-to-order menu, like 奶茶")
+		} else if _, err := path.Match(c, ""); err != nil {
+			v.err(k, "%q is not a valid pattern (a stray [ or \\?): write the category name, or use * and ? only", c)
 		}
 	}
 	for i, n := range m.Names {

@@ -23,9 +23,15 @@ import (
 type Server struct {
 	Bridge *bridge.Bridge
 	Fleet  Fleet
-	Config *config.Config
-	Log    *slog.Logger
-	Now    func() time.Time
+	// Settings edits the settings layer; nil where the console may not
+	// (tests of other parts, tools).
+	Settings SettingsEditor
+	Config   *config.Config
+	// DiscoverSerial are device paths discovery treats as serial ports
+	// besides those the system lists (tests give a socat pty).
+	DiscoverSerial []string
+	Log            *slog.Logger
+	Now            func() time.Time
 	// Instance names this run of the daemon, as push.Receiver.Instance.
 	Instance string
 
@@ -85,6 +91,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/kaigedian/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "pushes go to the push listener, not the console")
 	})
+	s.routeSettings(mux)
 	s.routeUI(mux)
 	s.routeAuth(mux)
 	return s.Protect(s.setupGuard(mux))

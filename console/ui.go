@@ -60,6 +60,7 @@ func loadUIAssets() map[string]uiAsset {
 			uiAssets[urlPath] = uiAsset{body: b, contentType: ct, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
 		}
 		add("/", "ui/index.html")
+		add("/setup", "ui/setup.html")
 		_ = fs.WalkDir(uiFiles, "ui/assets", func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
 				add("/"+strings.TrimPrefix(p, "ui/"), p)
@@ -94,7 +95,7 @@ func serveUI(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-cache")
 	h.Set("ETag", a.etag)
 	h.Set("X-Content-Type-Options", "nosniff")
-	if r.URL.Path == "/" {
+	if r.URL.Path == "/" || r.URL.Path == "/setup" {
 		setPageHeaders(w)
 	}
 	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, a.etag) {

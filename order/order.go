@@ -105,6 +105,9 @@ type Item struct {
 	Fixed           bool    `json:"fixed,omitempty"` // fixed part of a set meal
 	Children        []Item  `json:"children,omitempty"`
 	Materials       []Item  `json:"materials,omitempty"` // add-ons
+	// Category is the menu category's name where the source has one (the
+	// scan-to-order menu; 开个店 items carry none): printers route by it.
+	Category string `json:"category,omitempty"`
 }
 
 // Amount is the line total before discounts: unit price × quantity.

@@ -115,6 +115,11 @@ type Block struct {
 	Size  int     `json:"size,omitempty"`
 	Lines int     `json:"lines,omitempty"` // feed: blank lines; beep: number of beeps
 	Image *Raster `json:"image,omitempty"`
+	// Hang, when set, breaks the text's lines at spaces (the " / " between
+	// a dish's options) rather than inside a word, and starts every
+	// continuation line after Hang columns, so that "+珍珠" never reads
+	// "+珍 / 珠" and a wrapped line is seen to belong to the one above.
+	Hang int `json:"hang,omitempty"`
 }
 
 // Constructors keep templates short and readable.
@@ -125,6 +130,17 @@ func Text(s string, st Style) Block { return Block{Type: BlockText, Text: s, Sty
 // Row is a two-column row: left wraps, right stays on its first line.
 func Row(left, right string, st Style) Block {
 	return Block{Type: BlockRow, Text: left, Right: right, Style: st}
+}
+
+// Hanging is Text (or, with right, a Row) whose lines break at spaces, with
+// continuation lines indented by hang columns.
+func Hanging(left, right string, hang int, st Style) Block {
+	b := Text(left, st)
+	if right != "" {
+		b = Row(left, right, st)
+	}
+	b.Hang = max(hang, 1)
+	return b
 }
 
 // Separator is a full-width rule of ch ("" = "-").

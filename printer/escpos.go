@@ -169,17 +169,32 @@ func (e *escpos) text(b *Block) {
 	for {
 		par, more, found := cutLine(rest)
 		e.scratch = e.p.Charset.Append(e.scratch[:0], par)
-		for start := 0; ; {
-			end, next := nextLine(e.scratch, start, cols)
-			e.line(e.scratch[start:end], b.Style, cols)
-			if start = next; start >= len(e.scratch) {
-				break
-			}
-		}
+		e.wrapped(e.scratch, b.Style, cols, b.Hang, false)
 		if !found {
 			return
 		}
 		rest = more
+	}
+}
+
+// wrapped prints text in lines of cols columns; with hang, every line but
+// the first (every line, with indentFirst) starts after hang spaces.
+func (e *escpos) wrapped(text []byte, st Style, cols, hang int, indentFirst bool) {
+	for start, first := 0, true; ; first = false {
+		indent := 0
+		if hang > 0 && (!first || indentFirst) {
+			indent = hang
+		}
+		end, next := wrap(text, start, cols-indent, hang)
+		if indent > 0 {
+			line := appendSpaces(make([]byte, 0, indent+end-start), indent)
+			e.line(append(line, text[start:end]...), st, cols)
+		} else {
+			e.line(text[start:end], st, cols)
+		}
+		if start = next; start >= len(text) {
+			return
+		}
 	}
 }
 
@@ -213,22 +228,22 @@ func (e *escpos) row(b *Block) {
 		}
 		return
 	}
-	first := true
-	for start := 0; ; {
-		end, next := nextLine(left, start, leftCols)
-		if first {
-			e.setStyle(st)
-			e.setAlign(AlignLeft)
-			e.out = append(e.out, left[start:end]...)
-			e.out = appendSpaces(e.out, cols-(end-start)-len(right))
-			e.out = append(e.out, right...)
-			e.out = append(e.out, '\n')
-			first = false
-		} else {
-			e.line(left[start:end], st, cols)
+	end, next := wrap(left, 0, leftCols, b.Hang)
+	e.setStyle(st)
+	e.setAlign(AlignLeft)
+	e.out = append(e.out, left[:end]...)
+	e.out = appendSpaces(e.out, cols-end-len(right))
+	e.out = append(e.out, right...)
+	e.out = append(e.out, '\n')
+	if next < len(left) {
+		if b.Hang > 0 {
+			e.wrapped(left[next:], st, leftCols, b.Hang, true)
+			return
 		}
-		if start = next; start >= len(left) {
-			break
+		for start := next; start < len(left); {
+			end, n := nextLine(left, start, leftCols)
+			e.line(left[start:end], st, cols)
+			start = n
 		}
 	}
 }

@@ -37,6 +37,9 @@ type FleetOptions struct {
 	Logger    *slog.Logger     // default slog.Default()
 	Transport TransportOptions // timeouts
 	Now       func() time.Time // default time.Now
+	// Layouts are what each document prints (layouts: in the config); nil
+	// is config.DefaultLayouts.
+	Layouts *config.LayoutsConfig
 	// StuckAfter: a job still unconfirmed this long (plus 1 ms per byte, the
 	// pace of a 9600-baud serial link) makes the printer count as unable to
 	// print for the accept policy — a printer that ran out of paper mid-job
@@ -78,6 +81,9 @@ func NewFleet(printers []config.PrinterConfig, pc config.PrintConfig, db JobStor
 		w := &worker{f: f, dev: dev, name: c.Name, wake: make(chan struct{}, 1), log: opt.Logger}
 		w.status = PrinterStatus{Name: c.Name, Role: dev.Profile.Role, Connection: dev.Transport.String(),
 			TwoWay: dev.Confirms(), State: StateUnknown, Label: StateUnknown.Label(), Backup: c.Backup}
+		if _, queue := dev.Transport.(QueueReporter); !dev.Confirms() && !queue {
+			w.status.StatusFrom = StatusFromNone
+		}
 		f.workers[c.Name] = w
 	}
 	for _, w := range f.workers {
@@ -223,4 +229,13 @@ func (f *Fleet) emit(e Event) {
 		e.At = f.now()
 	}
 	f.opt.OnEvent(e)
+}
+
+// Configs are the fleet's printers, in config order.
+func (f *Fleet) Configs() []config.PrinterConfig {
+	out := make([]config.PrinterConfig, 0, len(f.order))
+	for _, name := range f.order {
+		out = append(out, f.configs[name])
+	}
+	return out
 }

@@ -10,6 +10,11 @@ func (f *Fleet) Health(name string) (ok bool, why string) {
 		return false, "未配置的打印机"
 	}
 	if !w.dev.Confirms() {
+		// The spooler's offline or paper out is worth a staff prompt; its
+		// silence proves nothing, and a bare one-way link knows nothing.
+		if st := w.snapshot(); st.StatusFrom == StatusFromSpooler && st.State != StateUnknown && !st.State.CanPrint() {
+			return false, st.Label
+		}
 		return true, ""
 	}
 	if w.stuck(f.now()) {

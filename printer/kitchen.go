@@ -30,7 +30,9 @@ func KitchenTickets(o *order.Order, m Matcher, opt Options) []Document {
 func kitchenTicket(o *order.Order, items []order.Item, opt Options, n, total int) Document {
 	d := Document{Kind: KindKitchen, OrderCode: o.Code, Copies: opt.Copies, Sandbox: opt.Sandbox}
 	add := func(b ...Block) { d.Blocks = append(d.Blocks, b...) }
-	big := kitchenStyle(opt.FontSize)
+	lay := opt.Layout
+	show := lay.Shows
+	big := kitchenStyle(lay.fontSize(opt))
 
 	add(Beep(2))
 	title := "厨打"
@@ -43,16 +45,24 @@ func kitchenTicket(o *order.Order, items []order.Item, opt Options, n, total int
 	if total > 0 {
 		title += " (" + strconv.Itoa(n) + "/" + strconv.Itoa(total) + ")"
 	}
-	if opt.Added {
-		add(Text(title, Style{Width: 2, Height: 2, Bold: true, Invert: true, Align: AlignCenter}))
-	} else {
-		add(Text(title, stCenterBold))
+	if show("title") {
+		if opt.Added {
+			add(Text(title, Style{Width: 2, Height: 2, Bold: true, Invert: true, Align: AlignCenter}))
+		} else {
+			add(Text(title, stCenterBold))
+		}
 	}
-	head := strings.TrimSpace(typeLabel(o) + " " + pickupLabel(o))
-	if head != "" {
+	if lay.Header != "" {
+		add(Text(lay.Header, stCenterBold))
+	}
+	head := typeLabel(o)
+	if show("pickup") {
+		head += " " + pickupLabel(o)
+	}
+	if head = strings.TrimSpace(head); head != "" {
 		add(Text(head, stBigCenter))
 	}
-	if t := strings.TrimSpace(o.Table); t != "" {
+	if t := strings.TrimSpace(o.Table); t != "" && show("table") {
 		add(Text("桌号 "+t, stBigCenter))
 	}
 	if o.Type.IsReserved() {
@@ -60,36 +70,39 @@ func kitchenTicket(o *order.Order, items []order.Item, opt Options, n, total int
 			add(Text("预约 "+t, stTall))
 		}
 	}
-	if t := fmtClock(o.CreatedAt); t != "" {
+	if t := fmtClock(o.CreatedAt); t != "" && show("times") {
 		add(Text("下单 "+t, Style{}))
 	}
 	add(Separator("="))
 	for i := range items {
 		it := &items[i]
-		add(Row(itemName(it), qty(max(it.Quantity, 0)), big))
+		add(Hanging(itemName(it), qty(max(it.Quantity, 0)), 2, big))
 		sub := big
 		sub.Bold = false
-		if opts := itemOptions(it); opts != "" {
-			add(Text("  "+opts, sub))
+		if opts := itemOptions(it); opts != "" && show("options") {
+			add(Hanging("  "+opts, "", 4, sub))
 		}
 		for j := range it.Children {
 			c := &it.Children[j]
 			line := "  - " + itemName(c)
-			if o := itemOptions(c); o != "" {
+			if o := itemOptions(c); o != "" && show("options") {
 				line += " (" + o + ")"
 			}
-			add(Row(line, qty(max(c.Quantity, 0)), sub))
+			add(Hanging(line, qty(max(c.Quantity, 0)), 4, sub))
 		}
 		if i < len(items)-1 {
 			add(Separator(""))
 		}
 	}
-	if note := strings.TrimSpace(o.Note); note != "" {
+	if note := strings.TrimSpace(o.Note); note != "" && show("note") {
 		add(Separator("="), Text("备注: "+note, Style{Width: big.W(), Height: big.H(), Bold: true, Invert: true}))
 	}
 	add(Separator("="))
-	if o.Code != "" {
+	if o.Code != "" && show("code") {
 		add(Text("订单号: "+o.Code, Style{}))
+	}
+	if f := lay.Footer; f != "" {
+		add(Text(f, stCenter))
 	}
 	add(Feed(1), Cut())
 	return d

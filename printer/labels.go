@@ -23,29 +23,54 @@ func CupLabels(o *order.Order, m Matcher, opt Options) []Document {
 		return nil
 	}
 	d := Document{Kind: KindLabel, Media: MediaLabel, OrderCode: o.Code, Copies: opt.Copies, Sandbox: opt.Sandbox}
+	lay := opt.Layout
+	show := lay.Shows
 	head := strings.TrimSpace(o.PickupNo)
 	if head == "" && o.Code != "" {
 		head = "#" + o.Code[max(0, len(o.Code)-4):]
 	}
-	foot := strings.TrimSpace(typeLabel(o) + " " + fmtClock(o.CreatedAt))
+	if !show("pickup") {
+		head = ""
+	}
+	foot := typeLabel(o)
+	if show("time") {
+		foot += " " + fmtClock(o.CreatedAt)
+	}
+	foot = strings.TrimSpace(foot)
 	total := strconv.Itoa(len(cups))
 	for i, c := range cups {
-		d.Blocks = append(d.Blocks, Row(head, strconv.Itoa(i+1)+"/"+total, Style{Bold: true}))
+		index := ""
+		if show("index") {
+			index = strconv.Itoa(i+1) + "/" + total
+		}
+		if lay.Header != "" {
+			d.Blocks = append(d.Blocks, Text(lay.Header, Style{}))
+		}
+		if head != "" || index != "" {
+			d.Blocks = append(d.Blocks, Row(head, index, Style{Bold: true}))
+		}
 		name := itemName(c.item)
 		if c.parent != "" {
 			name += " (" + c.parent + ")"
 		}
-		d.Blocks = append(d.Blocks, Text(name, Style{Bold: true}))
-		if opts := itemOptions(c.item); opts != "" {
+		nameStyle := Style{Bold: true}
+		if lay.FontSize > 1 {
+			nameStyle.Width, nameStyle.Height = lay.FontSize, lay.FontSize
+		}
+		d.Blocks = append(d.Blocks, Text(name, nameStyle))
+		if opts := itemOptions(c.item); opts != "" && show("options") {
 			d.Blocks = append(d.Blocks, Text(strings.ReplaceAll(opts, " / ", " "), Style{}))
 		}
-		if parts := childNames(c.item); parts != "" {
+		if parts := childNames(c.item); parts != "" && show("parts") {
 			d.Blocks = append(d.Blocks, Text(parts, Style{}))
 		}
 		if foot != "" {
 			d.Blocks = append(d.Blocks, Text(foot, Style{}))
 		}
-		if o.Code != "" {
+		if lay.Footer != "" {
+			d.Blocks = append(d.Blocks, Text(lay.Footer, Style{}))
+		}
+		if o.Code != "" && show("qr") {
 			d.Blocks = append(d.Blocks, QR(o.Code))
 		}
 		d.Blocks = append(d.Blocks, Cut())

@@ -47,6 +47,41 @@ func nextLine(b []byte, start, cols int) (end, next int) {
 	return end, next
 }
 
+// breakAtSpace moves a line break found by nextLine back to the last space
+// of the line when the break would fall inside a word or between two hanzi
+// of one option; a line with no space keeps the break (it must).
+func breakAtSpace(b []byte, start, end, next int) (int, int) {
+	if next >= len(b) || b[next-1] == ' ' || end < next {
+		return end, next // the end of the text, or already at a space
+	}
+	for i := end - 1; i > start; i-- {
+		if b[i] == ' ' { // never a byte of a GB character: trail bytes are 0x40 and up
+			e := i
+			for e > start && b[e-1] == ' ' {
+				e--
+			}
+			if e == start {
+				break
+			}
+			n := i + 1
+			for n < len(b) && b[n] == ' ' {
+				n++
+			}
+			return e, n
+		}
+	}
+	return end, next
+}
+
+// wrap is nextLine for a block: with hang, breaks at spaces.
+func wrap(b []byte, start, cols, hang int) (end, next int) {
+	end, next = nextLine(b, start, cols)
+	if hang > 0 {
+		end, next = breakAtSpace(b, start, end, next)
+	}
+	return end, next
+}
+
 func isWordByte(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '-' || c == '_'
 }

@@ -10,12 +10,46 @@ import (
 )
 
 // Matcher decides which items a kitchen station or a label printer takes
-// (the printer's `match` config). IDs match productId or thirdProductId; a
-// name pattern with * ? or [ is a path.Match glob over the whole name, any
-// other is a substring; ASCII case is ignored. An empty matcher takes all.
+// (the printer's `match` config). IDs match productId or thirdProductId of
+// the order's source ("ordering:12"; a bare id is 开个店's); a name or
+// category pattern with * ? or [ is a path.Match glob over the whole name,
+// a name pattern without is a substring, a category without is the whole
+// category name; ASCII case is ignored. An empty matcher takes all.
 type Matcher struct {
-	ids   map[string]struct{}
-	names []string // lower-cased
+	ids        map[string]struct{} // "source:id"
+	names      []string            // lower-cased
+	categories []string            // lower-cased
+	source     string              // the order's source (WithSource)
+}
+
+// defaultIDSource is the source of an id written without one, and of an
+// order without a source: 开个店, the only source before there were two.
+const defaultIDSource = "kaigedian"
+
+// qualifyID writes an id of the match config as "source:id".
+func qualifyID(id string) string {
+	if src, rest, ok := strings.Cut(id, ":"); ok && src != "" && rest != "" {
+		return strings.ToLower(src) + ":" + rest
+	}
+	return defaultIDSource + ":" + id
+}
+
+// WithSource is the matcher for the items of an order from source.
+func (m Matcher) WithSource(source string) Matcher {
+	m.source = strings.ToLower(strings.TrimSpace(source))
+	return m
+}
+
+func (m Matcher) takesID(id string) bool {
+	if id == "" {
+		return false
+	}
+	src := m.source
+	if src == "" {
+		src = defaultIDSource
+	}
+	_, ok := m.ids[src+":"+id]
+	return ok
 }
 
 // NewMatcher compiles a printer's match config. Patterns are checked by
@@ -27,7 +61,7 @@ func NewMatcher(m config.MatchConfig) Matcher {
 			if mt.ids == nil {
 				mt.ids = map[string]struct{}{}
 			}
-			mt.ids[id] = struct{}{}
+			mt.ids[qualifyID(id)] = struct{}{}
 		}
 	}
 	for _, n := range m.Names {
@@ -35,12 +69,17 @@ func NewMatcher(m config.MatchConfig) Matcher {
 			mt.names = append(mt.names, strings.ToLower(n))
 		}
 	}
+	for _, c := range m.Categories {
+		if c = strings.TrimSpace(c); c != "" {
+			mt.categories = append(mt.categories, strings.ToLower(c))
+		}
+	}
 	return mt
 }
 
 // ValidateMatch reports a name pattern path.Match cannot parse.
 func ValidateMatch(m config.MatchConfig) error {
-	for _, n := range m.Names {
+	for _, n := range append(append([]string(nil), m.Names...), m.Categories...) {
 		if isGlob(n) {
 			if _, err := path.Match(strings.ToLower(n), ""); err != nil {
 				return fmt.Errorf("match name pattern %q is malformed (%w): close every [ with ]", n, err)
@@ -51,21 +90,22 @@ func ValidateMatch(m config.MatchConfig) error {
 }
 
 // Empty reports whether the matcher takes every item.
-func (m Matcher) Empty() bool { return len(m.ids) == 0 && len(m.names) == 0 }
+func (m Matcher) Empty() bool { return len(m.ids) == 0 && len(m.names) == 0 && len(m.categories) == 0 }
 
 // Matches reports whether the item itself (not its children) is taken.
 func (m Matcher) Matches(it *order.Item) bool {
 	if m.Empty() {
 		return true
 	}
-	if _, ok := m.ids[it.ProductID]; ok && it.ProductID != "" {
+	if m.takesID(it.ProductID) || m.takesID(it.ThirdProductID) {
 		return true
 	}
-	if _, ok := m.ids[it.ThirdProductID]; ok && it.ThirdProductID != "" {
-		return true
-	}
-	if len(m.names) == 0 {
-		return false
+	if cat := strings.ToLower(strings.TrimSpace(it.Category)); cat != "" {
+		for _, p := range m.categories {
+			if ok, _ := path.Match(p, cat); ok || p == cat {
+				return true
+			}
+		}
 	}
 	name := strings.ToLower(strings.TrimSpace(it.Name))
 	for _, p := range m.names {

@@ -28,6 +28,8 @@ type Options struct {
 	// Added titles kitchen tickets 加菜: items a 围餐 table added to an order
 	// the kitchen already has.
 	Added bool
+	// Layout is the document's layout (layouts: in the config).
+	Layout Layout
 }
 
 // OptionsFor merges the shared print options with one printer's overrides.

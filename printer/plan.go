@@ -2,6 +2,7 @@ package printer
 
 import (
 	"fmt"
+	"github.com/posbridge/posbridge/config"
 	"slices"
 	"strconv"
 	"time"
@@ -39,17 +40,39 @@ func (f *Fleet) serves(printer string, o *order.Order) bool {
 // or one per item, print.kitchen_split), cup labels on label printers.
 func (f *Fleet) OrderJobs(o *order.Order) []Job {
 	var jobs []Job
+	layouts := f.layouts()
 	for _, name := range f.order {
 		if !f.serves(name, o) {
 			continue
 		}
-		opt := f.Options(name)
+		base := f.Options(name)
 		p := f.workers[name].dev.Profile
-		m := NewMatcher(f.configs[name].Match)
+		m := NewMatcher(f.configs[name].Match).WithSource(orderSource(o))
+		// with sets a document's layout and copies: the layout's copies,
+		// each as often as the printer's own.
+		with := func(doc string) (Options, bool) {
+			l := layouts.Doc(doc)
+			opt := base
+			opt.Layout = LayoutFrom(l)
+			opt.Copies = l.Copies * max(f.configs[name].Copies, 1)
+			return opt, l.Copies > 0
+		}
 		switch p.Role {
 		case RoleReceipt:
-			jobs = append(jobs, Job{Printer: name, Doc: Receipt(o, opt), Title: "小票", DedupeKey: dedupeKey(o.Code, KindReceipt, name, 0)})
+			if opt, ok := with(config.DocCustomer); ok {
+				jobs = append(jobs, Job{Printer: name, Doc: Receipt(o, opt), Title: "小票", DedupeKey: dedupeKey(o.Code, KindReceipt, name, 0)})
+			}
+			if opt, ok := with(config.DocMerchant); ok {
+				jobs = append(jobs, Job{Printer: name, Doc: Receipt(o, opt), Title: "商家联", DedupeKey: dedupeKey(o.Code, KindReceipt, name, 0) + ":merchant"})
+			}
+			if opt, ok := with(config.DocDelivery); ok && o.Type.IsDelivery() {
+				jobs = append(jobs, Job{Printer: name, Doc: Receipt(o, opt), Title: "配送联", DedupeKey: dedupeKey(o.Code, KindReceipt, name, 0) + ":delivery"})
+			}
 		case RoleKitchen:
+			opt, ok := with(config.DocKitchen)
+			if !ok {
+				continue
+			}
 			docs := KitchenTickets(o, m, opt)
 			for i, d := range docs {
 				n := 0
@@ -59,12 +82,24 @@ func (f *Fleet) OrderJobs(o *order.Order) []Job {
 				jobs = append(jobs, Job{Printer: name, Doc: d, Title: "厨打 " + name, DedupeKey: dedupeKey(o.Code, KindKitchen, name, n)})
 			}
 		case RoleLabel:
+			opt, ok := with(config.DocLabel)
+			if !ok {
+				continue
+			}
 			for _, d := range CupLabels(o, m, opt) {
 				jobs = append(jobs, Job{Printer: name, Doc: d, Title: strconv.Itoa(len(d.Labels())) + " 杯", DedupeKey: dedupeKey(o.Code, KindLabel, name, 0)})
 			}
 		}
 	}
 	return jobs
+}
+
+// layouts are the fleet's document layouts.
+func (f *Fleet) layouts() config.LayoutsConfig {
+	if f.opt.Layouts != nil {
+		return *f.opt.Layouts
+	}
+	return config.DefaultLayouts()
 }
 
 // ReprintJobs plans an on-demand reprint (console, `orders reprint`) of one

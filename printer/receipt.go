@@ -21,36 +21,52 @@ var (
 // amountCols is the width of the amount column, so amounts line up.
 const amountCols = 10
 
-// Receipt is the customer receipt (小票) of an order.
+// Receipt is a receipt of an order: the customer's (顾客联), or with the
+// layout of the store's copy (商家联) or the courier's (配送联).
 func Receipt(o *order.Order, opt Options) Document {
 	d := Document{Kind: KindReceipt, OrderCode: o.Code, Copies: opt.Copies, Sandbox: opt.Sandbox}
 	add := func(b ...Block) { d.Blocks = append(d.Blocks, b...) }
+	lay := opt.Layout
+	show := lay.Shows
 
-	if opt.Logo != nil {
+	if opt.Logo != nil && show("logo") {
 		add(Image(opt.Logo, AlignCenter))
 	}
-	if name := storeName(o, opt); name != "" {
+	if name := storeName(o, opt); name != "" && show("store") {
 		add(Text(name, Style{Height: 2, Bold: true, Align: AlignCenter}))
 	}
-	if title := receiptTitle(o); title != "" {
+	if lay.Header != "" {
+		add(Text(lay.Header, stCenterBold))
+	}
+	if title := receiptTitle(o); title != "" && show("title") {
 		add(Text(title, stCenter))
 	}
-	addPickupHeader(&d, o)
+	addPickupHeader(&d, o, lay)
 	add(Separator(""))
-	addOrderFacts(&d, o, true)
-	add(Separator(""))
-	addItems(&d, o.Items, opt.ShowPrices, Style{Height: opt.FontSize, Width: 1}, true)
-	if opt.ShowPrices {
-		add(Separator(""))
+	addOrderFacts(&d, o, lay)
+	separate(&d)
+	prices := opt.ShowPrices && show("prices")
+	if show("items") {
+		addItems(&d, o.Items, prices, Style{Height: lay.fontSize(opt), Width: 1}, true, show("options"))
+	}
+	if opt.ShowPrices && show("money") {
+		separate(&d)
 		addMoney(&d, o)
 	}
-	addNote(&d, o.Note)
-	addCustomer(&d, o)
-	if o.Code != "" {
-		separate(&d)
-		add(QR(o.Code), Barcode(o.Code))
+	if show("note") {
+		addNote(&d, o.Note)
 	}
-	if f := strings.TrimSpace(opt.Footer); f != "" {
+	addCustomer(&d, o, lay)
+	if o.Code != "" && (show("qr") || show("barcode")) {
+		separate(&d)
+		if show("qr") {
+			add(QR(o.Code))
+		}
+		if show("barcode") {
+			add(Barcode(o.Code))
+		}
+	}
+	if f := lay.footer(opt); f != "" {
 		add(Text(f, stCenter))
 	}
 	add(Feed(1), Cut())
@@ -70,29 +86,36 @@ func receiptTitle(o *order.Order) string {
 
 // addPickupHeader prints the pickup number large (it is what staff call out)
 // and the table number under it.
-func addPickupHeader(d *Document, o *order.Order) {
-	if p := strings.TrimSpace(o.PickupNo); p != "" {
+func addPickupHeader(d *Document, o *order.Order, lay Layout) {
+	if p := strings.TrimSpace(o.PickupNo); p != "" && lay.Shows("pickup") {
 		d.Blocks = append(d.Blocks, Text("取餐号", stCenter), Text(p, stHugeCenter))
 	}
-	if t := strings.TrimSpace(o.Table); t != "" {
+	if t := strings.TrimSpace(o.Table); t != "" && lay.Shows("table") {
 		d.Blocks = append(d.Blocks, Text("桌号 "+t, stBigCenter))
 	}
 }
 
 // addOrderFacts prints the order code, times and, for reserved orders, the
 // booked time in large type.
-func addOrderFacts(d *Document, o *order.Order, withPay bool) {
+func addOrderFacts(d *Document, o *order.Order, lay Layout) {
 	add := func(b ...Block) { d.Blocks = append(d.Blocks, b...) }
-	if o.Code != "" {
-		add(Text("订单号: "+o.Code, Style{}))
+	if lay.Shows("code") {
+		if o.Code != "" {
+			add(Text("订单号: "+o.Code, Style{}))
+		}
+		if o.ThirdCode != "" && o.ThirdCode != o.Code {
+			add(Text("流水号: "+o.ThirdCode, Style{}))
+		}
 	}
-	if o.ThirdCode != "" && o.ThirdCode != o.Code {
-		add(Text("流水号: "+o.ThirdCode, Style{}))
-	}
-	if t := fmtDateTime(o.CreatedAt); t != "" {
+	if !lay.Shows("times") {
+		// the booked time of a reserved order still prints: it says when to make it
+		if t := fmtDateTime(o.ExpectAt); t != "" && o.Type.IsReserved() {
+			add(Text("预约时间: "+t, stTall))
+		}
+	} else if t := fmtDateTime(o.CreatedAt); t != "" {
 		add(Text("下单时间: "+t, Style{}))
 	}
-	if t := fmtDateTime(o.ExpectAt); t != "" {
+	if t := fmtDateTime(o.ExpectAt); t != "" && lay.Shows("times") {
 		if o.Type.IsReserved() {
 			add(Text("预约时间: "+t, stTall))
 		} else {
@@ -107,7 +130,7 @@ func addOrderFacts(d *Document, o *order.Order, withPay bool) {
 			add(Text(t.label+": "+s, Style{}))
 		}
 	}
-	if withPay {
+	if lay.Shows("payment") {
 		if pc := payChannel(o); pc != "" {
 			add(Text("支付方式: "+pc, Style{}))
 		}
@@ -133,7 +156,7 @@ func payChannel(o *order.Order) string {
 
 // addItems prints the items: name with quantity (and amount), then options,
 // set-meal parts and add-ons indented under it.
-func addItems(d *Document, items []order.Item, prices bool, st Style, header bool) {
+func addItems(d *Document, items []order.Item, prices bool, st Style, header, options bool) {
 	add := func(b ...Block) { d.Blocks = append(d.Blocks, b...) }
 	if header {
 		right := "数量"
@@ -155,13 +178,13 @@ func addItems(d *Document, items []order.Item, prices bool, st Style, header boo
 		add(Row(itemName(it), right, st))
 		sub := st
 		sub.Bold = false
-		if opts := itemOptions(it); opts != "" {
+		if opts := itemOptions(it); opts != "" && options {
 			add(Text("  "+opts, sub))
 		}
 		for j := range it.Children {
 			c := &it.Children[j]
 			line := "  - " + itemName(c)
-			if o := itemOptions(c); o != "" {
+			if o := itemOptions(c); o != "" && options {
 				line += " (" + o + ")"
 			}
 			cr := qty(max(c.Quantity, 0))
@@ -228,7 +251,7 @@ func addNote(d *Document, note string) {
 }
 
 // addCustomer prints the masked phone and, for delivery, the receiver and address.
-func addCustomer(d *Document, o *order.Order) {
+func addCustomer(d *Document, o *order.Order, lay Layout) {
 	add := func(b ...Block) { d.Blocks = append(d.Blocks, b...) }
 	var contact *order.Contact
 	for i := range o.Deliveries {
@@ -248,6 +271,12 @@ func addCustomer(d *Document, o *order.Order) {
 		if addr == "" {
 			addr = strings.TrimSpace(contact.Address)
 		}
+	}
+	if !lay.Shows("customer") {
+		phone, name = "", ""
+	}
+	if !lay.Shows("address") {
+		addr = ""
 	}
 	if phone == "" && name == "" && (addr == "" || !o.Type.IsDelivery()) {
 		return

@@ -48,13 +48,13 @@ func slip(o *order.Order, kind Kind, title, action, reasonLabel, reason string, 
 	if name := storeName(o, opt); name != "" {
 		add(Text(name, stCenter))
 	}
-	addPickupHeader(&d, o)
+	addPickupHeader(&d, o, Layout{})
 	add(Text(action, Style{Height: 2, Bold: true, Align: AlignCenter}))
 	add(Separator(""))
 	if t := typeLabel(o); t != "" {
 		add(Text("类型: "+t, Style{}))
 	}
-	addOrderFacts(&d, o, false)
+	addOrderFacts(&d, o, slipFacts)
 	if r := strings.TrimSpace(reason); r != "" && reasonLabel != "" {
 		add(Text(reasonLabel+": "+r, stTall))
 	}
@@ -62,7 +62,7 @@ func slip(o *order.Order, kind Kind, title, action, reasonLabel, reason string, 
 		add(Text("时间: "+t, Style{}))
 	}
 	add(Separator(""))
-	addItems(&d, o.Items, prices, Style{}, false)
+	addItems(&d, o.Items, prices, Style{}, false, true)
 	add(Feed(1), Cut())
 	return d
 }
@@ -118,3 +118,6 @@ func roleLabel(role string) string {
 func BeepDocument(times int) Document {
 	return Document{Kind: KindBeep, Blocks: []Block{Beep(times)}}
 }
+
+// slipFacts are the order facts a slip prints: no payment.
+var slipFacts = Layout{hide: map[string]bool{"payment": true}}

@@ -21,7 +21,7 @@ func ReminderSlip(o *order.Order, opt Options) Document {
 	add := func(b ...Block) { d.Blocks = append(d.Blocks, b...) }
 	add(Beep(3))
 	add(Text("备餐提醒", Style{Width: 2, Height: 2, Bold: true, Invert: true, Align: AlignCenter}))
-	addPickupHeader(&d, o)
+	addPickupHeader(&d, o, Layout{})
 	add(Text("请尽快备餐", Style{Height: 2, Bold: true, Align: AlignCenter}))
 	if o.Type.IsReserved() {
 		if t := fmtDateTime(o.ExpectAt); t != "" {
@@ -59,9 +59,9 @@ func PartialRefundSlip(o *order.Order, amount order.Fen, items []order.Item, rea
 	if name := storeName(o, opt); name != "" {
 		add(Text(name, stCenter))
 	}
-	addPickupHeader(&d, o)
+	addPickupHeader(&d, o, Layout{})
 	add(Separator(""))
-	addOrderFacts(&d, o, false)
+	addOrderFacts(&d, o, slipFacts)
 	if r := strings.TrimSpace(reason); r != "" {
 		add(Text("退款原因: "+r, stTall))
 	}
@@ -71,7 +71,7 @@ func PartialRefundSlip(o *order.Order, amount order.Fen, items []order.Item, rea
 	add(Separator(""))
 	if len(items) > 0 {
 		add(Text("退款商品:", Style{Bold: true}))
-		addItems(&d, items, false, Style{}, false)
+		addItems(&d, items, false, Style{}, false, true)
 	}
 	if amount > 0 {
 		add(Row("退款金额", amount.String(), stTall))

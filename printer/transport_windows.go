@@ -6,6 +6,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/posbridge/posbridge/printer/discover"
 )
 
 // The Windows spooler in RAW mode: Windows binds USB printers to usbprint.sys,
@@ -102,4 +104,10 @@ func (l *spoolerLink) Close() error {
 	}
 	procClosePrinter.Call(uintptr(l.h))
 	return err
+}
+
+// Queue is what the spooler knows of the printer: its status flags and the
+// errors of queued jobs. The link stays one-way; this is the next best thing.
+func (t *spoolerTransport) Queue(ctx context.Context) (discover.SpoolerQueue, error) {
+	return discover.Queue(t.name)
 }

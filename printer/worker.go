@@ -63,6 +63,9 @@ type PrinterStatus struct {
 	Backup      string       `json:"backup,omitempty"`
 	// FailingOver is true while jobs go to the backup because this printer fails.
 	FailingOver bool `json:"failing_over,omitempty"`
+	// StatusFrom says who told the state: printer, spooler, or none (a
+	// one-way link; State stays unknown and Hint says what to watch).
+	StatusFrom string `json:"status_from,omitempty"`
 }
 
 func (w *worker) snapshot() PrinterStatus {
@@ -70,6 +73,9 @@ func (w *worker) snapshot() PrinterStatus {
 	defer w.mu.Unlock()
 	st := w.status
 	st.Hint = Explain(st.LastError)
+	if st.StatusFrom == StatusFromNone && st.Hint == "" {
+		st.Hint = oneWayHint
+	}
 	if now := w.f.now(); !w.printingUntil.IsZero() && now.After(w.printingUntil) && !now.Before(w.printingSince) {
 		st.Stuck = true
 		st.Hint = "打印机一直没有打完当前单据：请检查是否缺纸、卡纸或纸仓盖打开"
@@ -78,11 +84,21 @@ func (w *worker) snapshot() PrinterStatus {
 }
 
 // setState records a state and emits an event when it changed.
-func (w *worker) setState(st PrinterState, errText string) {
+func (w *worker) setState(st PrinterState, errText string) { w.setStateFrom(st, errText, "", "") }
+
+// setStateFrom is setState with the words and the teller of the state (the
+// spooler's label): "" keeps the state's own label and the teller before.
+func (w *worker) setStateFrom(st PrinterState, errText, label, from string) {
+	if label == "" {
+		label = st.Label()
+	}
 	w.mu.Lock()
 	old := w.status.State
-	w.status.State, w.status.Label, w.status.CheckedAt = st, st.Label(), w.f.now()
+	w.status.State, w.status.Label, w.status.CheckedAt = st, label, w.f.now()
 	w.status.LastError = errText
+	if from != "" {
+		w.status.StatusFrom = from
+	}
 	w.mu.Unlock()
 	if old != st {
 		w.log.Info("printer state", "printer", w.name, "state", st, "error", errText)
@@ -353,6 +369,9 @@ func (w *worker) pollStatus(ctx context.Context) {
 	w.lastCheck = w.f.now()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
+	if !w.dev.Confirms() && w.pollQueue(ctx) {
+		return
+	}
 	st, err := w.dev.Status(ctx)
 	if ctx.Err() != nil && err != nil {
 		return
@@ -371,7 +390,7 @@ func (w *worker) pollStatus(ctx context.Context) {
 		w.outage = true
 	}
 	w.mu.Unlock()
-	w.setState(st, msg)
+	w.setStateFrom(st, msg, "", StatusFromPrinter)
 }
 
 func (w *worker) String() string { return fmt.Sprintf("worker(%s)", w.name) }

@@ -113,7 +113,11 @@ func configCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "posbridge config check: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "# effective configuration from %s (secrets masked)\n%s", cfg.File, cfg.MaskedYAML())
+	from := cfg.File
+	if cfg.Settings != "" {
+		from += " merged with the settings layer " + cfg.Settings + " (what the console saved)"
+	}
+	fmt.Fprintf(stdout, "# effective configuration from %s (secrets masked)\n%s", from, cfg.MaskedYAML())
 	problems := cfg.Validate()
 	if cfg.Platform.Mode == config.ModeSandbox {
 		fmt.Fprintln(stderr, "notice: platform.mode is sandbox: orders come from the built-in simulator and nothing reaches 开个店; for a real store set platform.mode: live with the credentials from 开个店")

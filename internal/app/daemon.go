@@ -34,7 +34,9 @@ const stopBudget = 10 * time.Second
 
 // Options let tests, the load tool and the sandbox reach into a daemon.
 type Options struct {
-	// Ready is called once every listener is open and every loop started.
+	// Ready is called once every listener is open and every loop started:
+	// in setup mode when its console listens, and again when the setup is
+	// complete and the daemon runs in live mode.
 	Ready func(d *Daemon)
 	// Platform replaces the 开个店 client (tests point it at their own fake);
 	// PushKey then verifies pushes (nil: unsigned pushes are accepted).
@@ -48,14 +50,19 @@ type Options struct {
 	// scan-to-order channel); Reporters follow every order's lifecycle.
 	Channels  []bridge.Channel
 	Reporters []bridge.Reporter
+	// DiscoverSerial are extra device paths printer discovery treats as
+	// serial ports (tests give it a socat pty).
+	DiscoverSerial []string
 }
 
 // Daemon is everything Run started.
 type Daemon struct {
-	Config      *config.Config
-	DB          *store.DB
-	Bridge      *bridge.Bridge
-	Fleet       *printer.Fleet
+	Config *config.Config
+	DB     *store.DB
+	Bridge *bridge.Bridge
+	Fleet  *LiveFleet
+	// Settings applies edits of the settings layer without a restart.
+	Settings    *Settings
 	ConsoleAddr string
 	PushAddr    string
 	// Sandbox is the embedded fake platform in sandbox mode (nil in live mode).
@@ -106,7 +113,11 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	instance := rand.Text() // names this run on the console's and the push listener's health checks
 	d := &Daemon{Config: cfg, DB: db, instance: instance}
 	if cfg.SetupMode() {
-		return d.runSetupMode(ctx, log, opts, func() { stopping = time.Now() })
+		next, err := d.runSetupMode(ctx, log, opts, func() { stopping = time.Now() })
+		if err != nil || next == nil {
+			return err
+		}
+		cfg, d.Config = next, next
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -138,8 +149,11 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 
 	bus := bridge.NewBus(opts.Now)
-	fleet, err := printer.NewFleet(cfg.Printers, cfg.Print, db, printer.FleetOptions{Logger: log,
-		Sandbox: cfg.Sandbox || cfg.Platform.Mode != config.ModeLive, OnEvent: func(e printer.Event) { publishPrinterEvent(bus, e, cfg.Alerts.WaitingJob) }})
+	buildFleet := func(c *config.Config) (*printer.Fleet, error) {
+		return printer.NewFleet(c.Printers, c.Print, db, printer.FleetOptions{Logger: log, Layouts: &c.Layouts,
+			Sandbox: c.Sandbox || c.Platform.Mode != config.ModeLive, OnEvent: func(e printer.Event) { publishPrinterEvent(bus, e, c.Alerts.WaitingJob) }})
+	}
+	first, err := buildFleet(cfg)
 	if err != nil {
 		consoleLn.Close()
 		if pushLn != nil {
@@ -147,7 +161,9 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		}
 		return err
 	}
+	fleet := newLiveFleet(first)
 	d.Fleet = fleet
+	d.Settings = &Settings{cur: cfg, log: log, bus: bus, install: fleetInstaller(runCtx, fleet, buildFleet), restartNotice: true}
 	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, opts.Channels...),
 		Reporters: opts.Reporters,
 		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
@@ -165,13 +181,14 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		}()
 	}
 	start("storage check", func(ctx context.Context) error { b.CheckDeferredStorage(ctx); return nil })
-	if err := fleet.Start(runCtx); err != nil {
+	if err := first.Start(runCtx); err != nil {
 		cancel()
 		return err
 	}
 	// Closed last: a print write in progress finishes before the database closes.
 	defer fleet.Close()
 	start("bridge", b.Run)
+	start("settings watch", d.Settings.watch)
 	start("poller", func(ctx context.Context) error { poller.New(client, b, cfg, log, opts.Now).Run(ctx); return nil })
 	if pushLn != nil {
 		var tlsCfg *tls.Config
@@ -191,7 +208,8 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		}
 		start("push listener", func(ctx context.Context) error { return console.Serve(ctx, pushLn, recv.Handler(), tlsCfg, log) })
 	}
-	srv := &console.Server{Bridge: b, Fleet: fleet, Config: cfg, Log: log, Now: opts.Now, Instance: instance}
+	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance,
+		DiscoverSerial: opts.DiscoverSerial}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if cfg.Scanner.Serial != "" {
 		port, err := scanner.ParseURI(cfg.Scanner.Serial)

@@ -42,7 +42,7 @@ func startSandbox(ctx context.Context, cfg *config.Config, db *store.DB, pushAdd
 	}
 	var stores []fake.Store
 	for _, s := range cfg.Stores {
-		stores = append(stores, fake.Store{ID: s.ID, Name: s.Name})
+		stores = append(stores, fake.Store{ID: s.ID, Name: s.Name, Menu: config.SandboxMenus[s.ID]})
 	}
 	opts := fake.Options{MerchantPublicKey: &merchantKey.PublicKey, AccessToken: "sandbox-token", PartnerID: "sandbox",
 		AppID: "sandbox", Stores: stores, Seed: time.Now().UnixNano(), PushSigned: true, PushToken: cfg.Push.Token,

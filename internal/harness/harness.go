@@ -67,6 +67,8 @@ type Options struct {
 	// channel (app.Options).
 	Channels  []bridge.Channel
 	Reporters []bridge.Reporter
+	// DiscoverSerial are extra paths printer discovery lists as serial ports.
+	DiscoverSerial []string
 }
 
 // Env is a running daemon with its fake platform and printers.
@@ -175,7 +177,7 @@ func (e *Env) Run(ctx context.Context, opts Options) error {
 	ready := make(chan *app.Daemon, 1)
 	go func() {
 		e.done <- app.Run(runCtx, cfg, log, app.Options{Now: opts.Now, Channels: opts.Channels,
-			Reporters: opts.Reporters, Ready: func(d *app.Daemon) { ready <- d }})
+			Reporters: opts.Reporters, DiscoverSerial: opts.DiscoverSerial, Ready: func(d *app.Daemon) { ready <- d }})
 	}()
 	select {
 	case d := <-ready:

@@ -26,6 +26,9 @@ import (
 type Store struct {
 	ID   string
 	Name string
+	// Menu is what the store sells ("tea" or "restaurant"); "" sells from
+	// both.
+	Menu string
 }
 
 // Options configure a Platform.

@@ -200,6 +200,9 @@ func (p *Platform) generate(spec OrderSpec) order.Order {
 	if len(o.Items) == 0 {
 		menu := spec.Menu
 		if menu == "" {
+			menu = p.storeMenu(o.StoreID)
+		}
+		if menu == "" {
 			menu = []string{"tea", "restaurant"}[r.IntN(2)]
 		}
 		o.Items = p.pickItems(menu, o.StoreID)
@@ -215,6 +218,16 @@ func (p *Platform) generate(spec OrderSpec) order.Order {
 	p.discount(&o, subtotal)
 	o.ActualPay = o.Original - o.Discount
 	return o
+}
+
+// storeMenu is the menu a store sells from, "" when it has none.
+func (p *Platform) storeMenu(id string) string {
+	for _, s := range p.stores {
+		if s.ID == id {
+			return s.Menu
+		}
+	}
+	return ""
 }
 
 // pickItems builds 1–4 lines from a menu, leaving out what the store has

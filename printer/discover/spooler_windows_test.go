@@ -29,6 +29,21 @@ func TestSpoolerInsideWindows(t *testing.T) {
 		}
 	}
 	checkWinePrinters(t, ds, "XP-80C")
+
+	// What a windows:// printer reports: the spooler's view of one printer.
+	q, err := Queue("佳博 GP-L80160 厨房")
+	if err != nil {
+		t.Fatalf("Queue: %v", err)
+	}
+	if !q.Printer.WorkOffline || q.Printer.Port != "LPT2:" || q.Label() != "已设为脱机使用" {
+		t.Errorf("queue of the offline printer: %+v label %q", q, q.Label())
+	}
+	if q, err := Queue("XP-80C"); err != nil || q.Label() != "就绪" || len(q.Jobs) != 0 {
+		t.Errorf("queue of XP-80C: %+v %q %v", q, q.Label(), err)
+	}
+	if _, err := Queue("没有这台"); err == nil {
+		t.Error("a printer the spooler does not have answered")
+	}
 }
 
 // addPrinters adds the recording's four printers with Wine's PostScript driver.

@@ -186,29 +186,7 @@ func parsePrinterInfo2(buf []byte, base uint64, count, ptrSize int) ([]Device, e
 		}
 		return uint64(binary.LittleEndian.Uint32(rec[i*4:]))
 	}
-	str := func(p uint64) (string, error) {
-		if p == 0 {
-			return "", nil
-		}
-		if p < base || p-base >= uint64(len(buf)) {
-			return "", errors.New("a string pointer outside the buffer")
-		}
-		var u []uint16
-		for off := p - base; ; off += 2 {
-			if off+2 > uint64(len(buf)) {
-				return "", errors.New("a string runs past the buffer")
-			}
-			c := binary.LittleEndian.Uint16(buf[off:])
-			if c == 0 {
-				break
-			}
-			if len(u) >= maxSpoolerString {
-				return "", errors.New("a string is too long")
-			}
-			u = append(u, c)
-		}
-		return string(utf16.Decode(u)), nil
-	}
+	str := func(p uint64) (string, error) { return utf16At(buf, base, p) }
 	out := make([]Device, 0, count)
 	for i := range count {
 		rec := buf[i*size : (i+1)*size]
@@ -235,4 +213,31 @@ func parsePrinterInfo2(buf []byte, base uint64, count, ptrSize int) ([]Device, e
 		}))
 	}
 	return out, nil
+}
+
+// utf16At reads the NUL-terminated UTF-16 string at address p of buf (whose
+// address is base); "" for a nil pointer. A pointer outside the buffer is an
+// error, never a read outside it.
+func utf16At(buf []byte, base, p uint64) (string, error) {
+	if p == 0 {
+		return "", nil
+	}
+	if p < base || p-base >= uint64(len(buf)) {
+		return "", errors.New("a string pointer outside the buffer")
+	}
+	var u []uint16
+	for off := p - base; ; off += 2 {
+		if off+2 > uint64(len(buf)) {
+			return "", errors.New("a string runs past the buffer")
+		}
+		c := binary.LittleEndian.Uint16(buf[off:])
+		if c == 0 {
+			break
+		}
+		if len(u) >= maxSpoolerString {
+			return "", errors.New("a string is too long")
+		}
+		u = append(u, c)
+	}
+	return string(utf16.Decode(u)), nil
 }

@@ -24,6 +24,7 @@ type Printer struct {
 	silent    bool // answers nothing (status_query: off printers)
 	stall     bool
 	dropAfter int    // close a connection after this many job bytes; 0 = never
+	dropOnce  bool   // dropAfter applies to one connection only
 	holdFence bool   // answer status queries but never a fence
 	noise     []byte // unsolicited bytes sent before every reply
 	conns     []*Conn
@@ -137,7 +138,15 @@ func (p *Printer) Stall(on bool) {
 // DropAfter closes each connection once it has carried n job bytes (0 = off).
 func (p *Printer) DropAfter(n int) {
 	p.mu.Lock()
-	p.dropAfter = n
+	p.dropAfter, p.dropOnce = n, false
+	p.mu.Unlock()
+}
+
+// DropOnceAfter closes the next connection that carries n job bytes, then
+// no other: a single power cut, whatever the timing of the retries.
+func (p *Printer) DropOnceAfter(n int) {
+	p.mu.Lock()
+	p.dropAfter, p.dropOnce = n, true
 	p.mu.Unlock()
 }
 
@@ -246,6 +255,7 @@ type settings struct {
 	state                    printer.PrinterState
 	silent, stall, holdFence bool
 	dropAfter                int
+	dropOnce                 bool
 	noise                    []byte
 	closed                   bool
 }
@@ -254,7 +264,7 @@ func (p *Printer) snapshot() settings {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return settings{state: p.state, silent: p.silent, stall: p.stall, holdFence: p.holdFence,
-		dropAfter: p.dropAfter, noise: p.noise, closed: p.closed}
+		dropAfter: p.dropAfter, dropOnce: p.dropOnce, noise: p.noise, closed: p.closed}
 }
 
 // serve reads one connection; it polls with a short deadline so that a state
@@ -293,10 +303,21 @@ func (p *Printer) serve(nc net.Conn, c *Conn) {
 			}
 			c.content += r.Data
 			drop := set.dropAfter > 0 && c.content >= set.dropAfter
-			if drop {
-				c.dropped = true
-			}
 			c.mu.Unlock()
+			if drop && set.dropOnce {
+				p.mu.Lock()
+				if p.dropAfter == set.dropAfter && p.dropOnce {
+					p.dropAfter, p.dropOnce = 0, false
+				} else {
+					drop = false // another connection already took the one drop
+				}
+				p.mu.Unlock()
+			}
+			if drop {
+				c.mu.Lock()
+				c.dropped = true
+				c.mu.Unlock()
+			}
 			if drop {
 				if tc, ok := nc.(*net.TCPConn); ok {
 					tc.SetLinger(0) // a reset, like a printer power-cycled mid-job

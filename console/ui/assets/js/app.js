@@ -79,6 +79,9 @@ async function loadSession() {
     $('store-name').textContent = (s.sandbox ? '沙盒 · ' : s.setup ? '设置模式 · ' : '') + (s.store || '');
     $('setup-banner').hidden = !s.setup;
     $('setup-banner').textContent = s.setup ? s.setup.message : '';
+    if (s.setup && s.setup.page) {
+      $('setup-banner').append(' ', h('a', { href: s.setup.page, class: 'btn btn-sm btn-brand', id: 'setup-link' }, '打开设置向导'));
+    }
     $('logout-btn').hidden = !s.pin_login;
   } catch (err) {
     toast(err.message, 'err');

@@ -8,23 +8,28 @@ import { toast } from './toast.js';
 import { renderPreview } from './preview.js';
 import { confirmDialog } from './dialogs.js';
 import { openDetail } from './detail.js';
+import { initPrinterSettings } from './printer_settings.js';
 
 export const ROLE_LABEL = { receipt: '小票打印机', kitchen: '厨房打印机', label: '杯贴打印机' };
 
 // printerState is the state in the words staff use, and how bad it is.
 export function printerState(p) {
+  // The Windows spooler's words (脱机、缺纸、任务出错…) say more than ours.
+  const spooler = p.status_from === 'spooler' && p.label;
   switch (p.state) {
+    case 'online': return { text: spooler ? '就绪（系统队列）' : '在线', level: 'ok' };
+    case 'offline': return { text: spooler || '离线', level: 'bad' };
     case 'online': return { text: '在线', level: 'ok' };
     case 'paper_near_end': return { text: '纸将用完', level: 'warn' };
-    case 'offline': return { text: '离线', level: 'bad' };
     case 'paper_out': return { text: '缺纸', level: 'bad' };
     case 'cover_open': return { text: '开盖', level: 'bad' };
   }
-  return p.two_way ? { text: '状态未知', level: 'unknown' } : { text: '单向连接', level: 'unknown' };
+  return { text: '状态未知', level: 'unknown' };
 }
 
 export function initPrinters() {
   on('printers', render);
+  initPrinterSettings();
 }
 
 function render() {
@@ -55,6 +60,8 @@ function card(p) {
     p.stuck ? h('div', { class: 'pcard-err' }, p.hint) : null,
     !p.stuck && p.last_error && st.level !== 'ok' ? h('div', { class: 'pcard-err', title: p.last_error }, p.hint || p.last_error) : null,
     p.last_error && p.hint && st.level !== 'ok' ? h('div', { class: 'pcard-info pcard-raw' }, '详情：' + p.last_error) : null,
+    p.status_from === 'none' ? h('div', { class: 'pcard-info pcard-hint', dataset: { hint: 'oneway' } }, p.hint) : null,
+    p.status_from === 'spooler' && p.label && st.level !== 'ok' ? h('div', { class: 'pcard-info' }, '系统打印队列：' + p.label) : null,
     p.failing_over ? h('div', { class: 'pcard-err' }, '故障中，单据转到备用打印机 ' + (p.backup || '')) : null,
     h('div', { class: 'pcard-info' }, p.connection + (p.backup && !p.failing_over ? ' · 备用 ' + p.backup : '')),
     h('div', { class: 'pcard-info' }, '上次打印：' + (p.last_printed ? ago(p.last_printed) : '今天还没有') + (p.checked_at ? ' · 状态检查 ' + ago(p.checked_at) : '')),
