@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrShiftOverlap: a hand-over starting before the last one ended.
+var ErrShiftOverlap = errors.New("this shift was handed over already")
+
+// ReportOrders are the orders a report of [from, to) may count: those of the
+// calendar days around the period (the day column is Asia/Shanghai, a
+// store's business day may be in another zone and start at 04:00) and those
+// refunded since from. The report checks each order's own times.
+func (db *DB) ReportOrders(ctx context.Context, from, to time.Time) ([]*OrderRecord, error) {
+	firstDay := from.Add(-48 * time.Hour).In(shanghaiZone).Format("2006-01-02")
+	lastDay := to.Add(48 * time.Hour).In(shanghaiZone).Format("2006-01-02")
+	rows, err := db.readQuery(ctx, `SELECT `+listColumns+` FROM orders WHERE day BETWEEN ? AND ?
+		UNION SELECT `+listColumns+` FROM orders WHERE status = 'refunded' AND updated_at >= ?`, firstDay, lastDay, ms(from))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*OrderRecord
+	for rows.Next() {
+		rec, err := scanOrder(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, rows.Err()
+}
+
+// shanghaiZone is the zone of the orders' day column.
+var shanghaiZone = time.FixedZone("Asia/Shanghai", 8*3600)
+
+// Shift is one staff hand-over.
+type Shift struct {
+	ID         int64
+	StoreID    string
+	Staff      string
+	StartedAt  time.Time
+	EndedAt    time.Time
+	ReportJSON []byte
+}
+
+// LastShiftEnd is when the newest hand-over of storeID ended (zero: none yet).
+func (db *DB) LastShiftEnd(ctx context.Context, storeID string) (time.Time, error) {
+	var end int64
+	err := db.readRow(ctx, `SELECT COALESCE(MAX(ended_at), 0) FROM shifts WHERE store_id = ?`, storeID).Scan(&end)
+	return fromMS(end), err
+}
+
+// AddShift records a hand-over. It refuses one that starts before the last
+// one ended (two tills handing over at once), so shifts never overlap.
+func (db *DB) AddShift(ctx context.Context, s Shift) (int64, error) {
+	var id int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		var last int64
+		if err := tx.queryRow(`SELECT COALESCE(MAX(ended_at), 0) FROM shifts WHERE store_id = ?`, s.StoreID).Scan(&last); err != nil {
+			return err
+		}
+		if ms(s.StartedAt) < last {
+			return ErrShiftOverlap
+		}
+		res, err := tx.exec(`INSERT INTO shifts(store_id, staff, started_at, ended_at, report_json) VALUES(?, ?, ?, ?, ?)`,
+			s.StoreID, s.Staff, ms(s.StartedAt), ms(s.EndedAt), string(s.ReportJSON))
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	return id, err
+}
+
+// ListShifts is the newest hand-overs of storeID, newest first.
+func (db *DB) ListShifts(ctx context.Context, storeID string, limit int) ([]Shift, error) {
+	rows, err := db.readQuery(ctx, `SELECT id, store_id, staff, started_at, ended_at, report_json FROM shifts
+		WHERE store_id = ? ORDER BY ended_at DESC, id DESC LIMIT ?`, storeID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Shift
+	for rows.Next() {
+		var s Shift
+		var from, to int64
+		var body string
+		if err := rows.Scan(&s.ID, &s.StoreID, &s.Staff, &from, &to, &body); err != nil {
+			return nil, err
+		}
+		s.StartedAt, s.EndedAt, s.ReportJSON = fromMS(from), fromMS(to), []byte(body)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
