@@ -48,8 +48,11 @@ func (s *Server) log() *slog.Logger {
 
 // Handler is the console mux: page, API and events, behind Protect. It never
 // accepts pushes.
-func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
+func (s *Server) Handler() http.Handler { return s.Protect(s.setupGuard(s.buildMux())) }
+
+// buildMux registers every console route (Routes lists them).
+func (s *Server) buildMux() *routeMux {
+	mux := newRouteMux()
 	mux.HandleFunc("GET /api/orders", s.listOrders)
 	mux.HandleFunc("GET /api/orders/{code}", s.getOrder)
 	for path, act := range map[string]bridge.Action{
@@ -85,7 +88,8 @@ func (s *Server) Handler() http.Handler {
 	})
 	s.routeUI(mux)
 	s.routeAuth(mux)
-	return s.Protect(s.setupGuard(mux))
+	s.routeIntegrations(mux)
+	return mux
 }
 
 // Listen opens a listener for addr; ":0" style ports are fine in tests.

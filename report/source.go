@@ -1,0 +1,111 @@
+package report
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/store"
+)
+
+// Books computes reports from the store's database for the configured stores.
+type Books struct {
+	DB     *store.DB
+	Config *config.Config
+	Now    func() time.Time
+}
+
+// now is to the millisecond, as the console API's times are.
+func (b Books) now() time.Time {
+	t := time.Now()
+	if b.Now != nil {
+		t = b.Now()
+	}
+	return t.Truncate(time.Millisecond)
+}
+
+func (b Books) input(ctx context.Context, storeID string, from, to time.Time) (Input, error) {
+	recs, err := b.DB.ReportOrders(ctx, from, to)
+	if err != nil {
+		return Input{}, fmt.Errorf("read the orders of the report: %w", err)
+	}
+	return Input{Orders: recs, Rules: b.rule, Names: b.name, Store: storeID, Now: b.now()}, nil
+}
+
+func (b Books) rule(storeID string) DayRule { return RuleFor(b.Config, storeID) }
+
+func (b Books) name(storeID string) string {
+	for _, s := range b.Config.Stores {
+		if s.ID == storeID {
+			return s.Name
+		}
+	}
+	return ""
+}
+
+// Today is the business day now is in, for storeID.
+func (b Books) Today(storeID string) string { return b.rule(storeID).DayOf(b.now()) }
+
+// Day is the report of a business day ("" = today).
+func (b Books) Day(ctx context.Context, day, storeID string) (Report, error) {
+	if day == "" {
+		day = b.Today(storeID)
+	}
+	from, to, err := b.rule(storeID).Bounds(day)
+	if err != nil {
+		return Report{}, err
+	}
+	in, err := b.input(ctx, storeID, from, to)
+	if err != nil {
+		return Report{}, err
+	}
+	return Day(in, day)
+}
+
+// shiftStart is when the running shift began: at the last hand-over, or at
+// the start of today's business day when nobody handed over yet.
+func (b Books) shiftStart(ctx context.Context, storeID string) (time.Time, error) {
+	last, err := b.DB.LastShiftEnd(ctx, storeID)
+	if err != nil || !last.IsZero() {
+		return last, err
+	}
+	from, _, err := b.rule(storeID).Bounds(b.Today(storeID))
+	return from, err
+}
+
+// CurrentShift is the running shift's report, up to now.
+func (b Books) CurrentShift(ctx context.Context, storeID, staff string) (Report, error) {
+	from, err := b.shiftStart(ctx, storeID)
+	if err != nil {
+		return Report{}, err
+	}
+	to := b.now()
+	in, err := b.input(ctx, storeID, from, to)
+	if err != nil {
+		return Report{}, err
+	}
+	return Shift(in, from, to, staff), nil
+}
+
+// ErrHandedOver: another hand-over of the same shift was recorded first.
+var ErrHandedOver = errors.New("这个班次刚刚已经交班，请刷新后查看新的班次")
+
+// HandOver ends the running shift now and keeps its report.
+func (b Books) HandOver(ctx context.Context, storeID, staff string) (Report, int64, error) {
+	r, err := b.CurrentShift(ctx, storeID, staff)
+	if err != nil {
+		return Report{}, 0, err
+	}
+	body, err := json.Marshal(r)
+	if err != nil {
+		return Report{}, 0, err
+	}
+	id, err := b.DB.AddShift(ctx, store.Shift{StoreID: storeID, Staff: staff, StartedAt: r.From, EndedAt: r.To, ReportJSON: body})
+	if errors.Is(err, store.ErrShiftOverlap) {
+		return Report{}, 0, ErrHandedOver
+	}
+	return r, id, err
+}
