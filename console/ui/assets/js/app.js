@@ -14,11 +14,12 @@ import { initScan, showResult } from './scan.js';
 import { initPrinters } from './printers.js';
 import { initPlatform } from './platform.js';
 import { initToday } from './today.js';
+import { initReports } from './reports.js';
 import { initAlerts, setConnected } from './alerts.js';
 import { promptDialog } from './dialogs.js';
 import { toast } from './toast.js';
 
-const VIEWS = ['orders', 'printers', 'platform', 'today'];
+const VIEWS = ['orders', 'printers', 'platform', 'today', 'reports'];
 
 async function boot() {
   initStart();
@@ -30,6 +31,7 @@ async function boot() {
   initPrinters();
   initPlatform();
   initToday();
+  initReports();
   initAlerts();
   initViews();
   initRinger();
