@@ -76,7 +76,7 @@ func TestReportScreenInBrowser(t *testing.T) {
 	}
 	var shifts struct {
 		Shifts []struct {
-			ID     int64          `json:"id"`
+			ID     int64         `json:"id"`
 			Report report.Report `json:"report"`
 		} `json:"shifts"`
 	}
