@@ -32,6 +32,7 @@ type Config struct {
 	Retention RetentionConfig `mapstructure:"retention" yaml:"retention"`
 	Backup    BackupConfig    `mapstructure:"backup" yaml:"backup"`
 	Service   ServiceConfig   `mapstructure:"service" yaml:"service"`
+	Webhooks  []WebhookConfig `mapstructure:"webhooks" yaml:"webhooks"`
 
 	loadProblems []Problem         // found while reading the file; Validate returns them
 	sources      map[string]string // key → where it was set: "line 12" or "POSBRIDGE_…"

@@ -20,6 +20,7 @@ func (c *Config) MaskedYAML() string {
 	m.Push.Token = maskSecret(c.Push.Token)
 	m.Platform.AccessToken = maskSecret(c.Platform.AccessToken)
 	m.Platform.BaseURL = maskURL(c.Platform.BaseURL)
+	m.Webhooks = maskWebhooks(c.Webhooks)
 	out, err := yaml.Marshal(toNode(reflect.ValueOf(m), false))
 	if err != nil {
 		// Only plain strings, numbers and lists reach the encoder.

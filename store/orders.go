@@ -426,8 +426,12 @@ func (tx *Tx) AppendHistory(h History) error {
 
 // History returns an order's transitions, oldest first.
 func (db *DB) History(ctx context.Context, code string) ([]History, error) {
+	return db.historyRows(ctx, `WHERE order_code = ? ORDER BY id`, code)
+}
+
+func (db *DB) historyRows(ctx context.Context, where string, args ...any) ([]History, error) {
 	rows, err := db.readQuery(ctx, `SELECT id, order_code, at, from_status, to_status, actor, source, reason
-		FROM order_history WHERE order_code = ? ORDER BY id`, code)
+		FROM order_history `+where, args...)
 	if err != nil {
 		return nil, err
 	}
