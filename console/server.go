@@ -16,6 +16,7 @@ import (
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/metrics"
 )
 
 // Server is the console listener's handler.
@@ -27,6 +28,9 @@ type Server struct {
 	Now    func() time.Time
 	// Instance names this run of the daemon, as PushReceiver.Instance.
 	Instance string
+	// Metrics are the instruments /metrics writes besides what it reads at
+	// scrape time; nil leaves them out.
+	Metrics *metrics.Registry
 
 	access  guard         // who may use the console (auth.go)
 	streams streamLimiter // open event streams (events_limit.go)

@@ -131,8 +131,13 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 
 	bus := bridge.NewBus(opts.Now)
+	ig := newIntegrations(cfg, db, log, opts.Now)
+	log = ig.countLogs(log)
 	fleet, err := printer.NewFleet(cfg.Printers, cfg.Print, db, printer.FleetOptions{Logger: log,
-		Sandbox: cfg.Sandbox || cfg.Platform.Mode != config.ModeLive, OnEvent: func(e printer.Event) { publishPrinterEvent(bus, e, cfg.Alerts.WaitingJob) }})
+		Sandbox: cfg.Sandbox || cfg.Platform.Mode != config.ModeLive, OnEvent: func(e printer.Event) {
+			publishPrinterEvent(bus, e, cfg.Alerts.WaitingJob)
+			ig.printerEvent(e)
+		}})
 	if err != nil {
 		consoleLn.Close()
 		if pushLn != nil {
@@ -162,6 +167,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	// Closed last: a print write in progress finishes before the database closes.
 	defer fleet.Close()
 	start("bridge", b.Run)
+	start("webhooks", ig.hooks.Run)
 	start("poller", func(ctx context.Context) error { poller.New(client, b, cfg, log, opts.Now).Run(ctx); return nil })
 	if pushLn != nil {
 		var tlsCfg *tls.Config
@@ -179,9 +185,11 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		if cfg.PushOpenWithoutAuth() {
 			refusePushes(recv, b, cfg, log)
 		}
-		start("push listener", func(ctx context.Context) error { return console.Serve(ctx, pushLn, recv.Handler(), tlsCfg, log) })
+		start("push listener", func(ctx context.Context) error {
+			return console.Serve(ctx, pushLn, ig.push(recv.Handler()), tlsCfg, log)
+		})
 	}
-	srv := &console.Server{Bridge: b, Fleet: fleet, Config: cfg, Log: log, Now: opts.Now, Instance: instance}
+	srv := &console.Server{Bridge: b, Fleet: fleet, Config: cfg, Log: log, Now: opts.Now, Instance: instance, Metrics: ig.metrics}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if cfg.Scanner.Serial != "" {
 		port, err := scanner.ParseURI(cfg.Scanner.Serial)
