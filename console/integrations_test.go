@@ -2,11 +2,17 @@ package console_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -175,4 +181,66 @@ func TestWebhooksFromTheRunningDaemon(t *testing.T) {
 	if bad > 0 {
 		t.Errorf("%d deliveries were not signed with the secret", bad)
 	}
+}
+
+// A job's picture is served as PNG at the paper's width in dots, and the
+// order barcode on it scans as the order code.
+func TestJobPicturePNG(t *testing.T) {
+	env := startEnv(t, harness.Options{})
+	o := teaOrder(env, order.TypePickup, "")
+	var id int64
+	if !harness.WaitFor(10*time.Second, func() bool {
+		jobs, _ := env.Jobs(o.Code)
+		for _, j := range jobs {
+			if j.Doc == "receipt" && j.State == "done" {
+				id = j.ID
+			}
+		}
+		return id != 0
+	}) {
+		t.Fatal("the receipt never printed")
+	}
+	get := func(q string) (*http.Response, []byte) {
+		resp, err := http.Get(env.ConsoleURL + "/api/jobs/" + strconv.FormatInt(id, 10) + "/preview.png" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	resp, body := get("?scale=2")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("preview.png: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	img, err := png.Decode(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := img.Bounds().Dx(); w != 2*576 {
+		t.Fatalf("receipt picture %d px wide at scale 2, want 1152 (576 dots of 80 mm paper)", w)
+	}
+	if codes := zbarCodes(t, body); !slices.Contains(codes, "CODE-128:"+o.Code) {
+		t.Fatalf("the receipt's barcode reads %q, want the order code %s", codes, o.Code)
+	}
+	if resp, _ := get("?scale=9"); resp.StatusCode != 400 {
+		t.Fatalf("scale 9: %d", resp.StatusCode)
+	}
+}
+
+func zbarCodes(t *testing.T, pngBytes []byte) []string {
+	t.Helper()
+	path, err := exec.LookPath("zbarimg")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("zbarimg is missing (scripts/ci-deps.sh installs zbar-tools)")
+		}
+		t.Skip("zbarimg not installed")
+	}
+	file := filepath.Join(t.TempDir(), "job.png")
+	if err := os.WriteFile(file, pngBytes, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := exec.Command(path, "-q", file).Output()
+	return strings.Fields(string(out))
 }

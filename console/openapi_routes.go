@@ -30,6 +30,7 @@ var apiOps = []apiOp{
 	{Method: "GET", Path: "/api/jobs", Tag: "printers", Summary: "Print jobs", Query: []apiParam{{"printer", "printer name"}, {"order", "order code"}, {"state", "comma-separated job states"}}, Responses: []int{200, 400}},
 	{Method: "GET", Path: "/api/jobs/{id}", Tag: "printers", Summary: "One print job", Responses: []int{200, 400, 404}},
 	{Method: "GET", Path: "/api/jobs/{id}/preview", Tag: "printers", Summary: "What the job prints, decoded from its bytes (text and structure)", Responses: []int{200, 400, 404}},
+	{Method: "GET", Path: "/api/jobs/{id}/preview.png", Tag: "printers", Summary: "The job drawn as the printer prints it, from its bytes: one pixel per dot at ?scale=1 (up to 4)", Query: []apiParam{{"scale", "pixels per dot, 1–4"}}, Produces: "image/png", Responses: []int{200, 400, 404, 422}},
 	{Method: "POST", Path: "/api/jobs/{id}/release", Tag: "printers", Summary: "Print a held job", Responses: []int{202, 400, 404, 409}},
 	{Method: "POST", Path: "/api/jobs/{id}/drop", Tag: "printers", Summary: "Drop a held or failed job", Responses: []int{202, 400, 404, 409}},
 	{Method: "GET", Path: "/api/stats/today", Tag: "reports", Summary: "Counts of a day (orders by hour and status, times to accept, make, complete)", Query: []apiParam{{"date", "YYYY-MM-DD"}}, Responses: []int{200}},

@@ -20,7 +20,7 @@ func TestReportScreenInBrowser(t *testing.T) {
 	env := startDaemon(t, harness.Options{})
 	t.Cleanup(func() { _ = env.Stop() })
 	var revenue order.Fen
-	day := ""
+	day, first := "", ""
 	for i := 0; i < 3; i++ {
 		o := teaOrder(env, order.TypePickup, "")
 		rec, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
@@ -31,14 +31,29 @@ func TestReportScreenInBrowser(t *testing.T) {
 			t.Fatal("no detail")
 		}
 		rec, _ = env.Order(o.Code)
+		if first == "" {
+			first = o.Code
+		}
 		revenue += rec.Detail.ActualPay
 		// the day the orders belong to, not the wall clock's: a test at 04:00 stays right
 		day = report.RuleFor(env.Config, rec.StoreID).DayOf(rec.CreatedAt)
 	}
 
+	if !harness.WaitFor(10*time.Second, func() bool { return env.CountPrinted("front", first[len(first)-4:]) > 0 }) {
+		t.Fatal("the first receipt never printed")
+	}
 	b := newBrowser(t)
-	b.do(chromedp.Navigate(env.ConsoleURL + "/#reports"))
+	b.do(chromedp.Navigate(env.ConsoleURL + "/#orders"))
 	b.click("#start-btn")
+	// an order's receipt is drawn dot for dot: 576 dots wide on 80 mm paper
+	b.click(`.tab[data-tab="making"]`)
+	b.click(`.orow[data-code="` + first + `"]`)
+	b.wait("receipt picture", `(() => { const img = document.querySelector('#drawer-body .doc[data-doc="receipt"] img.paper-img');
+		return img && img.complete && img.naturalWidth === 576; })()`, 10*time.Second)
+	eval[bool](b, `(() => { document.querySelector('#drawer-body .doc[data-doc="receipt"] img.paper-img').scrollIntoView(); return true; })()`)
+	b.shot("33-receipt-picture")
+	b.click("#drawer-close")
+	b.do(chromedp.Navigate(env.ConsoleURL + "/#reports"))
 	b.wait("report loaded", `document.querySelectorAll('#report-kpis .kpi').length === 6`, 10*time.Second)
 	eval[bool](b, `(() => { const d = document.getElementById('report-date'); d.value = `+jsString(day)+`; d.dispatchEvent(new Event('change')); return true; })()`)
 	want := revenue.String()

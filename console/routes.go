@@ -41,6 +41,7 @@ func (s *Server) routeIntegrations(mux router) {
 	s.routeReports(mux)
 	mux.HandleFunc("GET /api/openapi.json", s.serveOpenAPI)
 	mux.HandleFunc("GET "+metricsPath, s.serveMetrics)
+	mux.HandleFunc("GET /api/jobs/{id}/preview.png", s.jobPicture)
 	mux.HandleFunc("GET /api/webhooks", s.listWebhooks)
 	mux.HandleFunc("POST /api/webhooks/deliveries/{id}/retry", s.retryWebhook)
 }
