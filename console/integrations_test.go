@@ -8,9 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -21,6 +18,7 @@ import (
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/internal/zbar"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/webhook"
@@ -220,27 +218,10 @@ func TestJobPicturePNG(t *testing.T) {
 	if w := img.Bounds().Dx(); w != 2*576 {
 		t.Fatalf("receipt picture %d px wide at scale 2, want 1152 (576 dots of 80 mm paper)", w)
 	}
-	if codes := zbarCodes(t, body); !slices.Contains(codes, "CODE-128:"+o.Code) {
+	if codes := zbar.Codes(t, body); !slices.Contains(codes, "CODE-128:"+o.Code) {
 		t.Fatalf("the receipt's barcode reads %q, want the order code %s", codes, o.Code)
 	}
 	if resp, _ := get("?scale=9"); resp.StatusCode != 400 {
 		t.Fatalf("scale 9: %d", resp.StatusCode)
 	}
-}
-
-func zbarCodes(t *testing.T, pngBytes []byte) []string {
-	t.Helper()
-	path, err := exec.LookPath("zbarimg")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("zbarimg is missing (scripts/ci-deps.sh installs zbar-tools)")
-		}
-		t.Skip("zbarimg not installed")
-	}
-	file := filepath.Join(t.TempDir(), "job.png")
-	if err := os.WriteFile(file, pngBytes, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, _ := exec.Command(path, "-q", file).Output()
-	return strings.Fields(string(out))
 }

@@ -1,8 +1,9 @@
 package console
 
 import (
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/posbridge/posbridge/bridge"
@@ -42,7 +43,7 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	mw := metrics.NewWriter(w)
 
 	mw.Family("posbridge_orders", "gauge", "Orders of today (the console's 今日) by local status and source.")
-	for _, st := range sortedKeys(byStatus) {
+	for _, st := range slices.Sorted(maps.Keys(byStatus)) {
 		mw.Sample("posbridge_orders", metrics.Labels{{"status", st}, {"source", "kaigedian"}}, float64(byStatus[st]))
 	}
 	stateGauge(mw, "posbridge_outbox_calls", "Platform calls in the outbox by state (pending is the backlog).", outbox,
@@ -74,8 +75,8 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	mw.Family("posbridge_print_jobs", "gauge", "Print jobs not done, by printer and state.")
-	for _, name := range sortedKeys(queues) {
-		for _, st := range sortedKeys(queues[name]) {
+	for _, name := range slices.Sorted(maps.Keys(queues)) {
+		for _, st := range slices.Sorted(maps.Keys(queues[name])) {
 			mw.Sample("posbridge_print_jobs", metrics.Labels{{"printer", name}, {"state", st}}, float64(queues[name][st]))
 		}
 	}
@@ -106,18 +107,9 @@ func stateGauge(mw *metrics.Writer, name, help string, counts map[string]int, al
 			mw.Sample(name, metrics.Labels{{"state", st}}, 0)
 		}
 	}
-	for _, st := range sortedKeys(counts) {
+	for _, st := range slices.Sorted(maps.Keys(counts)) {
 		mw.Sample(name, metrics.Labels{{"state", st}}, float64(counts[st]))
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func unixSeconds(t time.Time) float64 {

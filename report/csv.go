@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/posbridge/posbridge/order"
 )
@@ -18,7 +19,7 @@ func WriteCSV(w io.Writer, r Report) error {
 	cw := csv.NewWriter(w)
 	rows := [][]string{{Title(r)}, {"开始", r.From.Format("2006-01-02 15:04")}, {"结束", r.To.Format("2006-01-02 15:04")}}
 	if r.Staff != "" {
-		rows = append(rows, []string{"交班人", r.Staff})
+		rows = append(rows, []string{"交班人", textCell(r.Staff)})
 	}
 	rows = append(rows, nil, []string{"项目", "金额(元)", "单数"})
 	for _, l := range SummaryLines(r.Totals) {
@@ -30,12 +31,12 @@ func WriteCSV(w io.Writer, r Report) error {
 	}{{"按来源", r.BySource}, {"按渠道", r.ByChannel}, {"按门店", r.ByStore}} {
 		rows = append(rows, nil, []string{sec.title, "单数", "实收(元)", "退款单数", "退款(元)"})
 		for _, g := range sec.list {
-			rows = append(rows, []string{g.Label, strconv.Itoa(g.Orders), g.Revenue.Yuan(), strconv.Itoa(g.Refunds), g.RefundAmount.Yuan()})
+			rows = append(rows, []string{textCell(g.Label), strconv.Itoa(g.Orders), g.Revenue.Yuan(), strconv.Itoa(g.Refunds), g.RefundAmount.Yuan()})
 		}
 	}
 	rows = append(rows, nil, []string{"商品", "规格", "数量", "金额(元)"})
 	for _, it := range r.Items {
-		rows = append(rows, []string{it.Name, it.Spec, strconv.Itoa(it.Quantity), it.Amount.Yuan()})
+		rows = append(rows, []string{textCell(it.Name), textCell(it.Spec), strconv.Itoa(it.Quantity), it.Amount.Yuan()})
 	}
 	rows = append(rows, nil, []string{"时段", "单数", "实收(元)"})
 	for _, h := range r.Hours {
@@ -92,4 +93,14 @@ func Title(r Report) string {
 		return "交班单"
 	}
 	return "日结单 " + r.Day
+}
+
+// textCell keeps a name from outside (a product, a store, a member of
+// staff) from being read as a formula by a spreadsheet: a leading = + - @
+// or control character gets a ' in front (OWASP's CSV injection advice).
+func textCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

@@ -284,3 +284,26 @@ func TestCSVAndSlip(t *testing.T) {
 func configPrinter() config.PrinterConfig {
 	return config.PrinterConfig{Name: "前台", Role: "receipt", Connection: "virtual://前台", Paper: "80mm"}
 }
+
+// A product name from the platform cannot become a spreadsheet formula.
+func TestCSVCellsAreNotFormulas(t *testing.T) {
+	r := report.Report{Kind: report.KindDay, Day: "2026-12-01", Items: []report.ItemRank{{Name: `=HYPERLINK("http://x","奶茶")`, Spec: "+1", Quantity: 1, Amount: 100}},
+		ByStore: []report.Group{{Label: "@门店"}}}
+	var buf bytes.Buffer
+	if err := report.WriteCSV(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\uFEFF")))
+	cr.FieldsPerRecord = -1
+	rows, _ := cr.ReadAll()
+	for _, row := range rows {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+@", rune(cell[0])) {
+				t.Fatalf("cell %q would be a formula", cell)
+			}
+		}
+	}
+	if !strings.Contains(buf.String(), `'=HYPERLINK`) {
+		t.Fatalf("the name was dropped instead of kept:\n%s", buf.String())
+	}
+}

@@ -355,7 +355,12 @@ func (db *DB) OrdersPendingPrint(ctx context.Context, now time.Time) ([]string, 
 
 // OrdersAwaitingDecision returns orders that wait for staff.
 func (db *DB) OrdersAwaitingDecision(ctx context.Context) ([]*OrderRecord, error) {
-	rows, err := db.readQuery(ctx, `SELECT `+orderColumns+` FROM orders WHERE decision <> '' ORDER BY decision_since`)
+	return db.orderRows(ctx, `SELECT `+orderColumns+` FROM orders WHERE decision <> '' ORDER BY decision_since`)
+}
+
+// orderRows reads the orders a query selects (its columns orderColumns or listColumns).
+func (db *DB) orderRows(ctx context.Context, query string, args ...any) ([]*OrderRecord, error) {
+	rows, err := db.readQuery(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

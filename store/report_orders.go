@@ -16,21 +16,8 @@ var ErrShiftOverlap = errors.New("this shift was handed over already")
 func (db *DB) ReportOrders(ctx context.Context, from, to time.Time) ([]*OrderRecord, error) {
 	firstDay := from.Add(-48 * time.Hour).In(shanghaiZone).Format("2006-01-02")
 	lastDay := to.Add(48 * time.Hour).In(shanghaiZone).Format("2006-01-02")
-	rows, err := db.readQuery(ctx, `SELECT `+listColumns+` FROM orders WHERE day BETWEEN ? AND ?
+	return db.orderRows(ctx, `SELECT `+listColumns+` FROM orders WHERE day BETWEEN ? AND ?
 		UNION SELECT `+listColumns+` FROM orders WHERE status = 'refunded' AND updated_at >= ?`, firstDay, lastDay, ms(from))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*OrderRecord
-	for rows.Next() {
-		rec, err := scanOrder(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rec)
-	}
-	return out, rows.Err()
 }
 
 // shanghaiZone is the zone of the orders' day column.

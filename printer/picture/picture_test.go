@@ -5,46 +5,28 @@ import (
 	"image"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/internal/zbar"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/printer/picture"
 )
 
-// zbar reads every code of a PNG with zbarimg (scripts/ci-deps.sh installs it),
-// as "QR-Code:data" / "CODE-128:data".
-func zbar(t *testing.T, img image.Image, name string) []string {
+// scan reads every code of a picture (and keeps it for people to look at
+// when POSBRIDGE_PICTURES names a folder).
+func scan(t *testing.T, img image.Image, name string) []string {
 	t.Helper()
-	path, err := exec.LookPath("zbarimg")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("zbarimg is missing (scripts/ci-deps.sh installs zbar-tools)")
-		}
-		t.Skip("zbarimg not installed")
-	}
-	file := filepath.Join(t.TempDir(), name+".png")
 	var b bytes.Buffer
 	if err := png.Encode(&b, img); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if dir := os.Getenv("POSBRIDGE_PICTURES"); dir != "" { // for people to look at
+	if dir := os.Getenv("POSBRIDGE_PICTURES"); dir != "" {
 		_ = os.WriteFile(filepath.Join(dir, name+".png"), b.Bytes(), 0o644)
 	}
-	out, err := exec.Command(path, "-q", file).Output()
-	if err != nil {
-		t.Fatalf("zbarimg found no code in %s: %v", name, err)
-	}
-	codes := strings.Split(strings.TrimSpace(string(out)), "\n")
-	sort.Strings(codes)
-	return codes
+	return zbar.Codes(t, b.Bytes())
 }
 
 func profile(t *testing.T, pc config.PrinterConfig) printer.Profile {
@@ -116,7 +98,7 @@ func TestReceiptPictureReadsBack(t *testing.T) {
 			if w := img.Bounds().Dx(); w != tc.dots*tc.scale {
 				t.Fatalf("picture is %d px wide, want %d (paper %d dots × %d)", w, tc.dots*tc.scale, tc.dots, tc.scale)
 			}
-			codes := zbar(t, img, "receipt-"+tc.name)
+			codes := scan(t, img, "receipt-"+tc.name)
 			want := []string{"CODE-128:3200412345678", "QR-Code:https://m.example.com/o/3200412345678"}
 			if strings.Join(codes, "|") != strings.Join(want, "|") {
 				t.Fatalf("codes read back %q, want %q", codes, want)
@@ -144,7 +126,7 @@ func TestLabelPicture(t *testing.T) {
 	if b := img.Bounds(); b.Dx() != 320 || b.Dy() < 240 {
 		t.Fatalf("label picture %v, want 320 wide and a 240-dot label", b)
 	}
-	if codes := zbar(t, img, "label"); len(codes) != 1 || codes[0] != "QR-Code:3200412345678" {
+	if codes := scan(t, img, "label"); len(codes) != 1 || codes[0] != "QR-Code:3200412345678" {
 		t.Fatalf("label codes %q", codes)
 	}
 	ink := 0
