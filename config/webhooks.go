@@ -21,8 +21,9 @@ func (w WebhookConfig) On() bool { return strings.TrimSpace(w.URL) != "" }
 
 // WebhookEvents are the event names posbridge sends.
 var WebhookEvents = []string{
-	"order.new", "order.accepted", "order.made", "order.delivering", "order.completed", "order.cancelled",
-	"order.rejected", "order.refund_requested", "order.refund_processing", "order.refunded",
+	"order.new", "order.accepted", "order.made", "order.delivering", "order.delivered", "order.completed",
+	"order.cancelled", "order.rejected", "order.closed_unpaid", "order.refund_requested", "order.refund_processing",
+	"order.refunded",
 	"printer.fault", "printer.recovered",
 }
 

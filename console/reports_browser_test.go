@@ -1,8 +1,11 @@
 package console_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,6 +113,44 @@ func TestReportScreenInBrowser(t *testing.T) {
 		b.click("#report-mode-day")
 		b.wait("day again", `document.getElementById('report-kpis').innerText.includes(`+jsString(want)+`)`, 5*time.Second)
 		b.shot("32-report-day-" + strconv.FormatInt(vp.w, 10))
+	}
+	b.noJSErrors()
+}
+
+// The platform page lists webhook deliveries that have not gone through,
+// with the receiver's answer; 立即重发 sends one again at once.
+func TestWebhookPanelInBrowser(t *testing.T) {
+	var mu sync.Mutex
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		http.Error(w, "maintenance", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	env := startDaemon(t, harness.Options{ExtraYAML: "webhooks:\n  - url: " + srv.URL + "/h?token=abc\n    secret: panel-secret-0123456789\n    events: [order.accepted]\n"})
+	t.Cleanup(func() { _ = env.Stop() })
+	o := teaOrder(env, order.TypePickup, "")
+	if _, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+	b.do(chromedp.Navigate(env.ConsoleURL + "/#platform"))
+	b.click("#start-btn")
+	b.wait("webhook row", `(() => { const s = document.getElementById('webhooks-section');
+		return s && s.innerText.includes('order.accepted') && s.innerText.includes('接收方返回 HTTP 503') && s.innerText.includes('重试中'); })()`, 15*time.Second)
+	if text := eval[string](b, `document.getElementById('webhooks-section').innerText`); strings.Contains(text, "token=abc") || strings.Contains(text, "panel-secret") {
+		t.Fatalf("the panel shows a secret:\n%s", text)
+	}
+	mu.Lock()
+	before := calls
+	mu.Unlock()
+	b.shot("34-webhooks-panel")
+	b.click(`#webhooks-section [data-delivery] button`)
+	b.wait("resend taken", `document.getElementById('toasts').innerText.includes('已安排重发')`, 5*time.Second)
+	if !harness.WaitFor(10*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return calls > before }) {
+		t.Fatal("立即重发 sent nothing")
 	}
 	b.noJSErrors()
 }

@@ -139,10 +139,12 @@ func refundedAt(rec *store.OrderRecord) time.Time {
 	return rec.UpdatedAt
 }
 
-// earns reports whether an order placed in the period counts as revenue.
+// earns reports whether an order placed in the period counts as revenue:
+// it was paid and not called off (closed_unpaid: a scan-to-order order
+// nobody paid for at the counter).
 func earns(s order.Status) bool {
 	switch s {
-	case order.StatusPendingPayment, order.StatusCancelled, order.StatusRejected:
+	case order.StatusPendingPayment, order.StatusCancelled, order.StatusRejected, "closed_unpaid":
 		return false
 	}
 	return true
@@ -162,7 +164,7 @@ func build(r *Report, in Input, zone *time.Location, within func(*store.OrderRec
 			pay = rec.Detail.ActualPay
 		}
 		keys := [3]groupKey{sourceOf(rec), channelOf(rec), storeOf(rec, in.Names)}
-		if t := placedAt(rec); within(rec, t) && rec.Status != order.StatusPendingPayment {
+		if t := placedAt(rec); within(rec, t) && rec.Status != order.StatusPendingPayment && rec.Status != "closed_unpaid" {
 			if earns(rec.Status) {
 				r.Totals.Orders++
 				addDetail(&r.Totals, rec, items)

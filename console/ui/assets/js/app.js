@@ -15,6 +15,7 @@ import { initPrinters } from './printers.js';
 import { initPlatform } from './platform.js';
 import { initToday } from './today.js';
 import { initReports } from './reports.js';
+import { initWebhooks } from './webhooks.js';
 import { initAlerts, setConnected } from './alerts.js';
 import { promptDialog } from './dialogs.js';
 import { toast } from './toast.js';
@@ -32,6 +33,7 @@ async function boot() {
   initPlatform();
   initToday();
   initReports();
+  initWebhooks();
   initAlerts();
   initViews();
   initRinger();
