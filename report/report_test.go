@@ -101,6 +101,9 @@ func dayFixtures(kolkata *time.Location) []fixture {
 			detail: detail(3000, 0, 100, 0, item("马萨拉茶", "", 1500, 2))},
 		{code: "K2", storeID: "s2", status: order.StatusCompleted, placed: at(kolkata, "2026-12-01 03:59"), channel: 2,
 			detail: detail(7700, 0, 0, 0, item("不算", "", 7700, 1))},
+		// 03:30 the next morning in Kolkata is 06:00 in Shanghai, after Shanghai's business day ended
+		{code: "K3", storeID: "s2", status: order.StatusCompleted, placed: at(kolkata, "2026-12-02 03:30"), channel: 2,
+			detail: detail(500, 0, 0, 0, item("深夜茶", "", 500, 1))},
 	}
 }
 
@@ -113,22 +116,15 @@ func rulesWith(kolkata *time.Location) report.Rules {
 	}
 }
 
-func names(id string) string { return map[string]string{"s1": "人民路店", "s2": "孟买店"}[id] }
-
 func dayReport(t *testing.T, storeID string) report.Report {
 	t.Helper()
 	kolkata, err := time.LoadLocation("Asia/Kolkata")
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := seed(t, dayFixtures(kolkata))
-	rules := rulesWith(kolkata)
-	from, to, _ := rules(storeID).Bounds("2026-12-01")
-	recs, err := db.ReportOrders(context.Background(), from, to)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := report.Day(report.Input{Orders: recs, Rules: rules, Names: names, Store: storeID, Now: at(sh, "2026-12-02 09:00")}, "2026-12-01")
+	books := report.Books{DB: seed(t, dayFixtures(kolkata)), Rules: rulesWith(kolkata), Now: func() time.Time { return at(sh, "2026-12-02 09:00") },
+		Config: &config.Config{Stores: []config.StoreConfig{{ID: "s1", Name: "人民路店"}, {ID: "s2", Name: "孟买店"}}}}
+	r, err := books.Day(context.Background(), "2026-12-01", storeID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +183,7 @@ func TestDayReportSumsTheBusinessDay(t *testing.T) {
 // order at 03:59 there is the day before though Shanghai's date is the same.
 func TestDayReportInTheStoresOwnZone(t *testing.T) {
 	r := dayReport(t, "s2")
-	if r.Totals.Orders != 1 || r.Totals.Revenue != 3100 || r.Totals.PackageFee != 100 {
+	if r.Totals.Orders != 2 || r.Totals.Revenue != 3100+500 || r.Totals.PackageFee != 100 {
 		t.Fatalf("Kolkata totals %+v", r.Totals)
 	}
 	if r.From.Format(time.RFC3339) != "2026-12-01T04:00:00+05:30" || r.Hours[0].Label != "04:00" || r.Hours[0].Orders != 1 {
@@ -200,7 +196,7 @@ func TestDayReportInTheStoresOwnZone(t *testing.T) {
 
 func TestAllStoresCountEachInItsOwnDay(t *testing.T) {
 	r := dayReport(t, "")
-	if r.Totals.Orders != 5 || r.Totals.Revenue != 2350+1100+1400+3100 || len(r.ByStore) != 2 {
+	if r.Totals.Orders != 6 || r.Totals.Revenue != 2350+1100+1400+3100+500 || len(r.ByStore) != 2 {
 		t.Fatalf("all stores %+v by store %+v", r.Totals, r.ByStore)
 	}
 }

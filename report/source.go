@@ -16,6 +16,8 @@ type Books struct {
 	DB     *store.DB
 	Config *config.Config
 	Now    func() time.Time
+	// Rules overrides the stores' day rules (nil: RuleFor).
+	Rules Rules
 }
 
 // now is to the millisecond, as the console API's times are.
@@ -35,7 +37,12 @@ func (b Books) input(ctx context.Context, storeID string, from, to time.Time) (I
 	return Input{Orders: recs, Rules: b.rule, Names: b.name, Store: storeID, Now: b.now()}, nil
 }
 
-func (b Books) rule(storeID string) DayRule { return RuleFor(b.Config, storeID) }
+func (b Books) rule(storeID string) DayRule {
+	if b.Rules != nil {
+		return b.Rules(storeID)
+	}
+	return RuleFor(b.Config, storeID)
+}
 
 func (b Books) name(storeID string) string {
 	for _, s := range b.Config.Stores {
@@ -57,6 +64,14 @@ func (b Books) Day(ctx context.Context, day, storeID string) (Report, error) {
 	from, to, err := b.rule(storeID).Bounds(day)
 	if err != nil {
 		return Report{}, err
+	}
+	// every store counts its own day: read the orders of the widest one
+	for _, st := range b.Config.Stores {
+		if storeID == "" || st.ID == storeID {
+			if f, t, err := b.rule(st.ID).Bounds(day); err == nil {
+				from, to = minTime(from, f), maxTime(to, t)
+			}
+		}
 	}
 	in, err := b.input(ctx, storeID, from, to)
 	if err != nil {
@@ -108,4 +123,18 @@ func (b Books) HandOver(ctx context.Context, storeID, staff string) (Report, int
 		return Report{}, 0, ErrHandedOver
 	}
 	return r, id, err
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -9,15 +9,35 @@ import (
 // ErrShiftOverlap: a hand-over starting before the last one ended.
 var ErrShiftOverlap = errors.New("this shift was handed over already")
 
-// ReportOrders are the orders a report of [from, to) may count: those of the
-// calendar days around the period (the day column is Asia/Shanghai, a
-// store's business day may be in another zone and start at 04:00) and those
-// refunded since from. The report checks each order's own times.
+// ReportOrders are the orders a report of [from, to) may count: those
+// placed in the period (the platform's order time, or when posbridge first
+// saw an order whose detail is still missing) and those refunded since
+// from. The day column (Asia/Shanghai) narrows the search to the period's
+// calendar days, with a day's margin either side; the report checks each
+// order's own times and its store's business day.
 func (db *DB) ReportOrders(ctx context.Context, from, to time.Time) ([]*OrderRecord, error) {
-	firstDay := from.Add(-48 * time.Hour).In(shanghaiZone).Format("2006-01-02")
-	lastDay := to.Add(48 * time.Hour).In(shanghaiZone).Format("2006-01-02")
-	return db.orderRows(ctx, `SELECT `+listColumns+` FROM orders WHERE day BETWEEN ? AND ?
-		UNION SELECT `+listColumns+` FROM orders WHERE status = 'refunded' AND updated_at >= ?`, firstDay, lastDay, ms(from))
+	firstDay := from.Add(-24 * time.Hour).In(shanghaiZone).Format("2006-01-02")
+	lastDay := to.Add(24 * time.Hour).In(shanghaiZone).Format("2006-01-02")
+	placed, err := db.orderRows(ctx, `SELECT `+listColumns+` FROM orders WHERE day BETWEEN ? AND ?
+		AND (CASE WHEN created_at > 0 THEN created_at ELSE first_seen_at END) >= ?
+		AND (CASE WHEN created_at > 0 THEN created_at ELSE first_seen_at END) < ?`, firstDay, lastDay, ms(from), ms(to))
+	if err != nil {
+		return nil, err
+	}
+	refunded, err := db.orderRows(ctx, `SELECT `+listColumns+` FROM orders WHERE status = 'refunded' AND updated_at >= ?`, ms(from))
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(placed))
+	for _, r := range placed {
+		seen[r.Code] = true
+	}
+	for _, r := range refunded {
+		if !seen[r.Code] {
+			placed = append(placed, r)
+		}
+	}
+	return placed, nil
 }
 
 // shanghaiZone is the zone of the orders' day column.
