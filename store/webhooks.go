@@ -130,3 +130,24 @@ func (db *DB) MaxHistoryID(ctx context.Context) (int64, error) {
 	err := db.readRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM order_history`).Scan(&id)
 	return id, err
 }
+
+// WebhookHealth is one receiver's deliveries not through: how many wait
+// for a retry, how many were given up, and the newest error.
+type WebhookHealth struct {
+	Pending, Failed int
+	Delivered       int
+	LastError       string
+}
+
+// WebhookHealthOf reads hook's deliveries by state and its newest error.
+func (db *DB) WebhookHealthOf(ctx context.Context, hook string) (WebhookHealth, error) {
+	var h WebhookHealth
+	err := db.readRow(ctx, `SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'failed'), 0), COALESCE(SUM(state = 'done'), 0)
+		FROM webhook_deliveries WHERE hook = ?`, hook).Scan(&h.Pending, &h.Failed, &h.Delivered)
+	if err != nil {
+		return h, err
+	}
+	err = db.readRow(ctx, `SELECT COALESCE((SELECT last_error FROM webhook_deliveries WHERE hook = ? AND state <> 'done' AND last_error <> ''
+		ORDER BY updated_at DESC LIMIT 1), '')`, hook).Scan(&h.LastError)
+	return h, err
+}
