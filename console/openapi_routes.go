@@ -42,6 +42,7 @@ var apiOps = []apiOp{
 	{Method: "POST", Path: "/api/reports/day/print", Tag: "reports", Summary: "Print the 日结单 on ?printer= or the first receipt printer", Query: append([]apiParam{{"printer", "printer name"}}, reportQuery...), Responses: []int{202, 400, 409}},
 	{Method: "GET", Path: "/api/reports/shift", Tag: "reports", Summary: "交班: the running shift's figures since the last hand-over", Query: []apiParam{{"store", "store id (default all)"}}, Responses: []int{200, 400}, Schema: "Report"},
 	{Method: "POST", Path: "/api/reports/shift/handover", Tag: "reports", Summary: "Hand the shift over now (X-Staff-Name names who), optionally printing the 交班单", Body: "store, print (bool), printer", Responses: []int{201, 400, 409}},
+	{Method: "POST", Path: "/api/reports/shifts/{id}/print", Tag: "reports", Summary: "Print a past 交班单 again, with the figures kept at its hand-over", Query: []apiParam{{"printer", "printer name"}}, Responses: []int{202, 400, 404, 409}},
 	{Method: "GET", Path: "/api/reports/shifts", Tag: "reports", Summary: "Past hand-overs, newest first", Query: []apiParam{{"store", "store id"}}, Responses: []int{200, 400}},
 	{Method: "GET", Path: "/api/webhooks", Tag: "integrations", Summary: "Webhook receivers (urls masked) and their deliveries", Query: []apiParam{{"state", "pending | done | failed"}}, Responses: []int{200, 400}},
 	{Method: "POST", Path: "/api/webhooks/deliveries/{id}/retry", Tag: "integrations", Summary: "Send a webhook delivery again now", Responses: []int{202, 400, 404}},

@@ -12,6 +12,7 @@ import (
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/report"
+	"github.com/posbridge/posbridge/store"
 )
 
 // routeReports serves the 日结 and 交班 figures: JSON for the console's
@@ -23,6 +24,7 @@ func (s *Server) routeReports(mux router) {
 	mux.HandleFunc("GET /api/reports/shift", s.currentShift)
 	mux.HandleFunc("POST /api/reports/shift/handover", s.handOver)
 	mux.HandleFunc("GET /api/reports/shifts", s.listShifts)
+	mux.HandleFunc("POST /api/reports/shifts/{id}/print", s.printShift)
 }
 
 func (s *Server) books() report.Books {
@@ -209,4 +211,32 @@ func (s *Server) listShifts(w http.ResponseWriter, r *http.Request) {
 		out = append(out, v)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"shifts": out})
+}
+
+// printShift prints a past hand-over's slip again from the figures kept then.
+func (s *Server) printShift(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	sh, err := s.Bridge.Store().GetShift(r.Context(), id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusNotFound, "没有这个交班记录")
+		return
+	case err != nil:
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	var rep report.Report
+	if err := json.Unmarshal(sh.ReportJSON, &rep); err != nil {
+		writeError(w, http.StatusInternalServerError, "stored shift report: "+err.Error())
+		return
+	}
+	job, name, err := s.printSlip(r.Context(), r.URL.Query().Get("printer"), report.Slip(rep, false), report.Title(rep))
+	if err != nil {
+		writeError(w, http.StatusConflict, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"job_id": job, "printer": name})
 }

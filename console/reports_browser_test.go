@@ -107,6 +107,14 @@ func TestReportScreenInBrowser(t *testing.T) {
 	}
 	// a second hand-over starts where the first ended, with nothing in it
 	b.wait("new shift", `document.getElementById('report-kpis').innerText.includes('0 单有效订单')`, 5*time.Second)
+	// the hand-over is listed, and its slip prints again from the kept figures
+	b.wait("past shift", `document.querySelectorAll('#report-shifts tr[data-shift]').length === 1 &&
+		document.getElementById('report-shifts').innerText.includes(`+jsString(want)+`)`, 5*time.Second)
+	b.shot("31b-report-shifts")
+	b.click(`#report-shifts tr[data-shift] button`)
+	if !harness.WaitFor(10*time.Second, func() bool { return env.CountPrinted("front", "交班单", want) == 2 }) {
+		t.Fatalf("the past 交班单 did not print again:\n%s", strings.Join(env.Printed("front"), "\n====\n"))
+	}
 
 	for _, vp := range []struct{ w, h int64 }{{1024, 768}, {390, 844}} {
 		b.do(chromedp.EmulateViewport(vp.w, vp.h))

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
 )
@@ -83,23 +84,39 @@ func (db *DB) AddShift(ctx context.Context, s Shift) (int64, error) {
 	return id, err
 }
 
+const shiftColumns = `id, store_id, staff, started_at, ended_at, report_json`
+
+func scanShift(r rowScanner) (Shift, error) {
+	var s Shift
+	var from, to int64
+	var body string
+	err := r.Scan(&s.ID, &s.StoreID, &s.Staff, &from, &to, &body)
+	s.StartedAt, s.EndedAt, s.ReportJSON = fromMS(from), fromMS(to), []byte(body)
+	return s, err
+}
+
+// GetShift reads one hand-over.
+func (db *DB) GetShift(ctx context.Context, id int64) (Shift, error) {
+	s, err := scanShift(db.readRow(ctx, `SELECT `+shiftColumns+` FROM shifts WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	return s, err
+}
+
 // ListShifts is the newest hand-overs of storeID, newest first.
 func (db *DB) ListShifts(ctx context.Context, storeID string, limit int) ([]Shift, error) {
-	rows, err := db.readQuery(ctx, `SELECT id, store_id, staff, started_at, ended_at, report_json FROM shifts
-		WHERE store_id = ? ORDER BY ended_at DESC, id DESC LIMIT ?`, storeID, limit)
+	rows, err := db.readQuery(ctx, `SELECT `+shiftColumns+` FROM shifts WHERE store_id = ? ORDER BY ended_at DESC, id DESC LIMIT ?`, storeID, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Shift
 	for rows.Next() {
-		var s Shift
-		var from, to int64
-		var body string
-		if err := rows.Scan(&s.ID, &s.StoreID, &s.Staff, &from, &to, &body); err != nil {
+		s, err := scanShift(rows)
+		if err != nil {
 			return nil, err
 		}
-		s.StartedAt, s.EndedAt, s.ReportJSON = fromMS(from), fromMS(to), []byte(body)
 		out = append(out, s)
 	}
 	return out, rows.Err()

@@ -52,6 +52,8 @@ async function load() {
       : await api.get('/api/reports/shift' + (store ? '?store=' + encodeURIComponent(store) : ''));
     if (mode === 'day' && !$('report-date').value) $('report-date').value = current.day;
     render(current);
+    $('report-shifts-card').hidden = mode !== 'shift';
+    if (mode === 'shift') loadShifts(store);
   } catch (err) {
     toast(err.message, 'err');
   }
@@ -78,6 +80,27 @@ function handOver() {
       load();
     },
   });
+}
+
+async function loadShifts(store) {
+  const data = await api.get('/api/reports/shifts' + (store ? '?store=' + encodeURIComponent(store) : ''));
+  const d = (t) => t.slice(5, 10).replace('-', '/') + ' ' + t.slice(11, 16);
+  const rows = (data.shifts || []).map((s) => {
+    const t = s.report.totals || {};
+    const btn = h('button', { type: 'button', class: 'btn btn-sm' }, '补打交班单');
+    btn.onclick = async () => {
+      try {
+        const r = await api.post('/api/reports/shifts/' + s.id + '/print');
+        toast('交班单已发送到打印机 ' + r.printer, 'ok');
+      } catch (err) {
+        toast(err.message, 'err');
+      }
+    };
+    return h('tr', { dataset: { shift: s.id } }, h('td', null, s.staff || '—'), h('td', null, d(s.report.from)), h('td', null, d(s.report.to)),
+      h('td', { class: 'num' }, String(t.orders || 0)), h('td', { class: 'num' }, yuan(t.revenue)), h('td', { class: 'num' }, yuan(t.refund_amount)),
+      h('td', { class: 'col-actions' }, btn));
+  });
+  $('report-shifts').replaceChildren(...(rows.length ? rows : [h('tr', { class: 'empty' }, h('td', { colspan: '7' }, '还没有交班记录'))]));
 }
 
 function period(r) {
