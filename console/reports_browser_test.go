@@ -110,6 +110,7 @@ func TestReportScreenInBrowser(t *testing.T) {
 	// the hand-over is listed, and its slip prints again from the kept figures
 	b.wait("past shift", `document.querySelectorAll('#report-shifts tr[data-shift]').length === 1 &&
 		document.getElementById('report-shifts').innerText.includes(`+jsString(want)+`)`, 5*time.Second)
+	eval[bool](b, `(() => { document.getElementById('report-shifts-card').scrollIntoView(); return true; })()`)
 	b.shot("31b-report-shifts")
 	b.click(`#report-shifts tr[data-shift] button`)
 	if !harness.WaitFor(10*time.Second, func() bool { return env.CountPrinted("front", "交班单", want) == 2 }) {

@@ -45,6 +45,7 @@ async function load() {
   $('report-mode-shift').classList.toggle('active', mode === 'shift');
   $('report-csv').hidden = $('report-print').hidden = mode !== 'day';
   $('report-handover').hidden = mode !== 'shift';
+  $('report-date').hidden = mode !== 'day';
   try {
     const store = $('report-store').value;
     current = mode === 'day'
