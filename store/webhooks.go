@@ -151,3 +151,27 @@ func (db *DB) WebhookHealthOf(ctx context.Context, hook string) (WebhookHealth, 
 		ORDER BY updated_at DESC LIMIT 1), '')`, hook).Scan(&h.LastError)
 	return h, err
 }
+
+// AbandonWebhooksExcept marks the pending deliveries of receivers no
+// longer configured as failed, so that they stop counting as a backlog.
+func (db *DB) AbandonWebhooksExcept(ctx context.Context, hooks []string) (int64, error) {
+	var n int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		q := `UPDATE webhook_deliveries SET state = 'failed', last_error = 'the receiver was removed from the config', updated_at = ?
+			WHERE state = 'pending'`
+		args := []any{ms(tx.now)}
+		if len(hooks) > 0 {
+			q += ` AND hook NOT IN (` + placeholders(len(hooks)) + `)`
+			for _, h := range hooks {
+				args = append(args, h)
+			}
+		}
+		res, err := tx.exec(q, args...)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}

@@ -18,6 +18,15 @@ import (
 
 // Run records and delivers events until ctx ends.
 func (h *Hooks) Run(ctx context.Context) error {
+	var urls []string
+	for _, w := range h.hooks {
+		urls = append(urls, w.URL)
+	}
+	if n, err := h.db.AbandonWebhooksExcept(ctx, urls); err != nil && ctx.Err() == nil {
+		h.log.Error("webhook: give up deliveries of removed receivers", "err", err)
+	} else if n > 0 {
+		h.log.Warn("webhook: deliveries to receivers no longer in the config were given up", "deliveries", n)
+	}
 	if !h.Enabled() {
 		return nil
 	}

@@ -239,3 +239,23 @@ func waitFor(timeout time.Duration, cond func() bool) bool {
 	}
 	return cond()
 }
+
+// Deliveries to a receiver taken out of the config stop counting as a backlog.
+func TestRemovedReceiverIsGivenUp(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.AddWebhookDelivery(store.WebhookDelivery{EventID: "e1", Hook: "https://old.example.com/h", Event: "order.new", Body: []byte("{}")})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := New(db, nil, slog.New(slog.DiscardHandler), Options{})
+	if err := h.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.WebhookStats(ctx); st[store.WebhookPending] != 0 || st[store.WebhookFailed] != 1 {
+		t.Fatalf("deliveries of a removed receiver: %v", st)
+	}
+}
