@@ -11,8 +11,8 @@ import (
 type apiOp struct {
 	Method, Path, Tag, Summary string
 	Query                      []apiParam
-	Body                       string // what the JSON body carries ("" = none)
-	Produces                   string // "" = application/json
+	Body                       []apiParam // the JSON body's fields (none: no body)
+	Produces                   string     // "" = application/json
 	Responses                  []int
 	Schema                     string // a named schema of the 200 answer
 	Stream                     bool   // answers as a stream that stays open
@@ -62,8 +62,22 @@ func (s *Server) openAPI() map[string]any {
 		}
 		o := map[string]any{"summary": op.Summary, "tags": []string{op.Tag}, "operationId": operationID(op),
 			"parameters": params, "responses": responses}
-		if op.Body != "" {
-			o["requestBody"] = map[string]any{"description": op.Body, "content": map[string]any{"application/json": map[string]any{"schema": map[string]string{"type": "object"}}}}
+		if len(op.Body) > 0 {
+			props := map[string]any{}
+			for _, f := range op.Body {
+				typ := "string"
+				switch f.Name {
+				case "print":
+					typ = "boolean"
+				case "actual_pay_amount":
+					typ = "integer"
+				case "order_item_list":
+					typ = "array"
+				}
+				props[f.Name] = map[string]string{"type": typ, "description": f.Description}
+			}
+			o["requestBody"] = map[string]any{"content": map[string]any{"application/json": map[string]any{
+				"schema": map[string]any{"type": "object", "properties": props}}}}
 		}
 		if paths[op.Path] == nil {
 			paths[op.Path] = map[string]any{}
