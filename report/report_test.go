@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -301,5 +302,33 @@ func TestCSVCellsAreNotFormulas(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), `'=HYPERLINK`) {
 		t.Fatalf("the name was dropped instead of kept:\n%s", buf.String())
+	}
+}
+
+// Two tills handing over the same shift at once: one hand-over is kept,
+// the other is told the shift was just handed over.
+func TestConcurrentHandOversKeepOne(t *testing.T) {
+	db := seed(t, nil)
+	clock := at(sh, "2026-12-01 15:00")
+	books := report.Books{DB: db, Config: &config.Config{}, Now: func() time.Time { return clock }}
+	const n = 8
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() { _, _, err := books.HandOver(context.Background(), "", "小王"); errs <- err }()
+	}
+	ok, refused := 0, 0
+	for i := 0; i < n; i++ {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case errors.Is(err, report.ErrHandedOver):
+			refused++
+		default:
+			t.Fatal(err)
+		}
+	}
+	shifts, _ := db.ListShifts(context.Background(), "", 10)
+	if ok != 1 || refused != n-1 || len(shifts) != 1 {
+		t.Fatalf("%d hand-overs kept, %d refused, %d stored; want 1, %d, 1", ok, refused, len(shifts), n-1)
 	}
 }
