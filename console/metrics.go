@@ -9,7 +9,6 @@ import (
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/metrics"
 	"github.com/posbridge/posbridge/printer"
-	"github.com/posbridge/posbridge/store"
 )
 
 // metricsPath is the scrape path Prometheus expects by default.
@@ -23,21 +22,13 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		refuse(w, r, http.StatusForbidden, "指标只对本机或带 console.api_token 的工具开放（Authorization: Bearer …）")
 		return
 	}
-	ctx := r.Context()
-	db := s.Bridge.Store()
 	// the orders' day column, as the console's 今日 counts them
-	day := bridge.BusinessDay(s.now())
-	byStatus, err1 := db.CountOrders(ctx, day)
-	outbox, err2 := db.OutboxStats(ctx)
-	inbox, err3 := db.InboxStats(ctx)
-	queues, err4 := db.PrintQueueCounts(ctx)
-	hooks, err5 := db.WebhookStats(ctx)
-	for _, err := range []error{err1, err2, err3, err4, err5} {
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, err.Error())
-			return
-		}
+	bl, err := s.Bridge.ReadBacklogs(r.Context(), bridge.BusinessDay(s.now()))
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
 	}
+	byStatus, outbox, inbox, queues, hooks := bl.OrdersByStatus, bl.Outbox, bl.Inbox, bl.PrintQueues, bl.Webhooks
 	w.Header().Set("Content-Type", metrics.ContentType)
 	w.Header().Set("Cache-Control", "no-store")
 	mw := metrics.NewWriter(w)
@@ -47,10 +38,10 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		mw.Sample("posbridge_orders", metrics.Labels{{"status", st}, {"source", "kaigedian"}}, float64(byStatus[st]))
 	}
 	stateGauge(mw, "posbridge_outbox_calls", "Platform calls in the outbox by state (pending is the backlog).", outbox,
-		store.OutboxPending, store.OutboxFailed)
+		"pending", "failed")
 	stateGauge(mw, "posbridge_inbox_items", "Pushes and polled changes in the inbox by state.", inbox, "pending", "failed")
 	stateGauge(mw, "posbridge_webhook_deliveries", "Webhook deliveries by state (pending is the backlog).", hooks,
-		store.WebhookPending, store.WebhookFailed)
+		bridge.WebhookPending, bridge.WebhookFailed)
 
 	var printers []printer.PrinterStatus
 	if s.Fleet != nil {

@@ -2,17 +2,16 @@ package console
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/report"
-	"github.com/posbridge/posbridge/store"
 )
 
 // routeReports serves the 日结 and 交班 figures: JSON for the console's
@@ -25,10 +24,6 @@ func (s *Server) routeReports(mux router) {
 	mux.HandleFunc("POST /api/reports/shift/handover", s.handOver)
 	mux.HandleFunc("GET /api/reports/shifts", s.listShifts)
 	mux.HandleFunc("POST /api/reports/shifts/{id}/print", s.printShift)
-}
-
-func (s *Server) books() report.Books {
-	return report.Books{DB: s.Bridge.Store(), Config: s.Config, Now: s.now}
 }
 
 // reportStore is the ?store= of a report request; it must be a configured
@@ -52,7 +47,7 @@ func (s *Server) dayReportOf(w http.ResponseWriter, r *http.Request) (report.Rep
 	if !ok {
 		return report.Report{}, false
 	}
-	rep, err := s.books().Day(r.Context(), r.URL.Query().Get("date"), storeID)
+	rep, err := s.Bridge.DayReport(r.Context(), r.URL.Query().Get("date"), storeID)
 	if err != nil {
 		status := http.StatusInternalServerError
 		if strings.Contains(err.Error(), "YYYY-MM-DD") {
@@ -132,7 +127,7 @@ func (s *Server) currentShift(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rep, err := s.books().CurrentShift(r.Context(), storeID, staffName(r))
+	rep, err := s.Bridge.CurrentShift(r.Context(), storeID, staffName(r))
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -164,9 +159,9 @@ func (s *Server) handOver(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rep, id, err := s.books().HandOver(r.Context(), storeID, staffName(r))
+	rep, id, err := s.Bridge.HandOver(r.Context(), storeID, staffName(r))
 	switch {
-	case errors.Is(err, report.ErrHandedOver):
+	case errors.Is(err, bridge.ErrShiftHandedOver):
 		writeError(w, http.StatusConflict, err.Error())
 		return
 	case err != nil:
@@ -191,26 +186,15 @@ func (s *Server) listShifts(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	shifts, err := s.Bridge.Store().ListShifts(r.Context(), storeID, 50)
+	shifts, err := s.Bridge.Shifts(r.Context(), storeID, 50)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	type shiftView struct {
-		ID     int64          `json:"id"`
-		Staff  string         `json:"staff,omitempty"`
-		Report map[string]any `json:"report"`
+	if shifts == nil {
+		shifts = []bridge.HandedOver{}
 	}
-	out := []shiftView{}
-	for _, sh := range shifts {
-		v := shiftView{ID: sh.ID, Staff: sh.Staff}
-		if err := json.Unmarshal(sh.ReportJSON, &v.Report); err != nil {
-			writeError(w, http.StatusInternalServerError, "stored shift report: "+err.Error())
-			return
-		}
-		out = append(out, v)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"shifts": out})
+	writeJSON(w, http.StatusOK, map[string]any{"shifts": shifts})
 }
 
 // printShift prints a past hand-over's slip again from the figures kept then.
@@ -219,20 +203,16 @@ func (s *Server) printShift(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sh, err := s.Bridge.Store().GetShift(r.Context(), id)
+	sh, err := s.Bridge.Shift(r.Context(), id)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		writeError(w, http.StatusNotFound, "没有这个交班记录")
+	case errors.Is(err, bridge.ErrNoShift):
+		writeError(w, http.StatusNotFound, err.Error())
 		return
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	var rep report.Report
-	if err := json.Unmarshal(sh.ReportJSON, &rep); err != nil {
-		writeError(w, http.StatusInternalServerError, "stored shift report: "+err.Error())
-		return
-	}
+	rep := sh.Report
 	job, name, err := s.printSlip(r.Context(), r.URL.Query().Get("printer"), report.Slip(rep, false), report.Title(rep))
 	if err != nil {
 		writeError(w, http.StatusConflict, err.Error())

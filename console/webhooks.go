@@ -7,26 +7,25 @@ import (
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/config"
-	"github.com/posbridge/posbridge/store"
 )
 
 // listWebhooks shows the receivers (urls masked, never the secrets), the
 // deliveries by state and the newest ones that have not gone through.
 func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) {
-	db := s.Bridge.Store()
-	stats, err := db.WebhookStats(r.Context())
+	bl, err := s.Bridge.ReadBacklogs(r.Context(), "")
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
+	stats := bl.Webhooks
 	state := r.URL.Query().Get("state")
 	switch state {
-	case "", store.WebhookPending, store.WebhookDone, store.WebhookFailed:
+	case "", bridge.WebhookPending, bridge.WebhookDone, bridge.WebhookFailed:
 	default:
 		writeError(w, http.StatusBadRequest, "state 须为 pending、done 或 failed："+state)
 		return
 	}
-	list, err := db.ListWebhookDeliveries(r.Context(), state, 100)
+	list, err := s.Bridge.WebhookDeliveries(r.Context(), state, 100)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -56,7 +55,7 @@ func (s *Server) listWebhooks(w http.ResponseWriter, r *http.Request) {
 	for _, d := range list {
 		v := deliveryView{ID: d.ID, EventID: d.EventID, URL: config.MaskURL(d.Hook), Event: d.Event, State: d.State,
 			Attempts: d.Attempts, LastError: d.LastError, CreatedAt: bridge.APITime(d.CreatedAt)}
-		if d.State == store.WebhookPending && !d.NextAt.IsZero() {
+		if d.State == bridge.WebhookPending && !d.NextAt.IsZero() {
 			v.NextAt = bridge.APITime(d.NextAt)
 		}
 		out = append(out, v)
@@ -71,13 +70,13 @@ func (s *Server) retryWebhook(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "id 须为数字")
 		return
 	}
-	err = s.Bridge.Store().RetryWebhookDelivery(r.Context(), id)
+	err = s.Bridge.RetryWebhookDelivery(r.Context(), id)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		writeError(w, http.StatusNotFound, "没有这个未送达的推送")
+	case errors.Is(err, bridge.ErrNoDelivery):
+		writeError(w, http.StatusNotFound, err.Error())
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, err.Error())
 	default:
-		writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": store.WebhookPending})
+		writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": bridge.WebhookPending})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/order"
-	"github.com/posbridge/posbridge/store"
 )
 
 // Report kinds.
@@ -87,10 +86,24 @@ type Rules func(storeID string) DayRule
 // Names labels stores; "" for an unknown id.
 type Names func(storeID string) string
 
+// Order is what a report reads of one stored order.
+type Order struct {
+	Code        string
+	StoreID     string
+	Source      string // kaigedian, ordering … ("" = kaigedian)
+	Status      order.Status
+	Channel     order.Channel
+	CreatedAt   time.Time // the source's order time (zero while the detail is missing)
+	FirstSeenAt time.Time
+	ClosedAt    time.Time
+	UpdatedAt   time.Time
+	Detail      *order.Order // nil while missing
+}
+
 // Input is what a report is computed from: orders read around the period
 // (more than needed is fine, each order is checked).
 type Input struct {
-	Orders []*store.OrderRecord
+	Orders []Order
 	Rules  Rules
 	Names  Names
 	Store  string // only this store ("" = all)
@@ -107,7 +120,7 @@ func Day(in Input, day string) (Report, error) {
 		return Report{}, err
 	}
 	r := Report{Kind: KindDay, Day: day, StoreID: in.Store, From: from, To: to, MadeAt: in.Now}
-	build(&r, in, rule.zone(), func(rec *store.OrderRecord, t time.Time) bool {
+	build(&r, in, rule.zone(), func(rec *Order, t time.Time) bool {
 		return in.Rules(rec.StoreID).DayOf(t) == day
 	})
 	return r, nil
@@ -116,7 +129,7 @@ func Day(in Input, day string) (Report, error) {
 // Shift computes the report of [from, to): a staff shift.
 func Shift(in Input, from, to time.Time, staff string) Report {
 	r := Report{Kind: KindShift, StoreID: in.Store, From: from, To: to, Staff: staff, MadeAt: in.Now}
-	build(&r, in, in.Rules(in.Store).zone(), func(_ *store.OrderRecord, t time.Time) bool {
+	build(&r, in, in.Rules(in.Store).zone(), func(_ *Order, t time.Time) bool {
 		return !t.Before(from) && t.Before(to)
 	})
 	return r
@@ -124,7 +137,7 @@ func Shift(in Input, from, to time.Time, staff string) Report {
 
 // placedAt is when an order counts as placed: the platform's order time,
 // or when posbridge first saw it while the detail is missing.
-func placedAt(rec *store.OrderRecord) time.Time {
+func placedAt(rec *Order) time.Time {
 	if !rec.CreatedAt.IsZero() {
 		return rec.CreatedAt
 	}
@@ -132,7 +145,7 @@ func placedAt(rec *store.OrderRecord) time.Time {
 }
 
 // refundedAt is when a refunded order's refund was confirmed.
-func refundedAt(rec *store.OrderRecord) time.Time {
+func refundedAt(rec *Order) time.Time {
 	if !rec.ClosedAt.IsZero() {
 		return rec.ClosedAt
 	}
@@ -150,12 +163,13 @@ func earns(s order.Status) bool {
 	return true
 }
 
-func build(r *Report, in Input, zone *time.Location, within func(*store.OrderRecord, time.Time) bool) {
+func build(r *Report, in Input, zone *time.Location, within func(*Order, time.Time) bool) {
 	r.From, r.To, r.MadeAt = r.From.In(zone), r.To.In(zone), r.MadeAt.In(zone)
 	hours := newHours(r.From, r.To, zone)
 	sources, channels, stores := groups{}, groups{}, groups{}
 	items := map[[2]string]*ItemRank{}
-	for _, rec := range in.Orders {
+	for i := range in.Orders {
+		rec := &in.Orders[i]
 		if in.Store != "" && rec.StoreID != in.Store {
 			continue
 		}
@@ -200,7 +214,7 @@ func build(r *Report, in Input, zone *time.Location, within func(*store.OrderRec
 	})
 }
 
-func addDetail(t *Totals, rec *store.OrderRecord, items map[[2]string]*ItemRank) {
+func addDetail(t *Totals, rec *Order, items map[[2]string]*ItemRank) {
 	o := rec.Detail
 	if o == nil {
 		t.Unpriced++
@@ -247,11 +261,13 @@ func (g groups) sorted() []Group {
 	return out
 }
 
-// sourceOf is where the order came from. Until the store keeps a source per
-// order (the channels redesign), every order came from 开个店.
-func sourceOf(rec *store.OrderRecord) groupKey {
-	_ = rec
-	return groupKey{"kaigedian", SourceLabel("kaigedian")}
+// sourceOf is where the order came from.
+func sourceOf(rec *Order) groupKey {
+	s := rec.Source
+	if s == "" {
+		s = "kaigedian"
+	}
+	return groupKey{s, SourceLabel(s)}
 }
 
 // SourceLabel is the Chinese name of an order source.
@@ -265,11 +281,11 @@ func SourceLabel(source string) string {
 	return source
 }
 
-func channelOf(rec *store.OrderRecord) groupKey {
+func channelOf(rec *Order) groupKey {
 	return groupKey{strconv.Itoa(int(rec.Channel)), rec.Channel.Label()}
 }
 
-func storeOf(rec *store.OrderRecord, names Names) groupKey {
+func storeOf(rec *Order, names Names) groupKey {
 	label := ""
 	if names != nil {
 		label = names(rec.StoreID)

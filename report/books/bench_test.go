@@ -1,4 +1,4 @@
-package report_test
+package books_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/order"
-	"github.com/posbridge/posbridge/report"
+	"github.com/posbridge/posbridge/report/books"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -50,10 +50,10 @@ func BenchmarkDayReport(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	books := report.Books{DB: db, Config: &config.Config{Stores: []config.StoreConfig{{ID: "1862", Name: "南翔一店"}}}}
+	bk := books.Books{DB: db, Config: &config.Config{Stores: []config.StoreConfig{{ID: "1862", Name: "南翔一店"}}}}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r, err := books.Day(ctx, "2026-11-28", "")
+		r, err := bk.Day(ctx, "2026-11-28", "")
 		if err != nil {
 			b.Fatal(err)
 		}
