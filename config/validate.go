@@ -96,6 +96,7 @@ func (c *Config) Validate() []Problem {
 	v.scanner()
 	v.timings()
 	v.secretFiles()
+	v.wechatPay()
 	v.webhooks()
 	return v.problems
 }

@@ -125,14 +125,16 @@ func TestMetricsOfTheRunningDaemon(t *testing.T) {
 	}
 }
 
-// The daemon's webhooks: a receiver on this PC gets the order's
-// transitions and the kitchen printer's fault, each signed and each once.
+// The daemon's webhooks: a receiver on this PC that fails its first
+// requests gets the order's transitions (through the outbox) and the
+// kitchen printer's fault (through the delivery rows), each signed and
+// each event id taken once.
 func TestWebhooksFromTheRunningDaemon(t *testing.T) {
 	const secret = "shop-secret-0123456789"
 	var mu sync.Mutex
 	got := map[string]string{} // event id → event
 	seen := map[string]int{}
-	bad := 0
+	bad, requests := 0, 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		mu.Lock()
@@ -144,6 +146,10 @@ func TestWebhooksFromTheRunningDaemon(t *testing.T) {
 		}
 		var env webhook.Envelope
 		_ = json.Unmarshal(body, &env)
+		if requests++; requests <= 3 { // down for its first requests: every event comes again
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
 		seen[env.ID]++
 		got[env.ID] = env.Event
 		w.WriteHeader(http.StatusOK)
@@ -165,7 +171,7 @@ func TestWebhooksFromTheRunningDaemon(t *testing.T) {
 		}
 		return false
 	}
-	if !harness.WaitFor(15*time.Second, func() bool { return has("order.accepted") && has("printer.fault") }) {
+	if !harness.WaitFor(20*time.Second, func() bool { return has("order.new") && has("order.accepted") && has("printer.fault") }) {
 		mu.Lock()
 		t.Fatalf("receiver got %v (bad signatures %d)", got, bad)
 	}

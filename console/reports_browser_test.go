@@ -13,6 +13,7 @@ import (
 
 	"github.com/posbridge/posbridge/internal/harness"
 	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/report"
 )
 
@@ -138,17 +139,14 @@ func TestWebhookPanelInBrowser(t *testing.T) {
 		http.Error(w, "maintenance", http.StatusServiceUnavailable)
 	}))
 	defer srv.Close()
-	env := startDaemon(t, harness.Options{ExtraYAML: "webhooks:\n  - url: " + srv.URL + "/h?token=abc\n    secret: panel-secret-0123456789\n    events: [order.accepted]\n"})
+	env := startDaemon(t, harness.Options{ExtraYAML: "webhooks:\n  - url: " + srv.URL + "/h?token=abc\n    secret: panel-secret-0123456789\n    events: [printer.fault]\n"})
 	t.Cleanup(func() { _ = env.Stop() })
-	o := teaOrder(env, order.TypePickup, "")
-	if _, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	env.Printers["kitchen"].SetState(printer.StatePaperOut)
 	b := newBrowser(t)
 	b.do(chromedp.Navigate(env.ConsoleURL + "/#platform"))
 	b.click("#start-btn")
 	b.wait("webhook row", `(() => { const s = document.getElementById('webhooks-section');
-		return s && s.innerText.includes('order.accepted') && s.innerText.includes('接收方返回 HTTP 503') && s.innerText.includes('重试中'); })()`, 15*time.Second)
+		return s && s.innerText.includes('printer.fault') && s.innerText.includes('接收方返回 HTTP 503') && s.innerText.includes('重试中'); })()`, 15*time.Second)
 	if text := eval[string](b, `document.getElementById('webhooks-section').innerText`); strings.Contains(text, "token=abc") || strings.Contains(text, "panel-secret") {
 		t.Fatalf("the panel shows a secret:\n%s", text)
 	}

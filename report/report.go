@@ -90,7 +90,7 @@ type Names func(storeID string) string
 type Order struct {
 	Code        string
 	StoreID     string
-	Source      string // kaigedian, ordering … ("" = kaigedian)
+	Source      order.Source // "" = kaigedian (rows from before sources)
 	Status      order.Status
 	Channel     order.Channel
 	CreatedAt   time.Time // the source's order time (zero while the detail is missing)
@@ -157,7 +157,7 @@ func refundedAt(rec *Order) time.Time {
 // nobody paid for at the counter).
 func earns(s order.Status) bool {
 	switch s {
-	case order.StatusPendingPayment, order.StatusCancelled, order.StatusRejected, "closed_unpaid":
+	case order.StatusPendingPayment, order.StatusCancelled, order.StatusRejected, order.StatusClosedUnpaid:
 		return false
 	}
 	return true
@@ -178,7 +178,7 @@ func build(r *Report, in Input, zone *time.Location, within func(*Order, time.Ti
 			pay = rec.Detail.ActualPay
 		}
 		keys := [3]groupKey{sourceOf(rec), channelOf(rec), storeOf(rec, in.Names)}
-		if t := placedAt(rec); within(rec, t) && rec.Status != order.StatusPendingPayment && rec.Status != "closed_unpaid" {
+		if t := placedAt(rec); within(rec, t) && rec.Status != order.StatusPendingPayment && rec.Status != order.StatusClosedUnpaid {
 			if earns(rec.Status) {
 				r.Totals.Orders++
 				addDetail(&r.Totals, rec, items)
@@ -263,22 +263,8 @@ func (g groups) sorted() []Group {
 
 // sourceOf is where the order came from.
 func sourceOf(rec *Order) groupKey {
-	s := rec.Source
-	if s == "" {
-		s = "kaigedian"
-	}
-	return groupKey{s, SourceLabel(s)}
-}
-
-// SourceLabel is the Chinese name of an order source.
-func SourceLabel(source string) string {
-	switch source {
-	case "kaigedian":
-		return "开个店"
-	case "ordering":
-		return "扫码点单"
-	}
-	return source
+	s := rec.Source.Or(order.SourceKaigedian)
+	return groupKey{string(s), s.Label()}
 }
 
 func channelOf(rec *Order) groupKey {

@@ -62,7 +62,8 @@ func (db *DB) LastShiftEnd(ctx context.Context, storeID string) (time.Time, erro
 }
 
 // AddShift records a hand-over. It refuses one that starts before the last
-// one ended (two tills handing over at once), so shifts never overlap.
+// one ended or ends no later than it (two tills handing over at once): shifts
+// never overlap and none is empty.
 func (db *DB) AddShift(ctx context.Context, s Shift) (int64, error) {
 	var id int64
 	err := db.Write(ctx, func(tx *Tx) error {
@@ -70,7 +71,7 @@ func (db *DB) AddShift(ctx context.Context, s Shift) (int64, error) {
 		if err := tx.queryRow(`SELECT COALESCE(MAX(ended_at), 0) FROM shifts WHERE store_id = ?`, s.StoreID).Scan(&last); err != nil {
 			return err
 		}
-		if ms(s.StartedAt) < last {
+		if ms(s.StartedAt) < last || (last > 0 && ms(s.EndedAt) <= last) {
 			return ErrShiftOverlap
 		}
 		res, err := tx.exec(`INSERT INTO shifts(store_id, staff, started_at, ended_at, report_json) VALUES(?, ?, ?, ?, ?)`,

@@ -119,18 +119,6 @@ func (db *DB) WebhookStats(ctx context.Context) (map[string]int, error) {
 	return db.countBy(ctx, `SELECT state, COUNT(*) FROM webhook_deliveries GROUP BY state`)
 }
 
-// HistorySince is order transitions after id afterID, oldest first.
-func (db *DB) HistorySince(ctx context.Context, afterID int64, limit int) ([]History, error) {
-	return db.historyRows(ctx, `WHERE id > ? ORDER BY id LIMIT ?`, afterID, limit)
-}
-
-// MaxHistoryID is the newest order transition's id (0: none).
-func (db *DB) MaxHistoryID(ctx context.Context) (int64, error) {
-	var id int64
-	err := db.readRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM order_history`).Scan(&id)
-	return id, err
-}
-
 // WebhookHealth is one receiver's deliveries not through: how many wait
 // for a retry, how many were given up, and the newest error.
 type WebhookHealth struct {

@@ -24,7 +24,7 @@ type Envelope struct {
 type OrderData struct {
 	Code       string    `json:"code"`
 	StoreID    string    `json:"store_id"`
-	Source     string    `json:"source"`
+	Source     string    `json:"source"` // kaigedian | ordering
 	Status     string    `json:"status"`
 	FromStatus string    `json:"from_status,omitempty"`
 	At         time.Time `json:"at"`
@@ -64,25 +64,6 @@ func eventID(parts ...string) string {
 var zone = time.FixedZone("Asia/Shanghai", 8*3600)
 
 func apiTime(t time.Time) time.Time { return t.In(zone).Truncate(time.Millisecond) }
-
-// orderEvent is the event of one transition; ok is false for a history line
-// that records no change of status.
-func orderEvent(hist store.History, rec *store.OrderRecord) (Envelope, bool) {
-	if hist.To == hist.From || !hist.To.Valid() {
-		return Envelope{}, false
-	}
-	d := OrderData{Code: hist.Code, Source: "kaigedian", Status: string(hist.To), FromStatus: string(hist.From), At: apiTime(hist.At),
-		Actor: hist.Actor, Reason: hist.Reason}
-	if rec != nil {
-		d.StoreID, d.PickupNo, d.Type, d.Channel = rec.StoreID, rec.PickupNo, int(rec.Type), int(rec.Channel)
-		if rec.Detail != nil {
-			pay := int64(rec.Detail.ActualPay)
-			d.ActualPay = &pay
-		}
-	}
-	id := eventID("order", hist.Code, strconv.FormatInt(hist.ID, 10), strconv.FormatInt(hist.At.UnixMilli(), 10), string(hist.To))
-	return Envelope{ID: id, Event: "order." + string(hist.To), CreatedAt: apiTime(hist.At), Data: d}, true
-}
 
 // printerNote is a printer event waiting to be recorded.
 type printerNote struct{ e printer.Event }
@@ -150,57 +131,6 @@ func (h *Hooks) record(tx *store.Tx, env Envelope) error {
 		}
 	}
 	return nil
-}
-
-// historyCursor is how far order transitions were turned into events.
-const historyCursor = "webhook_history"
-
-// recordOrders turns new order transitions into deliveries, moving the
-// cursor in the same transaction: a crash records them again, and the
-// deliveries' unique (hook, event id) makes that harmless.
-func (h *Hooks) recordOrders(ctx context.Context) (int, error) {
-	after, ok, err := h.db.Cursor(ctx, historyCursor)
-	if err != nil {
-		return 0, err
-	}
-	if !ok {
-		// The first run sends what happens from now on, not the store's past.
-		after, err = h.db.MaxHistoryID(ctx)
-		if err != nil {
-			return 0, err
-		}
-		return 0, h.db.Write(ctx, func(tx *store.Tx) error { return tx.SetCursor(historyCursor, after) })
-	}
-	hist, err := h.db.HistorySince(ctx, after, 200)
-	if err != nil || len(hist) == 0 {
-		return 0, err
-	}
-	recs := map[string]*store.OrderRecord{}
-	for _, x := range hist {
-		if _, done := recs[x.Code]; !done {
-			rec, err := h.db.GetOrder(ctx, x.Code)
-			if err != nil && err != store.ErrNotFound {
-				return 0, err
-			}
-			recs[x.Code] = rec
-		}
-	}
-	n := 0
-	err = h.db.Write(ctx, func(tx *store.Tx) error {
-		n = 0
-		for _, x := range hist {
-			env, ok := orderEvent(x, recs[x.Code])
-			if !ok {
-				continue
-			}
-			if err := h.record(tx, env); err != nil {
-				return err
-			}
-			n++
-		}
-		return tx.SetCursor(historyCursor, hist[len(hist)-1].ID)
-	})
-	return n, err
 }
 
 func (h *Hooks) recordPrinter(ctx context.Context, env Envelope) error {

@@ -16,7 +16,15 @@ import (
 	"github.com/posbridge/posbridge/store"
 )
 
-// Run records and delivers events until ctx ends.
+// client is the HTTP client of deliveries.
+func (h *Hooks) client() *http.Client {
+	return &http.Client{Timeout: h.opt.Timeout,
+		// A receiver that redirects could send the signed body elsewhere.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// Run records printer events and delivers them until ctx ends (order
+// events go through bridge's outbox: Reporters).
 func (h *Hooks) Run(ctx context.Context) error {
 	var urls []string
 	for _, w := range h.hooks {
@@ -30,9 +38,7 @@ func (h *Hooks) Run(ctx context.Context) error {
 	if !h.Enabled() {
 		return nil
 	}
-	client := &http.Client{Timeout: h.opt.Timeout,
-		// A receiver that redirects could send the signed body elsewhere.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	client := h.client()
 	var wg sync.WaitGroup
 	wakes := make([]chan struct{}, len(h.hooks))
 	for i, w := range h.hooks {
@@ -42,20 +48,10 @@ func (h *Hooks) Run(ctx context.Context) error {
 	}
 	defer wg.Wait()
 	faulty := map[string]bool{}
-	tick := time.NewTicker(h.opt.Poll)
-	defer tick.Stop()
 	for {
-		n, err := h.recordOrders(ctx)
-		if err != nil && ctx.Err() == nil {
-			h.log.Error("webhook: record order events", "err", err)
-		}
-		if n > 0 {
-			wakeAll(wakes)
-		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-tick.C:
 		case <-h.wake:
 			wakeAll(wakes)
 		case note := <-h.printer:
@@ -92,7 +88,7 @@ func (h *Hooks) deliverLoop(ctx context.Context, client *http.Client, w config.W
 			}
 			h.attempt(ctx, client, w, d)
 		}
-		wait := h.opt.Poll * 5
+		wait := h.opt.Poll
 		if next, ok, err := h.db.NextWebhookAt(ctx, w.URL); err == nil && ok {
 			wait = min(wait, max(next.Sub(h.opt.Now()), 10*time.Millisecond))
 		}

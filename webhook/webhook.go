@@ -1,8 +1,10 @@
 // Package webhook sends signed outbound events — order transitions and
-// printer faults — to the receivers in `webhooks:`. Events are written to
-// the store first (one delivery row per receiver, keyed by the event id the
-// receiver deduplicates on) and sent from there with retries, so a receiver
-// that is down loses nothing and the order flow never waits for it.
+// printer faults — to the receivers in `webhooks:`. Each receiver is a
+// destination of bridge's outbox (Reporters): an order's transition is
+// queued for it in the transaction that made it and retried from there.
+// Printer faults, which are no order's, are written to delivery rows of
+// their own and sent from those. Either way the event id is the receiver's
+// dedup key, the same on every retry, and the order flow never waits.
 package webhook
 
 import (
@@ -41,7 +43,7 @@ type Options struct {
 	RetryMin, RetryMax time.Duration // backoff between attempts (default 5 s … 10 min)
 	GiveUpAfter        time.Duration // a delivery still failing after this is marked failed (default 24 h)
 	Timeout            time.Duration // one attempt (default 10 s)
-	Poll               time.Duration // how often new order transitions are looked for (default 1 s)
+	Poll               time.Duration // how often a receiver's due deliveries are looked for at the least (default 5 s)
 	Now                func() time.Time
 }
 
@@ -59,7 +61,7 @@ func (o Options) withDefaults() Options {
 		o.Timeout = 10 * time.Second
 	}
 	if o.Poll <= 0 {
-		o.Poll = time.Second
+		o.Poll = 5 * time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now

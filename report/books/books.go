@@ -146,7 +146,7 @@ func maxTime(a, b time.Time) time.Time {
 func Rows(recs []*store.OrderRecord) []report.Order {
 	out := make([]report.Order, len(recs))
 	for i, r := range recs {
-		out[i] = report.Order{Code: r.Code, StoreID: r.StoreID, Status: r.Status, Channel: r.Channel,
+		out[i] = report.Order{Code: r.Code, StoreID: r.StoreID, Source: r.Source, Status: r.Status, Channel: r.Channel,
 			CreatedAt: r.CreatedAt, FirstSeenAt: r.FirstSeenAt, ClosedAt: r.ClosedAt, UpdatedAt: r.UpdatedAt, Detail: r.Detail}
 	}
 	return out
