@@ -110,7 +110,7 @@ func (b *Bridge) RetryWebhookDelivery(ctx context.Context, id int64) error {
 
 // Backlogs are the counts /metrics reads at scrape time.
 type Backlogs struct {
-	OrdersByStatus map[string]int            // of business day Day
+	OrdersBySource map[string]map[string]int // of the day asked: source → status → orders
 	Outbox, Inbox  map[string]int            // by state
 	Webhooks       map[string]int            // by state
 	PrintQueues    map[string]map[string]int // printer → state → jobs not done
@@ -120,7 +120,7 @@ type Backlogs struct {
 func (b *Bridge) ReadBacklogs(ctx context.Context, day string) (Backlogs, error) {
 	var bl Backlogs
 	var errs [5]error
-	bl.OrdersByStatus, errs[0] = b.db.CountOrders(ctx, day)
+	bl.OrdersBySource, errs[0] = b.db.CountOrdersBySource(ctx, day)
 	bl.Outbox, errs[1] = b.db.OutboxStats(ctx)
 	bl.Inbox, errs[2] = b.db.InboxStats(ctx)
 	bl.Webhooks, errs[3] = b.db.WebhookStats(ctx)

@@ -114,11 +114,18 @@ func TestMetricsOfTheRunningDaemon(t *testing.T) {
 		t.Errorf("no outbox gauge")
 	}
 	env.Printers["kitchen"].SetState(printer.StatePaperOut)
-	if !harness.WaitFor(10*time.Second, func() bool {
+	if !harness.WaitFor(20*time.Second, func() bool {
 		m = scrape(t, env, "tok-0123456789abcdef") // the API token is accepted too
 		return m[`posbridge_printer_state{printer="kitchen",state="paper_out"}`] == 1 && m[`posbridge_printer_up{printer="kitchen",role="kitchen"}`] == 0
 	}) {
-		t.Fatal("the kitchen printer's paper_out never showed")
+		var states []string
+		for k, v := range m {
+			if strings.HasPrefix(k, "posbridge_printer_") && v == 1 {
+				states = append(states, k)
+			}
+		}
+		st, _ := env.API("GET", "/api/printers", nil, nil)
+		t.Fatalf("the kitchen printer's paper_out never showed (printers API %d): %v", st, states)
 	}
 	if m[`posbridge_printer_state{printer="kitchen",state="online"}`] != 0 {
 		t.Error("kitchen shows online and paper_out at once")

@@ -28,14 +28,16 @@ func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	byStatus, outbox, inbox, queues, hooks := bl.OrdersByStatus, bl.Outbox, bl.Inbox, bl.PrintQueues, bl.Webhooks
+	bySource, outbox, inbox, queues, hooks := bl.OrdersBySource, bl.Outbox, bl.Inbox, bl.PrintQueues, bl.Webhooks
 	w.Header().Set("Content-Type", metrics.ContentType)
 	w.Header().Set("Cache-Control", "no-store")
 	mw := metrics.NewWriter(w)
 
 	mw.Family("posbridge_orders", "gauge", "Orders of today (the console's 今日) by local status and source.")
-	for _, st := range slices.Sorted(maps.Keys(byStatus)) {
-		mw.Sample("posbridge_orders", metrics.Labels{{"status", st}, {"source", "kaigedian"}}, float64(byStatus[st]))
+	for _, src := range slices.Sorted(maps.Keys(bySource)) {
+		for _, st := range slices.Sorted(maps.Keys(bySource[src])) {
+			mw.Sample("posbridge_orders", metrics.Labels{{"status", st}, {"source", src}}, float64(bySource[src][st]))
+		}
 	}
 	stateGauge(mw, "posbridge_outbox_calls", "Platform calls in the outbox by state (pending is the backlog).", outbox,
 		"pending", "failed")

@@ -32,6 +32,7 @@ func at(loc *time.Location, s string) time.Time {
 // fixture is one order of the test day with the sums it must add.
 type fixture struct {
 	code, storeID string
+	source        order.Source
 	status        order.Status
 	placed        time.Time
 	closed        time.Time // refunds: when the platform confirmed it
@@ -63,7 +64,7 @@ func seed(t *testing.T, fs []fixture) *store.DB {
 		if !f.closed.IsZero() {
 			clock = f.closed
 		}
-		rec := &store.OrderRecord{Code: f.code, StoreID: f.storeID, Status: f.status, Channel: f.channel, Day: f.placed.In(sh).Format("2006-01-02"),
+		rec := &store.OrderRecord{Code: f.code, StoreID: f.storeID, Source: f.source, Status: f.status, Channel: f.channel, Day: f.placed.In(sh).Format("2006-01-02"),
 			FirstSeenAt: f.placed, ClosedAt: f.closed, Detail: f.detail}
 		if f.detail != nil {
 			rec.CreatedAt = f.placed
@@ -295,5 +296,27 @@ func TestConcurrentHandOversKeepOne(t *testing.T) {
 	shifts, _ := db.ListShifts(context.Background(), "", 10)
 	if ok != 1 || refused != n-1 || len(shifts) != 1 {
 		t.Fatalf("%d hand-overs kept, %d refused, %d stored; want 1, %d, 1", ok, refused, len(shifts), n-1)
+	}
+}
+
+// Orders of two sources are told apart in the breakdown and summed together.
+func TestDayReportBySource(t *testing.T) {
+	milk := item("珍珠奶茶", "大杯", 1400, 1)
+	db := seed(t, []fixture{
+		{code: "K", storeID: "s1", status: order.StatusCompleted, placed: at(sh, "2026-12-01 10:00"), channel: 11, detail: detail(1400, 0, 0, 0, milk)},
+		{code: "S", storeID: "s1", source: order.SourceOrdering, status: order.StatusCompleted, placed: at(sh, "2026-12-01 11:00"), channel: 0, detail: detail(1400, 200, 0, 0, milk)},
+		{code: "U", storeID: "s1", source: order.SourceOrdering, status: order.StatusClosedUnpaid, placed: at(sh, "2026-12-01 12:00"), detail: detail(900, 0, 0, 0, milk)},
+	})
+	bk := books.Books{DB: db, Config: &config.Config{Stores: []config.StoreConfig{{ID: "s1", Name: "人民路店"}}}}
+	r, err := bk.Day(context.Background(), "2026-12-01", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]report.Group{}
+	for _, g := range r.BySource {
+		by[g.Label] = g
+	}
+	if r.Totals.Orders != 2 || r.Totals.Revenue != 1400+1200 || by["开个店"].Revenue != 1400 || by["扫码点餐"].Revenue != 1200 || by["扫码点餐"].Orders != 1 {
+		t.Fatalf("totals %+v by source %+v", r.Totals, r.BySource)
 	}
 }
