@@ -42,6 +42,7 @@ type Config struct {
 	// signed with the key of the service provider (服务商 or 渠道商) that
 	// serves the store. Off unless enabled.
 	WeChatPay wechatpay.Config `mapstructure:"wechatpay" yaml:"wechatpay"`
+	Webhooks  []WebhookConfig  `mapstructure:"webhooks" yaml:"webhooks"`
 
 	loadProblems []Problem         // found while reading the file; Validate returns them
 	sources      map[string]string // key → where it was set: "line 12" or "POSBRIDGE_…"

@@ -22,6 +22,7 @@ func (c *Config) MaskedYAML() string {
 	m.Platform.AccessToken = maskSecret(c.Platform.AccessToken)
 	m.Platform.BaseURL = maskURL(c.Platform.BaseURL)
 	m.WeChatPay = c.WeChatPay.Masked()
+	m.Webhooks = maskWebhooks(c.Webhooks)
 	out, err := yaml.Marshal(toNode(reflect.ValueOf(m), false))
 	if err != nil {
 		// Only plain strings, numbers and lists reach the encoder.

@@ -98,6 +98,7 @@ func (c *Config) Validate() []Problem {
 	v.timings()
 	v.secretFiles()
 	v.wechatPay()
+	v.webhooks()
 	return v.problems
 }
 

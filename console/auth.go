@@ -113,7 +113,7 @@ func (s *Server) Protect(h http.Handler) http.Handler {
 		}
 		sess, ok := g.sessions.fromRequest(r)
 		if !ok {
-			if strings.HasPrefix(r.URL.Path, "/api/") {
+			if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == metricsPath {
 				writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "需要登录：请在控制台页面输入门店 PIN", "login": "/login"})
 				return
 			}

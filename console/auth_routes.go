@@ -17,7 +17,7 @@ import (
 
 // routeAuth adds the login page, login and logout, and the page's session
 // query to the console mux.
-func (s *Server) routeAuth(mux *http.ServeMux) {
+func (s *Server) routeAuth(mux router) {
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.logout)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/metrics"
 )
 
 // Server is the console listener's handler.
@@ -34,6 +35,9 @@ type Server struct {
 	Now            func() time.Time
 	// Instance names this run of the daemon, as push.Receiver.Instance.
 	Instance string
+	// Metrics are the instruments /metrics writes besides what it reads at
+	// scrape time; nil leaves them out.
+	Metrics *metrics.Registry
 
 	access  guard         // who may use the console (auth.go)
 	streams streamLimiter // open event streams (events_limit.go)
@@ -55,8 +59,11 @@ func (s *Server) log() *slog.Logger {
 
 // Handler is the console mux: page, API and events, behind Protect. It never
 // accepts pushes.
-func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
+func (s *Server) Handler() http.Handler { return s.Protect(s.setupGuard(s.buildMux())) }
+
+// buildMux registers every console route (Routes lists them).
+func (s *Server) buildMux() *routeMux {
+	mux := newRouteMux()
 	mux.HandleFunc("GET /api/orders", s.listOrders)
 	mux.HandleFunc("GET /api/orders/{code}", s.getOrder)
 	for path, act := range map[string]bridge.Action{
@@ -94,7 +101,8 @@ func (s *Server) Handler() http.Handler {
 	s.routeSettings(mux)
 	s.routeUI(mux)
 	s.routeAuth(mux)
-	return s.Protect(s.setupGuard(mux))
+	s.routeIntegrations(mux)
+	return mux
 }
 
 // Listen opens a listener for addr; ":0" style ports are fine in tests.

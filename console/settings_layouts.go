@@ -10,7 +10,7 @@ import (
 	"github.com/posbridge/posbridge/printer"
 )
 
-func (s *Server) routeLayouts(mux *http.ServeMux) {
+func (s *Server) routeLayouts(mux *routeMux) {
 	mux.HandleFunc("GET /api/settings/layouts", s.getLayouts)
 	mux.HandleFunc("PUT /api/settings/layouts", s.putLayouts)
 	mux.HandleFunc("POST /api/layouts/preview", s.previewLayout)

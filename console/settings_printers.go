@@ -20,7 +20,7 @@ type SettingsEditor interface {
 	Apply(edits ...config.Edit) (*config.Config, error)
 }
 
-func (s *Server) routeSettings(mux *http.ServeMux) {
+func (s *Server) routeSettings(mux *routeMux) {
 	mux.HandleFunc("GET /api/settings/printers", s.getPrinterSettings)
 	mux.HandleFunc("PUT /api/settings/printers", s.putPrinterSettings)
 	mux.HandleFunc("GET /api/printers/presets", s.listPresets)

@@ -21,7 +21,7 @@ import (
 // credentials, each step written to the settings layer; with the
 // credentials the daemon leaves setup mode without a restart.
 
-func (s *Server) routeSetup(mux *http.ServeMux) {
+func (s *Server) routeSetup(mux *routeMux) {
 	mux.HandleFunc("GET /setup", serveSetupPage)
 	mux.HandleFunc("GET /api/setup", s.getSetup)
 	mux.HandleFunc("PUT /api/setup/stores", s.putSetupStores)

@@ -12,7 +12,7 @@ import (
 // `posbridge goods` / `posbridge store` use. Every change is an outbox call;
 // the answer names the calls, and GET /api/store-calls/{id} follows one to
 // its result.
-func (s *Server) routeStore(mux *http.ServeMux) {
+func (s *Server) routeStore(mux *routeMux) {
 	mux.HandleFunc("GET /api/goods", s.goods)
 	mux.HandleFunc("POST /api/goods/sold-out", s.changeGoods(true))
 	mux.HandleFunc("POST /api/goods/back", s.changeGoods(false))

@@ -75,7 +75,7 @@ func loadUIAssets() map[string]uiAsset {
 }
 
 // routeUI serves the page at / and its assets under /assets/.
-func (s *Server) routeUI(mux *http.ServeMux) {
+func (s *Server) routeUI(mux router) {
 	mux.HandleFunc("GET /{$}", serveUI)
 	mux.HandleFunc("GET /assets/", serveUI)
 	mux.HandleFunc("GET /favicon.ico", serveUI)

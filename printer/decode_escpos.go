@@ -36,10 +36,13 @@ type escposDecoder struct {
 	lineSt  Style
 	qrData  string
 	qrSet   bool
+	// geometry of native codes, for the picture preview
+	qrModule, barHeight, barModule int
 }
 
 func decodeESCPOS(data []byte) Preview {
 	x := escposDecoder{d: data, pv: Preview{Language: LangESCPOS, Columns: 48}}
+	x.codeDefaults()
 	x.run()
 	x.flush(false)
 	return x.pv
@@ -79,6 +82,13 @@ func (x *escposDecoder) reset() {
 	x.kanji = false
 	x.st = Style{}
 	x.qrSet = false
+	x.codeDefaults()
+}
+
+// codeDefaults are a printer's QR module and barcode sizes after ESC @
+// (the ESC/POS manual's defaults: QR module 3, GS h 162, GS w 3).
+func (x *escposDecoder) codeDefaults() {
+	x.qrModule, x.barHeight, x.barModule = 3, 162, 3
 }
 
 func (x *escposDecoder) run() {
@@ -315,7 +325,13 @@ func (x *escposDecoder) gs() {
 			n = len(x.d)
 		}
 		x.skip(7 + n)
-	case 'h', 'w', 'H', 'f', 'r', 'a', 'I', 'b', 'E', 'j':
+	case 'h':
+		x.barHeight = max(1, int(arg(0)))
+		x.skip(3)
+	case 'w':
+		x.barModule = min(max(1, int(arg(0))), 6)
+		x.skip(3)
+	case 'H', 'f', 'r', 'a', 'I', 'b', 'E', 'j':
 		x.skip(3)
 	case 'L', 'W', 'P', '$', '\\':
 		x.skip(4)
@@ -337,7 +353,7 @@ func (x *escposDecoder) barcode() {
 		for j < len(x.d) && x.d[j] != 0 {
 			j++
 		}
-		x.add(PreviewLine{Kind: LineBarcode, Data: string(x.d[x.i+3 : j]), Style: Style{Align: x.st.Align}})
+		x.add(PreviewLine{Kind: LineBarcode, Data: string(x.d[x.i+3 : j]), Style: Style{Align: x.st.Align}, H: x.barHeight, Module: x.barModule})
 		x.i = min(len(x.d), j+1)
 		return
 	}
@@ -352,7 +368,7 @@ func (x *escposDecoder) barcode() {
 	if m == 73 {
 		text = decodeCode128Payload(data)
 	}
-	x.add(PreviewLine{Kind: LineBarcode, Data: text, Style: Style{Align: x.st.Align}})
+	x.add(PreviewLine{Kind: LineBarcode, Data: text, Style: Style{Align: x.st.Align}, H: x.barHeight, Module: x.barModule})
 	x.i = end
 }
 
@@ -394,6 +410,10 @@ func (x *escposDecoder) qr() {
 	cn, fn := x.at(5), x.at(6)
 	if cn == 0x31 {
 		switch fn {
+		case 0x43: // module size
+			if x.i+7 < end {
+				x.qrModule = min(max(1, int(x.d[x.i+7])), 16)
+			}
 		case 0x50: // store: cn fn m d…
 			if x.i+8 <= end {
 				x.qrData = string(x.d[x.i+8 : end])
@@ -405,7 +425,7 @@ func (x *escposDecoder) qr() {
 			if !x.qrSet || !utf8.ValidString(data) {
 				data = strings.ToValidUTF8(data, "?")
 			}
-			x.add(PreviewLine{Kind: LineQR, Data: data, Style: Style{Align: x.st.Align}})
+			x.add(PreviewLine{Kind: LineQR, Data: data, Style: Style{Align: x.st.Align}, Module: x.qrModule})
 		}
 	}
 	x.i = end

@@ -42,12 +42,12 @@ func decodeTSPL(data []byte) Preview {
 		case "QRCODE":
 			args := tsplArgs(rest)
 			if cur != nil && len(args) >= 7 {
-				cur.Items = append(cur.Items, LabelItem{Kind: "qr", X: atoi(args[0]), Y: atoi(args[1]), Text: args[len(args)-1]})
+				cur.Items = append(cur.Items, LabelItem{Kind: "qr", X: atoi(args[0]), Y: atoi(args[1]), W: atoi(args[3]), Text: args[len(args)-1]})
 			}
 		case "BARCODE":
 			args := tsplArgs(rest)
 			if cur != nil && len(args) >= 9 {
-				cur.Items = append(cur.Items, LabelItem{Kind: "barcode", X: atoi(args[0]), Y: atoi(args[1]), Text: args[8], H: atoi(args[3])})
+				cur.Items = append(cur.Items, LabelItem{Kind: "barcode", X: atoi(args[0]), Y: atoi(args[1]), Text: args[8], H: atoi(args[3]), W: atoi(args[6])})
 			}
 		case "BAR":
 			args := tsplArgs(rest)
@@ -182,7 +182,16 @@ func skipBitmap(data []byte, i int, cur *LabelView) int {
 		return len(data)
 	}
 	if cur != nil {
-		cur.Items = append(cur.Items, LabelItem{Kind: "bitmap", X: args[0], Y: args[1], W: args[2] * 8, H: args[3]})
+		it := LabelItem{Kind: "bitmap", X: args[0], Y: args[1], W: args[2] * 8, H: args[3]}
+		if it.W > 0 && it.H > 0 && it.W <= maxRasterDots && it.H <= maxRasterDots {
+			// TSC's bit 0 is black, the inverse of a Raster
+			r := &Raster{Width: it.W, Height: it.H, Bits: make([]byte, n)}
+			for k, c := range data[j : j+n] {
+				r.Bits[k] = ^c
+			}
+			it.Image = r
+		}
+		cur.Items = append(cur.Items, it)
 	}
 	j += n
 	for j < len(data) && (data[j] == '\r' || data[j] == '\n') {

@@ -38,7 +38,10 @@ type PreviewLine struct {
 	Count int     `json:"count,omitempty"`
 	Image *Raster `json:"-"`           // raster images, for tests that scan them
 	W     int     `json:"w,omitempty"` // image size in dots
-	H     int     `json:"h,omitempty"`
+	H     int     `json:"h,omitempty"` // and barcode height
+	// Module is a native QR code's module size or a barcode's narrow bar
+	// width, in dots, as the bytes set them (the picture preview draws them).
+	Module int `json:"module,omitempty"`
 }
 
 // LabelView is one TSPL label.
@@ -52,15 +55,16 @@ type LabelView struct {
 
 // LabelItem is one drawn element of a label.
 type LabelItem struct {
-	Kind   string `json:"kind"` // text | qr | barcode | bar | bitmap
-	X      int    `json:"x"`
-	Y      int    `json:"y"`
-	Text   string `json:"text,omitempty"`
-	XMul   int    `json:"xmul,omitempty"`
-	YMul   int    `json:"ymul,omitempty"`
-	Invert bool   `json:"invert,omitempty"`
-	W      int    `json:"w,omitempty"`
-	H      int    `json:"h,omitempty"`
+	Kind   string  `json:"kind"` // text | qr | barcode | bar | bitmap
+	X      int     `json:"x"`
+	Y      int     `json:"y"`
+	Text   string  `json:"text,omitempty"`
+	XMul   int     `json:"xmul,omitempty"`
+	YMul   int     `json:"ymul,omitempty"`
+	Invert bool    `json:"invert,omitempty"`
+	W      int     `json:"w,omitempty"` // bar and bitmap width; QR cell width and barcode narrow bar, in dots
+	H      int     `json:"h,omitempty"`
+	Image  *Raster `json:"-"` // bitmap: its dots (1 = black)
 }
 
 // Texts is every text line of the preview (labels included), for tests.

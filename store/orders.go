@@ -363,7 +363,12 @@ func (db *DB) OrdersPendingPrint(ctx context.Context, now time.Time) ([]string, 
 
 // OrdersAwaitingDecision returns orders that wait for staff.
 func (db *DB) OrdersAwaitingDecision(ctx context.Context) ([]*OrderRecord, error) {
-	rows, err := db.readQuery(ctx, `SELECT `+orderColumns+` FROM orders WHERE decision <> '' ORDER BY decision_since`)
+	return db.orderRows(ctx, `SELECT `+orderColumns+` FROM orders WHERE decision <> '' ORDER BY decision_since`)
+}
+
+// orderRows reads the orders a query selects (its columns orderColumns or listColumns).
+func (db *DB) orderRows(ctx context.Context, query string, args ...any) ([]*OrderRecord, error) {
+	rows, err := db.readQuery(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -434,8 +439,12 @@ func (tx *Tx) AppendHistory(h History) error {
 
 // History returns an order's transitions, oldest first.
 func (db *DB) History(ctx context.Context, code string) ([]History, error) {
+	return db.historyRows(ctx, `WHERE order_code = ? ORDER BY id`, code)
+}
+
+func (db *DB) historyRows(ctx context.Context, where string, args ...any) ([]History, error) {
 	rows, err := db.readQuery(ctx, `SELECT id, order_code, at, from_status, to_status, actor, source, reason
-		FROM order_history WHERE order_code = ? ORDER BY id`, code)
+		FROM order_history `+where, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -77,6 +77,10 @@ func (c *daemonClient) call(method, path string, body any, out any) (int, error)
 	if resp.StatusCode == http.StatusUnauthorized {
 		return resp.StatusCode, c.refused()
 	}
+	if p, ok := out.(*[]byte); ok { // the answer as it came (CSV)
+		*p = raw
+		return resp.StatusCode, nil
+	}
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
 			return resp.StatusCode, fmt.Errorf("unexpected answer %q: %w", raw, err)

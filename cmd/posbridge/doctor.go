@@ -87,6 +87,7 @@ var doctorChecks = []doctorCheck{
 	{"printer", checkPrinters},
 	{"scanner", checkScanner},
 	{"wechatpay", checkWeChatPay},
+	{"webhooks", checkWebhooks},
 }
 
 // doctorTimeout bounds the whole run: an installer waits for it.

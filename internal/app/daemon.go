@@ -149,9 +149,14 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 
 	bus := bridge.NewBus(opts.Now)
+	ig := newIntegrations(cfg, db, log, opts.Now)
+	log = ig.countLogs(log)
 	buildFleet := func(c *config.Config) (*printer.Fleet, error) {
 		return printer.NewFleet(c.Printers, c.Print, db, printer.FleetOptions{Logger: log, Layouts: &c.Layouts,
-			Sandbox: c.Sandbox || c.Platform.Mode != config.ModeLive, OnEvent: func(e printer.Event) { publishPrinterEvent(bus, e, c.Alerts.WaitingJob) }})
+			Sandbox: c.Sandbox || c.Platform.Mode != config.ModeLive, OnEvent: func(e printer.Event) {
+				publishPrinterEvent(bus, e, c.Alerts.WaitingJob)
+				ig.printerEvent(e)
+			}})
 	}
 	first, err := buildFleet(cfg)
 	if err != nil {
@@ -165,7 +170,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	d.Fleet = fleet
 	d.Settings = &Settings{cur: cfg, log: log, bus: bus, install: fleetInstaller(runCtx, fleet, buildFleet), restartNotice: true}
 	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, opts.Channels...),
-		Reporters: opts.Reporters,
+		Reporters: append(ig.hooks.Reporters(), opts.Reporters...),
 		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 
@@ -189,6 +194,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	defer fleet.Close()
 	start("bridge", b.Run)
 	start("settings watch", d.Settings.watch)
+	start("webhooks", ig.hooks.Run)
 	start("poller", func(ctx context.Context) error { poller.New(client, b, cfg, log, opts.Now).Run(ctx); return nil })
 	if pushLn != nil {
 		var tlsCfg *tls.Config
@@ -206,10 +212,12 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		if cfg.PushOpenWithoutAuth() {
 			refusePushes(recv, b, cfg, log)
 		}
-		start("push listener", func(ctx context.Context) error { return console.Serve(ctx, pushLn, recv.Handler(), tlsCfg, log) })
+		start("push listener", func(ctx context.Context) error {
+			return console.Serve(ctx, pushLn, ig.push(recv.Handler()), tlsCfg, log)
+		})
 	}
 	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance,
-		DiscoverSerial: opts.DiscoverSerial}
+		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if cfg.Scanner.Serial != "" {
 		port, err := scanner.ParseURI(cfg.Scanner.Serial)

@@ -15,11 +15,13 @@ import { initPrinters } from './printers.js';
 import { initPlatform } from './platform.js';
 import { initToday } from './today.js';
 import { initGoods, loadGoods, loadGoodsSoon } from './goods.js';
+import { initReports } from './reports.js';
+import { initWebhooks } from './webhooks.js';
 import { initAlerts, setConnected } from './alerts.js';
 import { promptDialog } from './dialogs.js';
 import { toast } from './toast.js';
 
-const VIEWS = ['orders', 'printers', 'platform', 'goods', 'today'];
+const VIEWS = ['orders', 'printers', 'platform', 'goods', 'today', 'reports'];
 
 async function boot() {
   initStart();
@@ -32,6 +34,8 @@ async function boot() {
   initPlatform();
   initToday();
   initGoods();
+  initReports();
+  initWebhooks();
   initAlerts();
   initViews();
   initRinger();

@@ -176,7 +176,7 @@ async function loadPreview(job, body) {
       p = await api.get('/api/jobs/' + job.id + '/preview');
       if (job.state === 'done' || job.state === 'dropped') previewCache.set(job.id, p);
     }
-    body.replaceChildren(renderPreview(p.preview, p.text));
+    body.replaceChildren(renderPreview(p.preview, p.text, job.id));
   } catch (err) {
     body.replaceChildren(h('span', { class: 'muted' }, '无法读取预览：' + err.message));
   }

@@ -60,9 +60,14 @@ function lineOf(l) {
   return null;
 }
 
-export function renderPreview(p, text) {
+// renderPreview shows a job's decoded content; with its id, also its
+// picture drawn from the bytes (QR codes, barcodes, logos, labels at scale).
+export function renderPreview(p, text, jobID) {
   if (!p) return h('pre', { class: 'paper' }, text || '');
   const parts = [];
+  if (jobID && ((p.lines && p.lines.length) || (p.labels && p.labels.length))) {
+    parts.push(h('img', { class: 'paper-img', src: '/api/jobs/' + encodeURIComponent(jobID) + '/preview.png', alt: '打印预览图像', loading: 'lazy' }));
+  }
   if (p.lines && p.lines.length) {
     const paper = h('div', { class: 'paper', 'aria-label': '打印预览' }, p.lines.map(lineOf));
     paper.style.width = 'calc(' + (p.columns || 48) + 'ch + 20px)';

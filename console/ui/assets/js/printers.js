@@ -116,7 +116,7 @@ async function preview(j) {
   }
   await confirmDialog({
     title: (DOC_LABEL[j.doc] || j.doc) + ' · ' + j.printer,
-    body: h('div', { class: 'doc-body' }, renderPreview(p.preview, p.text)),
+    body: h('div', { class: 'doc-body' }, renderPreview(p.preview, p.text, j.id)),
     confirmText: j.state === 'failed' ? '重试打印' : '打印',
     submit: async () => {
       await api.post('/api/jobs/' + j.id + '/release', {});
