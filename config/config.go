@@ -27,6 +27,7 @@ type Config struct {
 	Print     PrintConfig     `mapstructure:"print" yaml:"print"`
 	Printers  []PrinterConfig `mapstructure:"printers" yaml:"printers"`
 	Scanner   ScannerConfig   `mapstructure:"scanner" yaml:"scanner"`
+	Ordering  OrderingConfig  `mapstructure:"ordering" yaml:"ordering"`
 	Outbox    OutboxConfig    `mapstructure:"outbox" yaml:"outbox"`
 	Alerts    AlertConfig     `mapstructure:"alerts" yaml:"alerts"`
 	Retention RetentionConfig `mapstructure:"retention" yaml:"retention"`

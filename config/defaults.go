@@ -40,6 +40,7 @@ func Defaults() *Config {
 			StatusEvery:      10 * time.Second,
 		},
 		Scanner:   ScannerConfig{DoubleScanWindow: 3 * time.Second},
+		Ordering:  orderingDefaults(),
 		Outbox:    OutboxConfig{RetryMin: time.Second, RetryMax: 5 * time.Minute, AlertAfter: 2 * time.Minute},
 		Alerts:    AlertConfig{WaitingOrder: 3 * time.Minute, WaitingJob: time.Minute},
 		Retention: RetentionConfig{Days: 90},

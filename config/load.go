@@ -307,6 +307,8 @@ func (c *Config) resolvePaths(base string) {
 	c.Platform.PublicKeyFile = resolvePath(base, c.Platform.PublicKeyFile)
 	c.Push.TLSCertFile = resolvePath(base, c.Push.TLSCertFile)
 	c.Push.TLSKeyFile = resolvePath(base, c.Push.TLSKeyFile)
+	c.Ordering.TLSCertFile = resolvePath(base, c.Ordering.TLSCertFile)
+	c.Ordering.TLSKeyFile = resolvePath(base, c.Ordering.TLSKeyFile)
 	c.Print.Logo = resolvePath(base, c.Print.Logo)
 	c.Backup.Dir = resolvePath(base, c.Backup.Dir)
 	for i := range c.Printers {

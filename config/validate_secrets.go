@@ -34,6 +34,7 @@ func (v *validator) secretFiles() {
 	for _, f := range []struct{ key, path string }{
 		{"platform.private_key_file", v.c.Platform.PrivateKeyFile},
 		{"push.tls_key_file", v.c.Push.TLSKeyFile},
+		{"ordering.tls_key_file", v.c.Ordering.TLSKeyFile},
 	} {
 		if f.path != "" && worldReadable(f.path) {
 			v.warn(f.key, "%s is a private key and every account on this PC can read it: chmod 640 %s (owner root, group of the service account)", f.path, f.path)
