@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -306,5 +307,36 @@ func (db *DB) PruneOrdering(ctx context.Context, before time.Time) error {
 			return fmt.Errorf("prune take codes: %w", err)
 		}
 		return nil
+	})
+}
+
+// OrderingIdempotencyKey reads a create's key: the hash of the body it came
+// with and its order (ErrNotFound when the key is new).
+func (db *DB) OrderingIdempotencyKey(ctx context.Context, restaurantID int64, key string) (bodyHash string, orderID int64, err error) {
+	err = db.readRow(ctx, `SELECT body_hash, order_id FROM ordering_idempotency WHERE restaurant_id = ? AND key = ?`, restaurantID, key).
+		Scan(&bodyHash, &orderID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, ErrNotFound
+	}
+	return bodyHash, orderID, err
+}
+
+// maxViewTokens bounds the tokens an order keeps: each repeat of its create
+// (a page that lost the reply) gets one; the oldest goes first.
+const maxViewTokens = 4
+
+// AddOrderingViewToken adds a view_token hash to an order.
+func (db *DB) AddOrderingViewToken(ctx context.Context, id int64, hash string) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		var have string
+		if err := tx.queryRow(`SELECT view_token_hash FROM ordering_orders WHERE id = ?`, id).Scan(&have); err != nil {
+			return err
+		}
+		list := append(strings.Fields(have), hash)
+		if len(list) > maxViewTokens {
+			list = list[len(list)-maxViewTokens:]
+		}
+		_, err := tx.exec(`UPDATE ordering_orders SET view_token_hash = ? WHERE id = ?`, strings.Join(list, " "), id)
+		return err
 	})
 }
