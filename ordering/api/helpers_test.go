@@ -76,12 +76,12 @@ func newRig(t *testing.T, menuFile string, mod func(*Options)) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "posbridge.db"), store.Options{SkipIntegrity: true})
+	c := &clock{t: wednesdayNoon}
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "posbridge.db"), store.Options{SkipIntegrity: true, Now: c.now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	c := &clock{t: wednesdayNoon}
 	p := &recordingPlacer{}
 	opt := Options{DB: db, Now: c.now, Placer: p, CreatesPerMinute: 100, Restaurants: []Restaurant{{ID: 1, StoreID: "1862",
 		Schedule: hours.Schedule{Location: cst, DayStart: 4 * time.Hour}, Menu: func() *menu.Menu { return m }}}}

@@ -30,6 +30,9 @@ func (s *Server) restaurantInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info.Takeout.EatTypesEnable[menu.Delivery] = false
+	// The page checks the hours by the server's clock (a phone's may be
+	// wrong): the Date header is the one it reads.
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 	writeJSON(w, http.StatusOK, info)
 }
 

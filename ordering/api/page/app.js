@@ -8,7 +8,7 @@
   var rid = parseInt(q.get('rid'), 10);
   var tid = parseInt(q.get('tid'), 10);
   var ver = q.get('ver') === null ? null : parseInt(q.get('ver'), 10);
-  var state = { info: null, table: null, eatType: 0, products: [], cart: [], quote: null, busy: false };
+  var state = { skew: 0, info: null, table: null, eatType: 0, products: [], cart: [], quote: null, busy: false };
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, attrs, kids) {
@@ -32,7 +32,7 @@
       return res.text().then(function (t) {
         var data = null;
         try { data = t ? JSON.parse(t) : null; } catch (e) { data = { detail: '服务器返回了无法识别的内容' }; }
-        return { status: res.status, data: data };
+        return { status: res.status, data: data, date: res.headers.get('Date') };
       });
     });
   }
@@ -69,7 +69,7 @@
     if (!info.takeout.eat_types_enable[eat]) return '本店暂不接受' + ['堂食', '外卖配送', '外卖自取', '等取'][eat] + '订单';
     var p = info.takeout_periods, wd = info.weekday;
     if (!p.open[wd]) return '本店今天休息';
-    var local = new Date(Date.now() + info.tz_offset * 60000);
+    var local = new Date(Date.now() + state.skew + info.tz_offset * 60000);
     var hm = ('0' + local.getUTCHours()).slice(-2) + ':' + ('0' + local.getUTCMinutes()).slice(-2);
     var ok = (p[String(wd)] || []).some(function (x) {
       return x.start_time <= x.end_time ? (hm >= x.start_time && hm <= x.end_time) : (hm >= x.start_time || hm <= x.end_time);
@@ -101,6 +101,8 @@
       if (r.status === 404) { block('二维码无效', r.data && r.data.detail || '找不到这家店或这张桌台。'); return; }
       if (r.status !== 200) { block('暂时无法点餐', errorText(r)); return; }
       var info = state.info = r.data;
+      var server = r.date ? Date.parse(r.date) : NaN;
+      state.skew = isNaN(server) ? 0 : server - Date.now(); // the server's clock, not the phone's
       document.title = info.name + ' · 扫码点餐';
       $('shop').textContent = info.name;
       var table = state.table = info.tables.filter(function (t) { return t.table_id === tid; })[0];
@@ -382,6 +384,7 @@
   function showStatus(id, first) {
     $('menu').hidden = true; $('cartbar').hidden = true; $('blocked').hidden = true; $('notice').hidden = true;
     $('status').hidden = false;
+    window.scrollTo(0, 0);
     if (first) renderStatus(first);
     var tok = tokenOf(id), path = API + 'orders/' + id + '?res_id=' + rid + '&token=' + encodeURIComponent(tok);
     if (follow) follow.stop();
