@@ -125,8 +125,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool
 }
 
 // parseCIDRs reads addresses or CIDRs (tests and wiring).
-func parseCIDRs(list ...string) ([]*net.IPNet, error) {
-	var out []*net.IPNet
+func parseCIDRs(list ...string) ([]*Proxy, error) {
+	var out []*Proxy
 	for _, s := range list {
 		if !strings.Contains(s, "/") {
 			if ip := net.ParseIP(s); ip != nil && ip.To4() != nil {

@@ -52,7 +52,7 @@ type Options struct {
 	CreatesPerMinute int
 	CalcsPerMinute   int
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
-	TrustedProxies []*net.IPNet
+	TrustedProxies []*Proxy
 	Now            func() time.Time
 	Log            *slog.Logger
 }
@@ -198,3 +198,6 @@ func (s *Server) restaurant(w http.ResponseWriter, r *http.Request, id string) (
 	}
 	return rest, m, true
 }
+
+// Proxy is one trusted proxy's network (ordering.trusted_proxies).
+type Proxy = net.IPNet
