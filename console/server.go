@@ -27,6 +27,8 @@ type Server struct {
 	Now    func() time.Time
 	// Instance names this run of the daemon, as PushReceiver.Instance.
 	Instance string
+	// Menus is the scan-to-order channel's menus (nil when it is off).
+	Menus MenuDesk
 
 	access  guard         // who may use the console (auth.go)
 	streams streamLimiter // open event streams (events_limit.go)
@@ -83,6 +85,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/kaigedian/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "pushes go to the push listener, not the console")
 	})
+	s.routeMenus(mux)
 	s.routeUI(mux)
 	s.routeAuth(mux)
 	return s.Protect(s.setupGuard(mux))

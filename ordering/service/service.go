@@ -44,6 +44,7 @@ type Channel struct {
 	API      *api.Server
 	opt      Options
 	mu       sync.Mutex
+	edit     sync.Mutex
 	watchers map[int64]*menu.Watcher
 	paths    map[int64]string
 }
@@ -120,16 +121,18 @@ func (c *Channel) Menu(rid int64) (*menu.Menu, string, bool) {
 	return w.Menu(), c.paths[rid], true
 }
 
-// Edit changes restaurant rid's menu file (comments kept) and loads it at
-// once; a change that makes the menu invalid is refused and nothing is
-// written.
-func (c *Channel) Edit(rid int64, changes ...menu.Change) (*menu.Menu, []string, error) {
+// Edit changes restaurant rid's menu file (comments kept), loads it at
+// once and writes what changed, by whom, to the audit log. A change that
+// makes the menu invalid is refused and nothing is written.
+func (c *Channel) Edit(ctx context.Context, rid int64, actor, what string, changes ...menu.Change) (*menu.Menu, []string, error) {
 	c.mu.Lock()
 	w, ok := c.watchers[rid]
 	c.mu.Unlock()
 	if !ok {
-		return nil, nil, fmt.Errorf("restaurant %d is not configured", rid)
+		return nil, nil, fmt.Errorf("餐厅 %d 没有配置", rid)
 	}
+	c.edit.Lock() // one edit of a file at a time: each reads what the last wrote
+	defer c.edit.Unlock()
 	m, notes, err := menu.Edit(w.Path(), changes...)
 	if err != nil {
 		return nil, notes, err
@@ -137,7 +140,27 @@ func (c *Channel) Edit(rid int64, changes ...menu.Change) (*menu.Menu, []string,
 	if err := w.Reload(); err != nil {
 		return nil, notes, err
 	}
+	err = c.opt.DB.Write(ctx, func(tx *store.Tx) error {
+		return tx.AppendAudit(store.Audit{Actor: actor, Action: "menu_edit", Detail: fmt.Sprintf("restaurant %d: %s", rid, what)})
+	})
+	if err != nil {
+		c.opt.Log.Warn("ordering: menu edited but not audited", "restaurant", rid, "what", what, "err", err)
+	}
 	return m, notes, nil
+}
+
+// Restaurants are the configured restaurants.
+func (c *Channel) Restaurants() []config.RestaurantConfig { return c.opt.Config.Ordering.Restaurants }
+
+// ClearTable ends a real table's meal (the guests left): the next order
+// there opens a new one and pays 开台消费 again.
+func (c *Channel) ClearTable(ctx context.Context, rid, tableID int64, actor string) error {
+	if err := c.opt.DB.ClearTable(ctx, rid, tableID); err != nil {
+		return err
+	}
+	return c.opt.DB.Write(ctx, func(tx *store.Tx) error {
+		return tx.AppendAudit(store.Audit{Actor: actor, Action: "table_clear", Detail: fmt.Sprintf("restaurant %d table %d", rid, tableID)})
+	})
 }
 
 // Close stops watching the menus.

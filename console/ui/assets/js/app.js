@@ -14,11 +14,12 @@ import { initScan, showResult } from './scan.js';
 import { initPrinters } from './printers.js';
 import { initPlatform } from './platform.js';
 import { initToday } from './today.js';
+import { loadMenus } from './menu.js';
 import { initAlerts, setConnected } from './alerts.js';
 import { promptDialog } from './dialogs.js';
 import { toast } from './toast.js';
 
-const VIEWS = ['orders', 'printers', 'platform', 'today'];
+const VIEWS = ['orders', 'printers', 'platform', 'today', 'menu'];
 
 async function boot() {
   initStart();
@@ -208,6 +209,7 @@ function initViews() {
     if (v === 'printers') store.loadPrinters().catch(() => {});
     if (v === 'platform') store.loadPlatform().catch(() => {});
     if (v === 'today') store.loadStats().catch(() => {});
+    if (v === 'menu') loadMenus();
   };
   window.addEventListener('hashchange', show);
   show();
