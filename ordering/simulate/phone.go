@@ -55,10 +55,10 @@ func (e *StatusError) Error() string { return fmt.Sprintf("%s: %d %s", e.Path, e
 const apiPath = "/api/v1/frontend/"
 
 type spec struct {
-	PU           int             `json:"pu"`
-	Unit         string          `json:"unit"`
-	Price        json.Number     `json:"price"`
-	TakeoutPrice json.Number     `json:"takeout_price"`
+	PU           int         `json:"pu"`
+	Unit         string      `json:"unit"`
+	Price        json.Number `json:"price"`
+	TakeoutPrice json.Number `json:"takeout_price"`
 }
 
 type condiment struct {
