@@ -65,7 +65,8 @@ func TestExampleShowsEveryKey(t *testing.T) {
 func TestExampleAgreesWithDefaults(t *testing.T) {
 	c := loadYAML(t, ExampleYAML())
 	d := loadYAML(t, "stores: [ { id: \"1862\", name: 南翔一店 } ]\n")
-	c.Stores, c.Printers, c.Accept.Rules, c.Ordering.Restaurants, c.Ordering.TrustedProxies = nil, nil, nil, nil, nil
+	c.Stores, c.Printers, c.Accept.Rules, c.WeChatPay.Restaurants = nil, nil, nil, nil
+	c.Ordering.Restaurants, c.Ordering.TrustedProxies = nil, nil
 	d.Stores = nil
 	c.File, d.File = "", ""
 	c.sources, d.sources = nil, nil

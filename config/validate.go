@@ -97,6 +97,7 @@ func (c *Config) Validate() []Problem {
 	v.ordering()
 	v.timings()
 	v.secretFiles()
+	v.wechatPay()
 	return v.problems
 }
 
