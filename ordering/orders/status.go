@@ -15,7 +15,10 @@ const (
 	Delivered  Status = 5  // 已送达
 	Completed  Status = 9  // 已完成
 	UserCancel Status = -1 // 用户取消
-	Rejected   Status = -2 // 商家取消
+	Rejected   Status = -2 // 商家取消 (not accepted)
+	// StoreCancelled is posbridge's own: the store cancelled an order it
+	// had accepted. The rules tell it from a reject; the phone reads -2.
+	StoreCancelled Status = -3
 )
 
 // Label is the status in the phone's words.
@@ -37,7 +40,7 @@ func (s Status) Label() string {
 		return "已完成"
 	case UserCancel:
 		return "已取消"
-	case Rejected:
+	case Rejected, StoreCancelled:
 		return "商家已取消"
 	}
 	return "状态 " + strconv.Itoa(int(s))
@@ -48,3 +51,11 @@ func (s Status) Open() bool { return s >= Placed && s <= Delivered }
 
 // Eat types that get a take code (seed §6.1: 0, 2, 3; delivery has none).
 func HasTakeCode(eatType int) bool { return eatType == 0 || eatType == 2 || eatType == 3 }
+
+// Seed is the status as seed 002 shows it: a store's cancel is -2.
+func (s Status) Seed() Status {
+	if s == StoreCancelled {
+		return Rejected
+	}
+	return s
+}

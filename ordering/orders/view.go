@@ -100,7 +100,7 @@ func NewView(o *store.OrderingOrder, r *Record, zone *time.Location, p Privacy) 
 		TotalPrice: money.Number(r.TotalPrice), TotalBoxFee: money.Number(r.TotalBoxFee), TotalTaxFee: money.Number(r.TaxFee),
 		IsTaxIncluded: r.TaxIncluded, DeliveryFee: money.Number(r.DeliveryFee), ServiceFee: money.Number(r.ServiceFee),
 		DiscountFee: money.Number(r.DiscountFee), TotalFee: money.Number(r.TotalFee), TotalFeeCNY: -100, TotalFeeCNYReal: -100,
-		Remark: r.Remark, TradeNo: o.TradeNo, TakeCode: o.TakeCode, Lang: "zh-hans", Status: o.Status,
+		Remark: r.Remark, TradeNo: o.TradeNo, TakeCode: o.TakeCode, Lang: "zh-hans", Status: int(Status(o.Status).Seed()),
 		CreateTime: o.CreatedAt.In(zone).Format(TimeLayout), StatusText: Status(o.Status).Label(), StatusNote: o.StatusNote,
 		Products: make([]LineView, len(r.Lines)),
 	}
