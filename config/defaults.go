@@ -62,6 +62,7 @@ func Sandbox() *Config {
 	c.Sandbox = true
 	c.DataDir = "./posbridge-sandbox"
 	c.Stores, c.Printers = sandboxLists()
+	c.Ordering = sandboxOrdering(c.Ordering)
 	for i := range c.Printers {
 		applyPrinterDefaults(&c.Printers[i], &c.Print, nil)
 	}

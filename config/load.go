@@ -193,6 +193,7 @@ func loadSandbox(env map[string]string, base string) (*Config, error) {
 	}
 	c.Sandbox = true
 	c.Stores, c.Printers = sandboxLists()
+	c.Ordering.Restaurants = sb.Ordering.Restaurants // lists are not viper defaults
 	for i := range c.Printers {
 		applyPrinterDefaults(&c.Printers[i], &c.Print, nil)
 	}

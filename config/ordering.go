@@ -91,3 +91,15 @@ func (c *OrderingConfig) Restaurant(rid int64) (RestaurantConfig, bool) {
 	}
 	return RestaurantConfig{}, false
 }
+
+// SandboxOrderingListen is where the sandbox serves the phones' page.
+const SandboxOrderingListen = "127.0.0.1:8688"
+
+// sandboxOrdering turns the channel on in the sandbox: the tea shop 1862
+// as restaurant 1, with the demo menu (written under data_dir/menus on
+// the first run).
+func sandboxOrdering(o OrderingConfig) OrderingConfig {
+	o.Listen = SandboxOrderingListen // public_url: the listener's address once it is open
+	o.Restaurants = []RestaurantConfig{{ID: 1, StoreID: "1862", MenuFile: "menu-1862.yaml"}}
+	return o
+}

@@ -57,6 +57,10 @@ type Daemon struct {
 	Fleet       *printer.Fleet
 	ConsoleAddr string
 	PushAddr    string
+	// OrderingAddr is the scan-to-order listener's ("" when it is off);
+	// OrderingTableURL one table's page on it, for the banner.
+	OrderingAddr     string
+	OrderingTableURL string
 	// Sandbox is the embedded fake platform in sandbox mode (nil in live mode).
 	Sandbox *Sandbox
 	// Setup is true in setup mode (live mode without credentials): only the
@@ -147,7 +151,8 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return err
 	}
 	d.Fleet = fleet
-	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, opts.Channels...),
+	scan := newScanToOrder(cfg, db, log, opts.Now)
+	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append(append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, scan.channels()...), opts.Channels...),
 		Reporters: opts.Reporters,
 		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
@@ -190,7 +195,12 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		}
 		start("push listener", func(ctx context.Context) error { return console.Serve(ctx, pushLn, recv.Handler(), tlsCfg, log) })
 	}
-	srv := &console.Server{Bridge: b, Fleet: fleet, Config: cfg, Log: log, Now: opts.Now, Instance: instance}
+	if d.OrderingAddr, err = scan.open(runCtx, b, start); err != nil {
+		cancel()
+		return err
+	}
+	d.OrderingTableURL = scan.tableURL()
+	srv := &console.Server{Bridge: b, Fleet: fleet, Config: cfg, Log: log, Now: opts.Now, Instance: instance, Menus: scan.menus()}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if cfg.Scanner.Serial != "" {
 		port, err := scanner.ParseURI(cfg.Scanner.Serial)
@@ -207,7 +217,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if d.Sandbox != nil {
 		start("sandbox platform", d.Sandbox.run)
 	}
-	log.Info("posbridge running", "console", "http://"+d.ConsoleAddr, "push", d.PushAddr, "mode", cfg.Platform.Mode,
+	log.Info("posbridge running", "console", "http://"+d.ConsoleAddr, "push", d.PushAddr, "ordering", d.OrderingAddr, "mode", cfg.Platform.Mode,
 		"stores", len(cfg.Stores), "printers", len(cfg.Printers))
 	if opts.Ready != nil {
 		opts.Ready(d)

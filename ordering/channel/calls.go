@@ -37,7 +37,7 @@ func (c *Channel) Prepare(req bridge.Request) (string, []byte, error) {
 	case bridge.ActAccept:
 		p.Status, p.From = int(orders.Preparing), fromAwaiting
 	case bridge.ActReject:
-		p.Status, p.From, p.Note = int(orders.Rejected), fromAwaiting, storeNote("商家没有接单", req.Reason)
+		p.Status, p.From, p.Note = int(orders.Rejected), fromAwaiting, noteFor("商家没有接单", req.Reason)
 	case bridge.ActMade:
 		p.Status, p.From = int(orders.Ready), fromAccepted
 	case bridge.ActDeliver:
@@ -45,7 +45,7 @@ func (c *Channel) Prepare(req bridge.Request) (string, []byte, error) {
 	case bridge.ActComplete:
 		p.Status, p.From = int(orders.Completed), fromOpen
 	case bridge.ActCancel, bridge.ActRefundApprove:
-		p.Status, p.From, p.Note = int(orders.StoreCancelled), fromOpen, storeNote("商家已取消订单", req.Reason)
+		p.Status, p.From, p.Note = int(orders.StoreCancelled), fromOpen, noteFor("商家已取消订单", req.Reason)
 	case bridge.ActRefundReject:
 		// Counter-paid orders have no refund at the channel: refusing one
 		// leaves the order where it is.
@@ -54,13 +54,6 @@ func (c *Channel) Prepare(req bridge.Request) (string, []byte, error) {
 	}
 	b, err := json.Marshal(p)
 	return KindStatus, b, err
-}
-
-func storeNote(what, reason string) string {
-	if reason == "" {
-		return what + "，请到柜台咨询。"
-	}
-	return what + "：" + reason
 }
 
 // Send carries out a call: the order's status moves (only forward, only

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"time"
 
@@ -198,7 +199,7 @@ func menuPath(cfg *config.Config, r config.RestaurantConfig) (string, error) {
 		}
 	}
 	if cfg.Sandbox {
-		return path, writeMenu(path, menu.Example())
+		return path, writeMenu(path, SandboxMenu())
 	}
 	return path, nil // Watch reports the missing file
 }
@@ -208,4 +209,13 @@ func writeMenu(path string, data []byte) error {
 		return fmt.Errorf("menu folder: %w", err)
 	}
 	return os.WriteFile(path, data, 0o640)
+}
+
+var periodRE = regexp.MustCompile(`\{start_time: "[0-9:]+", end_time: "[0-9:]+"\}`)
+
+// SandboxMenu is the example menu open all day, every day: whoever starts
+// the sandbox sees scan-to-order orders at any hour.
+func SandboxMenu() []byte {
+	out := periodRE.ReplaceAll(menu.Example(), []byte(`{start_time: "00:00", end_time: "23:59"}`))
+	return append([]byte("# 沙盒演示菜单：全天营业。\n"), out...)
 }
