@@ -135,6 +135,7 @@ type AcceptRule struct {
 	Stores   []string `mapstructure:"stores" yaml:"stores"`
 	Types    []string `mapstructure:"types" yaml:"types"` // dine_in | pickup | delivery | reserved
 	Channels []int    `mapstructure:"channels" yaml:"channels"`
+	Sources  []string `mapstructure:"sources" yaml:"sources"` // kaigedian | ordering (扫码点餐)
 	Mode     string   `mapstructure:"mode" yaml:"mode"` // auto | manual
 }
 

@@ -45,8 +45,8 @@ func kitchenTicket(o *order.Order, items []order.Item, opt Options, n, total int
 	if head != "" {
 		add(Text(head, stBigCenter))
 	}
-	if t := strings.TrimSpace(o.Table); t != "" {
-		add(Text("桌号 "+t, stBigCenter))
+	if t := tableLabel(o); t != "" {
+		add(Text(t, stBigCenter))
 	}
 	if o.Type.IsReserved() {
 		if t := fmtDateTime(o.ExpectAt); t != "" {

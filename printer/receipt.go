@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/posbridge/posbridge/order"
@@ -64,6 +65,9 @@ func receiptTitle(o *order.Order) string {
 	if o.Channel != 0 {
 		parts = append(parts, o.Channel.Label())
 	}
+	if o.Source != "" && o.Source != order.SourceKaigedian {
+		parts = append(parts, o.Source.Label())
+	}
 	return strings.Join(parts, " · ")
 }
 
@@ -73,9 +77,22 @@ func addPickupHeader(d *Document, o *order.Order) {
 	if p := strings.TrimSpace(o.PickupNo); p != "" {
 		d.Blocks = append(d.Blocks, Text("取餐号", stCenter), Text(p, stHugeCenter))
 	}
-	if t := strings.TrimSpace(o.Table); t != "" {
-		d.Blocks = append(d.Blocks, Text("桌号 "+t, stBigCenter))
+	if t := tableLabel(o); t != "" {
+		d.Blocks = append(d.Blocks, Text(t, stBigCenter))
 	}
+}
+
+// tableLabel is "桌号 A1 · 4人": the table, and the guests when known.
+func tableLabel(o *order.Order) string {
+	t := strings.TrimSpace(o.Table)
+	if t == "" {
+		return ""
+	}
+	t = "桌号 " + t
+	if o.People > 0 {
+		t += " · " + strconv.Itoa(o.People) + "人"
+	}
+	return t
 }
 
 // addOrderFacts prints the order code, times and, for reserved orders, the

@@ -33,7 +33,7 @@ func ToOrder(o *store.OrderingOrder, r *Record, now time.Time, hold time.Duratio
 	}
 	out := order.Order{
 		Code: o.TradeNo, StoreID: o.StoreID, Type: typ, PlatformStatus: o.Status,
-		PickupNo: o.TakeCode, Table: o.TableName, Note: r.Remark, UserName: r.CustomerName, Mobile: r.CustomerPhone,
+		PickupNo: o.TakeCode, Table: o.TableName, People: r.CustomerCount, Note: r.Remark, UserName: r.CustomerName, Mobile: r.CustomerPhone,
 		Address:   r.CustomerAddress,
 		ActualPay: r.TotalFee, Original: r.TotalPrice + r.TotalBoxFee + r.DeliveryFee + r.ServiceFee, Discount: r.DiscountFee,
 		DeliverFee: r.DeliveryFee, PackageFee: r.TotalBoxFee,
