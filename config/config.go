@@ -136,7 +136,7 @@ type AcceptRule struct {
 	Types    []string `mapstructure:"types" yaml:"types"` // dine_in | pickup | delivery | reserved
 	Channels []int    `mapstructure:"channels" yaml:"channels"`
 	Sources  []string `mapstructure:"sources" yaml:"sources"` // kaigedian | ordering (扫码点餐)
-	Mode     string   `mapstructure:"mode" yaml:"mode"` // auto | manual
+	Mode     string   `mapstructure:"mode" yaml:"mode"`       // auto | manual
 }
 
 // PrintConfig holds options shared by all documents.

@@ -6,10 +6,12 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/posbridge/posbridge/ordering/internal/seedjson"
+	"github.com/posbridge/posbridge/ordering/menu"
 	"github.com/posbridge/posbridge/ordering/orders"
 )
 
@@ -118,9 +120,7 @@ func TestCreateRecomputesAndRefuses(t *testing.T) {
 	if got["customer_phone"] != "13812345678" {
 		t.Fatalf("+86 is dropped (seed §1.3): %v", got["customer_phone"])
 	}
-	if r.placed.count() != 1 {
-		t.Fatalf("placed %d", r.placed.count())
-	}
+	r.placed.waitPlaced(t, 1)
 	id := num(got["id"])
 	// the seed's order object: every key of §6.1's example is there
 	raw, err := seedjson.Load("6.1-orders")
@@ -341,12 +341,13 @@ func TestStatusReachesThePhoneWithinTwoSeconds(t *testing.T) {
 
 func TestAcceptDeadlineAndHandOverAfterCrash(t *testing.T) {
 	r := newRig(t, "", nil)
-	r.placed.fail = true
+	r.placed.setFail(true)
 	got := r.want(r.do("POST", prefix+"orders?res_id=1", createBody(1, 1, "40")), 200).body
+	r.srv.WaitHandOvers() // the hand-over beside the reply fails: the flow refuses
 	if r.placed.count() != 0 {
 		t.Fatal("placed while the flow refuses")
 	}
-	r.placed.fail = false
+	r.placed.setFail(false)
 	sw := Sweeper{AcceptDeadline: 10 * time.Minute}
 	r.srv.Sweep(t.Context(), sw)
 	if r.placed.count() != 1 {
@@ -380,4 +381,34 @@ func TestPhonePageIsServedWithoutOutsideResources(t *testing.T) {
 		}
 	}
 	r.want(r.do("GET", "/static/secret", ""), 404)
+}
+
+// The products page is rendered once per menu: an edit (a new menu) is
+// seen at once.
+func TestProductsPageFollowsTheCurrentMenu(t *testing.T) {
+	var current atomic.Pointer[menu.Menu]
+	r := newRig(t, "", func(o *Options) { o.Restaurants[0].Menu = current.Load })
+	current.Store(r.menu)
+	soldOut := func() bool {
+		page := r.want(r.do("GET", prefix+"products/simple?res_id=1&table_id=1", ""), 200).body
+		for _, p := range page["results"].([]any) {
+			if p.(map[string]any)["id"] == json.Number("104") {
+				return p.(map[string]any)["sold_out"] == true
+			}
+		}
+		t.Fatal("no product 104")
+		return false
+	}
+	if soldOut() || soldOut() {
+		t.Fatal("104 sold out in the example")
+	}
+	data := strings.Replace(string(menu.Example()), "    sold_out: false", "    sold_out: true", 1)
+	edited, err := menu.Parse([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	current.Store(edited)
+	if !soldOut() {
+		t.Fatal("the edited menu is not served")
+	}
 }

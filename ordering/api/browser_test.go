@@ -3,11 +3,14 @@ package api
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,7 +18,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/posbridge/posbridge/ordering/orders"
-	"github.com/posbridge/posbridge/store"
 )
 
 // phone is a headless Chromium tab in a phone's viewport (360 × 740,
@@ -295,35 +297,30 @@ func TestPhoneClosedStoreAndOldSticker(t *testing.T) {
 	p.wait("unknown table", `document.getElementById('blocked').textContent.includes('二维码无效')`, 10*time.Second)
 }
 
-// blockingPlacer holds the first create's reply (the order is committed):
-// the phone's connection dies before the reply, like a crash between create
-// and reply.
-type blockingPlacer struct {
-	recordingPlacer
-	once    sync.Once
-	release chan struct{}
-}
-
-func (b *blockingPlacer) Place(ctx context.Context, o *store.OrderingOrder) error {
-	b.once.Do(func() { <-b.release })
-	return b.recordingPlacer.Place(ctx, o)
-}
-
 // The page keeps the Idempotency-Key until it has the reply: reloaded
 // while the reply never came, it sends the same create again and gets the
 // same order — one order, not two.
 func TestPhoneResendsAnUnansweredCreateOnce(t *testing.T) {
-	bp := &blockingPlacer{release: make(chan struct{})}
-	r := newRig(t, "", func(o *Options) { o.Placer = bp })
-	t.Cleanup(func() {
-		select {
-		case <-bp.release:
-		default:
-			close(bp.release)
+	r := newRig(t, "", nil)
+	// The first create is carried out and its reply lost: the connection
+	// then hangs, as over a dead network, until the page gives up on it.
+	release := make(chan struct{})
+	var dropped atomic.Bool
+	lossy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method == "POST" && strings.HasPrefix(req.URL.Path, prefix+"orders") && !strings.Contains(req.URL.Path, "calc") &&
+			dropped.CompareAndSwap(false, true) {
+			r.srv.ServeHTTP(httptest.NewRecorder(), req)
+			select {
+			case <-release:
+			case <-req.Context().Done():
+			}
+			return
 		}
-	})
+		r.srv.ServeHTTP(w, req)
+	}))
+	t.Cleanup(func() { close(release); lossy.Close() })
 	p := newPhone(t)
-	p.do(chromedp.Navigate(r.http.URL + "/?rid=1&tid=1&ver=1"))
+	p.do(chromedp.Navigate(lossy.URL + "/?rid=1&tid=1&ver=1"))
 	p.wait("menu", `document.querySelectorAll('.item').length === 6`, 10*time.Second)
 	p.click(`.item[data-product="104"] button.add`)
 	p.click("#sheet-add")
@@ -348,7 +345,6 @@ func TestPhoneResendsAnUnansweredCreateOnce(t *testing.T) {
 	}
 	p.do(chromedp.Reload()) // the reply is lost with the page
 	p.wait("same order", `document.getElementById('take-code') && document.getElementById('take-code').textContent === '5001'`, 10*time.Second)
-	close(bp.release)
 	list, _ := r.db.OrderingOrdersAtTable(t.Context(), 1, 1, wednesdayNoon.Add(-time.Hour), "")
 	if len(list) != 1 {
 		t.Fatalf("%d orders: the resend created another", len(list))

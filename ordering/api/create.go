@@ -147,7 +147,14 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 		s.answerReplay(w, r, rest, o)
 		return
 	}
-	s.place(r.Context(), o)
+	// The order is durable: the phone has its answer now, and the hand-over
+	// to the flow (the inbox, then bridge) goes on beside it; after a crash
+	// the sweep hands over what was not.
+	s.handing.Add(1)
+	go func() {
+		defer s.handing.Done()
+		s.place(context.WithoutCancel(r.Context()), o)
+	}()
 	writeJSON(w, http.StatusOK, createReply{View: orders.NewView(o, &rec, rest.Schedule.Zone(), orders.Owner), ViewToken: token})
 }
 
@@ -327,3 +334,7 @@ func (s *Server) place(ctx context.Context, o *store.OrderingOrder) {
 		s.log.Warn("ordering: cannot mark an order handed over", "trade_no", o.TradeNo, "err", err)
 	}
 }
+
+// WaitHandOvers waits for the hand-overs under way beside replies (a
+// stopping daemon lets them finish; the sweep does the rest after a crash).
+func (s *Server) WaitHandOvers() { s.handing.Wait() }

@@ -64,6 +64,21 @@ func (p *recordingPlacer) Place(ctx context.Context, o *store.OrderingOrder) err
 
 func (p *recordingPlacer) count() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.ids) }
 
+func (p *recordingPlacer) setFail(f bool) { p.mu.Lock(); p.fail = f; p.mu.Unlock() }
+
+// waitPlaced waits until n orders were handed over (it happens beside the
+// reply).
+func (p *recordingPlacer) waitPlaced(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for p.count() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d orders handed over, want %d", p.count(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func newRig(t *testing.T, menuFile string, mod func(*Options)) *rig {
 	t.Helper()
 	var m *menu.Menu

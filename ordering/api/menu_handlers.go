@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -54,6 +55,16 @@ func (s *Server) productList(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// Every phone at a table reads the same page of an immutable menu:
+	// rendered once per menu (an edit is a new one).
+	key := pageKey{table: *tableID, category: -1, page: r.URL.Query().Get("page"), size: r.URL.Query().Get("page_size")}
+	if category != nil {
+		key.category = *category
+	}
+	if body, ok := s.pages.get(m, key); ok {
+		writeRaw(w, body)
+		return
+	}
 	list, err := views.Products(m, *tableID, category)
 	if errors.Is(err, views.ErrUnknownTable) {
 		writeDetail(w, http.StatusNotFound, "桌台不存在，请扫描桌上的二维码。")
@@ -68,7 +79,15 @@ func (s *Server) productList(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusNotFound, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, page)
+	body, err := json.Marshal(page)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if len(r.URL.Query()) <= 5 { // res_id, table_id, category_id, page, page_size: anything else is not cached
+		s.pages.put(m, key, body)
+	}
+	writeRaw(w, body)
 }
 
 // productDetail is §5.2.

@@ -66,8 +66,10 @@ type Server struct {
 	creates     *limiter
 	calcs       *limiter
 	events      *hub
+	pages       pageCache
 	mux         *http.ServeMux
-	placing     sync.Mutex // one hand-over sweep at a time
+	placing     sync.Mutex     // one hand-over sweep at a time
+	handing     sync.WaitGroup // hand-overs beside replies
 }
 
 // Limits of what one request may cost.

@@ -164,8 +164,11 @@ func (c *Channel) ClearTable(ctx context.Context, rid, tableID int64, actor stri
 	})
 }
 
-// Close stops watching the menus.
+// Close waits for the hand-overs under way and stops watching the menus.
 func (c *Channel) Close() {
+	if c.API != nil {
+		c.API.WaitHandOvers()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, w := range c.watchers {

@@ -41,6 +41,8 @@ type Placed struct {
 	Token    string
 	TotalFen int64
 	Timings  Timings
+	// CreateStart is when the create request went out.
+	CreateStart time.Time
 }
 
 // StatusError is an answer other than 200.
@@ -161,12 +163,13 @@ func (p *Phone) Order(ctx context.Context) (*Placed, error) {
 	}
 	key := newKey()
 	start = time.Now()
+	createStart := start
 	if err := p.post(ctx, apiPath+"orders?res_id="+p.rid(), map[string]string{"Idempotency-Key": key}, body, &created); err != nil {
 		return nil, err
 	}
 	t.Create = time.Since(start)
 	return &Placed{ID: created.ID, TradeNo: created.TradeNo, TakeCode: created.TakeCode, Token: created.ViewToken,
-		TotalFen: fen(created.TotalFee), Timings: t}, nil
+		TotalFen: fen(created.TotalFee), Timings: t, CreateStart: createStart}, nil
 }
 
 // Status reads an order's status (§6.2) with its token.
