@@ -35,6 +35,9 @@ func (v *validator) ordering() {
 	}
 	v.tlsPair("ordering", c.TLSCertFile, c.TLSKeyFile)
 	online := v.restaurantList()
+	if online == "" && v.c.WeChatPay.Enabled {
+		online = "the WeChat Pay sync (wechatpay.enabled)"
+	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
 		switch {
@@ -43,7 +46,7 @@ func (v *validator) ordering() {
 		case u.RawQuery != "" || u.Fragment != "":
 			v.err("ordering.public_url", "%q must not carry ?… or #…: the QR codes add ?rid=&tid=&ver= themselves", c.PublicURL)
 		case u.Scheme != "https" && online != "":
-			v.err("ordering.public_url", "must be https:// because %s offers online payment: WeChat and the payment providers only call https addresses", online)
+			v.err("ordering.public_url", "must be https:// because of %s: WeChat and the payment providers only reach https addresses", online)
 		}
 	} else if c.Listen != "" && !v.c.Sandbox {
 		v.warn("ordering.public_url", "is empty: `posbridge tables qr` and the console's stickers need the address phones open, like https://order.example.com or http://192.168.1.20:8688")
@@ -107,7 +110,7 @@ func (v *validator) restaurantList() (online string) {
 		}
 		for _, pt := range m.Restaurant.PaidTypes {
 			if pt.Value != menu.PaidOffline && online == "" {
-				online = fmt.Sprintf("restaurant %d (%s)", r.ID, path)
+				online = fmt.Sprintf("online payment at restaurant %d (%s)", r.ID, path)
 			}
 		}
 	}

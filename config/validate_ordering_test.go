@@ -140,3 +140,14 @@ func TestMenuPathUnderDataDirWhenConfigFolderReadOnly(t *testing.T) {
 		t.Fatalf("got %s", got)
 	}
 }
+
+func TestOrderingPublicURLMustBeHTTPSWithWeChatPay(t *testing.T) {
+	c := orderingConfig(t, map[string]string{"public_url": "http://192.168.1.20:8688"})
+	if _, ok := findProblem(c.Validate(), "ordering.public_url", "must be https"); ok {
+		t.Fatal("offline payment only: http is allowed")
+	}
+	c.WeChatPay.Enabled = true
+	if _, ok := findProblem(c.Validate(), "ordering.public_url", "wechatpay.enabled"); !ok {
+		t.Fatalf("with the WeChat Pay sync on: %s", problemLines(c.Validate()))
+	}
+}
