@@ -96,39 +96,45 @@ func Announce(o *store.OrderingOrder) store.InboxItem {
 // Details are the orders of codes in the shared vocabulary.
 func (c *Channel) Details(ctx context.Context, codes []string) ([]bridge.Detail, error) {
 	var out []bridge.Detail
-	for _, code := range codes {
-		o, err := c.opt.DB.OrderingOrderByTradeNo(ctx, code)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
+	err := c.each(ctx, codes, func(o *store.OrderingOrder) error {
 		rec, err := orders.Decode(o.OrderJSON)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		neutral := orders.ToOrder(o, rec, c.opt.Now(), c.opt.HoldLead)
 		neutral.Source = order.SourceOrdering
 		out = append(out, bridge.Detail{Order: neutral, Raw: json.RawMessage(o.OrderJSON)})
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // Statuses are where the channel has the orders of codes.
 func (c *Channel) Statuses(ctx context.Context, codes []string) ([]order.Change, error) {
 	var out []order.Change
+	err := c.each(ctx, codes, func(o *store.OrderingOrder) error {
+		out = append(out, c.statusChange(o))
+		return nil
+	})
+	return out, err
+}
+
+// each calls fn with the stored order of every code it has (others are
+// left out: not the channel's).
+func (c *Channel) each(ctx context.Context, codes []string, fn func(*store.OrderingOrder) error) error {
 	for _, code := range codes {
 		o, err := c.opt.DB.OrderingOrderByTradeNo(ctx, code)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, c.statusChange(o))
+		if err := fn(o); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 func (c *Channel) statusChange(o *store.OrderingOrder) order.Change {
