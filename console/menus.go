@@ -22,6 +22,7 @@ type MenuDesk interface {
 	Menu(rid int64) (*menu.Menu, string, bool)
 	Edit(ctx context.Context, rid int64, actor, what string, changes ...menu.Change) (*menu.Menu, []string, error)
 	ClearTable(ctx context.Context, rid, tableID int64, actor string) error
+	PrintSticker(ctx context.Context, rid, tableID int64, actor string) (printer string, err error)
 }
 
 func (s *Server) routeMenus(mux *http.ServeMux) {
@@ -33,6 +34,7 @@ func (s *Server) routeMenus(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/menus/{rid}/tables/{id}/raise-qr", s.menuEdit(raiseQR))
 	mux.HandleFunc("POST /api/menus/{rid}/tables/{id}/clear", s.clearTable)
 	mux.HandleFunc("GET /api/menus/{rid}/tables/{id}/sticker.png", s.stickerPNG)
+	mux.HandleFunc("POST /api/menus/{rid}/tables/{id}/print-sticker", s.printSticker)
 }
 
 type menuView struct {
@@ -328,4 +330,20 @@ func (s *Server) stickerPNG(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(png)
+}
+
+// printSticker prints one table's sticker on the receipt printer.
+func (s *Server) printSticker(w http.ResponseWriter, r *http.Request) {
+	rid, err1 := strconv.ParseInt(r.PathValue("rid"), 10, 64)
+	tid, err2 := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if s.Menus == nil || err1 != nil || err2 != nil {
+		writeError(w, http.StatusNotFound, "没有这张桌台")
+		return
+	}
+	name, err := s.Menus.PrintSticker(r.Context(), rid, tid, actorOf(r))
+	if err != nil {
+		writeError(w, http.StatusConflict, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "printer": name})
 }

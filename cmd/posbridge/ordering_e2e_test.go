@@ -266,6 +266,31 @@ func TestOrderingEndToEndAgainstTheBinary(t *testing.T) {
 	}
 	e.waitFor("the phone sees 9", func() bool { return e.phoneStatus(id, token) == "9" })
 
+	// the console prints table A1's sticker on the receipt printer
+	if code, v := e.call("POST", e.console+"/api/menus/1/tables/1/print-sticker", "{}"); code != 200 || v["printer"] != "receipt" {
+		t.Fatalf("print sticker: %d %v", code, v)
+	}
+	e.waitFor("the sticker printed", func() bool {
+		req, _ := http.NewRequest("GET", e.console+"/api/jobs?printer=receipt&state=done", nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		defer res.Body.Close()
+		var jobs struct {
+			Jobs []struct {
+				Doc string `json:"doc"`
+			} `json:"jobs"`
+		}
+		json.NewDecoder(res.Body).Decode(&jobs)
+		for _, j := range jobs.Jobs {
+			if j.Doc == "sticker" {
+				return true
+			}
+		}
+		return false
+	})
+
 	// typed take code in the scan box
 	_, o2 := e.api("POST", "orders?res_id=1", strings.Replace(e2eBody(2, 1, "17"), "少冰", "去冰", 1))
 	trade2, take2 := o2["trade_no"].(string), o2["take_code"].(string)

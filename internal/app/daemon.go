@@ -195,7 +195,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		}
 		start("push listener", func(ctx context.Context) error { return console.Serve(ctx, pushLn, recv.Handler(), tlsCfg, log) })
 	}
-	if d.OrderingAddr, err = scan.open(runCtx, b, start); err != nil {
+	if d.OrderingAddr, err = scan.open(runCtx, b, fleet, start); err != nil {
 		cancel()
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/posbridge/posbridge/ordering/service"
 	"github.com/posbridge/posbridge/ordering/simulate"
 	"github.com/posbridge/posbridge/ordering/sticker"
+	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -64,15 +65,16 @@ func (s *scanToOrder) menus() console.MenuDesk {
 
 // open loads the menus, opens the listener and starts it and the sweep;
 // it returns the listener's address.
-func (s *scanToOrder) open(ctx context.Context, b *bridge.Bridge, start func(string, func(context.Context) error)) (string, error) {
+func (s *scanToOrder) open(ctx context.Context, b *bridge.Bridge, fleet *printer.Fleet, start func(string, func(context.Context) error)) (string, error) {
 	if s.channel == nil {
 		return "", nil
 	}
 	cfg := s.cfg
 	svc, err := service.Open(ctx, service.Options{
 		Config: cfg, DB: s.db, Now: s.now, Log: s.log,
-		Placer: channel.Placer{DB: s.db, Wake: b.NotifyInbox},
-		Expire: func(ctx context.Context, id int64, note string) error { return s.expire(ctx, b, id, note) },
+		Placer:     channel.Placer{DB: s.db, Wake: b.NotifyInbox},
+		PrintImage: fleet.PrintImage,
+		Expire:     func(ctx context.Context, id int64, note string) error { return s.expire(ctx, b, id, note) },
 		MenuProblem: func(rid int64, path string, err error) {
 			if err == nil {
 				return

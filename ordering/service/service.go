@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/posbridge/posbridge/ordering/api"
 	"github.com/posbridge/posbridge/ordering/hours"
 	"github.com/posbridge/posbridge/ordering/menu"
+	"github.com/posbridge/posbridge/ordering/sticker"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -36,8 +38,11 @@ type Options struct {
 	// MenuProblem is told when a menu edit cannot be used (the console's
 	// alert) and, with nil, when the menu is good again.
 	MenuProblem func(restaurantID int64, path string, err error)
-	Now         func() time.Time
-	Log         *slog.Logger
+	// PrintImage prints a picture on the receipt printer (the fleet's);
+	// it returns the printer's name.
+	PrintImage func(ctx context.Context, title string, render func(width int) (image.Image, error)) (string, error)
+	Now        func() time.Time
+	Log        *slog.Logger
 }
 
 // Channel is the running scan-to-order channel.
@@ -148,6 +153,34 @@ func (c *Channel) Edit(ctx context.Context, rid int64, actor, what string, chang
 		c.opt.Log.Warn("ordering: menu edited but not audited", "restaurant", rid, "what", what, "err", err)
 	}
 	return m, notes, nil
+}
+
+// PrintSticker prints a table's QR sticker on the receipt printer and
+// audits it; it returns the printer's name.
+func (c *Channel) PrintSticker(ctx context.Context, rid, tableID int64, actor string) (string, error) {
+	m, _, ok := c.Menu(rid)
+	if !ok {
+		return "", fmt.Errorf("餐厅 %d 没有配置", rid)
+	}
+	if c.opt.PrintImage == nil {
+		return "", errors.New("没有可用的打印机")
+	}
+	if c.opt.Config.Ordering.PublicURL == "" {
+		return "", errors.New("请先在 posbridge.yaml 设置 ordering.public_url（顾客手机打开的网址）")
+	}
+	st, err := sticker.ForTable(m, rid, c.opt.Config.Ordering.PublicURL, tableID)
+	if err != nil {
+		return "", err
+	}
+	name, err := c.opt.PrintImage(ctx, "桌台贴纸 "+st.Title, func(w int) (image.Image, error) { return sticker.Image(st, w) })
+	if err != nil {
+		return "", err
+	}
+	err = c.opt.DB.Write(ctx, func(tx *store.Tx) error {
+		return tx.AppendAudit(store.Audit{Actor: actor, Action: "sticker_print",
+			Detail: fmt.Sprintf("restaurant %d table %d on %s: %s", rid, tableID, name, st.URL)})
+	})
+	return name, err
 }
 
 // Restaurants are the configured restaurants.

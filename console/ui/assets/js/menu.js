@@ -78,6 +78,12 @@ function render() {
     h('td', null, 'v' + t.qrcode_version), h('td', { class: 'muted small' }, t.url || '（未设置 ordering.public_url）'),
     h('td', { class: 'col-actions' },
       t.url ? h('a', { class: 'btn btn-sm', href: base + '/tables/' + t.table_id + '/sticker.png', target: '_blank', rel: 'noopener' }, '贴纸') : null,
+      t.url ? h('button', { type: 'button', class: 'btn btn-sm', dataset: { print: t.table_id }, onclick: async () => {
+        try {
+          const r = await api.post(base + '/tables/' + t.table_id + '/print-sticker', {});
+          toast('贴纸已发送到打印机 ' + r.printer, 'ok');
+        } catch (err) { toast(err.message, 'err'); }
+      } }, '打印贴纸') : null,
       h('button', { type: 'button', class: 'btn btn-sm', dataset: { raise: t.table_id }, onclick: () => confirmDialog({
         title: '作废「' + t.table_name + '」的旧二维码？', sub: '二维码版本 ' + t.qrcode_version + ' → ' + (t.qrcode_version + 1) + '。旧贴纸扫码后不能再下单，请打印新贴纸贴上。',
         confirmText: '作废旧二维码', danger: true, submit: () => api.post(base + '/tables/' + t.table_id + '/raise-qr', {}),
