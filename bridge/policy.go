@@ -118,6 +118,9 @@ func ruleMatches(r config.AcceptRule, o *order.Order) bool {
 	if len(r.Stores) > 0 && !contains(r.Stores, o.StoreID) {
 		return false
 	}
+	if len(r.Sources) > 0 && !contains(r.Sources, string(o.Source.Or(order.SourceKaigedian))) {
+		return false
+	}
 	if len(r.Channels) > 0 {
 		found := false
 		for _, c := range r.Channels {

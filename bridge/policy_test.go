@@ -46,6 +46,10 @@ func TestAcceptPolicy(t *testing.T) {
 			order.Order{StoreID: "1", Type: order.TypePickupReserved}, at("12:00"), healthy, false, false, "规则 1"},
 		{"rule: other store not matched", config.AcceptConfig{Mode: "auto", Rules: []config.AcceptRule{{Stores: []string{"2"}, Mode: "manual"}}},
 			order.Order{StoreID: "1"}, at("12:00"), healthy, true, false, ""},
+		{"rule: source ordering manual", config.AcceptConfig{Mode: "auto", Rules: []config.AcceptRule{{Sources: []string{"ordering"}, Mode: "manual"}}},
+			order.Order{StoreID: "1", Source: order.SourceOrdering}, at("12:00"), healthy, false, false, "规则 1"},
+		{"rule: source ordering leaves 开个店 alone", config.AcceptConfig{Mode: "auto", Rules: []config.AcceptRule{{Sources: []string{"ordering"}, Mode: "manual"}}},
+			order.Order{StoreID: "1"}, at("12:00"), healthy, true, false, ""},
 		{"outside hours", config.AcceptConfig{Mode: "auto", OutsideHours: "manual"}, order.Order{StoreID: "1"}, at("23:30"), healthy, false, false, "营业时间外"},
 		{"inside hours", config.AcceptConfig{Mode: "auto", OutsideHours: "manual"}, order.Order{StoreID: "1"}, at("10:00"), healthy, true, false, ""},
 	}

@@ -152,6 +152,8 @@ type ScanResult struct {
 	Outcome string       `json:"-"`
 	Pickup  string       `json:"pickup_no,omitempty"`
 	Message string       `json:"message,omitempty"` // what to show large on the console
+	// Candidates: a typed pickup number several orders share; staff pick one.
+	Candidates []ScanCandidate `json:"candidates,omitempty"`
 }
 
 // scanStep decides what a (non-duplicate) scan of an order does.

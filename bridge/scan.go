@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,7 +19,7 @@ func (b *Bridge) Scan(ctx context.Context, raw, source string) ScanResult {
 	if code == "" {
 		return ScanResult{Outcome: EInvalid, Error: "条码为空"}
 	}
-	rec, err := b.db.GetOrder(ctx, code)
+	rec, candidates, err := b.lookupCode(ctx, code)
 	if errors.Is(err, store.ErrNotFound) {
 		res := ScanResult{Outcome: ENotFound, Error: "未找到该订单：" + code}
 		b.publishScan(code, res, source)
@@ -27,6 +28,13 @@ func (b *Bridge) Scan(ctx context.Context, raw, source string) ScanResult {
 	if err != nil {
 		return ScanResult{Outcome: EInternal, Error: "读取订单失败：" + err.Error()}
 	}
+	if len(candidates) > 0 {
+		res := ScanResult{Outcome: EConflict, Pickup: code, Candidates: candidates,
+			Error: "取餐号 " + code + " 有 " + strconv.Itoa(len(candidates)) + " 笔订单，请选择一笔"}
+		b.publishScan(code, res, source)
+		return res
+	}
+	code = rec.Code
 	if b.repeatedRead(code) {
 		res := ScanResult{Code: code, Action: "duplicate_read", Status: rec.Status, Outcome: ScanRepeated, Pickup: rec.PickupNo,
 			Message: "重复扫码，已忽略"}

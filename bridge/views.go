@@ -133,6 +133,9 @@ func View(rec *store.OrderRecord) OrderView {
 	if rec.Channel == 0 {
 		v.ChannelLabel = ""
 	}
+	if v.Source != order.SourceKaigedian { // 扫码点餐: the source is the channel staff know
+		v.ChannelLabel = v.Source.Label()
+	}
 	if o := rec.Detail; o != nil {
 		v.StoreName, v.Table, v.Note, v.Mobile, v.Address = o.StoreName, o.Table, o.Note, o.MaskedMobile(), o.Address
 		v.Items = o.Items
@@ -174,7 +177,12 @@ func (b *Bridge) Orders(ctx context.Context, f OrderFilter) ([]OrderView, int, e
 
 // Order returns one order with what was printed, its history and its calls.
 func (b *Bridge) Order(ctx context.Context, code string) (OrderView, error) {
-	rec, err := b.db.GetOrder(ctx, code)
+	source, bare := SplitSourcePrefix(code)
+	rec, err := b.db.GetOrder(ctx, bare)
+	if err == nil && source != "" && rec.Source.Or(order.SourceKaigedian) != source {
+		err = store.ErrNotFound // the code is another source's
+	}
+	code = bare
 	if errors.Is(err, store.ErrNotFound) {
 		return OrderView{}, ErrUnknownOrder
 	}

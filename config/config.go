@@ -33,6 +33,7 @@ type Config struct {
 	Printers  []PrinterConfig `mapstructure:"printers" yaml:"printers"`
 	Layouts   LayoutsConfig   `mapstructure:"layouts" yaml:"layouts"`
 	Scanner   ScannerConfig   `mapstructure:"scanner" yaml:"scanner"`
+	Ordering  OrderingConfig  `mapstructure:"ordering" yaml:"ordering"`
 	Outbox    OutboxConfig    `mapstructure:"outbox" yaml:"outbox"`
 	Alerts    AlertConfig     `mapstructure:"alerts" yaml:"alerts"`
 	Retention RetentionConfig `mapstructure:"retention" yaml:"retention"`
@@ -145,7 +146,8 @@ type AcceptRule struct {
 	Stores   []string `mapstructure:"stores" yaml:"stores"`
 	Types    []string `mapstructure:"types" yaml:"types"` // dine_in | pickup | delivery | reserved
 	Channels []int    `mapstructure:"channels" yaml:"channels"`
-	Mode     string   `mapstructure:"mode" yaml:"mode"` // auto | manual
+	Sources  []string `mapstructure:"sources" yaml:"sources"` // kaigedian | ordering (扫码点餐)
+	Mode     string   `mapstructure:"mode" yaml:"mode"`       // auto | manual
 }
 
 // PrintConfig holds options shared by all documents.

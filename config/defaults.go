@@ -46,6 +46,7 @@ func Defaults() *Config {
 		},
 		Layouts:   DefaultLayouts(),
 		Scanner:   ScannerConfig{DoubleScanWindow: 3 * time.Second},
+		Ordering:  orderingDefaults(),
 		Outbox:    OutboxConfig{RetryMin: time.Second, RetryMax: 5 * time.Minute, AlertAfter: 2 * time.Minute},
 		Alerts:    AlertConfig{WaitingOrder: 3 * time.Minute, WaitingJob: time.Minute},
 		Retention: RetentionConfig{Days: 90},
@@ -63,6 +64,7 @@ func Sandbox() *Config {
 	c.Sandbox = true
 	c.DataDir = "./posbridge-sandbox"
 	c.Stores, c.Printers = sandboxLists()
+	c.Ordering = sandboxOrdering(c.Ordering)
 	for i := range c.Printers {
 		applyPrinterDefaults(&c.Printers[i], &c.Print, nil)
 	}

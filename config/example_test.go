@@ -66,6 +66,7 @@ func TestExampleAgreesWithDefaults(t *testing.T) {
 	c := loadYAML(t, ExampleYAML())
 	d := loadYAML(t, "stores: [ { id: \"1862\", name: 南翔一店 } ]\n")
 	c.Stores, c.Printers, c.Accept.Rules, c.WeChatPay.Restaurants, c.Webhooks = nil, nil, nil, nil, nil
+	c.Ordering.Restaurants, c.Ordering.TrustedProxies = nil, nil
 	d.Stores = nil
 	c.File, d.File = "", ""
 	c.sources, d.sources = nil, nil

@@ -272,7 +272,8 @@ func sandboxWith(root *yaml.Node, env map[string]string, base string) (*Config, 
 	if err := root.Decode(&raw); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	c, err := decode(raw, Sandbox(), env, tc)
+	sb := Sandbox()
+	c, err := decode(raw, sb, env, tc)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
@@ -283,6 +284,9 @@ func sandboxWith(root *yaml.Node, env map[string]string, base string) (*Config, 
 	}
 	if _, ok := raw["printers"]; !ok {
 		c.Printers = printers
+	}
+	if _, ok := raw["ordering"]; !ok {
+		c.Ordering.Restaurants = sb.Ordering.Restaurants // lists are not viper defaults
 	}
 	for i := range c.Printers {
 		prefix := fmt.Sprintf("printers[%d].", i)
@@ -401,6 +405,8 @@ func (c *Config) resolvePaths(base string) {
 	c.Platform.PublicKeyFile = resolvePath(base, c.Platform.PublicKeyFile)
 	c.Push.TLSCertFile = resolvePath(base, c.Push.TLSCertFile)
 	c.Push.TLSKeyFile = resolvePath(base, c.Push.TLSKeyFile)
+	c.Ordering.TLSCertFile = resolvePath(base, c.Ordering.TLSCertFile)
+	c.Ordering.TLSKeyFile = resolvePath(base, c.Ordering.TLSKeyFile)
 	c.Print.Logo = resolvePath(base, c.Print.Logo)
 	c.Backup.Dir = resolvePath(base, c.Backup.Dir)
 	c.WeChatPay.PrivateKeyFile = resolvePath(base, c.WeChatPay.PrivateKeyFile)

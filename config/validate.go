@@ -95,6 +95,7 @@ func (c *Config) Validate() []Problem {
 	v.printers()
 	v.layouts()
 	v.scanner()
+	v.ordering()
 	v.timings()
 	v.secretFiles()
 	v.wechatPay()

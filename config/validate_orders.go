@@ -80,6 +80,9 @@ func (v *validator) accept() {
 				v.err(fmt.Sprintf("%s.channels[%d]", key, j), "%d is not a channel: channels are orderClient numbers from 1", ch)
 			}
 		}
+		for j, src := range r.Sources {
+			v.enum(fmt.Sprintf("%s.sources[%d]", key, j), src, "kaigedian", "ordering")
+		}
 		v.storeRefs(key+".stores", r.Stores)
 	}
 }

@@ -34,6 +34,7 @@ func (v *validator) secretFiles() {
 	for _, f := range []struct{ key, path string }{
 		{"platform.private_key_file", v.c.Platform.PrivateKeyFile},
 		{"push.tls_key_file", v.c.Push.TLSKeyFile},
+		{"ordering.tls_key_file", v.c.Ordering.TLSKeyFile},
 		{"wechatpay.private_key_file", v.c.WeChatPay.PrivateKeyFile},
 	} {
 		if f.path != "" && worldReadable(f.path) {

@@ -102,11 +102,11 @@ func operationID(op apiOp) string {
 	return strings.ToLower(op.Method) + "_" + strings.Trim(p, "_")
 }
 
-var money = map[string]any{"type": "integer", "description": "fen"}
+var fenSchema = map[string]any{"type": "integer", "description": "fen"}
 
 var groupSchema = map[string]any{"type": "object", "properties": map[string]any{
 	"key": map[string]string{"type": "string"}, "label": map[string]string{"type": "string"},
-	"orders": map[string]string{"type": "integer"}, "revenue": money, "refunds": map[string]string{"type": "integer"}, "refund_amount": money}}
+	"orders": map[string]string{"type": "integer"}, "revenue": fenSchema, "refunds": map[string]string{"type": "integer"}, "refund_amount": fenSchema}}
 
 var openAPIComponents = map[string]any{
 	"securitySchemes": map[string]any{"apiToken": map[string]string{"type": "http", "scheme": "bearer", "description": "console.api_token"}},
@@ -119,18 +119,18 @@ var openAPIComponents = map[string]any{
 			"from": map[string]string{"type": "string", "format": "date-time"}, "to": map[string]string{"type": "string", "format": "date-time"},
 			"staff": map[string]string{"type": "string"}, "made_at": map[string]string{"type": "string", "format": "date-time"},
 			"totals": map[string]any{"type": "object", "properties": map[string]any{
-				"orders": map[string]string{"type": "integer"}, "original": money, "discount": money, "package_fee": money,
-				"deliver_fee": money, "revenue": money, "unpriced": map[string]string{"type": "integer"},
-				"cancelled": map[string]string{"type": "integer"}, "cancelled_amount": money,
-				"refunds": map[string]string{"type": "integer"}, "refund_amount": money, "net": money}},
+				"orders": map[string]string{"type": "integer"}, "original": fenSchema, "discount": fenSchema, "package_fee": fenSchema,
+				"deliver_fee": fenSchema, "revenue": fenSchema, "unpriced": map[string]string{"type": "integer"},
+				"cancelled": map[string]string{"type": "integer"}, "cancelled_amount": fenSchema,
+				"refunds": map[string]string{"type": "integer"}, "refund_amount": fenSchema, "net": fenSchema}},
 			"by_source": map[string]any{"type": "array", "items": groupSchema}, "by_channel": map[string]any{"type": "array", "items": groupSchema},
 			"by_store": map[string]any{"type": "array", "items": groupSchema},
 			"items": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
 				"name": map[string]string{"type": "string"}, "spec": map[string]string{"type": "string"},
-				"quantity": map[string]string{"type": "integer"}, "amount": money}}},
+				"quantity": map[string]string{"type": "integer"}, "amount": fenSchema}}},
 			"hours": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
 				"start": map[string]string{"type": "string", "format": "date-time"}, "label": map[string]string{"type": "string"},
-				"orders": map[string]string{"type": "integer"}, "revenue": money}}},
+				"orders": map[string]string{"type": "integer"}, "revenue": fenSchema}}},
 		}},
 	},
 }

@@ -72,7 +72,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		}
 	}
 
-	examples := map[string]string{"code": "NOSUCH0000", "id": "999999", "name": "nosuchprinter"}
+	examples := map[string]string{"code": "NOSUCH0000", "id": "999999", "name": "nosuchprinter", "rid": "999"}
 	for path, ops := range doc.Paths {
 		for method, raw := range ops {
 			var op openAPIOp

@@ -38,6 +38,8 @@ type Server struct {
 	// Metrics are the instruments /metrics writes besides what it reads at
 	// scrape time; nil leaves them out.
 	Metrics *metrics.Registry
+	// Menus is the scan-to-order channel's menus (nil when it is off).
+	Menus MenuDesk
 
 	access  guard         // who may use the console (auth.go)
 	streams streamLimiter // open event streams (events_limit.go)
@@ -99,6 +101,7 @@ func (s *Server) buildMux() *routeMux {
 		writeError(w, http.StatusNotFound, "pushes go to the push listener, not the console")
 	})
 	s.routeSettings(mux)
+	s.routeMenus(mux)
 	s.routeUI(mux)
 	s.routeAuth(mux)
 	s.routeIntegrations(mux)

@@ -24,6 +24,9 @@ type Order struct {
 
 	PickupNo string `json:"pickup_no,omitempty"` // pickUpGoodsNo, 取餐号
 	Table    string `json:"table,omitempty"`     // barCounter
+	// People is the number of guests (scan-to-order's customer_count; 0 =
+	// not given). Tickets print it beside the table.
+	People   int    `json:"people,omitempty"`
 	Note     string `json:"note,omitempty"`
 	UserID   string `json:"user_id,omitempty"`
 	UserName string `json:"user_name,omitempty"`

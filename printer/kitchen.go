@@ -62,8 +62,8 @@ func kitchenTicket(o *order.Order, items []order.Item, opt Options, n, total int
 	if head = strings.TrimSpace(head); head != "" {
 		add(Text(head, stBigCenter))
 	}
-	if t := strings.TrimSpace(o.Table); t != "" && show("table") {
-		add(Text("桌号 "+t, stBigCenter))
+	if t := tableLabel(o); t != "" && show("table") {
+		add(Text(t, stBigCenter))
 	}
 	if o.Type.IsReserved() {
 		if t := fmtDateTime(o.ExpectAt); t != "" {

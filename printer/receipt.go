@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,6 +82,9 @@ func receiptTitle(o *order.Order) string {
 	if o.Channel != 0 {
 		parts = append(parts, o.Channel.Label())
 	}
+	if o.Source != "" && o.Source != order.SourceKaigedian {
+		parts = append(parts, o.Source.Label())
+	}
 	return strings.Join(parts, " · ")
 }
 
@@ -90,9 +94,22 @@ func addPickupHeader(d *Document, o *order.Order, lay Layout) {
 	if p := strings.TrimSpace(o.PickupNo); p != "" && lay.Shows("pickup") {
 		d.Blocks = append(d.Blocks, Text("取餐号", stCenter), Text(p, stHugeCenter))
 	}
-	if t := strings.TrimSpace(o.Table); t != "" && lay.Shows("table") {
-		d.Blocks = append(d.Blocks, Text("桌号 "+t, stBigCenter))
+	if t := tableLabel(o); t != "" && lay.Shows("table") {
+		d.Blocks = append(d.Blocks, Text(t, stBigCenter))
 	}
+}
+
+// tableLabel is "桌号 A1 · 4人": the table, and the guests when known.
+func tableLabel(o *order.Order) string {
+	t := strings.TrimSpace(o.Table)
+	if t == "" {
+		return ""
+	}
+	t = "桌号 " + t
+	if o.People > 0 {
+		t += " · " + strconv.Itoa(o.People) + "人"
+	}
+	return t
 }
 
 // addOrderFacts prints the order code, times and, for reserved orders, the

@@ -363,25 +363,7 @@ func (db *DB) OrdersPendingPrint(ctx context.Context, now time.Time) ([]string, 
 
 // OrdersAwaitingDecision returns orders that wait for staff.
 func (db *DB) OrdersAwaitingDecision(ctx context.Context) ([]*OrderRecord, error) {
-	return db.orderRows(ctx, `SELECT `+orderColumns+` FROM orders WHERE decision <> '' ORDER BY decision_since`)
-}
-
-// orderRows reads the orders a query selects (its columns orderColumns or listColumns).
-func (db *DB) orderRows(ctx context.Context, query string, args ...any) ([]*OrderRecord, error) {
-	rows, err := db.readQuery(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*OrderRecord
-	for rows.Next() {
-		rec, err := scanOrder(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rec)
-	}
-	return out, rows.Err()
+	return db.orderRecords(ctx, `SELECT `+orderColumns+` FROM orders WHERE decision <> '' ORDER BY decision_since`)
 }
 
 // CountOrders counts orders by status for a day ("" = all days).

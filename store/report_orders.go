@@ -19,13 +19,13 @@ var ErrShiftOverlap = errors.New("this shift was handed over already")
 func (db *DB) ReportOrders(ctx context.Context, from, to time.Time) ([]*OrderRecord, error) {
 	firstDay := from.Add(-24 * time.Hour).In(shanghaiZone).Format("2006-01-02")
 	lastDay := to.Add(24 * time.Hour).In(shanghaiZone).Format("2006-01-02")
-	placed, err := db.orderRows(ctx, `SELECT `+listColumns+` FROM orders WHERE day BETWEEN ? AND ?
+	placed, err := db.orderRecords(ctx, `SELECT `+listColumns+` FROM orders WHERE day BETWEEN ? AND ?
 		AND (CASE WHEN created_at > 0 THEN created_at ELSE first_seen_at END) >= ?
 		AND (CASE WHEN created_at > 0 THEN created_at ELSE first_seen_at END) < ?`, firstDay, lastDay, ms(from), ms(to))
 	if err != nil {
 		return nil, err
 	}
-	refunded, err := db.orderRows(ctx, `SELECT `+listColumns+` FROM orders WHERE status = 'refunded' AND updated_at >= ?`, ms(from))
+	refunded, err := db.orderRecords(ctx, `SELECT `+listColumns+` FROM orders WHERE status = 'refunded' AND updated_at >= ?`, ms(from))
 	if err != nil {
 		return nil, err
 	}

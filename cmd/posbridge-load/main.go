@@ -53,6 +53,8 @@ func run(args []string) int {
 	settle := fs.Duration("settle", 2*time.Minute, "how long to wait for the daemon to finish after the last order")
 	attachWait := fs.Duration("attach-wait", 5*time.Minute, "-mode attach: how long to wait for your daemon")
 	warmup := fs.Duration("warmup", 2*time.Second, "idle time after the daemon starts, before the first order")
+	phones := fs.Int("phones", 0, "customers' phones ordering through the scan-to-order API while the scenario runs, each from its own 127.0.0.0/8 address")
+	phoneOrders := fs.Int("phone-orders", 0, "orders the phones place over the run (default 2 per phone)")
 	targets := fs.Bool("targets", false, "exit 2 when a target is missed (order-to-print p99 ≤ 250 ms, peak RSS ≤ 100 MB, push ack p99 ≤ 10 ms)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -119,8 +121,12 @@ func run(args []string) int {
 			return 1
 		}
 	}
+	if *phoneOrders == 0 {
+		*phoneOrders = 2 * *phones
+	}
 	res, err := loadtest.RunScenario(ctx, loadtest.RunOptions{Scenario: s, SettleTimeout: *settle, Warmup: *warmup, Progress: os.Stderr,
-		Rig: loadtest.RigOptions{Dir: work, Mode: m, Bin: *bin, AttachWait: *attachWait, Announce: os.Stderr}})
+		Phones: loadtest.Phones{N: *phones, Orders: *phoneOrders, Seed: uint64(*seed)},
+		Rig:    loadtest.RigOptions{Dir: work, Mode: m, Bin: *bin, AttachWait: *attachWait, Announce: os.Stderr}})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "posbridge-load:", err)
 		if *keep || *dir != "" {

@@ -124,3 +124,23 @@ func TestTablesQR(t *testing.T) {
 		}
 	}
 }
+
+// With a config, `tables qr` needs only --out: the menu and the URL are
+// the ordering section's.
+func TestTablesQRFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	runCmd(menuInitCmd, filepath.Join(dir, "menu-1862.yaml"))
+	cfg := filepath.Join(dir, "posbridge.yaml")
+	if err := os.WriteFile(cfg, []byte("stores: [ { id: \"1862\", name: 南翔一店 } ]\nordering:\n  public_url: https://order.example.com\n"+
+		"  restaurants: [ { id: 7, store_id: \"1862\", menu_file: menu-1862.yaml } ]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "stickers")
+	code, stdout, errs := runCmd(tablesQRCmd, "--config", cfg, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "https://order.example.com/?rid=7&tid=1&ver=1") {
+		t.Fatalf("%d %s %s", code, stdout, errs)
+	}
+	if code, _, errs := runCmd(tablesQRCmd, "--config", cfg, "--out", out, "--restaurant", "9"); code != 2 || !strings.Contains(errs, "id 9") {
+		t.Fatalf("unknown restaurant: %d %s", code, errs)
+	}
+}

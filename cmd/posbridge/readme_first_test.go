@@ -35,8 +35,9 @@ func TestREADMEFirstCommandStopsOnKill(t *testing.T) {
 	consoleAddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	cmd := exec.Command("sh", "-c", line)
 	cmd.Dir = src
-	// Another posbridge may hold 8686/8687 on this machine: the README says how to move.
-	cmd.Env = append(os.Environ(), "POSBRIDGE_CONSOLE_LISTEN="+consoleAddr, "POSBRIDGE_PUSH_LISTEN=127.0.0.1:"+strconv.Itoa(freePort(t)))
+	// Another posbridge may hold 8686/8687/8688 on this machine: the README says how to move.
+	cmd.Env = append(os.Environ(), "POSBRIDGE_CONSOLE_LISTEN="+consoleAddr, "POSBRIDGE_PUSH_LISTEN=127.0.0.1:"+strconv.Itoa(freePort(t)),
+		"POSBRIDGE_ORDERING_LISTEN=127.0.0.1:"+strconv.Itoa(freePort(t)))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -96,5 +96,11 @@ func printBanner(cfg *config.Config, d *app.Daemon) {
 	} else {
 		fmt.Fprintln(w, "  Push receiver off: polling every", cfg.Poll.FastInterval)
 	}
+	if d.OrderingAddr != "" {
+		fmt.Fprintf(w, "  Scan-to-order 扫码点餐:    %s\n", d.OrderingTableURL)
+		if cfg.Sandbox {
+			fmt.Fprintln(w, "    (open it in a phone-sized browser window; simulated guests order there too)")
+		}
+	}
 	fmt.Fprintf(w, "  Data: %s    Stop: Ctrl+C, or kill %d\n\n", cfg.DataDir, os.Getpid())
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/ordering/menu"
 	"github.com/posbridge/posbridge/ordering/sticker"
 )
@@ -22,12 +23,14 @@ func init() {
 const sheetFile = "stickers.pdf"
 
 func tablesQR(args []string, stdout, stderr io.Writer) int {
-	fset := menuFlagSet("tables qr", stderr, "usage: posbridge tables qr --menu FILE --public-url URL --out DIR [--restaurant ID] [--table ID]\n\n"+
-		"Writes one PNG sticker per table (table-1.png, takeout.png, wait-pickup.png, self-select.png) and "+sheetFile+" (A4, 9 per page) to DIR.")
-	menuFile := fset.String("menu", "", "the menu `FILE` (YAML or JSON)")
-	publicURL := fset.String("public-url", "", "the `URL` phones open, as in ordering.public_url (e.g. https://order.example.com)")
+	fset := menuFlagSet("tables qr", stderr, "usage: posbridge tables qr [--restaurant ID] --out DIR [--table ID] [--config FILE | --menu FILE --public-url URL]\n\n"+
+		"Writes one PNG sticker per table (table-1.png, takeout.png, wait-pickup.png, self-select.png) and "+sheetFile+" (A4, 9 per page) to DIR.\n"+
+		"The menu and the URL come from the config's ordering section unless --menu and --public-url name them.")
+	cfgPath := fset.String("config", "", "config `FILE` whose ordering section names the menu and the URL (default ./"+config.FileName+", then "+config.DefaultConfigPath()+")")
+	menuFile := fset.String("menu", "", "the menu `FILE` (YAML or JSON), instead of the config's")
+	publicURL := fset.String("public-url", "", "the `URL` phones open, instead of ordering.public_url (e.g. https://order.example.com)")
 	out := fset.String("out", "", "the `DIR` to write the stickers to")
-	restaurant := fset.Int64("restaurant", 1, "the restaurant `ID` (ordering.restaurants[].id)")
+	restaurant := fset.Int64("restaurant", 0, "the restaurant `ID` (ordering.restaurants[].id; default the first, or 1 with --menu)")
 	table := fset.Int64("table", 0, "only this table `ID` (default: every table)")
 	positional, err := parseFlags(fset, args)
 	if err != nil {
@@ -36,10 +39,36 @@ func tablesQR(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case len(positional) > 0:
 		return usageError(fset, stderr, "unexpected %q", positional[0])
-	case *menuFile == "" || *publicURL == "" || *out == "":
-		return usageError(fset, stderr, "--menu, --public-url and --out are required")
-	case *restaurant < 1:
+	case *out == "":
+		return usageError(fset, stderr, "--out is required")
+	case *restaurant < 0:
 		return usageError(fset, stderr, "--restaurant must be a positive id")
+	}
+	if *menuFile == "" || *publicURL == "" {
+		cfg, err := loadConfig(*cfgPath, config.LoadOptions{})
+		if err != nil {
+			return usageError(fset, stderr, "--menu and --public-url are required without a config (%v)", err)
+		}
+		rc, ok := cfg.Ordering.Restaurant(*restaurant)
+		if *restaurant == 0 && len(cfg.Ordering.Restaurants) > 0 {
+			rc, ok = cfg.Ordering.Restaurants[0], true
+		}
+		if !ok {
+			return usageError(fset, stderr, "%s has no ordering.restaurants entry with id %d", cfg.File, *restaurant)
+		}
+		*restaurant = rc.ID
+		if *menuFile == "" {
+			*menuFile = cfg.MenuPath(rc)
+		}
+		if *publicURL == "" {
+			*publicURL = cfg.Ordering.PublicURL
+		}
+		if *publicURL == "" {
+			return usageError(fset, stderr, "%s sets no ordering.public_url: write the address phones open there, or give --public-url", cfg.File)
+		}
+	}
+	if *restaurant == 0 {
+		*restaurant = 1
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "posbridge tables qr: %v\n", err)

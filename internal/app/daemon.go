@@ -65,6 +65,10 @@ type Daemon struct {
 	Settings    *Settings
 	ConsoleAddr string
 	PushAddr    string
+	// OrderingAddr is the scan-to-order listener's ("" when it is off);
+	// OrderingTableURL one table's page on it, for the banner.
+	OrderingAddr     string
+	OrderingTableURL string
 	// Sandbox is the embedded fake platform in sandbox mode (nil in live mode).
 	Sandbox *Sandbox
 	// Setup is true in setup mode (live mode without credentials): only the
@@ -169,7 +173,8 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	fleet := newLiveFleet(first)
 	d.Fleet = fleet
 	d.Settings = &Settings{cur: cfg, log: log, bus: bus, install: fleetInstaller(runCtx, fleet, buildFleet), restartNotice: true}
-	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, opts.Channels...),
+	scan := newScanToOrder(cfg, db, log, opts.Now)
+	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append(append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, scan.channels()...), opts.Channels...),
 		Reporters: append(ig.hooks.Reporters(), opts.Reporters...),
 		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
@@ -216,8 +221,13 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			return console.Serve(ctx, pushLn, ig.push(recv.Handler()), tlsCfg, log)
 		})
 	}
+	if d.OrderingAddr, err = scan.open(runCtx, b, fleet, start); err != nil {
+		cancel()
+		return err
+	}
+	d.OrderingTableURL = scan.tableURL()
 	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance,
-		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics}
+		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus()}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if cfg.Scanner.Serial != "" {
 		port, err := scanner.ParseURI(cfg.Scanner.Serial)
@@ -234,7 +244,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	if d.Sandbox != nil {
 		start("sandbox platform", d.Sandbox.run)
 	}
-	log.Info("posbridge running", "console", "http://"+d.ConsoleAddr, "push", d.PushAddr, "mode", cfg.Platform.Mode,
+	log.Info("posbridge running", "console", "http://"+d.ConsoleAddr, "push", d.PushAddr, "ordering", d.OrderingAddr, "mode", cfg.Platform.Mode,
 		"stores", len(cfg.Stores), "printers", len(cfg.Printers))
 	if opts.Ready != nil {
 		opts.Ready(d)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"image"
 	"sync"
 	"time"
 
@@ -61,3 +62,9 @@ func (l *LiveFleet) TestPrint(ctx context.Context, name string) (int64, error) {
 }
 func (l *LiveFleet) Profile(name string) (printer.Profile, bool) { return l.get().Profile(name) }
 func (l *LiveFleet) Configs() []config.PrinterConfig             { return l.get().Configs() }
+
+// PrintImage prints an image (a table's sticker) on the receipt printer of
+// the fleet in service.
+func (l *LiveFleet) PrintImage(ctx context.Context, title string, render func(width int) (image.Image, error)) (string, error) {
+	return l.get().PrintImage(ctx, title, render)
+}

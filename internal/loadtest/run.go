@@ -18,6 +18,9 @@ type RunOptions struct {
 	SettleTimeout time.Duration // default 60s
 	Warmup        time.Duration // idle time after the daemon starts, before the first order
 	Progress      io.Writer     // progress lines; nil = quiet
+	// Phones, when N > 0, order through the scan-to-order API while the
+	// scenario runs (over its duration).
+	Phones Phones
 }
 
 // Result is everything a run measured. It is the JSON report.
@@ -39,7 +42,8 @@ type Result struct {
 	// order at any fake printer.
 	OrderToPrint Dist                `json:"order_to_print"`
 	PeakRSS      int64               `json:"peak_rss_bytes"` // VmHWM of the daemon process(es)
-	DBBytes      int64               `json:"db_bytes"`       // database with WAL
+	Phones       *PhoneResult        `json:"phones,omitempty"`
+	DBBytes      int64               `json:"db_bytes"` // database with WAL
 	Pushes       PushCounts          `json:"pushes"`
 	Actions      map[string]int      `json:"actions,omitempty"`
 	Check        CheckResult         `json:"check"`
@@ -95,6 +99,21 @@ func RunScenario(ctx context.Context, opts RunOptions) (*Result, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
+	var phonesBase string
+	if opts.Phones.N > 0 {
+		if err := os.MkdirAll(opts.Rig.Dir, 0o755); err != nil {
+			return nil, err
+		}
+		yaml, listen, err := phonesConfig(opts.Rig.Dir, opts.Rig.Harness.Stores[0].ID)
+		if err != nil {
+			return nil, err
+		}
+		opts.Rig.Harness.ExtraYAML += yaml
+		phonesBase = "http://" + listen
+		if opts.Phones.Duration <= 0 {
+			opts.Phones.Duration = s.Duration
+		}
+	}
 	rig, err := NewRig(ctx, opts.Rig)
 	if err != nil {
 		return nil, err
@@ -112,10 +131,20 @@ func RunScenario(ctx context.Context, opts RunOptions) (*Result, error) {
 	}
 	rec := NewRecorder()
 	stopSampler := sampleRSS(rig)
+	phoneRec := &phoneRecorder{placed: map[string]time.Time{}}
+	phonesDone := make(chan struct{})
+	go func() {
+		defer close(phonesDone)
+		if opts.Phones.N > 0 {
+			fmt.Fprintf(progress, "%d phones ordering (%d orders) and reading the menu at %s\n", opts.Phones.N, opts.Phones.Orders, phonesBase)
+			opts.Phones.run(ctx, phonesBase, phoneRec)
+		}
+	}()
 	if err := s.Run(ctx, rig, rec); err != nil {
 		stopSampler()
 		return nil, err
 	}
+	<-phonesDone
 	generated := time.Since(rec.Start)
 	fmt.Fprintf(progress, "%d orders created in %.1fs; waiting for the daemon to settle…\n", len(rec.Codes()), generated.Seconds())
 	settleStart := time.Now()
@@ -136,6 +165,12 @@ func RunScenario(ctx context.Context, opts RunOptions) (*Result, error) {
 	}
 	res.Check = check
 	res.Errors = rec.Errors()
+	if opts.Phones.N > 0 {
+		res.Phones = opts.Phones.measure(ctx, rig, phoneRec)
+		if res.Phones.Lost > 0 {
+			res.Errors = append(res.Errors, fmt.Sprintf("%d scan-to-order orders lost", res.Phones.Lost))
+		}
+	}
 	if st := res.Pushes; st.Failed > 0 {
 		res.Errors = append(res.Errors, fmt.Sprintf("the platform gave up %d pushes (not acknowledged after its retries)", st.Failed))
 	}

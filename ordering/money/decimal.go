@@ -63,6 +63,17 @@ func (d Decimal) Cmp(o Decimal) int { return d.Rat().Cmp(o.Rat()) }
 // MarshalJSON writes the value as a JSON number in its configured text.
 func (d Decimal) MarshalJSON() ([]byte, error) { return []byte(d.String()), nil }
 
+// UnmarshalJSON reads what MarshalJSON wrote (a JSON number), or a string.
+func (d *Decimal) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(strings.TrimSpace(string(b)), `"`)
+	v, err := ParseDecimal(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
 // Percent is amount × d / 100, rounded half-up: d read as a percentage.
 func (d Decimal) Percent(amount Fen) Fen {
 	r := d.Rat()

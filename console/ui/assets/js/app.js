@@ -17,11 +17,12 @@ import { initToday } from './today.js';
 import { initGoods, loadGoods, loadGoodsSoon } from './goods.js';
 import { initReports } from './reports.js';
 import { initWebhooks } from './webhooks.js';
+import { loadMenus } from './menu.js';
 import { initAlerts, setConnected } from './alerts.js';
 import { promptDialog } from './dialogs.js';
 import { toast } from './toast.js';
 
-const VIEWS = ['orders', 'printers', 'platform', 'goods', 'today', 'reports'];
+const VIEWS = ['orders', 'printers', 'platform', 'goods', 'today', 'reports', 'menu'];
 
 async function boot() {
   initStart();
@@ -222,6 +223,7 @@ function initViews() {
     if (v === 'platform') store.loadPlatform().catch(() => {});
     if (v === 'today') store.loadStats().catch(() => {});
     if (v === 'goods') loadGoods().catch((err) => toast(err.message, 'err'));
+    if (v === 'menu') loadMenus();
   };
   window.addEventListener('hashchange', show);
   show();

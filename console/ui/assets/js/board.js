@@ -138,6 +138,7 @@ function row(o) {
   const sub = [];
   // Two stores each have a 1003: the row says whose it is.
   if (manyStores()) sub.push(storeLabel(o));
+  if (o.source && o.source !== 'kaigedian') sub.push(o.channel_label);
   if (o.table) sub.push('桌号 ' + o.table);
   if (isDelivery(o) && o.address) sub.push(o.address);
   if (o.mobile) sub.push(o.mobile);

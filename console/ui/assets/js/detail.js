@@ -136,6 +136,7 @@ function infoSection(o) {
   const kv = h('dl', { class: 'kv' });
   const add = (k, v) => { if (v) kv.append(h('dt', null, k), h('dd', null, v)); };
   add('订单号', o.code);
+  if (o.source && o.source !== 'kaigedian') add('渠道', o.channel_label);
   add('门店', o.store_name || o.store_id);
   add('下单时间', when(o.created_at));
   add('预约时间', when(o.expect_at));

@@ -83,6 +83,7 @@ async function submit(code) {
 // showResult turns a scan answer (ours or the serial scanner's event) into
 // the large banner and a sound.
 export function showResult(res) {
+  if (res.candidates && res.candidates.length) { pick(res); return; }
   const o = (res.code && state.active.get(res.code)) || {};
   const who = res.pickup_no || (o.code ? pickupOf(o) : '') || (res.code ? '#' + String(res.code).slice(-4) : '');
   if (res.error) {
@@ -116,4 +117,22 @@ function show(kind, mark, main, sub) {
   clearTimeout(hideTimer);
   hideTimer = setTimeout(() => { box.hidden = true; }, kind === 'err' ? 6000 : 3500);
   box.onclick = () => { box.hidden = true; };
+}
+
+// pick: a typed pickup number that several orders of the day share (a
+// scan-to-order take code and a 开个店 pickup number, two stores): staff
+// choose, and the choice is scanned by its order code.
+function pick(res) {
+  const box = $('scan-result');
+  box.className = 'scan-result dup';
+  const list = res.candidates.map((c) => h('button', { type: 'button', class: 'btn btn-sm scan-pick', dataset: { code: c.code },
+    onclick: (ev) => { ev.stopPropagation(); box.hidden = true; submit(c.code); } },
+    c.source_label + ' ' + c.pickup_no + (c.table ? ' · ' + c.table : '') + ' · #' + String(c.code).slice(-4)));
+  box.replaceChildren(h('span', { class: 'sr-mark' }, '?'),
+    h('div', null, h('div', { class: 'sr-main' }, res.error || '请选择订单'), h('div', { class: 'sr-sub' }, list)));
+  box.hidden = false;
+  clearTimeout(hideTimer);
+  hideTimer = setTimeout(() => { box.hidden = true; }, 15000);
+  box.onclick = () => { box.hidden = true; };
+  sound.scanError();
 }
