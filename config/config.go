@@ -26,6 +26,7 @@ type Config struct {
 	Accept    AcceptConfig    `mapstructure:"accept" yaml:"accept"`
 	Print     PrintConfig     `mapstructure:"print" yaml:"print"`
 	Printers  []PrinterConfig `mapstructure:"printers" yaml:"printers"`
+	Stations  []StationConfig `mapstructure:"stations" yaml:"stations"` // kitchen screens without a printer
 	Scanner   ScannerConfig   `mapstructure:"scanner" yaml:"scanner"`
 	Outbox    OutboxConfig    `mapstructure:"outbox" yaml:"outbox"`
 	Alerts    AlertConfig     `mapstructure:"alerts" yaml:"alerts"`

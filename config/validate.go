@@ -93,6 +93,7 @@ func (c *Config) Validate() []Problem {
 	v.accept()
 	v.print()
 	v.printers()
+	v.stations()
 	v.scanner()
 	v.timings()
 	v.secretFiles()
