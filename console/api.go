@@ -173,6 +173,9 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 		source = "http"
 	}
 	res := s.Bridge.Scan(r.Context(), body.Code, source)
+	if res.HTTP == http.StatusNotFound && looksLikePickup(body.Code) && s.scanPickup(w, r, strings.TrimSpace(body.Code), source) {
+		return
+	}
 	if res.HTTP == http.StatusNotFound || res.HTTP == http.StatusBadRequest {
 		writeJSON(w, res.HTTP, map[string]string{"error": res.Error})
 		return

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/posbridge/posbridge/store"
 )
 
 // How a request was let in; handlers read it from the request context.
@@ -27,7 +29,8 @@ type authCtxKey struct{}
 
 type authInfo struct {
 	kind authKind
-	sess session // authSession only
+	sess session       // authSession only
+	dev  *store.Device // authDevice only
 }
 
 func authOf(r *http.Request) authInfo {
@@ -101,6 +104,10 @@ func (s *Server) Protect(h http.Handler) http.Handler {
 				return
 			}
 			h.ServeHTTP(w, withAuth(r, authInfo{kind: authLoopback}))
+			return
+		}
+		if d, token, ok := s.deviceFromRequest(r); ok {
+			s.serveDevice(w, r, h, d, token)
 			return
 		}
 		if isPublicPath(r) {
@@ -210,6 +217,9 @@ func isPublicPath(r *http.Request) bool {
 	p := r.URL.Path
 	if p == "/login" {
 		return r.Method == http.MethodGet || r.Method == http.MethodPost
+	}
+	if strings.HasPrefix(p, "/pair/") || p == "/pair" {
+		return r.Method == http.MethodGet // a screen pairs with its one-time code (devices.go)
 	}
 	return safeMethod(r.Method) && (strings.HasPrefix(p, "/assets/") || p == "/favicon.ico")
 }

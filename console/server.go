@@ -30,6 +30,7 @@ type Server struct {
 
 	access  guard         // who may use the console (auth.go)
 	streams streamLimiter // open event streams (events_limit.go)
+	screens screenState   // paired screens (auth_device.go)
 }
 
 func (s *Server) now() time.Time {
@@ -85,6 +86,8 @@ func (s *Server) Handler() http.Handler {
 	})
 	s.routeUI(mux)
 	s.routeAuth(mux)
+	s.routeScreens(mux)
+	s.routeDevices(mux)
 	return s.Protect(s.setupGuard(mux))
 }
 
