@@ -15,10 +15,13 @@ import { initPrinters } from './printers.js';
 import { initPlatform } from './platform.js';
 import { initToday } from './today.js';
 import { initAlerts, setConnected } from './alerts.js';
+import { initAnnounce, loadedActive, printerFault } from './announce.js';
+import { initShortcuts } from './shortcuts.js';
+import { initScreens, loadScreens } from './screens-admin.js';
 import { promptDialog } from './dialogs.js';
 import { toast } from './toast.js';
 
-const VIEWS = ['orders', 'printers', 'platform', 'today'];
+const VIEWS = ['orders', 'printers', 'platform', 'today', 'screens'];
 
 async function boot() {
   initStart();
@@ -30,9 +33,12 @@ async function boot() {
   initPrinters();
   initPlatform();
   initToday();
+  initScreens();
   initAlerts();
   initViews();
   initRinger();
+  initAnnounce();
+  initShortcuts();
   await loadSession();
   let sseUp = false;
   let reachable = true;
@@ -62,7 +68,7 @@ async function boot() {
 }
 
 function reloadAll() {
-  store.loadActive().catch((err) => toast(err.message, 'err'));
+  store.loadActive().then(loadedActive).catch((err) => toast(err.message, 'err'));
   store.loadFinished().catch(() => {});
   store.loadPrinters().catch(() => {});
   store.loadPlatform().catch(() => {});
@@ -106,7 +112,7 @@ function dispatch(ev) {
       break;
     case 'alert':
       store.addAlert({ level: ev.level, kind: ev.kind, code: ev.code, message: ev.message, at: ev.time });
-      if (ev.level === 'critical' && ev.kind !== 'waiting_order') sound.notice();
+      if (ev.level === 'critical' && ev.kind !== 'waiting_order' && ev.kind !== 'platform_event') sound.ring('alert');
       if (ev.code) orderChanged(ev.code);
       if (ev.kind && ev.kind.startsWith('outbox')) store.loadPlatformSoon();
       break;
@@ -120,7 +126,7 @@ function dispatch(ev) {
       // has waited too long (critical) or failed or moved is.
       if ((ev.level === 'warn' && ev.kind !== 'job_retry') || ev.level === 'critical') {
         store.addAlert({ level: ev.level, kind: 'job_' + (ev.kind || ''), code: ev.code, message: ev.message, at: ev.time });
-        if (ev.level === 'critical') sound.notice();
+        if (ev.level === 'critical' || ev.kind === 'printer_status') printerFault((ev.data && ev.data.printer) || '');
       }
       if (ev.code) orderChanged(ev.code);
       break;
@@ -131,8 +137,6 @@ function dispatch(ev) {
   }
 }
 
-// store.addAlert may ask for a sound (a cancel notice).
-store.on('alerts', (a) => { if (a && a.sound === 'notice') { sound.notice(); sound.say('订单已取消，请停止制作'); } });
 
 function initStart() {
   const overlay = $('start-overlay');
@@ -181,7 +185,7 @@ function initTopbar() {
   });
   document.addEventListener('click', (ev) => { if (!pop.hidden && !pop.contains(ev.target) && ev.target !== btn) pop.hidden = true; });
   vol.addEventListener('input', () => sound.setVolume(vol.value));
-  $('sound-test').addEventListener('click', () => { sound.newOrder(); setTimeout(() => sound.say('您有新的订单'), 1700); });
+  $('sound-test').addEventListener('click', () => sound.announce('new_order', '1003'));
   $('mute-btn').addEventListener('click', () => sound.setMuted(!sound.state().muted));
   $('speech-on').addEventListener('change', (ev) => sound.setSpeech(ev.target.checked));
 
@@ -208,6 +212,7 @@ function initViews() {
     if (v === 'printers') store.loadPrinters().catch(() => {});
     if (v === 'platform') store.loadPlatform().catch(() => {});
     if (v === 'today') store.loadStats().catch(() => {});
+    if (v === 'screens') loadScreens();
   };
   window.addEventListener('hashchange', show);
   show();
@@ -240,13 +245,13 @@ function initRinger() {
     if (fresh.some((o) => o.decision === 'accept')) lastAccept = 0;
     if (fresh.some((o) => o.decision === 'refund')) lastRefund = 0;
     const now = Date.now();
+    // The first ring of an order is its announcement (announce.js, with
+    // its number); while it waits, the sound alone repeats.
     if (accepts.length && now - lastAccept >= 6000) {
-      sound.newOrder();
-      if (nAccept++ % 3 === 0) setTimeout(() => sound.say(accepts.length > 1 ? '您有' + accepts.length + '个新订单待接单' : '您有新的订单'), 1800);
+      if (nAccept++ > 0) sound.ring('chime');
       lastAccept = now;
     } else if (refunds.length && now - lastRefund >= 7000 && now - lastAccept > 3000) {
-      sound.refund();
-      if (nRefund++ % 2 === 0) setTimeout(() => sound.say('您有退款申请，请及时处理'), 1900);
+      if (nRefund++ > 0) sound.ring('alert');
       lastRefund = now;
     }
     if (!accepts.length) nAccept = 0;
