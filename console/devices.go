@@ -156,6 +156,13 @@ func (s *Server) pairBases(r *http.Request) []string {
 	if err != nil {
 		return nil
 	}
+	// The port this request came in on is the one being served (the
+	// config may say :0).
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		if _, p, err := net.SplitHostPort(a.String()); err == nil {
+			port = p
+		}
+	}
 	ip := net.ParseIP(lh)
 	if lh != "" && (ip == nil || !ip.IsUnspecified()) {
 		if (ip != nil && ip.IsLoopback()) || lh == "localhost" {

@@ -96,7 +96,7 @@ function build(o) {
   if (o.expect_at) sub.push('预约 ' + when(o.expect_at));
   if (o.store_name) sub.push(o.store_name);
   const body = h('div', { class: 'dcard-body' },
-    h('div', { class: 'dcard-top', 'data-meta': [refund ? '退款申请' : '', meta, o.store_name].filter(Boolean).join(' · ') },
+    h('div', { class: 'dcard-top', 'data-meta': [refund ? '退款申请' : '', meta, o.store_name].filter(Boolean).join(' · '), onclick: () => openDetail(o.code) },
       h('span', { class: 'pickup-label' }, o.pickup_no ? '取餐号' : '订单'),
       h('span', { class: 'pickup' }, pickupOf(o)),
       h('span', { class: 'dcard-amount' }, o.detail_known ? yuan(o.actual_pay) : '')),

@@ -70,14 +70,14 @@ function storeName(id) {
 }
 
 function showPairing(d) {
-  const box = $('screen-pairing');
-  box.replaceChildren(
-    h('h3', null, '配对「' + d.name + '」'),
+  $('screen-pair-out').replaceChildren(...[
+    h('p', null, h('strong', null, '配对「' + d.name + '」')),
     d.warning ? h('p', { class: 'modal-error' }, d.warning) : null,
     h('div', { class: 'pair-big', id: 'pair-code' }, d.pair_code),
     d.pair_qr ? h('img', { src: d.pair_qr, alt: '配对二维码', id: 'pair-qr' }) : null,
     h('div', { class: 'pair-urls' }, (d.pair_urls || []).map((u) => h('div', null, u))),
-    h('p', { class: 'muted' }, '在屏幕的浏览器里打开上面的链接（或打开 /pair 输入配对码）。' + when(d.pair_expires) + ' 前有效，只能用一次；配对后屏幕一直保持登录，直到在这里撤销。'));
+    h('p', { class: 'muted' }, '在屏幕的浏览器里打开上面的链接（或打开 /pair 输入配对码）。' + when(d.pair_expires) + ' 前有效，只能用一次；配对后屏幕一直保持登录，直到在这里撤销。'),
+  ].filter(Boolean)); // replaceChildren would write a null out as text
 }
 
 async function repair(d) {
