@@ -114,6 +114,10 @@ func (s *Server) Protect(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
+		if isScreenPage(r) {
+			http.Redirect(w, r, "/pair", http.StatusSeeOther)
+			return
+		}
 		if s.Config.Console.Pin == "" {
 			refuse(w, r, http.StatusForbidden, "此控制台只允许在本机打开；要在其他设备上使用，请在 posbridge.yaml 中设置 console.pin")
 			return

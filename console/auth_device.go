@@ -68,7 +68,8 @@ func deviceMayUse(d *store.Device, r *http.Request) bool {
 	p := r.URL.Path
 	if safeMethod(r.Method) {
 		switch {
-		case p == "/api/screen/session" || p == "/api/events" || p == "/api/health" || strings.HasPrefix(p, "/assets/") || p == "/favicon.ico":
+		case p == "/api/screen/session" || p == "/api/events" || p == "/api/health" || strings.HasPrefix(p, "/assets/") || p == "/favicon.ico",
+			p == "/pair" || strings.HasPrefix(p, "/pair/"): // a screen paired again (a TV moved to another use)
 			return true
 		case d.Kind == bridge.DeviceKitchen:
 			return (p == "/kitchen" || p == "/api/kitchen") && r.URL.Query().Get("station") == d.Station
@@ -156,4 +157,10 @@ func screenKind(e bridge.Event) string {
 func (s *Server) deviceStillPaired(r *http.Request) bool {
 	_, _, ok := s.deviceFromRequest(r)
 	return ok
+}
+
+// isScreenPage is a kitchen or pickup page: a browser there that is not let
+// in is a screen to pair, not a person to log in.
+func isScreenPage(r *http.Request) bool {
+	return safeMethod(r.Method) && (r.URL.Path == "/kitchen" || r.URL.Path == "/pickup")
 }
