@@ -130,7 +130,7 @@ func (s *Server) withPairLinks(r *http.Request, v bridge.DeviceView) pairLinks {
 	}
 	if len(out.PairURLs) == 0 {
 		out.Warning = "控制台只在本机监听（console.listen 为 " + s.Config.Console.Listen + "），其他设备连不上：" +
-			"请把 console.listen 改为 0.0.0.0:8686 后重启服务，再生成配对链接"
+			"请把 console.listen 改为 0.0.0.0:8686、设置 console.pin（店员平板用；屏幕不用输入）后重启服务，再生成配对链接"
 		return out
 	}
 	if png, err := qrcode.Encode(out.PairURLs[0], qrcode.Medium, 256); err == nil {

@@ -92,6 +92,21 @@ func TestKitchenDisplayBumpsAndRecalls(t *testing.T) {
 		t.Errorf("a recall moved the order to %s; the customer was already called", rec.Status)
 	}
 
+	// The kitchen hears a refund request pause an order and a refund stop it.
+	c := teaOrder(env, order.TypePickup, "")
+	b.wait("second ticket", `document.querySelector(`+jsString(ticketSel(c.Code))+`) !== null`, 10*time.Second)
+	b.assertSound(b.waitSound("new_order", c.PickupNo), "chime", append([]string{"new_order"}, digitClips(c.PickupNo)...)...)
+	if err := env.Fake.RequestRefund(c.Code, "不想要了"); err != nil {
+		t.Fatal(err)
+	}
+	b.wait("ticket paused", `document.querySelector(`+jsString(ticketSel(c.Code))+`).classList.contains('paused')`, 10*time.Second)
+	b.assertSound(b.waitSound("refund_request", c.PickupNo), "alert", append(digitClips(c.PickupNo), "refund")...)
+	if status, _ := env.API("POST", "/api/orders/"+c.Code+"/refund/approve", map[string]string{}, nil); status != 202 {
+		t.Fatalf("approve refund: HTTP %d", status)
+	}
+	b.wait("refunded ticket gone", `document.querySelector(`+jsString(ticketSel(c.Code))+`) === null`, 10*time.Second)
+	b.assertSound(b.waitSound("cancel", c.PickupNo), "alert", append(digitClips(c.PickupNo), "cancel_order")...)
+
 	// The phone-sized screen stacks the tickets.
 	b.do(chromedp.EmulateViewport(390, 844))
 	b.saveShot("s13-kitchen-390")

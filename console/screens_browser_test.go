@@ -122,6 +122,9 @@ func TestAlertsSayEveryOrderWithItsNumber(t *testing.T) {
 	}
 	b.assertSound(b.waitSound("cancel", d.PickupNo), "alert", append(digitClips(d.PickupNo), "cancel_order")...)
 
+	env.Printers["kitchen"].Down()
+	b.assertSound(b.waitSound("printer_fault", ""), "alert", "printer_fault")
+
 	// Every announcement played once: a new order is not said again on
 	// each later change of it.
 	n := eval[int](b, `window.__posbridgeSounds.filter((s) => s.event === 'new_order').length`)

@@ -18,7 +18,8 @@ const LATE_MIN = Number(params.get('late')) || 10;
 
 const cards = new Map(); // code → { el, key, ticket }
 let seen = null; // codes on screen after the first load
-let busy = new Set(); // codes with a tap on its way
+let shown = new Map(); // code → ticket as last shown
+const busy = new Set(); // codes with a tap on its way
 
 function ageClass(ticket) {
   const min = (serverNow() - ms(ticket.since)) / 60000;
@@ -73,6 +74,17 @@ function render(board) {
     prev = c.el;
     if (seen && !seen.has(t.code)) fresh.push(t);
   }
+  // A ticket that left without being done here or anywhere (it is not in
+  // the recent list) was cancelled or refunded: the kitchen must stop.
+  const recent = new Set(board.recent.map((t) => t.code));
+  for (const [code, t] of shown) {
+    if (!keep.has(code) && !recent.has(code) && !busy.has(code)) sound.announce('cancel', t.pickup_no || '');
+  }
+  for (const t of board.tickets) {
+    const before = shown.get(t.code);
+    if (before && !before.paused && t.paused) sound.announce('refund_request', t.pickup_no || '');
+  }
+  shown = new Map(board.tickets.map((t) => [t.code, t]));
   seen = keep;
   for (const t of fresh) {
     if (t.recalled) continue;
