@@ -106,7 +106,10 @@ func (s *Server) Protect(h http.Handler) http.Handler {
 			h.ServeHTTP(w, withAuth(r, authInfo{kind: authLoopback}))
 			return
 		}
-		if d, token, ok := s.deviceFromRequest(r); ok {
+		// A PIN session beats a device cookie: a staff tablet that was also
+		// paired as a screen still logs in and opens the console.
+		_, staff := g.sessions.fromRequest(r)
+		if d, token, ok := s.deviceFromRequest(r); ok && !staff && r.URL.Path != "/login" {
 			s.serveDevice(w, r, h, d, token)
 			return
 		}

@@ -65,8 +65,17 @@ func TestScreenPairingOnTheLAN(t *testing.T) {
 	b.do(chromedp.Navigate(link))
 	b.wait("on the kitchen screen", `location.pathname === '/kitchen' && new URLSearchParams(location.search).get('station') === 'kitchen' && document.querySelector('.kds-conn.up') !== null`, 10*time.Second)
 	b.click("#screen-start-btn")
+	// What the screen's event stream carries: that orders changed, never
+	// the staff's messages and data.
+	eval[bool](b, `(() => { window.__evs = []; const es = new EventSource('/api/events');
+		for (const t of ['order', 'decision', 'alert', 'scan', 'printer', 'platform', 'kitchen']) es.addEventListener(t, (m) => __evs.push(JSON.parse(m.data)));
+		return true; })()`)
 	o := teaOrder(env, order.TypePickup, "")
 	b.wait("ticket on the paired screen", `document.querySelector(`+jsString(ticketSel(o.Code))+`) !== null`, 10*time.Second)
+	b.wait("order events on the screen's stream", `__evs.some((e) => e.code === `+jsString(o.Code)+` && e.status === 'accepted')`, 10*time.Second)
+	if leaked := eval[[]string](b, `__evs.filter((e) => e.message || e.data || e.level || !['order', 'decision', 'scan', 'kitchen'].includes(e.type)).map((e) => JSON.stringify(e))`); len(leaked) > 0 {
+		t.Errorf("the screen's event stream carries staff matters: %v", leaked)
+	}
 
 	status := func(js string) int {
 		t.Helper()
@@ -151,6 +160,16 @@ func TestScreenPairingOnTheLAN(t *testing.T) {
 	}
 	if !limited {
 		t.Error("eight wrong pairing codes in a row were all checked; guessing must be limited")
+	}
+
+	// A staff member logging in with the PIN on a browser paired as a screen
+	// gets the console: the PIN session beats the screen's narrower token.
+	b.do(chromedp.Navigate(lan + "/login"))
+	b.wait("login page", `document.getElementById('pin') !== null`, 10*time.Second)
+	b.do(chromedp.SendKeys(chromedp.ID("pin"), "2468\r"))
+	b.wait("console after login", `location.pathname === '/' && !document.getElementById('start-overlay').hidden`, 10*time.Second)
+	if got := status(`fetch('/api/orders').then((r) => r.status)`); got != http.StatusOK {
+		t.Errorf("the logged-in console on a paired browser: HTTP %d, want 200", got)
 	}
 
 	b.noJSErrors()
