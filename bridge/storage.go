@@ -8,6 +8,24 @@ import (
 	"github.com/posbridge/posbridge/store"
 )
 
+// CheckDeferredStorage runs the quick_check that store.Open left for after
+// the start (a large file) while the daemon already answers pushes; damage
+// found is raised as the first damage error of a query would be. It returns
+// when the check is done or ctx ends.
+func (b *Bridge) CheckDeferredStorage(ctx context.Context) {
+	if !b.db.DeferredIntegrity() {
+		return
+	}
+	start := time.Now()
+	err := b.db.QuickCheck(ctx)
+	switch {
+	case err == nil:
+		b.log.Info("database checked", "took", time.Since(start).Round(time.Millisecond))
+	case ctx.Err() == nil:
+		b.NoteStorageError(err)
+	}
+}
+
 // NoteStorageError looks at an error the database gave. The first one that
 // says the file is damaged ("database disk image is malformed") runs
 // quick_check and raises a critical problem with what to do: before, the

@@ -3,6 +3,7 @@ package bridge_test
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/bridge"
+	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/internal/harness"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
@@ -74,5 +76,56 @@ func TestDamagedDatabaseRaisesACriticalProblem(t *testing.T) {
 		case <-deadline:
 			t.Fatal("no critical problem for a damaged database")
 		}
+	}
+}
+
+// A database too large to check before the start (a year of orders) is
+// checked right after it, while pushes are answered; damage found then
+// raises the same critical problem.
+func TestDeferredCheckRaisesACriticalProblem(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "posbridge.db")
+	db, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := strings.Repeat("少冰，谢谢", 60)
+	if err := db.Write(ctx, func(tx *store.Tx) error {
+		for i := range 400 {
+			code := fmt.Sprintf("1796%016d", i)
+			if err := tx.SaveOrder(&store.OrderRecord{Code: code, Status: order.StatusAccepted, StoreID: "1862",
+				Detail: &order.Order{Code: code, StoreID: "1862", Note: note}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	info, _ := os.Stat(path)
+	f, _ := os.OpenFile(path, os.O_WRONLY, 0)
+	junk := make([]byte, info.Size()/2)
+	_, _ = rand.Read(junk)
+	_, _ = f.WriteAt(junk, info.Size()/4)
+	f.Close()
+	defer func(was int64) { store.SyncIntegrityMaxBytes = was }(store.SyncIntegrityMaxBytes)
+	store.SyncIntegrityMaxBytes = 64 << 10
+	big, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatalf("the large database did not open: %v", err)
+	}
+	defer big.Close()
+	b := bridge.New(bridge.Deps{Config: &config.Config{}, Store: big})
+	b.CheckDeferredStorage(ctx)
+	if !harness.WaitFor(10*time.Second, func() bool {
+		for _, p := range b.Problems() {
+			if p.Key == "database_damaged" && p.Level == bridge.LevelCritical {
+				return true
+			}
+		}
+		return false
+	}) {
+		t.Fatalf("no critical problem after the deferred check: %+v", b.Problems())
 	}
 }

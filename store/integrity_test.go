@@ -100,3 +100,34 @@ func TestDamagedDatabaseDoesNotOpen(t *testing.T) {
 		t.Fatalf("a damaged landing opened: %v", err)
 	}
 }
+
+// A database too large to read before the start opens at once and is
+// checked afterwards: the check still finds the damage.
+func TestLargeDatabaseIsCheckedAfterTheStart(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "posbridge.db")
+	db := openAt(t, path)
+	fillOrders(t, db, 400)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	small := openAt(t, path)
+	if small.DeferredIntegrity() {
+		t.Fatal("a small database's check was deferred")
+	}
+	small.Close()
+	damage(t, path)
+	defer func(was int64) { SyncIntegrityMaxBytes = was }(SyncIntegrityMaxBytes)
+	SyncIntegrityMaxBytes = 64 << 10
+	big, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatalf("a large database did not open before its check: %v", err)
+	}
+	defer big.Close()
+	if !big.DeferredIntegrity() {
+		t.Fatal("the large database's check was neither run nor deferred")
+	}
+	if err := big.QuickCheck(ctx); !IsCorrupt(err) {
+		t.Fatalf("the deferred check of the damaged file: %v", err)
+	}
+}

@@ -16,7 +16,7 @@ import (
 	"github.com/posbridge/posbridge/store"
 )
 
-// autoBackup copies the database every night into backup.dir (VACUUM INTO,
+// autoBackup copies the database every night into backup.dir (an online copy paced so pushes stay fast,
 // pushes still in the landing included), checks the copy, and keeps the
 // newest backup.keep. A PC switched off at night gets its copy a few
 // minutes after it starts, when the newest is a day old.

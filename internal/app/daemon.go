@@ -155,6 +155,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			}
 		}()
 	}
+	start("storage check", func(ctx context.Context) error { b.CheckDeferredStorage(ctx); return nil })
 	if err := fleet.Start(runCtx); err != nil {
 		cancel()
 		return err
