@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 )
 
@@ -43,7 +44,15 @@ func TestKitchenDisplayBumpsAndRecalls(t *testing.T) {
 	if n := eval[int](b, `document.querySelectorAll('input, textarea').length`); n != 0 {
 		t.Errorf("the kitchen screen has %d text fields: a tablet there has no keyboard", n)
 	}
+	// A few more orders, so the screen looks like a lunch hour.
+	for _, note := range []string{"", "加辣"} {
+		x := env.Fake.NewOrder(fake.OrderSpec{Type: order.TypeDineIn, Note: note, Menu: "restaurant"})
+		b.wait("another ticket", `document.querySelector(`+jsString(ticketSel(x.Code))+`) !== null`, 10*time.Second)
+	}
 	b.saveShot("s10-kitchen-1024")
+	b.do(chromedp.EmulateViewport(1366, 768))
+	b.saveShot("s14-kitchen-1366")
+	b.do(chromedp.EmulateViewport(1024, 768))
 
 	b.click(ticketSel(o.Code) + ` [data-act="bump-order"]`)
 	b.wait("kitchen done with it", `document.querySelector(`+jsString(ticketSel(o.Code))+`) === null`, 5*time.Second)

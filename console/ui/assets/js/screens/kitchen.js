@@ -197,8 +197,15 @@ function initStart() {
   document.addEventListener('pointerdown', () => { if (!sound.unlocked()) go(); }, { once: false });
 }
 
+function legend() {
+  const m = (v) => (v < 1 ? Math.round(v * 60) + ' 秒' : (Math.round(v * 10) / 10) + ' 分钟');
+  $('kds-legend').replaceChildren(h('i', { class: 'age-ok' }), m(WARN_MIN) + '内 ', h('i', { class: 'age-warn' }),
+    m(WARN_MIN) + '–' + m(LATE_MIN) + ' ', h('i', { class: 'age-late' }), '超过 ' + m(LATE_MIN));
+}
+
 async function boot() {
   initStart();
+  legend();
   $('kds-recall-btn').addEventListener('click', () => { $('kds-recall').hidden = !$('kds-recall').hidden; });
   $('kds-recall-close').addEventListener('click', () => { $('kds-recall').hidden = true; });
   try { await session(); } catch (err) { banner(err.message); }
