@@ -91,6 +91,16 @@ func stationItems(st config.Station, o *order.Order) []KitchenItem {
 // kitchenStatuses are the orders a kitchen may still be making.
 var kitchenStatuses = []order.Status{order.StatusAccepted, order.StatusRefundRequested, order.StatusMade, order.StatusDelivering}
 
+// inKitchen reports whether the kitchen may be making an order: accepted
+// and not yet collected or cancelled. A refund asked before the accept is
+// not the kitchen's (nothing was printed there).
+func inKitchen(rec *store.OrderRecord) bool {
+	if rec.Status == order.StatusRefundRequested && rec.StatusBeforeRefund == order.StatusNew {
+		return false
+	}
+	return slices.Contains(kitchenStatuses, rec.Status)
+}
+
 // Kitchen builds a station's screen.
 func (b *Bridge) Kitchen(ctx context.Context, station string) (KitchenBoard, error) {
 	st, err := b.stationNamed(station)
@@ -113,8 +123,8 @@ func (b *Bridge) Kitchen(ctx context.Context, station string) (KitchenBoard, err
 	}
 	for _, rec := range recs {
 		items := stationItems(st, rec.Detail)
-		if len(items) == 0 || rec.AcceptedAt.IsZero() {
-			continue // a new order is not the kitchen's until it is accepted
+		if len(items) == 0 || !inKitchen(rec) {
+			continue
 		}
 		k := states[rec.Code]
 		t := kitchenTicket(rec, items, k)
@@ -148,7 +158,7 @@ func kitchenTicket(rec *store.OrderRecord, items []KitchenItem, k *store.Kitchen
 	o := rec.Detail
 	t := KitchenTicket{Code: rec.Code, PickupNo: rec.PickupNo, StoreID: rec.StoreID, StoreName: o.StoreName, Status: rec.Status,
 		StatusLabel: rec.Status.LabelFor(rec.Type), Table: o.Table, Note: o.Note, ExpectAt: sh(o.ExpectAt),
-		Since: sh(rec.AcceptedAt), Paused: rec.Status == order.StatusRefundRequested || rec.Paused, Items: items}
+		Since: sh(kitchenSince(rec)), Paused: rec.Status == order.StatusRefundRequested || rec.Paused, Items: items}
 	if rec.Type != 0 {
 		t.TypeLabel = rec.Type.Label()
 	}
@@ -208,7 +218,7 @@ func (b *Bridge) Bump(ctx context.Context, req BumpRequest) (BumpResult, error) 
 		if len(items) == 0 {
 			return &StateError{Code: rec.Code, Status: rec.Status, Message: "这个订单没有本工位（" + st.Name + "）制作的商品"}
 		}
-		if !slices.Contains(kitchenStatuses, rec.Status) || rec.AcceptedAt.IsZero() {
+		if !inKitchen(rec) {
 			return &StateError{Code: rec.Code, Status: rec.Status, Message: "订单" + rec.Status.LabelFor(rec.Type) + "，无需制作"}
 		}
 		if rec.Status == order.StatusRefundRequested && !req.Undo {
@@ -313,4 +323,13 @@ func (b *Bridge) Recall(ctx context.Context, station, code string) error {
 		a.event(Event{Type: EvKitchen, Code: rec.Code, Kind: st.Name, Status: string(rec.Status)})
 		return nil
 	})
+}
+
+// kitchenSince is when the kitchen got the order: its accept, or when
+// posbridge first saw it (an order accepted in the 开个店 back office).
+func kitchenSince(rec *store.OrderRecord) time.Time {
+	if !rec.AcceptedAt.IsZero() {
+		return rec.AcceptedAt
+	}
+	return rec.FirstSeenAt
 }

@@ -45,11 +45,17 @@ func (b *Bridge) Pickup(ctx context.Context, storeID string) (PickupBoard, error
 		n := PickupNumber{Code: rec.Code, PickupNo: rec.PickupNo, StoreID: rec.StoreID}
 		switch {
 		case rec.Status == order.StatusAccepted:
-			n.Since = sh(rec.AcceptedAt)
+			n.Since = sh(kitchenSince(rec))
 			board.Making = append(board.Making, n)
-		case now.Sub(rec.MadeAt) < pickupCallFor:
-			n.Since = sh(rec.MadeAt)
-			board.Ready = append(board.Ready, n)
+		default:
+			made := rec.MadeAt
+			if made.IsZero() {
+				made = rec.UpdatedAt // made elsewhere (the 开个店 back office)
+			}
+			if now.Sub(made) < pickupCallFor {
+				n.Since = sh(made)
+				board.Ready = append(board.Ready, n)
+			}
 		}
 	}
 	sort.SliceStable(board.Making, func(i, j int) bool { return board.Making[i].Since.Before(board.Making[j].Since) })
