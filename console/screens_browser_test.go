@@ -38,8 +38,18 @@ func (b *browser) waitSound(event, pickup string) soundRecord {
 	b.t.Helper()
 	find := fmt.Sprintf(`(window.__posbridgeSounds || []).find((s) => s.event === %s && s.pickup === %s && s.via !== 'pending')`,
 		jsString(event), jsString(pickup))
-	b.wait(event+" "+pickup+" announced", "!!"+find, 15*time.Second)
-	return eval[soundRecord](b, find)
+	deadline := time.Now().Add(30 * time.Second)
+	for !eval[bool](b, "!!"+find) {
+		if time.Now().After(deadline) {
+			b.shot("failed-sound-" + event)
+			b.t.Fatalf("%s %s was never announced; the page played: %s%s", event, pickup,
+				eval[string](b, `JSON.stringify(window.__posbridgeSounds || [])`), b.jsErrors())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	rec := eval[soundRecord](b, find)
+	b.t.Logf("%s %s announced via %s", event, pickup, rec.Via)
+	return rec
 }
 
 func (b *browser) assertSound(got soundRecord, sound string, voice ...string) {

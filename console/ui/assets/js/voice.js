@@ -15,6 +15,7 @@ window.__posbridgeSounds = played;
 
 let audio = null; // { ctx, out, speechOn(), canPlay(), volume() } from sound.js
 let chain = Promise.resolve();
+let queued = 0; // announcements waiting or playing
 
 // attach connects the player to the page's unlocked audio (sound.js).
 export function attach(a) { audio = a; }
@@ -46,13 +47,17 @@ export function announce(event, opts = {}) {
   const rec = { event, pickup: opts.pickup ?? '', sound: p.sound, voice: p.voice, text: p.text, via: 'pending', at: Date.now() };
   played.push(rec);
   if (played.length > 100) played.shift();
-  chain = chain.then(() => play(p, rec)).catch(() => {});
+  queued++;
+  chain = chain.then(() => play(p, rec)).catch(() => {}).finally(() => { queued--; });
   return chain;
 }
 
-// soundOnly plays one clip (a repeated ring) without words.
+// soundOnly plays one clip (a repeated ring) without words; a ring while
+// something is being said is dropped, not queued behind it.
 export function soundOnly(name) {
-  chain = chain.then(() => playClips([name], 0)).catch(() => {});
+  if (queued > 0) return chain;
+  queued++;
+  chain = chain.then(() => playClips([name], 0)).catch(() => {}).finally(() => { queued--; });
   return chain;
 }
 
