@@ -123,8 +123,8 @@ func (b *Bridge) Kitchen(ctx context.Context, station string) (KitchenBoard, err
 	}
 	for _, rec := range recs {
 		items := stationItems(st, rec.Detail)
-		if len(items) == 0 || !inKitchen(rec) {
-			continue
+		if len(items) == 0 || !inKitchen(rec) || b.foreignStore(rec.Detail) {
+			continue // a foreign store's order is held, not printed (foreign.go)
 		}
 		k := states[rec.Code]
 		t := kitchenTicket(rec, items, k)
