@@ -4,6 +4,8 @@
 package config
 
 import (
+	"github.com/posbridge/posbridge/wechatpay"
+
 	"path/filepath"
 	"time"
 )
@@ -33,6 +35,10 @@ type Config struct {
 	Retention RetentionConfig `mapstructure:"retention" yaml:"retention"`
 	Backup    BackupConfig    `mapstructure:"backup" yaml:"backup"`
 	Service   ServiceConfig   `mapstructure:"service" yaml:"service"`
+	// WeChatPay is the catering order sync of scan-to-order orders (seed 003),
+	// signed with the key of the service provider (服务商 or 渠道商) that
+	// serves the store. Off unless enabled.
+	WeChatPay wechatpay.Config `mapstructure:"wechatpay" yaml:"wechatpay"`
 
 	loadProblems []Problem         // found while reading the file; Validate returns them
 	sources      map[string]string // key → where it was set: "line 12" or "POSBRIDGE_…"

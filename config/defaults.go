@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/posbridge/posbridge/wechatpay"
+)
 
 // Defaults is the configuration every absent key falls back to. It has no
 // stores and no printers: those are the store's own and come from the file.
@@ -45,6 +49,7 @@ func Defaults() *Config {
 		Retention: RetentionConfig{Days: 90},
 		Backup:    BackupConfig{Keep: 7},
 		Service:   ServiceConfig{Name: "posbridge"},
+		WeChatPay: wechatpay.Defaults(),
 	}
 }
 

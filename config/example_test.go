@@ -65,7 +65,7 @@ func TestExampleShowsEveryKey(t *testing.T) {
 func TestExampleAgreesWithDefaults(t *testing.T) {
 	c := loadYAML(t, ExampleYAML())
 	d := loadYAML(t, "stores: [ { id: \"1862\", name: 南翔一店 } ]\n")
-	c.Stores, c.Printers, c.Stations, c.Accept.Rules = nil, nil, nil, nil // examples, not defaults
+	c.Stores, c.Printers, c.Stations, c.Accept.Rules, c.WeChatPay.Restaurants = nil, nil, nil, nil, nil // examples, not defaults
 	d.Stores, d.Stations = nil, nil
 	c.File, d.File = "", ""
 	c.sources, d.sources = nil, nil

@@ -28,6 +28,7 @@ const (
 	kindStruct
 	kindStructList
 	kindScalarList
+	kindScalarMap // map[string]scalar, e.g. wechatpay dish_types: category id → type
 )
 
 var durationType = reflect.TypeFor[time.Duration]()
@@ -50,6 +51,8 @@ func kindOf(t reflect.Type) valueKind {
 		return kindStructList
 	case t.Kind() == reflect.Slice:
 		return kindScalarList
+	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String && t.Elem().Kind() != reflect.Struct:
+		return kindScalarMap
 	}
 	panic("config: unsupported field type " + t.String())
 }
@@ -100,8 +103,8 @@ var scalarLeaves = sync.OnceValue(func() []leaf {
 			switch kindOf(f.typ) {
 			case kindStruct:
 				walk(f.typ, key, idx)
-			case kindStructList, kindScalarList:
-				// Lists come from the file only.
+			case kindStructList, kindScalarList, kindScalarMap:
+				// Lists and maps come from the file only.
 			default:
 				out = append(out, leaf{key: key, index: idx, typ: f.typ})
 			}

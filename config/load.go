@@ -309,6 +309,8 @@ func (c *Config) resolvePaths(base string) {
 	c.Push.TLSKeyFile = resolvePath(base, c.Push.TLSKeyFile)
 	c.Print.Logo = resolvePath(base, c.Print.Logo)
 	c.Backup.Dir = resolvePath(base, c.Backup.Dir)
+	c.WeChatPay.PrivateKeyFile = resolvePath(base, c.WeChatPay.PrivateKeyFile)
+	c.WeChatPay.PublicKeyFile = resolvePath(base, c.WeChatPay.PublicKeyFile)
 	for i := range c.Printers {
 		p := &c.Printers[i]
 		scheme, rest, ok := strings.Cut(p.Connection, "://")

@@ -3,6 +3,7 @@ package config
 import (
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ func (c *Config) MaskedYAML() string {
 	m.Push.Token = maskSecret(c.Push.Token)
 	m.Platform.AccessToken = maskSecret(c.Platform.AccessToken)
 	m.Platform.BaseURL = maskURL(c.Platform.BaseURL)
+	m.WeChatPay = c.WeChatPay.Masked()
 	out, err := yaml.Marshal(toNode(reflect.ValueOf(m), false))
 	if err != nil {
 		// Only plain strings, numbers and lists reach the encoder.
@@ -95,6 +97,15 @@ func toNode(v reflect.Value, inList bool) *yaml.Node {
 			n.Content = append(n.Content, toNode(v.Index(i), true))
 		}
 		return n
+	case reflect.Map:
+		// Sorted keys: the same config always prints the same text.
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle}
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
+		for _, k := range keys {
+			n.Content = append(n.Content, scalar("!!str", k.String()), toNode(v.MapIndex(k), true))
+		}
+		return n
 	case reflect.String:
 		return scalar("!!str", v.String())
 	case reflect.Bool:
@@ -114,7 +125,7 @@ func scalar(tag, value string) *yaml.Node {
 
 func isEmpty(v reflect.Value) bool {
 	switch v.Kind() {
-	case reflect.String, reflect.Slice:
+	case reflect.String, reflect.Slice, reflect.Map:
 		return v.Len() == 0
 	case reflect.Struct:
 		return v.IsZero()

@@ -111,6 +111,20 @@ func (t *treeCheck) checkValue(v *yaml.Node, typ reflect.Type, key string) bool 
 		}
 		v.Content = kept
 		return true
+	case kindScalarMap:
+		if v.Kind != yaml.MappingNode {
+			t.add(key, v.Line, "must be a section of \"key: value\" lines, not %s", describe(v))
+			return false
+		}
+		kept := v.Content[:0]
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			k, e := v.Content[i], deref(v.Content[i+1])
+			if t.checkScalar(e, typ.Elem(), joinKey(key, k.Value)) {
+				kept = append(kept, k, e)
+			}
+		}
+		v.Content = kept
+		return true
 	default:
 		return t.checkScalar(v, typ, key)
 	}

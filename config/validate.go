@@ -97,6 +97,7 @@ func (c *Config) Validate() []Problem {
 	v.scanner()
 	v.timings()
 	v.secretFiles()
+	v.wechatPay()
 	return v.problems
 }
 

@@ -7,7 +7,7 @@ import (
 )
 
 // secretKeys are the keys whose values let someone act as the store.
-var secretKeys = []string{"platform.access_token", "console.pin", "console.api_token", "push.token"}
+var secretKeys = []string{"platform.access_token", "console.pin", "console.api_token", "push.token", "wechatpay.apiv3_key"}
 
 // secretFiles warns when a file holding a secret is readable by every
 // account on this PC. Group-readable is fine: the packages install the
@@ -34,6 +34,7 @@ func (v *validator) secretFiles() {
 	for _, f := range []struct{ key, path string }{
 		{"platform.private_key_file", v.c.Platform.PrivateKeyFile},
 		{"push.tls_key_file", v.c.Push.TLSKeyFile},
+		{"wechatpay.private_key_file", v.c.WeChatPay.PrivateKeyFile},
 	} {
 		if f.path != "" && worldReadable(f.path) {
 			v.warn(f.key, "%s is a private key and every account on this PC can read it: chmod 640 %s (owner root, group of the service account)", f.path, f.path)
@@ -57,6 +58,8 @@ func (c *Config) valueOf(key string) string {
 		return c.Console.APIToken
 	case "push.token":
 		return c.Push.Token
+	case "wechatpay.apiv3_key":
+		return c.WeChatPay.APIv3Key
 	}
 	return ""
 }

@@ -86,6 +86,7 @@ var doctorChecks = []doctorCheck{
 	{"push listener", checkPushListener},
 	{"printer", checkPrinters},
 	{"scanner", checkScanner},
+	{"wechatpay", checkWeChatPay},
 }
 
 // doctorTimeout bounds the whole run: an installer waits for it.
