@@ -39,12 +39,7 @@ func TestDamagedDatabaseRaisesACriticalProblem(t *testing.T) {
 	if err := env.Daemon.DB.Backup(t.Context(), copyPath); err != nil {
 		t.Fatal(err)
 	}
-	info, _ := os.Stat(copyPath)
-	f, _ := os.OpenFile(copyPath, os.O_WRONLY, 0)
-	junk := make([]byte, info.Size()/2)
-	_, _ = rand.Read(junk)
-	_, _ = f.WriteAt(junk, info.Size()/4)
-	f.Close()
+	damageFile(t, copyPath, 4, 2) // half the file, from its first quarter: pages of orders
 	damaged, readErr := store.Open(context.Background(), copyPath, store.Options{ReadOnly: true})
 	if readErr == nil {
 		_, _, readErr = damaged.ListOrders(context.Background(), store.OrderFilter{Limit: 1000})
@@ -103,12 +98,7 @@ func TestDeferredCheckRaisesACriticalProblem(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	info, _ := os.Stat(path)
-	f, _ := os.OpenFile(path, os.O_WRONLY, 0)
-	junk := make([]byte, info.Size()/2)
-	_, _ = rand.Read(junk)
-	_, _ = f.WriteAt(junk, info.Size()/4)
-	f.Close()
+	damageFile(t, path, 2, 0) // 16 KiB in the middle: orders, not the schema the open reads
 	defer func(was int64) { store.SyncIntegrityMaxBytes = was }(store.SyncIntegrityMaxBytes)
 	store.SyncIntegrityMaxBytes = 64 << 10
 	big, err := store.Open(ctx, path, store.Options{})
@@ -127,5 +117,29 @@ func TestDeferredCheckRaisesACriticalProblem(t *testing.T) {
 		return false
 	}) {
 		t.Fatalf("no critical problem after the deferred check: %+v", b.Problems())
+	}
+}
+
+// damageFile overwrites part of a database file with noise, as a failing
+// disk would: from size/from, size/length bytes (16 KiB when length is 0).
+func damageFile(t *testing.T, path string, from, length int64) {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := int64(16 << 10)
+	if length > 0 {
+		n = info.Size() / length
+	}
+	junk := make([]byte, n)
+	_, _ = rand.Read(junk)
+	if _, err := f.WriteAt(junk, info.Size()/from); err != nil {
+		t.Fatal(err)
 	}
 }

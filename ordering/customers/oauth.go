@@ -1,0 +1,176 @@
+package customers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/posbridge/posbridge/ordering/provider/facebook"
+	"github.com/posbridge/posbridge/ordering/provider/wechat"
+	"github.com/posbridge/posbridge/store"
+)
+
+// Errors of §9 and §3.5.
+var (
+	ErrBadOAuth      = errors.New("微信授权已失效，请重新进入页面")
+	ErrSnapshotUser  = errors.New("请在微信中打开完整页面后再登录")
+	ErrFacebookLogin = errors.New("Facebook 登录已失效，请重新登录")
+	ErrNotConfigured = errors.New("本店未开通此登录方式")
+)
+
+// Login is what §3.2 answers, plus the openid for a WeChat login.
+type Login struct {
+	CustomerID int64
+	Token      string
+	TTL        int
+	OpenID     string
+}
+
+// OAuth holds the outside logins of the service.
+type OAuth struct {
+	svc      *Service
+	wechat   *wechat.Client // nil: not configured
+	facebook *facebook.Client
+	states   *wechat.StateSigner
+}
+
+// NewOAuth wires the WeChat and Facebook clients (either may be nil). The
+// OAuth state is signed with a key derived from the login secret and lasts
+// ten minutes: a page that sat longer starts over.
+func (s *Service) NewOAuth(wc *wechat.Client, fb *facebook.Client, now func() time.Time) (*OAuth, error) {
+	signer, err := wechat.NewStateSigner(append([]byte("oauth-state:"), s.pepper...), 10*time.Minute, now)
+	if err != nil {
+		return nil, err
+	}
+	return &OAuth{svc: s, wechat: wc, facebook: fb, states: signer}, nil
+}
+
+// WeChatAuthorizeURL is §9's authorize-url: WeChat's page that comes back
+// to redirect with a code and a state only posbridge could have made, naming
+// the restaurant.
+func (o *OAuth) WeChatAuthorizeURL(restaurantID int64, redirect string, userInfo bool) (string, error) {
+	if o.wechat == nil {
+		return "", ErrNotConfigured
+	}
+	state, err := o.states.Sign("r" + strconv.FormatInt(restaurantID, 10))
+	if err != nil {
+		return "", err
+	}
+	scope := wechat.ScopeBase
+	if userInfo {
+		scope = wechat.ScopeUserInfo
+	}
+	return o.wechat.AuthorizeURL(redirect, scope, state)
+}
+
+// WeChatLogin is §9's access-token: the code of the redirect is exchanged,
+// the customer found by openid or created, the page token kept (the WeChat
+// Pay sync sends it as login_token), and a login issued. A bad code or
+// state is ErrBadOAuth (400).
+func (o *OAuth) WeChatLogin(ctx context.Context, restaurantID int64, code, state string) (Login, error) {
+	if o.wechat == nil {
+		return Login{}, ErrNotConfigured
+	}
+	payload, err := o.states.Verify(state)
+	if err != nil || payload != "r"+strconv.FormatInt(restaurantID, 10) {
+		return Login{}, ErrBadOAuth
+	}
+	tok, err := o.wechat.ExchangeCode(ctx, code)
+	if wechat.IsCodeRejected(err) {
+		return Login{}, ErrBadOAuth
+	}
+	if err != nil {
+		return Login{}, fmt.Errorf("微信暂时无法登录，请稍后再试: %w", err)
+	}
+	if tok.IsSnapshotUser {
+		return Login{}, ErrSnapshotUser
+	}
+	id, err := o.svc.loginIdentity(ctx, restaurantID, store.CustomerIdentity{Provider: "wechat", AppID: o.wechat.AppID(),
+		Subject: tok.OpenID, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken})
+	if err != nil {
+		return Login{}, err
+	}
+	token, ttl, err := o.svc.tokens.Issue(id, restaurantID)
+	return Login{CustomerID: id, Token: token, TTL: ttl, OpenID: tok.OpenID}, err
+}
+
+// FacebookLogin is §3.5: the page's Facebook token is checked with
+// debug_token (this app's, a user's, valid, not expired), then the customer
+// found by the Facebook user id or created.
+func (o *OAuth) FacebookLogin(ctx context.Context, restaurantID int64, userToken string) (Login, error) {
+	if o.facebook == nil {
+		return Login{}, ErrNotConfigured
+	}
+	info, err := o.facebook.VerifyUserToken(ctx, userToken, "")
+	if errors.Is(err, facebook.ErrTokenRejected) {
+		return Login{}, ErrFacebookLogin
+	}
+	if err != nil {
+		return Login{}, fmt.Errorf("Facebook 暂时无法登录，请稍后再试: %w", err)
+	}
+	id, err := o.svc.loginIdentity(ctx, restaurantID, store.CustomerIdentity{Provider: "facebook", AppID: info.AppID, Subject: info.UserID})
+	if err != nil {
+		return Login{}, err
+	}
+	token, ttl, err := o.svc.tokens.Issue(id, restaurantID)
+	return Login{CustomerID: id, Token: token, TTL: ttl}, err
+}
+
+// loginIdentity finds the restaurant's customer with the identity, or makes
+// one, and keeps the identity's newest tokens. Identities are per app, and
+// customers per restaurant: the same openid at another restaurant is another
+// customer.
+func (s *Service) loginIdentity(ctx context.Context, restaurantID int64, ident store.CustomerIdentity) (int64, error) {
+	var id int64
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		subject := ident
+		subject.Subject = fmt.Sprintf("%d:%s", restaurantID, ident.Subject)
+		c, err := tx.CustomerByIdentity(subject.Provider, subject.AppID, subject.Subject)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			if id, err = tx.InsertCustomer(restaurantID, ""); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			id = c.ID
+			if err := tx.TouchCustomerLogin(id); err != nil {
+				return err
+			}
+		}
+		subject.CustomerID = id
+		return tx.SaveCustomerIdentity(subject)
+	})
+	return id, err
+}
+
+// WeChatIdentity is the customer's WeChat login under app: the openid and
+// page token the WeChat Pay sync needs; false when there is none.
+func (s *Service) WeChatIdentity(ctx context.Context, customerID int64, appID string) (store.CustomerIdentity, bool, error) {
+	ids, err := s.db.CustomerIdentities(ctx, customerID)
+	if err != nil {
+		return store.CustomerIdentity{}, false, err
+	}
+	for _, i := range ids {
+		if i.Provider == "wechat" && i.AppID == appID {
+			if _, openid, ok := cutRestaurant(i.Subject); ok {
+				i.Subject = openid
+			}
+			return i, true, nil
+		}
+	}
+	return store.CustomerIdentity{}, false, nil
+}
+
+func cutRestaurant(subject string) (int64, string, bool) {
+	for i := 0; i < len(subject); i++ {
+		if subject[i] == ':' {
+			rid, err := strconv.ParseInt(subject[:i], 10, 64)
+			return rid, subject[i+1:], err == nil
+		}
+	}
+	return 0, subject, false
+}
