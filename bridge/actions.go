@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 
@@ -32,16 +31,6 @@ type ActionResult struct {
 	Status order.Status `json:"status"`
 }
 
-// opPayload is the body of an outbox row for a platform order operation.
-type opPayload struct {
-	OrderCode string   `json:"order_code"`
-	Status    int      `json:"status,omitempty"` // statusOperation orderStatus
-	Action    int      `json:"action,omitempty"` // refundOperation action
-	Reason    string   `json:"reason,omitempty"`
-	Operator  string   `json:"operator,omitempty"`
-	Courier   *Courier `json:"courier,omitempty"`
-}
-
 // Do carries out a staff decision: checks it against the order's state,
 // records it, queues the platform call and the prints, in one transaction.
 // It answers without waiting for the platform.
@@ -56,7 +45,7 @@ func (b *Bridge) Do(ctx context.Context, req ActionRequest) (ActionResult, error
 		}
 	case ActDeliver:
 		if req.Courier == nil || strings.TrimSpace(req.Courier.Name) == "" || strings.TrimSpace(req.Courier.Mobile) == "" {
-			return ActionResult{}, errors.New("请填写骑手姓名和手机号")
+			return ActionResult{}, &Error{Code: EInvalid, Message: "请填写骑手姓名和手机号"}
 		}
 	}
 	if req.Actor == "" {
@@ -88,11 +77,12 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 	}
 	now := tx.Now()
 	out := outcome{from: rec.Status, to: to}
-	op := opPayload{OrderCode: rec.Code, Operator: operatorName(req.Actor), Reason: req.Reason}
-	kind := "status_operation"
+	ch, err := b.channels.get(rec.Source)
+	if err != nil {
+		return err
+	}
 	switch req.Action {
 	case ActAccept:
-		op.Status = order.PlatformAccepted
 		rec.AcceptedAt = now
 		out.note = "接单"
 		if req.Actor == "auto" {
@@ -105,34 +95,26 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		// print.on=arrival the tickets exist already and their keys dedupe.
 		out.add(effClearDecision, effPrintOrder)
 	case ActReject:
-		op.Status = order.PlatformRejected
 		out.note = withReason("拒单", req.Reason)
 		out.add(effClearDecision, effDropQueued, effCancelSlip)
 	case ActMade:
-		op.Status = order.PlatformMade
 		rec.MadeAt = now
 		out.note = "制作完成"
 	case ActComplete:
-		op.Status = order.PlatformCompleted
 		rec.CompletedAt = now
 		out.note = "订单完成"
 	case ActDeliver:
-		op.Status = order.PlatformDelivering
-		op.Courier = req.Courier
 		out.note = "开始配送：骑手 " + req.Courier.Name + " " + order.MaskPhone(req.Courier.Mobile)
 	case ActRefundApprove:
 		// The refund slip prints, and queued tickets are dropped, when the
 		// platform confirms the refund: it may refuse, or the customer
 		// withdraw, and the order then carries on.
-		kind, op.Action = "refund_operation", 1
 		out.note = "同意退款（退款处理中，等待平台确认）"
 		out.add(effClearDecision)
 	case ActRefundReject:
-		kind, op.Action = "refund_operation", 2
 		out.note = withReason("拒绝退款", req.Reason)
 		out.add(effClearDecision, effResumeKitchen)
 	case ActCancel:
-		kind = "cancel"
 		rec.CancelRequested = true
 		out.note = "发起售后退款：" + req.Reason + "（等待平台处理）"
 	}
@@ -144,12 +126,13 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		rec.ClosedAt = now
 	}
 	out.changed = out.from != out.to
-	payload, err := json.Marshal(op)
+	kind, payload, err := ch.Prepare(Request{Action: req.Action, Code: rec.Code, Reason: req.Reason,
+		Operator: operatorName(req.Actor), Courier: req.Courier})
 	if err != nil {
 		return err
 	}
 	if _, err := tx.EnqueueOutbox(store.OutboxRow{Kind: kind, Op: string(req.Action), OrderCode: rec.Code,
-		Payload: payload, Actor: req.Actor}); err != nil {
+		Source: rec.Source, Payload: payload, Actor: req.Actor}); err != nil {
 		return err
 	}
 	a.outbox = true

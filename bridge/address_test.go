@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 )
@@ -26,7 +27,7 @@ func TestDeliveryAddressComesFromHistoryOrders(t *testing.T) {
 		}
 		_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
 		must(t, err)
-		must(t, env.WaitPlatform(o.Code, order.PlatformAccepted, 5*time.Second))
+		must(t, env.WaitPlatform(o.Code, kaigedian.PlatformAccepted, 5*time.Second))
 	}
 	for _, c := range env.Fake.CallsTo("queryDetail") {
 		if strings.Contains(c.RawBody, "deliveryContactInfoList") {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
 )
@@ -45,15 +44,34 @@ func inStep(tx *store.Tx, a *after, fn func() error) error {
 // write runs fn in a write transaction and, once it committed, publishes the
 // events and wakes the workers it collected.
 func (b *Bridge) write(ctx context.Context, fn func(tx *store.Tx, a *after) error) error {
-	var a after
-	err := b.db.Write(ctx, func(tx *store.Tx) error {
-		a = after{}
-		return fn(tx, &a)
+	_, err := writeValue(ctx, b, func(tx *store.Tx, a *after) (struct{}, error) { return struct{}{}, fn(tx, a) })
+	return err
+}
+
+// writeValue is write for a callback with a result (store.WriteValue): the
+// committed run's result and what it left to do after the commit.
+func writeValue[T any](ctx context.Context, b *Bridge, fn func(tx *store.Tx, a *after) (T, error)) (T, error) {
+	type run struct {
+		v T
+		a after
+	}
+	r, err := store.WriteValue(ctx, b.db, func(tx *store.Tx) (run, error) {
+		var r run
+		v, err := fn(tx, &r.a)
+		r.v = v
+		return r, err
 	})
 	if err != nil {
 		b.NoteStorageError(err)
-		return err
+		return r.v, err
 	}
+	b.afterCommit(&r.a)
+	return r.v, nil
+}
+
+// afterCommit announces what a committed write did and wakes the loops it
+// gave work to.
+func (b *Bridge) afterCommit(a *after) {
 	b.logMoves(a.moves)
 	for _, e := range a.events {
 		b.bus.Publish(e)
@@ -75,7 +93,6 @@ func (b *Bridge) write(ctx context.Context, fn func(tx *store.Tx, a *after) erro
 	if a.address {
 		wake(b.addressWake)
 	}
-	return nil
 }
 
 // runEffects carries out a transition's effects inside the transaction.
@@ -144,6 +161,9 @@ func (b *Bridge) record(tx *store.Tx, a *after, rec *store.OrderRecord, out outc
 	if out.changed || out.note != "" {
 		a.event(Event{Type: EvOrder, Code: rec.Code, Status: string(rec.Status), Message: out.note})
 	}
+	if err := b.reportTx(tx, a, rec, out, actor); err != nil {
+		return err
+	}
 	if out.from != out.to {
 		a.moved(move{code: rec.Code, pickup: rec.PickupNo, storeID: rec.StoreID, from: out.from, to: out.to, actor: actor,
 			source: source, note: out.note})
@@ -164,12 +184,3 @@ func pickupLabel(rec *store.OrderRecord) string {
 }
 
 func itoa(v int) string { return strconv.Itoa(v) }
-
-// statusOf maps a known platform code, for history notes.
-func statusOf(code int) order.Status {
-	s, ok := order.StatusFromPlatform(code)
-	if !ok {
-		return order.Status("unknown_" + itoa(code))
-	}
-	return s
-}

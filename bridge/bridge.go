@@ -19,19 +19,10 @@ import (
 	"github.com/posbridge/posbridge/store"
 )
 
-// Platform is the part of the 开个店 client the bridge uses.
-// *kaigedian.Client implements it.
+// Platform is what the bridge still reads of 开个店 directly: the order
+// history, for delivery addresses (address.go). Everything else goes
+// through the channel port (channel.go). *kaigedian.Client implements it.
 type Platform interface {
-	QueryDetail(ctx context.Context, codes []string) ([]kaigedian.Detail, error)
-	BatchOrderStatus(ctx context.Context, codes []string) ([]kaigedian.OrderStatus, error)
-	StatusOperation(ctx context.Context, txID string, req kaigedian.StatusOperationRequest) error
-	RefundOperation(ctx context.Context, txID string, req kaigedian.RefundOperationRequest) error
-	Cancel(ctx context.Context, txID string, req kaigedian.CancelRequest) error
-	Submit(ctx context.Context, txID string, req kaigedian.SubmitRequest) (string, error)
-	// Read before a call is sent again (outbox_reconcile.go) and for
-	// delivery addresses (address.go).
-	BatchQuery(ctx context.Context, req kaigedian.BatchQueryRequest) (*kaigedian.BatchQueryResult, error)
-	QueryRefundOrders(ctx context.Context, req kaigedian.RefundQueryRequest) (*kaigedian.RefundQueryResult, error)
 	HistoryOrders(ctx context.Context, req kaigedian.HistoryRequest) (*kaigedian.HistoryResult, error)
 }
 
@@ -54,26 +45,32 @@ type Printers interface {
 
 // Deps are what a Bridge is built from.
 type Deps struct {
-	Config   *config.Config
-	Store    *store.DB
-	Platform Platform
-	Printers Printers
-	Bus      *Bus
-	Logger   *slog.Logger
+	Config *config.Config
+	Store  *store.DB
+	// Channels are the sources of orders, one per source (channel.go);
+	// Reporters follow orders' lifecycles (reporter.go).
+	Channels  []Channel
+	Reporters []Reporter
+	Platform  Platform
+	Printers  Printers
+	Bus       *Bus
+	Logger    *slog.Logger
 	// Now is the wall clock; drills inject one that jumps.
 	Now func() time.Time
 }
 
 // Bridge applies platform events and staff decisions to orders.
 type Bridge struct {
-	cfg      *config.Config
-	db       *store.DB
-	platform Platform
-	printers Printers
-	bus      *Bus
-	log      *slog.Logger
-	now      func() time.Time
-	policy   *acceptPolicy
+	cfg       *config.Config
+	db        *store.DB
+	channels  channels
+	reporters reporters
+	platform  Platform
+	printers  Printers
+	bus       *Bus
+	log       *slog.Logger
+	now       func() time.Time
+	policy    *acceptPolicy
 
 	inboxWake   chan struct{}
 	detailWake  chan struct{}
@@ -105,7 +102,7 @@ func New(d Deps) *Bridge {
 		d.Bus = NewBus(d.Now)
 	}
 	b := &Bridge{
-		cfg: d.Config, db: d.Store, platform: d.Platform, printers: d.Printers, bus: d.Bus,
+		cfg: d.Config, db: d.Store, channels: newChannels(d.Channels), reporters: newReporters(d.Reporters), platform: d.Platform, printers: d.Printers, bus: d.Bus,
 		log: d.Logger, now: d.Now, policy: newAcceptPolicy(d.Config),
 		inboxWake: make(chan struct{}, 1), detailWake: make(chan struct{}, 1), outboxWake: make(chan struct{}, 1),
 		lastScans: map[string]time.Time{}, health: newHealthState(), refundWake: make(chan struct{}, 1),

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -38,7 +37,7 @@ const claimAttempts = 3
 func (b *Bridge) claim(tx *store.Tx, a *after, p decodedPush) error {
 	if rec, err := tx.GetOrder(p.ch.Code); err == nil {
 		trial := *rec
-		if out := applyPlatform(&trial, p.ch); !out.changed && len(out.effects) == 0 {
+		if out := applyPlatform(&trial, p.ch, b.codes(p.ch.Source)); !out.changed && len(out.effects) == 0 {
 			b.log.Debug("unauthenticated push that changes nothing absorbed", "order", p.ch.Code, "why", out.ignored)
 			return nil
 		}
@@ -70,11 +69,12 @@ func refundClaim(ch order.Change) bool {
 // confirmedBy is the part of a claim the platform's detail confirms, or
 // false when it confirms none of it. A refund done (4, 5) shows as
 // orderStatus 6.
-func confirmedBy(ch order.Change, platformStatus int) (order.Change, bool) {
+func confirmedBy(ch order.Change, platformStatus int, codes StatusCodes) (order.Change, bool) {
+	cancelled, _ := codes.StatusOf(platformStatus)
 	switch {
 	case ch.Kind == order.ChangeStatus && ch.PlatformStatus != 0 && ch.PlatformStatus == platformStatus:
-	case (ch.CancelStatus == order.RefundRefunding || ch.CancelStatus == order.RefundDone) && platformStatus == order.PlatformCancelled:
-		ch.Kind, ch.PlatformStatus = order.ChangeStatus, order.PlatformCancelled
+	case (ch.CancelStatus == order.RefundRefunding || ch.CancelStatus == order.RefundDone) && cancelled == order.StatusCancelled:
+		ch.Kind, ch.PlatformStatus = order.ChangeStatus, platformStatus
 	default:
 		return order.Change{}, false
 	}
@@ -87,7 +87,7 @@ func confirmedBy(ch order.Change, platformStatus int) (order.Change, bool) {
 // confirmClaimTx settles a claim with the detail the platform gave: the
 // confirmed part of the claim is applied as a push, anything else as what
 // the platform says; then the detail is stored as any other.
-func (b *Bridge) confirmClaimTx(tx *store.Tx, a *after, d kaigedian.Detail) error {
+func (b *Bridge) confirmClaimTx(tx *store.Tx, a *after, d Detail) error {
 	code := d.Order.Code
 	c, err := tx.GetClaim(code)
 	if err != nil {
@@ -96,12 +96,12 @@ func (b *Bridge) confirmClaimTx(tx *store.Tx, a *after, d kaigedian.Detail) erro
 	if err := tx.DeleteClaim(code); err != nil {
 		return err
 	}
-	ch, confirmed := confirmedBy(c.Change, d.Order.PlatformStatus)
-	ch.Source = order.SourcePush
+	ch, confirmed := confirmedBy(c.Change, d.Order.PlatformStatus, b.codes(c.Change.Source))
+	ch.Via = order.ViaPush
 	if !confirmed {
 		b.log.Warn("an unauthenticated push claimed what the platform does not say: ignored", "order", code,
 			"claimed_status", c.Change.PlatformStatus, "claimed_refund", c.Change.CancelStatus, "platform_status", d.Order.PlatformStatus)
-		ch = order.Change{Kind: order.ChangeStatus, Source: order.SourcePoll, Code: code, PlatformStatus: d.Order.PlatformStatus}
+		ch = order.Change{Kind: order.ChangeStatus, Via: order.ViaPoll, Code: code, PlatformStatus: d.Order.PlatformStatus}
 	}
 	if now := tx.Now(); ch.At.After(now) {
 		ch.At = now // a claim's own clock is not trusted beyond the present

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 )
@@ -20,7 +21,7 @@ func TestUnauthenticatedPushesAreConfirmedFirst(t *testing.T) {
 	paid := teaOrder(env, fake.OrderSpec{})
 	_, err := env.WaitStatus(paid.Code, order.StatusAccepted, 10*time.Second)
 	must(t, err)
-	must(t, env.WaitPlatform(paid.Code, order.PlatformAccepted, 5*time.Second))
+	must(t, env.WaitPlatform(paid.Code, kaigedian.PlatformAccepted, 5*time.Second))
 	must(t, env.WaitJobsDone(paid.Code, 10*time.Second))
 
 	url := env.PushURL + "/kaigedian/push/order"
@@ -37,7 +38,7 @@ func TestUnauthenticatedPushesAreConfirmedFirst(t *testing.T) {
 	refund := env.Fake.RequestRefund // the platform's own refund request, later
 	// The platform is asked; nothing happens to the paid order.
 	if !harness.WaitFor(15*time.Second, func() bool {
-		left, _ := env.Daemon.DB.DueClaims(t.Context(), time.Now().Add(time.Hour), 10)
+		left, _ := env.Daemon.DB.DueClaims(t.Context(), order.SourceKaigedian, time.Now().Add(time.Hour), 10)
 		return len(left) == 0
 	}) {
 		t.Fatal("claims never settled")
@@ -63,9 +64,9 @@ func TestUnauthenticatedPushesAreConfirmedFirst(t *testing.T) {
 	other := teaOrder(env, fake.OrderSpec{})
 	_, err = env.WaitStatus(other.Code, order.StatusAccepted, 10*time.Second)
 	must(t, err)
-	must(t, env.WaitPlatform(other.Code, order.PlatformAccepted, 5*time.Second))
+	must(t, env.WaitPlatform(other.Code, kaigedian.PlatformAccepted, 5*time.Second))
 	must(t, env.WaitJobsDone(other.Code, 10*time.Second))
-	must(t, env.Fake.SetStatus(other.Code, order.PlatformCancelled))
+	must(t, env.Fake.SetStatus(other.Code, kaigedian.PlatformCancelled))
 	_, err = env.WaitStatus(other.Code, order.StatusRefunded, 15*time.Second)
 	must(t, err)
 	// Reconciliation may see the cancel first; the confirmed push adds its reason.

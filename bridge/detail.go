@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -21,24 +20,30 @@ const detailBatch = 10
 // spaces the calls.
 const detailParallel = 5
 
-// detailLoop fetches the detail of every new or changed order.
+// detailLoop fetches the detail of every new or changed order, from the
+// channel of its source.
 func (b *Bridge) detailLoop(ctx context.Context) {
 	for {
-		codes, claimed := b.detailCodes(ctx)
-		// Each call gets codes of its own; the next listing waits for all.
-		var wg sync.WaitGroup
-		for start := 0; start < len(codes); start += detailBatch {
-			if ctx.Err() != nil {
-				break
+		full := false
+		for _, source := range b.channels.sources() {
+			ch := b.channels[source]
+			codes, claimed := b.detailCodes(ctx, source)
+			// Each call gets codes of its own; the next listing waits for all.
+			var wg sync.WaitGroup
+			for start := 0; start < len(codes); start += detailBatch {
+				if ctx.Err() != nil {
+					break
+				}
+				batch := codes[start:min(start+detailBatch, len(codes))]
+				wg.Go(func() { b.fetchDetails(ctx, ch, batch, claimed) })
 			}
-			batch := codes[start:min(start+detailBatch, len(codes))]
-			wg.Go(func() { b.fetchDetails(ctx, batch, claimed) })
+			wg.Wait()
+			full = full || len(codes) == detailParallel*detailBatch
 		}
-		wg.Wait()
 		if ctx.Err() != nil {
 			return
 		}
-		if len(codes) == detailParallel*detailBatch {
+		if full {
 			continue
 		}
 		if !sleep(ctx, time.Second, b.detailWake) {
@@ -49,13 +54,13 @@ func (b *Bridge) detailLoop(ctx context.Context) {
 
 // detailCodes lists the orders whose detail is due and the unauthenticated
 // claims to confirm (claims.go), without repeats; claimed marks the latter.
-func (b *Bridge) detailCodes(ctx context.Context) (codes []string, claimed map[string]bool) {
+func (b *Bridge) detailCodes(ctx context.Context, source order.Source) (codes []string, claimed map[string]bool) {
 	now, limit := b.now(), detailParallel*detailBatch
-	codes, err := b.db.OrdersNeedingDetail(ctx, now, limit)
+	codes, err := b.db.OrdersNeedingDetail(ctx, source, now, limit)
 	if err != nil && ctx.Err() == nil {
 		b.log.Error("list orders needing detail", "err", err)
 	}
-	claims, err := b.db.DueClaims(ctx, now, limit)
+	claims, err := b.db.DueClaims(ctx, source, now, limit)
 	if err != nil && ctx.Err() == nil {
 		b.log.Error("list claims to confirm", "err", err)
 	}
@@ -77,20 +82,20 @@ func (b *Bridge) detailCodes(ctx context.Context) (codes []string, claimed map[s
 	return out, claimed
 }
 
-func (b *Bridge) fetchDetails(ctx context.Context, codes []string, claimed map[string]bool) {
-	details, err := b.platform.QueryDetail(ctx, codes)
+func (b *Bridge) fetchDetails(ctx context.Context, ch Channel, codes []string, claimed map[string]bool) {
+	details, err := ch.Details(ctx, codes)
 	if err != nil {
 		if ctx.Err() != nil {
 			return
 		}
-		b.log.Warn("queryDetail failed; will retry", "orders", len(codes), "err", err)
+		b.log.Warn("queryDetail failed; will retry", "source", ch.Source(), "orders", len(codes), "err", err)
 		b.health.platformError(b.now(), "queryDetail", err)
-		b.detailFailed(ctx, codes, "查询订单详情失败："+kaigedian.Explain(err))
+		b.detailFailed(ctx, codes, "查询订单详情失败："+ch.Classify(err).Message)
 		return
 	}
 	b.health.platformOK(b.now())
 	got := map[string]bool{}
-	var fetched []kaigedian.Detail
+	var fetched []Detail
 	for _, d := range details {
 		if d.Order.Code == "" || got[d.Order.Code] {
 			continue
@@ -137,27 +142,26 @@ func (b *Bridge) detailFailed(ctx context.Context, codes []string, reason string
 // transaction, each in a savepoint of its own so that one that cannot be
 // stored does not hold back the others. When the transaction itself fails,
 // each is stored alone.
-func (b *Bridge) applyDetails(ctx context.Context, details []kaigedian.Detail, claimed map[string]bool) {
-	apply := func(tx *store.Tx, a *after, d kaigedian.Detail) error {
+func (b *Bridge) applyDetails(ctx context.Context, details []Detail, claimed map[string]bool) {
+	apply := func(tx *store.Tx, a *after, d Detail) error {
 		if claimed[d.Order.Code] {
 			return b.confirmClaimTx(tx, a, d)
 		}
 		return b.applyDetailTx(tx, a, d)
 	}
 	if len(details) > 1 {
-		failed := map[int]error{}
-		err := b.write(ctx, func(tx *store.Tx, a *after) error {
-			clear(failed)
+		failed, err := writeValue(ctx, b, func(tx *store.Tx, a *after) (map[int]error, error) {
+			failed := map[int]error{}
 			for i, d := range details {
 				err := inStep(tx, a, func() error { return apply(tx, a, d) })
 				if errors.Is(err, store.ErrTxBroken) {
-					return err
+					return nil, err
 				}
 				if err != nil {
 					failed[i] = err
 				}
 			}
-			return nil
+			return failed, nil
 		})
 		if err == nil {
 			for i, ferr := range failed {
@@ -174,7 +178,7 @@ func (b *Bridge) applyDetails(ctx context.Context, details []kaigedian.Detail, c
 	}
 }
 
-func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d kaigedian.Detail) error {
+func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d Detail) error {
 	rec, err := tx.GetOrder(d.Order.Code)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // pruned meanwhile
@@ -196,8 +200,8 @@ func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d kaigedian.Detail) error
 	}
 	out := outcome{from: rec.Status, to: rec.Status}
 	if detail.PlatformStatus != 0 && detail.PlatformStatus != rec.PlatformStatus {
-		out = applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Source: order.SourcePoll, Code: rec.Code,
-			PlatformStatus: detail.PlatformStatus})
+		out = applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Via: order.ViaPoll, Source: rec.Source, Code: rec.Code,
+			PlatformStatus: detail.PlatformStatus}, b.codes(rec.Source))
 	}
 	if rec.Status == order.StatusNew && rec.Decision == store.DecisionNone {
 		if b.cfg.Print.On == "arrival" {

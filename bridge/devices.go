@@ -31,7 +31,7 @@ const pairAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 const PairCodeLen = 8
 
 // ErrBadPairCode is a pairing code that is unknown, used or expired.
-var ErrBadPairCode = errors.New("配对码无效或已过期：请在控制台「屏幕」里重新生成配对链接")
+var ErrBadPairCode = &Error{Code: ENotFound, Message: "配对码无效或已过期：请在控制台「屏幕」里重新生成配对链接"}
 
 // DeviceView is a device as the console lists it (never its token).
 type DeviceView struct {
@@ -95,21 +95,21 @@ func (b *Bridge) CreateDevice(ctx context.Context, name, kind, station, actor st
 	station = strings.TrimSpace(station)
 	switch {
 	case name == "":
-		return DeviceView{}, errors.New("请填写屏幕名称，例如：热菜平板、取餐电视")
+		return DeviceView{}, &Error{Code: EInvalid, Message: "请填写屏幕名称，例如：热菜平板、取餐电视"}
 	case utf8.RuneCountInString(name) > 40:
-		return DeviceView{}, errors.New("屏幕名称最多 40 个字")
+		return DeviceView{}, &Error{Code: EInvalid, Message: "屏幕名称最多 40 个字"}
 	}
 	switch kind {
 	case DeviceKitchen:
 		if _, err := b.stationNamed(station); err != nil {
-			return DeviceView{}, err
+			return DeviceView{}, &Error{Code: EInvalid, Message: ErrorMessage(err)}
 		}
 	case DevicePickup:
 		if station != "" && !b.knownStore(station) {
-			return DeviceView{}, errors.New("没有这个门店：" + station)
+			return DeviceView{}, &Error{Code: EInvalid, Message: "没有这个门店：" + station}
 		}
 	default:
-		return DeviceView{}, errors.New("屏幕类型须为 kitchen（后厨屏）或 pickup（取餐屏）")
+		return DeviceView{}, &Error{Code: EInvalid, Message: "屏幕类型须为 kitchen（后厨屏）或 pickup（取餐屏）"}
 	}
 	code := newPairCode()
 	d := &store.Device{Name: name, Kind: kind, Station: station, PairHash: SecretHash(code), CreatedBy: actor}
@@ -118,7 +118,7 @@ func (b *Bridge) CreateDevice(ctx context.Context, name, kind, station, actor st
 		return tx.AddDevice(d)
 	})
 	if errors.Is(err, store.ErrTooManyDevices) {
-		return DeviceView{}, errors.New("屏幕已达上限，请先撤销不用的屏幕")
+		return DeviceView{}, &Error{Code: EInvalid, Message: "屏幕已达上限，请先撤销不用的屏幕"}
 	}
 	if err != nil {
 		return DeviceView{}, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 )
@@ -69,7 +70,7 @@ func TestNewOrderAutoAcceptPrintScanMadeScanCompleted(t *testing.T) {
 	o := teaOrder(env, fake.OrderSpec{})
 	_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
 	must(t, err)
-	must(t, env.WaitPlatform(o.Code, order.PlatformAccepted, 5*time.Second))
+	must(t, env.WaitPlatform(o.Code, kaigedian.PlatformAccepted, 5*time.Second))
 	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
 
 	if n := env.CountPrinted("front", o.PickupNo, "珍珠奶茶", "￥"); n != 1 {
@@ -111,7 +112,7 @@ func TestNewOrderAutoAcceptPrintScanMadeScanCompleted(t *testing.T) {
 		t.Fatalf("unknown code: %d %v", status, res)
 	}
 	wantOps(t, env, o.Code, "3", "31", "5")
-	must(t, env.WaitPlatform(o.Code, order.PlatformCompleted, 5*time.Second))
+	must(t, env.WaitPlatform(o.Code, kaigedian.PlatformCompleted, 5*time.Second))
 
 	var view struct {
 		Status  string `json:"status"`

@@ -10,6 +10,7 @@ import (
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
@@ -137,7 +138,7 @@ func TestRefundRequestApproved(t *testing.T) {
 	_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
 	must(t, err)
 	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
-	must(t, env.WaitPlatform(o.Code, order.PlatformAccepted, 5*time.Second))
+	must(t, env.WaitPlatform(o.Code, kaigedian.PlatformAccepted, 5*time.Second))
 	must(t, env.Fake.RequestRefund(o.Code, "等太久了"))
 	rec, err := env.WaitStatus(o.Code, order.StatusRefundRequested, 10*time.Second)
 	must(t, err)
@@ -166,7 +167,7 @@ func TestRefundRequestApproved(t *testing.T) {
 		}
 	}
 	// The platform then pushes the finished refund: absorbed, no second slip.
-	must(t, env.WaitPlatform(o.Code, order.PlatformCancelled, 5*time.Second))
+	must(t, env.WaitPlatform(o.Code, kaigedian.PlatformCancelled, 5*time.Second))
 	time.Sleep(500 * time.Millisecond)
 	if n := env.CountPrinted("front", "退单"); n != 1 {
 		t.Fatalf("refund slip printed again: %d", n)
@@ -184,7 +185,7 @@ func TestRefundRequestRejected(t *testing.T) {
 	_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
 	must(t, err)
 	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
-	must(t, env.WaitPlatform(o.Code, order.PlatformAccepted, 5*time.Second))
+	must(t, env.WaitPlatform(o.Code, kaigedian.PlatformAccepted, 5*time.Second))
 	must(t, env.Fake.RequestRefund(o.Code, "不想要了"))
 	_, err = env.WaitStatus(o.Code, order.StatusRefundRequested, 10*time.Second)
 	must(t, err)
@@ -210,7 +211,7 @@ func TestRefundSlipOnlyWhereReceiptPrinted(t *testing.T) {
 	_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
 	must(t, err)
 	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
-	must(t, env.WaitPlatform(o.Code, order.PlatformAccepted, 5*time.Second))
+	must(t, env.WaitPlatform(o.Code, kaigedian.PlatformAccepted, 5*time.Second))
 	jobs, _ := env.Jobs(o.Code)
 	var printers []string
 	for _, j := range jobs {
@@ -254,10 +255,10 @@ func TestDuplicateAndOutOfOrderEvents(t *testing.T) {
 		t.Fatalf("duplicate pushes printed the receipt %d times", n)
 	}
 	// The platform completes it by itself, then an older "made" arrives.
-	must(t, env.Fake.SetStatus(o.Code, order.PlatformCompleted))
+	must(t, env.Fake.SetStatus(o.Code, kaigedian.PlatformCompleted))
 	_, err = env.WaitStatus(o.Code, order.StatusCompleted, 10*time.Second)
 	must(t, err)
-	must(t, env.Fake.SetStatus(o.Code, order.PlatformMade))
+	must(t, env.Fake.SetStatus(o.Code, kaigedian.PlatformMade))
 	time.Sleep(500 * time.Millisecond)
 	if rec, _ := env.Order(o.Code); rec.Status != order.StatusCompleted {
 		t.Fatalf("a late made moved a completed order to %s", rec.Status)
@@ -328,18 +329,18 @@ func TestReconcileAppliesOnlyNews(t *testing.T) {
 	_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
 	must(t, err)
 	wantOps(t, env, o.Code, "3")
-	if !harness.WaitFor(5*time.Second, func() bool { r, _ := env.Order(o.Code); return r.PlatformStatus == order.PlatformAccepted }) {
+	if !harness.WaitFor(5*time.Second, func() bool { r, _ := env.Order(o.Code); return r.PlatformStatus == kaigedian.PlatformAccepted }) {
 		t.Fatal("the platform's accept was never recorded")
 	}
 	before, _ := env.Order(o.Code)
 	ctx := context.Background()
-	page := bridge.PollPage{Source: order.SourceReconcile, Statuses: []bridge.CodeStatus{{Code: o.Code, PlatformStatus: order.PlatformAccepted}}}
+	page := bridge.PollPage{Via: order.ViaReconcile, Statuses: []bridge.CodeStatus{{Code: o.Code, PlatformStatus: kaigedian.PlatformAccepted}}}
 	_, err = env.Daemon.Bridge.IngestPoll(ctx, page)
 	must(t, err)
 	if after, _ := env.Order(o.Code); !after.UpdatedAt.Equal(before.UpdatedAt) {
 		t.Fatalf("a repeated status rewrote the order (updated %v → %v)", before.UpdatedAt, after.UpdatedAt)
 	}
-	page.Statuses[0].PlatformStatus = order.PlatformCancelled
+	page.Statuses[0].PlatformStatus = kaigedian.PlatformCancelled
 	_, err = env.Daemon.Bridge.IngestPoll(ctx, page)
 	must(t, err)
 	if after, _ := env.Order(o.Code); after.Status != order.StatusRefunded {

@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/posbridge/posbridge/order"
@@ -34,7 +35,7 @@ func (b *Bridge) inboxLoop(ctx context.Context) {
 
 // applyInboxItem applies one push in a transaction of its own.
 func (b *Bridge) applyInboxItem(ctx context.Context, it store.InboxItem) {
-	p := decodeInboxItem(it)
+	p := b.decodeInboxItem(it)
 	b.logPush(p)
 	err := b.write(ctx, func(tx *store.Tx, a *after) error { return b.applyPushTx(tx, a, p) })
 	switch {
@@ -77,8 +78,13 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 	if err != nil {
 		return err
 	}
-	if ch.Source == order.SourceReconcile {
-		if s, wrong := contradictedEnd(rec, ch.PlatformStatus); wrong {
+	if got, want := ch.Source.Or(order.SourceKaigedian), rec.Source.Or(order.SourceKaigedian); got != want {
+		// Codes are one source's: a change of another source's order is
+		// not applied (it would move an order its channel never named).
+		return fmt.Errorf("%w: %s is %s's, the change is %s's", store.ErrCodeTaken, ch.Code, want, got)
+	}
+	if ch.Via == order.ViaReconcile {
+		if s, wrong := contradictedEnd(rec, ch.PlatformStatus, b.codes(rec.Source)); wrong {
 			pending, err := tx.PendingOutboxCount(rec.Code)
 			if err != nil {
 				return err
@@ -92,15 +98,15 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 	if err != nil || skip {
 		return err
 	}
-	if ch.Source == order.SourcePush && !rec.PushSeen {
+	if ch.Via == order.ViaPush && !rec.PushSeen {
 		rec.PushSeen = true
 	}
 	if header != nil {
 		fillFromHeader(rec, header)
 	}
-	out := applyPlatform(rec, ch)
+	out := applyPlatform(rec, ch, b.codes(rec.Source))
 	if out.ignored != "" {
-		b.log.Debug("platform event absorbed", "order", ch.Code, "why", out.ignored, "source", ch.Source)
+		b.log.Debug("platform event absorbed", "order", ch.Code, "why", out.ignored, "source", ch.Via)
 	}
 	if rec.Detail == nil && (rec.Status == order.StatusCancelled || rec.Status == order.StatusRejected) {
 		// Seed 000: a cancel of an order whose detail was never pulled is only recorded.
@@ -113,13 +119,13 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 	if err := b.runEffects(tx, a, rec, out, "platform"); err != nil {
 		return err
 	}
-	return b.record(tx, a, rec, out, "platform", string(ch.Source))
+	return b.record(tx, a, rec, out, "platform", string(ch.Via))
 }
 
 // firstSeen creates the record of an order posbridge did not know.
 func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *order.Order) error {
 	now := tx.Now()
-	rec := &store.OrderRecord{Code: ch.Code, FirstSource: string(ch.Source), PushSeen: ch.Source == order.SourcePush,
+	rec := &store.OrderRecord{Source: ch.Source, Code: ch.Code, FirstSource: string(ch.Via), PushSeen: ch.Via == order.ViaPush,
 		PlatformAt: ch.At, Day: BusinessDay(now)}
 	if header != nil {
 		fillFromHeader(rec, header)
@@ -127,7 +133,7 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 	note := ""
 	switch ch.Kind {
 	case order.ChangeStatus:
-		s, known := order.StatusFromPlatform(ch.PlatformStatus)
+		s, known := b.codes(ch.Source).StatusOf(ch.PlatformStatus)
 		rec.PlatformStatus = ch.PlatformStatus
 		switch {
 		case !known:
@@ -154,7 +160,7 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 		default:
 			rec.Status, rec.NeedsDetail = s, true
 			note = "首次同步，平台状态：" + s.Label()
-			if s == order.StatusAccepted && ch.Source != order.SourceHistory {
+			if s == order.StatusAccepted && ch.Via != order.ViaHistory {
 				// Accepted elsewhere before we heard of it: the kitchen must see it.
 				rec.PrintPending = true
 				note = "平台已接单（首次收到），将打印"
@@ -173,8 +179,9 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 		}
 	case order.ChangeRefund:
 		// A refund of an order we never saw: refunds follow an accept.
-		rec.Status, rec.NeedsDetail, rec.PlatformStatus = order.StatusAccepted, true, order.PlatformAccepted
-		out := applyPlatform(rec, ch)
+		codes := b.codes(ch.Source)
+		rec.Status, rec.NeedsDetail, rec.PlatformStatus = order.StatusAccepted, true, codes.CodeOf(order.StatusAccepted)
+		out := applyPlatform(rec, ch, codes)
 		note = out.note
 		if rec.Status == order.StatusRefundRequested {
 			rec.Decision, rec.DecisionSince, rec.DecisionNote = store.DecisionRefund, now, out.note
@@ -186,15 +193,18 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 	if rec.NeedsDetail {
 		a.detail = true
 	}
-	if err := tx.AppendHistory(store.History{Code: rec.Code, To: rec.Status, Actor: "platform", Source: string(ch.Source), Reason: note}); err != nil {
+	if err := tx.AppendHistory(store.History{Code: rec.Code, To: rec.Status, Actor: "platform", Source: string(ch.Via), Reason: note}); err != nil {
 		return err
 	}
 	if err := tx.SaveOrder(rec); err != nil {
 		return err
 	}
 	a.event(Event{Type: EvOrder, Code: rec.Code, Status: string(rec.Status), Message: note})
+	if err := b.reportTx(tx, a, rec, outcome{to: rec.Status, note: note}, "platform"); err != nil {
+		return err
+	}
 	a.moved(move{code: rec.Code, pickup: rec.PickupNo, storeID: rec.StoreID, to: rec.Status, actor: "platform",
-		source: string(ch.Source), note: note})
+		source: string(ch.Via), note: note})
 	if rec.Decision == store.DecisionRefund {
 		a.event(Event{Type: EvDecision, Kind: store.DecisionRefund, Code: rec.Code, Status: string(rec.Status),
 			Level: LevelCritical, Message: "订单 " + pickupLabel(rec) + " " + rec.DecisionNote})

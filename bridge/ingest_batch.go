@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -37,26 +36,22 @@ const inboxBatch = 25
 func (b *Bridge) applyInboxBatch(ctx context.Context, items []store.InboxItem) {
 	pushes := make([]decodedPush, len(items))
 	for i, it := range items {
-		pushes[i] = decodeInboxItem(it)
+		pushes[i] = b.decodeInboxItem(it)
 	}
-	applied := 0
-	err := b.write(ctx, func(tx *store.Tx, a *after) error {
-		applied = 0
+	applied, _ := writeValue(ctx, b, func(tx *store.Tx, a *after) (int, error) {
+		applied := 0
 		for _, p := range pushes {
 			err := inStep(tx, a, func() error { return b.applyPushTx(tx, a, p) })
 			if errors.Is(err, store.ErrTxBroken) {
-				return err
+				return 0, err
 			}
 			if err != nil {
 				break
 			}
 			applied++
 		}
-		return nil
+		return applied, nil
 	})
-	if err != nil {
-		applied = 0
-	}
 	for _, p := range pushes[:applied] {
 		b.logPush(p)
 	}
@@ -69,9 +64,16 @@ func (b *Bridge) applyInboxBatch(ctx context.Context, items []store.InboxItem) {
 	}
 }
 
-func decodeInboxItem(it store.InboxItem) decodedPush {
-	ch, err := kaigedian.DecodePush(kaigedian.PushKind(it.Kind), it.Body)
-	ch.Source = order.SourcePush
+// decodeInboxItem reads an item with its source's channel. An item of a
+// source no channel is registered for is kept, marked failed with why,
+// like one that cannot be read: it never holds up the items after it.
+func (b *Bridge) decodeInboxItem(it store.InboxItem) decodedPush {
+	c, err := b.channels.get(it.Source)
+	if err != nil {
+		return decodedPush{item: it, err: err}
+	}
+	ch, err := c.Decode(it.Kind, it.Body)
+	ch.Source = c.Source()
 	return decodedPush{item: it, ch: ch, err: err}
 }
 
@@ -88,7 +90,12 @@ func (b *Bridge) applyPushTx(tx *store.Tx, a *after, p decodedPush) error {
 			return err
 		}
 	default:
-		if err := b.applyChangeTx(tx, a, p.ch, nil); err != nil {
+		err := b.applyChangeTx(tx, a, p.ch, nil)
+		if errors.Is(err, store.ErrCodeTaken) {
+			// Never applicable: kept for diagnosis, like an unreadable item.
+			return tx.MarkInboxFailed(p.item.ID, err.Error())
+		}
+		if err != nil {
 			return err
 		}
 	}

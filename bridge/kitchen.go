@@ -20,7 +20,7 @@ const EvKitchen = "kitchen"
 
 // ErrUnknownStation is a kitchen screen asking for a station the config
 // does not have.
-var ErrUnknownStation = errors.New("没有这个厨房工位：请检查屏幕链接里的 station，或在配置的 printers / stations 中添加")
+var ErrUnknownStation = &Error{Code: ENotFound, Message: "没有这个厨房工位：请检查屏幕链接里的 station，或在配置的 printers / stations 中添加"}
 
 // How long done orders stay in a station's recall list.
 const kitchenRecallFor = 45 * time.Minute

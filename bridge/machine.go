@@ -51,33 +51,15 @@ func (o *outcome) has(e effect) bool {
 
 // rank orders the main lifecycle; a platform event never moves an order to a
 // lower rank, so late and repeated events are absorbed.
-func rank(s order.Status) int {
-	switch s {
-	case order.StatusPendingPayment:
-		return 0
-	case order.StatusNew:
-		return 1
-	case order.StatusAccepted:
-		return 2
-	case order.StatusMade:
-		return 3
-	case order.StatusDelivering:
-		return 4
-	case order.StatusCompleted:
-		return 5
-	case order.StatusCancelled, order.StatusRejected, order.StatusRefunded:
-		return 6
-	}
-	return -1
-}
+func rank(s order.Status) int { return s.Rank() }
 
 // wasAccepted reports whether the platform knows the store took the order
 // on: money returned after that is a refund (退单), before it a cancellation
 // (取消单). A local accept the platform never confirmed does not count: the
 // customer may have cancelled first.
-func wasAccepted(rec *store.OrderRecord) bool {
-	switch rec.PlatformStatus {
-	case order.PlatformAccepted, order.PlatformMade, order.PlatformDelivering, order.PlatformCompleted:
+func wasAccepted(rec *store.OrderRecord, codes StatusCodes) bool {
+	switch s, _ := codes.StatusOf(rec.PlatformStatus); s {
+	case order.StatusAccepted, order.StatusMade, order.StatusDelivering, order.StatusDelivered, order.StatusCompleted:
 		return true
 	}
 	switch rec.Status {
@@ -99,14 +81,14 @@ func effective(rec *store.OrderRecord) order.Status {
 // applyPlatform applies a platform announcement to rec (which it mutates).
 // It never moves an order backwards and never moves a terminal order, except
 // that a completed order may still be refunded (after-sales).
-func applyPlatform(rec *store.OrderRecord, ch order.Change) outcome {
+func applyPlatform(rec *store.OrderRecord, ch order.Change, codes StatusCodes) outcome {
 	out := outcome{from: rec.Status, to: rec.Status}
 	if !ch.At.IsZero() && ch.At.After(rec.PlatformAt) {
 		defer func() { rec.PlatformAt = ch.At }()
 	}
 	switch ch.Kind {
 	case order.ChangeRefund:
-		applyRefundStatus(rec, ch, &out)
+		applyRefundStatus(rec, ch, &out, codes)
 	case order.ChangeDelivery:
 		out.note = deliveryNote(ch)
 	case order.ChangeEvent:
@@ -117,18 +99,18 @@ func applyPlatform(rec *store.OrderRecord, ch order.Change) outcome {
 		}
 		out.add(effAlertEvent)
 	default:
-		if ch.CancelStatus != 0 && ch.PlatformStatus != order.PlatformCancelled {
-			applyRefundStatus(rec, ch, &out)
+		if s, _ := codes.StatusOf(ch.PlatformStatus); ch.CancelStatus != 0 && s != order.StatusCancelled {
+			applyRefundStatus(rec, ch, &out, codes)
 		}
-		applyStatus(rec, ch, &out)
+		applyStatus(rec, ch, &out, codes)
 	}
 	out.to = rec.Status
 	out.changed = out.from != out.to
 	return out
 }
 
-func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
-	target, known := order.StatusFromPlatform(ch.PlatformStatus)
+func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome, codes StatusCodes) {
+	target, known := codes.StatusOf(ch.PlatformStatus)
 	if !known {
 		if raw := rawStatus(ch); raw != "" {
 			// Stored raw and shown, never refused; the order stays where it is.
@@ -145,14 +127,14 @@ func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 		if ch.Reason != "" {
 			rec.Reason = ch.Reason
 		}
-		if wasAccepted(rec) {
+		if wasAccepted(rec, codes) {
 			target = order.StatusRefunded
 		}
 	}
 	// The platform status only moves forward: a poll page read before the
 	// platform took our accept must not make a later cancel look like one
 	// before the accept (a cancel slip where a refund slip belongs).
-	if have, known := order.StatusFromPlatform(rec.PlatformStatus); !known || rank(platformTarget) >= rank(have) {
+	if have, known := codes.StatusOf(rec.PlatformStatus); !known || rank(platformTarget) >= rank(have) {
 		rec.PlatformStatus = ch.PlatformStatus
 	}
 	rec.RawStatus = ""
@@ -208,7 +190,7 @@ func rawStatus(ch order.Change) string {
 	return ""
 }
 
-func applyRefundStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
+func applyRefundStatus(rec *store.OrderRecord, ch order.Change, out *outcome, codes StatusCodes) {
 	cs := ch.CancelStatus
 	switch cs {
 	case order.RefundRequested:
@@ -268,7 +250,7 @@ func applyRefundStatus(rec *store.OrderRecord, ch order.Change, out *outcome) {
 		case order.StatusRefunded, order.StatusCancelled, order.StatusRejected:
 			return // the money went back as part of an end already recorded
 		}
-		if !wasAccepted(rec) {
+		if !wasAccepted(rec, codes) {
 			moveTo(rec, order.StatusCancelled, out)
 			out.note = cancelNote("订单已取消", ch)
 			out.add(effClearDecision, effDropQueued, effCancelSlip, effMootOutbox)

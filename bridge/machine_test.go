@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -66,9 +67,9 @@ func TestPlatformTransitions(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			rec := &store.OrderRecord{Code: "C1", Status: c.from, StatusBeforeRefund: c.before}
 			if c.accepted {
-				rec.PlatformStatus = order.PlatformAccepted
+				rec.PlatformStatus = kaigedian.PlatformAccepted
 			}
-			out := applyPlatform(rec, c.change)
+			out := applyPlatform(rec, c.change, kaigedianCodes{})
 			if rec.Status != c.want {
 				t.Fatalf("status %s → %s, want %s (ignored: %s)", c.from, rec.Status, c.want, out.ignored)
 			}
@@ -88,32 +89,32 @@ func TestPlatformTransitions(t *testing.T) {
 // accept was confirmed: it must not lower the platform status, or the next
 // cancel would look like one before the accept (cancel slip, no refund).
 func TestStalePlatformStatusDoesNotUndoTheConfirmedAccept(t *testing.T) {
-	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: order.PlatformAccepted}
-	if out := applyPlatform(rec, statusChange(order.PlatformNew)); out.changed || rec.PlatformStatus != order.PlatformAccepted {
+	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
+	if out := applyPlatform(rec, statusChange(kaigedian.PlatformNew), kaigedianCodes{}); out.changed || rec.PlatformStatus != kaigedian.PlatformAccepted {
 		t.Fatalf("a stale 'new' moved the order: changed=%v platform status %d", out.changed, rec.PlatformStatus)
 	}
-	out := applyPlatform(rec, statusChange(order.PlatformCancelled))
+	out := applyPlatform(rec, statusChange(kaigedian.PlatformCancelled), kaigedianCodes{})
 	if rec.Status != order.StatusRefunded || !slices.Contains(out.effects, effRefundSlip) {
 		t.Fatalf("cancel after the confirmed accept: %s %v, want refunded with a refund slip", rec.Status, out.effects)
 	}
-	if rec.PlatformStatus != order.PlatformCancelled {
+	if rec.PlatformStatus != kaigedian.PlatformCancelled {
 		t.Fatalf("platform status %d after the cancel", rec.PlatformStatus)
 	}
 }
 
 func TestUnknownStatusIsStoredRaw(t *testing.T) {
 	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: 3}
-	out := applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Code: "C1", Unknown: map[string]string{"orderStatus": "99"}})
+	out := applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Code: "C1", Unknown: map[string]string{"orderStatus": "99"}}, kaigedianCodes{})
 	if rec.Status != order.StatusAccepted || rec.RawStatus != "99" || !strings.Contains(out.note, "99") {
 		t.Fatalf("unknown status: %s raw=%q note=%q", rec.Status, rec.RawStatus, out.note)
 	}
 }
 
 func TestMadeWhileRefundWaitsReturnsToMade(t *testing.T) {
-	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: order.PlatformAccepted}
-	applyPlatform(rec, refundChange(1))
-	applyPlatform(rec, statusChange(31))
-	applyPlatform(rec, refundChange(3))
+	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
+	applyPlatform(rec, refundChange(1), kaigedianCodes{})
+	applyPlatform(rec, statusChange(31), kaigedianCodes{})
+	applyPlatform(rec, refundChange(3), kaigedianCodes{})
 	if rec.Status != order.StatusMade {
 		t.Fatalf("after refusal the order is %s, want made", rec.Status)
 	}
@@ -165,20 +166,20 @@ func TestScanSteps(t *testing.T) {
 		status order.Status
 		typ    order.Type
 		act    Action
-		http   int
+		refuse string // the outcome of a refusal; "" when a step is taken
 	}{
-		{order.StatusAccepted, order.TypeDineIn, ActMade, 0},
-		{order.StatusAccepted, order.TypeDelivery, ActMade, 0},
-		{order.StatusMade, order.TypePickup, ActComplete, 0},
-		{order.StatusMade, order.TypeDelivery, "", 409},
-		{order.StatusNew, order.TypePickup, "", 409},
-		{order.StatusCompleted, order.TypePickup, "", 409},
-		{order.StatusCancelled, order.TypePickup, "", 409},
-		{order.StatusRefundRequested, order.TypePickup, "", 409},
+		{order.StatusAccepted, order.TypeDineIn, ActMade, ""},
+		{order.StatusAccepted, order.TypeDelivery, ActMade, ""},
+		{order.StatusMade, order.TypePickup, ActComplete, ""},
+		{order.StatusMade, order.TypeDelivery, "", EConflict},
+		{order.StatusNew, order.TypePickup, "", EConflict},
+		{order.StatusCompleted, order.TypePickup, "", EConflict},
+		{order.StatusCancelled, order.TypePickup, "", EConflict},
+		{order.StatusRefundRequested, order.TypePickup, "", EConflict},
 	}
 	for _, c := range cases {
 		act, res := scanStep(&store.OrderRecord{Code: "C", Status: c.status, Type: c.typ})
-		if act != c.act || (res == nil) != (c.http == 0) || (res != nil && (res.HTTP != c.http || res.Error == "")) {
+		if act != c.act || (res == nil) != (c.refuse == "") || (res != nil && (res.Outcome != c.refuse || res.Error == "")) {
 			t.Errorf("scan %s/%d: act=%q res=%+v", c.status, c.typ, act, res)
 		}
 	}
@@ -186,21 +187,30 @@ func TestScanSteps(t *testing.T) {
 
 func TestRepeatedRefundRequestAfterDecisionIsAbsorbed(t *testing.T) {
 	at := time.UnixMilli(1_700_000_000_000)
-	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: order.PlatformAccepted}
+	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
 	req := order.Change{Kind: order.ChangeRefund, Code: "C1", CancelStatus: order.RefundRequested, At: at}
-	applyPlatform(rec, req)
+	applyPlatform(rec, req, kaigedianCodes{})
 	if rec.Status != order.StatusRefundRequested {
 		t.Fatal("request not applied")
 	}
 	// Staff refused; then the status push announcing the same request arrives late.
 	rec.Status, rec.StatusBeforeRefund = order.StatusAccepted, ""
 	late := order.Change{Kind: order.ChangeStatus, Code: "C1", PlatformStatus: 3, CancelStatus: order.RefundRequested, At: at}
-	if out := applyPlatform(rec, late); rec.Status != order.StatusAccepted || len(out.effects) != 0 {
+	if out := applyPlatform(rec, late, kaigedianCodes{}); rec.Status != order.StatusAccepted || len(out.effects) != 0 {
 		t.Fatalf("a late copy of a decided request reopened it: %s %v", rec.Status, out.effects)
 	}
 	// A new request, later, is a new request.
-	applyPlatform(rec, order.Change{Kind: order.ChangeRefund, Code: "C1", CancelStatus: order.RefundRequested, At: at.Add(time.Minute)})
+	applyPlatform(rec, order.Change{Kind: order.ChangeRefund, Code: "C1", CancelStatus: order.RefundRequested, At: at.Add(time.Minute)}, kaigedianCodes{})
 	if rec.Status != order.StatusRefundRequested {
 		t.Fatal("a new request was ignored")
 	}
 }
+
+// kaigedianCodes are 开个店's status numbers, as its channel
+// (kaigedian/channel, which this package cannot import) maps them.
+type kaigedianCodes struct{}
+
+func (kaigedianCodes) StatusOf(code int) (order.Status, bool) {
+	return kaigedian.StatusFromPlatform(code)
+}
+func (kaigedianCodes) CodeOf(s order.Status) int { return kaigedian.PlatformCode(s) }

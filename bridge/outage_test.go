@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
@@ -230,7 +231,7 @@ func TestAfterSalesCancel(t *testing.T) {
 	if s, _ := env.API("POST", "/api/orders/"+done.Code+"/complete", nil, &res); s != 202 {
 		t.Fatalf("complete: %d %v", s, res)
 	}
-	must(t, env.WaitPlatform(done.Code, order.PlatformCompleted, 5*time.Second))
+	must(t, env.WaitPlatform(done.Code, kaigedian.PlatformCompleted, 5*time.Second))
 	must(t, env.WaitJobsDone(done.Code, 10*time.Second)) // a slip follows only what printed
 	if s, _ := env.API("POST", "/api/orders/"+done.Code+"/cancel", map[string]string{}, &res); s != 400 {
 		t.Fatalf("after-sales refund without a reason: %d", s)

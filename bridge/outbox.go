@@ -2,15 +2,12 @@ package bridge
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -76,12 +73,12 @@ func (b *Bridge) outboxLoop(ctx context.Context) {
 	}
 }
 
-// sendOutbox makes one attempt of one row and records what happened. The
-// platform's rules give every request an x-transaction-id of its own, and
-// nothing says it deduplicates on them: so an attempt that may follow one
-// the platform took (a reply lost, a crash before the answer was recorded)
-// first asks where the order stands (outbox_reconcile.go), and goes out
-// under a fresh id only if the platform has not done it yet.
+// sendOutbox makes one attempt of one row and records what happened. A
+// row goes to its destination: the channel of its order's source, or a
+// reporter (reports.go). An attempt that may follow one the channel took
+// (a reply lost, a crash before the answer was recorded) first asks the
+// channel where the call stands, and goes out under a fresh transaction id
+// only if the channel has not done it yet.
 func (b *Bridge) sendOutbox(ctx context.Context, row *store.OutboxRow) {
 	// The loop's listing may predate an attempt that just ended: sent from
 	// it, the row would go out again under an id already used.
@@ -89,9 +86,18 @@ func (b *Bridge) sendOutbox(ctx context.Context, row *store.OutboxRow) {
 	if err != nil || fresh.State != store.OutboxPending || fresh.Attempts != row.Attempts || len(fresh.TxIDs) != len(row.TxIDs) {
 		return
 	}
+	if rep, ok := b.reporters[row.Destination]; ok {
+		b.sendReport(ctx, rep, row)
+		return
+	}
+	ch, err := b.channels.get(order.Source(row.Destination))
+	if err != nil {
+		b.outboxRetry(ctx, row, err, err.Error())
+		return
+	}
 	txID := row.TxID
 	if row.Attempts > 0 || len(row.TxIDs) > 1 || row.ID <= b.outboxBoot || b.attempted.has(row.ID) {
-		settled, err := b.settleBeforeRetry(ctx, row)
+		settled, err := b.settleBeforeRetry(ctx, ch, row)
 		if settled || ctx.Err() != nil {
 			return
 		}
@@ -99,7 +105,8 @@ func (b *Bridge) sendOutbox(ctx context.Context, row *store.OutboxRow) {
 			txID, err = b.newAttempt(ctx, row)
 		}
 		if err != nil {
-			b.outboxRetry(ctx, row, fmt.Errorf("before sending again, the order's status could not be read: %w", err))
+			err = fmt.Errorf("before sending again, the order's status could not be read: %w", err)
+			b.outboxRetry(ctx, row, err, ch.Classify(err).Message)
 			return
 		}
 	}
@@ -107,29 +114,41 @@ func (b *Bridge) sendOutbox(ctx context.Context, row *store.OutboxRow) {
 	// even if the write fails (a full disk): it is not sent again under
 	// the same id.
 	b.attempted.add(row.ID)
-	result, err := b.callPlatform(ctx, row, txID)
+	result, err := ch.Send(ctx, b.callOf(ctx, row, txID, false))
 	if ctx.Err() != nil {
 		return // shutting down: the row stays pending and resumes after restart
 	}
 	if err == nil {
 		b.health.platformOK(b.now())
-		b.outboxSucceeded(ctx, row, result, "")
+		b.outboxSucceeded(ctx, ch, row, result, "")
 		return
 	}
 	b.health.platformError(b.now(), row.Kind, err)
-	retryable := kaigedian.IsRetryable(err) || authRefusal(err)
+	verdict := ch.Classify(err)
 	b.log.Warn("platform call failed", "op", row.Op, "order", row.OrderCode, "tx_id", txID,
-		"attempt", row.Attempts+1, "retryable", retryable, "err", err)
-	if !retryable {
+		"attempt", row.Attempts+1, "retryable", verdict.Retry, "err", err)
+	if !verdict.Retry {
 		if row.OrderCode != "" {
-			if done, moot := b.reconcileRow(ctx, row); done || moot {
+			if done, moot := b.reconcileRow(ctx, ch, row); done || moot {
 				return
 			}
 		}
-		b.outboxFailed(ctx, row, err)
+		b.outboxFailed(ctx, row, err, verdict.Message)
 		return
 	}
-	b.outboxRetry(ctx, row, err)
+	b.outboxRetry(ctx, row, err, verdict.Message)
+}
+
+// callOf is a row as its channel sees it, under transaction id txID; with
+// store, the order's store is read (the refund list is searched by it).
+func (b *Bridge) callOf(ctx context.Context, row *store.OutboxRow, txID string, withStore bool) Call {
+	c := Call{ID: row.ID, TxID: txID, Kind: row.Kind, Op: row.Op, Code: row.OrderCode, Payload: row.Payload, CreatedAt: row.CreatedAt}
+	if withStore && row.OrderCode != "" {
+		if rec, err := b.db.GetOrder(ctx, row.OrderCode); err == nil {
+			c.StoreID = rec.StoreID
+		}
+	}
+	return c
 }
 
 // newAttempt records a fresh transaction id on the row before it is used.
@@ -143,8 +162,9 @@ func (b *Bridge) newAttempt(ctx context.Context, row *store.OutboxRow) (string, 
 	return txID, err
 }
 
-// outboxRetry records a failed attempt and schedules the next one.
-func (b *Bridge) outboxRetry(ctx context.Context, row *store.OutboxRow, err error) {
+// outboxRetry records a failed attempt and schedules the next one; why is
+// what staff read about err.
+func (b *Bridge) outboxRetry(ctx context.Context, row *store.OutboxRow, err error, why string) {
 	attempts := row.Attempts + 1
 	next := b.now().Add(backoff(b.cfg.Outbox.RetryMin, b.cfg.Outbox.RetryMax, attempts))
 	werr := b.write(ctx, func(tx *store.Tx, a *after) error {
@@ -153,7 +173,7 @@ func (b *Bridge) outboxRetry(ctx context.Context, row *store.OutboxRow, err erro
 		}
 		if alertAfter := b.cfg.Outbox.AlertAfter; alertAfter > 0 && tx.Now().Sub(row.CreatedAt) >= alertAfter {
 			a.event(Event{Type: EvAlert, Kind: "outbox", Code: row.OrderCode, Level: LevelWarn,
-				Message: fmt.Sprintf("%s 未能通知平台（已重试 %d 次）：%s", opLabel(row.Op), attempts, platformMessage(err))})
+				Message: fmt.Sprintf("%s 未能通知%s（已重试 %d 次）：%s", ActionLabel(row.Op), b.destinationLabel(row), attempts, why)})
 		}
 		return nil
 	})
@@ -164,41 +184,7 @@ func (b *Bridge) outboxRetry(ctx context.Context, row *store.OutboxRow, err erro
 	b.attempted.del(row.ID)
 }
 
-// callPlatform sends the row under transaction id txID.
-func (b *Bridge) callPlatform(ctx context.Context, row *store.OutboxRow, txID string) (string, error) {
-	if row.Kind == "submit" {
-		var req kaigedian.SubmitRequest
-		if err := json.Unmarshal(row.Payload, &req); err != nil {
-			return "", fmt.Errorf("outbox row %d: %w", row.ID, err)
-		}
-		code, err := b.platform.Submit(ctx, txID, req)
-		if err != nil {
-			return "", err
-		}
-		res, _ := json.Marshal(map[string]string{"order_code": code})
-		return string(res), nil
-	}
-	var op opPayload
-	if err := json.Unmarshal(row.Payload, &op); err != nil {
-		return "", fmt.Errorf("outbox row %d: %w", row.ID, err)
-	}
-	switch row.Kind {
-	case "status_operation":
-		req := kaigedian.StatusOperationRequest{OrderCode: op.OrderCode, OrderStatus: op.Status, Reason: op.Reason, Operator: op.Operator}
-		if op.Courier != nil {
-			req.Delivery = &kaigedian.DeliveryInfo{ContactsName: op.Courier.Name, Mobile: op.Courier.Mobile}
-		}
-		return "", b.platform.StatusOperation(ctx, txID, req)
-	case "refund_operation":
-		return "", b.platform.RefundOperation(ctx, txID, kaigedian.RefundOperationRequest{OrderCode: op.OrderCode,
-			Action: op.Action, Reason: op.Reason, Operator: op.Operator})
-	case "cancel":
-		return "", b.platform.Cancel(ctx, txID, kaigedian.CancelRequest{OrderCode: op.OrderCode, Reason: op.Reason, Operator: op.Operator})
-	}
-	return "", fmt.Errorf("outbox row %d: unknown kind %q", row.ID, row.Kind)
-}
-
-func (b *Bridge) outboxSucceeded(ctx context.Context, row *store.OutboxRow, result, note string) {
+func (b *Bridge) outboxSucceeded(ctx context.Context, ch Channel, row *store.OutboxRow, result, note string) {
 	err := b.write(ctx, func(tx *store.Tx, a *after) error {
 		if err := tx.MarkOutboxDone(row.ID, result); err != nil {
 			return err
@@ -207,11 +193,11 @@ func (b *Bridge) outboxSucceeded(ctx context.Context, row *store.OutboxRow, resu
 			a.event(Event{Type: EvPlatform, Kind: "pos_submitted", Message: "线下订单已上传", Data: map[string]any{"id": row.ID, "result": result}})
 			return nil
 		}
-		msg := "平台已确认：" + opLabel(row.Op)
+		msg := "平台已确认：" + ActionLabel(row.Op)
 		if note != "" {
 			msg += "（" + note + "）"
 		}
-		if err := confirmPlatformStatus(tx, row); err != nil {
+		if err := confirmStatus(tx, ch, row); err != nil {
 			return err
 		}
 		a.event(Event{Type: EvPlatform, Kind: "outbox_done", Code: row.OrderCode, Message: msg})
@@ -224,8 +210,8 @@ func (b *Bridge) outboxSucceeded(ctx context.Context, row *store.OutboxRow, resu
 	b.attempted.del(row.ID)
 }
 
-func (b *Bridge) outboxFailed(ctx context.Context, row *store.OutboxRow, cause error) {
-	msg := fmt.Sprintf("%s 被平台拒绝：%s", opLabel(row.Op), platformMessage(cause))
+func (b *Bridge) outboxFailed(ctx context.Context, row *store.OutboxRow, cause error, why string) {
+	msg := fmt.Sprintf("%s 被%s拒绝：%s", ActionLabel(row.Op), b.destinationLabel(row), why)
 	err := b.write(ctx, func(tx *store.Tx, a *after) error {
 		if err := tx.MarkOutboxFinal(row.ID, store.OutboxFailed, cause.Error()); err != nil {
 			return err
@@ -238,7 +224,7 @@ func (b *Bridge) outboxFailed(ctx context.Context, row *store.OutboxRow, cause e
 			return err
 		}
 		if row.Op == string(ActRefundApprove) {
-			return b.refundNotDoneTx(tx, a, row.OrderCode, platformMessage(cause))
+			return b.refundNotDoneTx(tx, a, row.OrderCode, why)
 		}
 		return nil
 	})
@@ -249,12 +235,11 @@ func (b *Bridge) outboxFailed(ctx context.Context, row *store.OutboxRow, cause e
 	b.attempted.del(row.ID)
 }
 
-// confirmPlatformStatus records that the platform applied a status call, so
-// that a later cancel is told apart from a refund (see wasAccepted).
-func confirmPlatformStatus(tx *store.Tx, row *store.OutboxRow) error {
-	want := map[string]int{string(ActAccept): order.PlatformAccepted, string(ActMade): order.PlatformMade,
-		string(ActDeliver): order.PlatformDelivering, string(ActComplete): order.PlatformCompleted}[row.Op]
-	if want == 0 || row.OrderCode == "" {
+// confirmStatus records the channel status a successful call left the
+// order in, so that a later cancel is told apart from a refund (see
+// wasAccepted).
+func confirmStatus(tx *store.Tx, ch Channel, row *store.OutboxRow) error {
+	if row.OrderCode == "" {
 		return nil
 	}
 	have, err := tx.PlatformStatus(row.OrderCode)
@@ -264,64 +249,62 @@ func confirmPlatformStatus(tx *store.Tx, row *store.OutboxRow) error {
 	if err != nil {
 		return err
 	}
-	cur, _ := order.StatusFromPlatform(have)
-	next, _ := order.StatusFromPlatform(want)
-	if rank(next) <= rank(cur) {
+	next, ok := ch.Confirmed(Call{ID: row.ID, Kind: row.Kind, Op: row.Op, Code: row.OrderCode}, have)
+	if !ok {
 		return nil
 	}
-	return tx.SetPlatformStatus(row.OrderCode, want)
+	return tx.SetPlatformStatus(row.OrderCode, next)
 }
 
-// reconcileRow asks the platform where the order stands. done: the platform is
-// already where the call wanted it (row marked done). moot: the order moved
-// somewhere the call no longer makes sense (e.g. cancelled), which was applied.
-func (b *Bridge) reconcileRow(ctx context.Context, row *store.OutboxRow) (done, moot bool) {
-	statuses, err := b.platform.BatchOrderStatus(ctx, []string{row.OrderCode})
-	if err != nil || len(statuses) == 0 {
+// settleBeforeRetry asks the channel whether a call that may have gone out
+// already did what it asked for, before it is sent again. settled means
+// the row was ended here (done or moot); err means the channel could not
+// be asked, and nothing is sent.
+func (b *Bridge) settleBeforeRetry(ctx context.Context, ch Channel, row *store.OutboxRow) (settled bool, err error) {
+	st, err := ch.Standing(ctx, b.callOf(ctx, row, row.LastTxID(), true), true)
+	if err != nil {
+		return false, err
+	}
+	done, moot := b.settleRow(ctx, ch, row, st)
+	return done || moot, nil
+}
+
+// reconcileRow asks the channel where the order stands after it refused a
+// call. done: the channel is already where the call wanted it (row marked
+// done). moot: the order moved somewhere the call no longer makes sense
+// (e.g. cancelled), which was applied.
+func (b *Bridge) reconcileRow(ctx context.Context, ch Channel, row *store.OutboxRow) (done, moot bool) {
+	st, err := ch.Standing(ctx, b.callOf(ctx, row, row.LastTxID(), false), false)
+	if err != nil {
 		return false, false
 	}
-	return b.settleRow(ctx, row, statuses[0].PlatformStatus)
+	return b.settleRow(ctx, ch, row, st)
 }
 
-// settleRow ends a row the platform's status ps makes done or pointless.
-func (b *Bridge) settleRow(ctx context.Context, row *store.OutboxRow, ps int) (done, moot bool) {
-	if reached(row, ps) {
-		b.outboxSucceeded(ctx, row, "", "平台状态已是 "+statusOf(ps).Label())
+// settleRow ends a row that the channel's standing makes done or pointless.
+func (b *Bridge) settleRow(ctx context.Context, ch Channel, row *store.OutboxRow, st Standing) (done, moot bool) {
+	if st.Done {
+		b.outboxSucceeded(ctx, ch, row, st.Result, st.Note)
 		return true, false
 	}
-	if ps == order.PlatformCancelled || ps == order.PlatformRejected || ps == order.PlatformCompleted {
-		reason := "平台订单状态为" + statusOf(ps).Label() + "，不再需要" + opLabel(row.Op)
-		err := b.db.Write(ctx, func(tx *store.Tx) error { return tx.MarkOutboxFinal(row.ID, store.OutboxMoot, reason) })
-		if err != nil {
-			return false, false
+	if !st.Moot {
+		return false, false
+	}
+	err := b.db.Write(ctx, func(tx *store.Tx) error { return tx.MarkOutboxFinal(row.ID, store.OutboxMoot, st.Reason) })
+	if err != nil {
+		return false, false
+	}
+	b.attempted.del(row.ID)
+	b.bus.Publish(Event{Type: EvAlert, Kind: "outbox_moot", Code: row.OrderCode, Level: LevelWarn,
+		Message: ActionLabel(row.Op) + "未完成：" + st.Reason})
+	if st.Change != nil {
+		c := *st.Change
+		if c.At.IsZero() {
+			c.At = b.now()
 		}
-		b.attempted.del(row.ID)
-		b.bus.Publish(Event{Type: EvAlert, Kind: "outbox_moot", Code: row.OrderCode, Level: LevelWarn,
-			Message: opLabel(row.Op) + "未完成：" + reason})
-		_ = b.applyChange(ctx, order.Change{Kind: order.ChangeStatus, Source: order.SourceReconcile, Code: row.OrderCode,
-			PlatformStatus: ps, At: b.now()}, nil, nil)
-		return false, true
+		_ = b.applyChange(ctx, c, nil, nil)
 	}
-	return false, false
-}
-
-// reached reports whether platform status ps already is what the row asked for.
-func reached(row *store.OutboxRow, ps int) bool {
-	switch row.Op {
-	case string(ActAccept):
-		return ps == order.PlatformAccepted || ps == order.PlatformMade || ps == order.PlatformDelivering || ps == order.PlatformCompleted
-	case string(ActMade):
-		return ps == order.PlatformMade || ps == order.PlatformDelivering || ps == order.PlatformCompleted
-	case string(ActDeliver):
-		return ps == order.PlatformDelivering || ps == order.PlatformCompleted
-	case string(ActComplete):
-		return ps == order.PlatformCompleted
-	case string(ActReject):
-		return ps == order.PlatformRejected
-	case string(ActRefundApprove), string(ActCancel):
-		return ps == order.PlatformCancelled
-	}
-	return false
+	return false, true
 }
 
 // AbandonOutbox ends a call that keeps failing (staff pressed 放弃): it is
@@ -338,10 +321,10 @@ func (b *Bridge) AbandonOutbox(ctx context.Context, id int64, actor string) erro
 		if err := tx.MarkOutboxFinal(id, store.OutboxFailed, "店员放弃（"+actor+"）："+row.LastError); err != nil {
 			return err
 		}
-		a.event(Event{Type: EvPlatform, Kind: "outbox_abandoned", Code: row.OrderCode, Message: opLabel(row.Op) + " 已放弃"})
+		a.event(Event{Type: EvPlatform, Kind: "outbox_abandoned", Code: row.OrderCode, Message: ActionLabel(row.Op) + " 已放弃"})
 		if row.OrderCode != "" {
 			if err := tx.AppendHistory(store.History{Code: row.OrderCode, Actor: actor, Source: "staff",
-				Reason: "放弃通知平台：" + opLabel(row.Op)}); err != nil {
+				Reason: "放弃通知平台：" + ActionLabel(row.Op)}); err != nil {
 				return err
 			}
 		}
@@ -390,7 +373,8 @@ func backoff(lo, hi time.Duration, attempt int) time.Duration {
 	return max(lo/2, d+jitter)
 }
 
-func opLabel(op string) string {
+// ActionLabel is the Chinese name of an outbox row's action, for staff.
+func ActionLabel(op string) string {
 	switch Action(op) {
 	case ActAccept:
 		return "接单"
@@ -413,20 +397,3 @@ func opLabel(op string) string {
 	}
 	return op
 }
-
-// authRefusal reports a refused signature or credential: a problem of the
-// link (a key or token being changed), not of the call, which heals; the
-// call is retried rather than given up.
-func authRefusal(err error) bool {
-	var pe *kaigedian.PlatformError
-	if !errors.As(err, &pe) {
-		return false
-	}
-	return pe.Code == "401" || pe.Code == "403" || pe.HTTPStatus == 401 || pe.HTTPStatus == 403 ||
-		strings.Contains(pe.Message, "签名") || strings.Contains(pe.Message, "token")
-}
-
-// platformMessage says in Chinese why a call failed: the platform's own
-// message when there is one, else what kind of failure it was. The raw error
-// stays in the outbox row and the log.
-func platformMessage(err error) string { return kaigedian.Explain(err) }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -14,7 +13,10 @@ import (
 // PollPage is what one poll call found, to be stored together with the cursor
 // that moves past it (the cursor never runs ahead of the data).
 type PollPage struct {
-	Source order.Source // poll | history | reconcile
+	// Source is the channel polled (empty: 开个店); Via how: poll |
+	// history | reconcile.
+	Source order.Source
+	Via    order.Via
 	// Orders are headers (batchQuery) or full orders (historyOrders: Full).
 	Orders []order.Order
 	Raw    []json.RawMessage // raw detail per order when Full
@@ -52,72 +54,88 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 	if len(page.Orders) == 0 && len(page.Refunds) == 0 && len(page.Statuses) == 0 && page.Cursor == "" {
 		return 0, nil
 	}
+	ch, err := b.channels.get(page.Source)
+	if err != nil {
+		return 0, err
+	}
+	source, codes := ch.Source(), ch
 	now := b.now()
 	flowing := b.PushesFlowing()
-	var missed []string
-	err = b.write(ctx, func(tx *store.Tx, a *after) error {
-		created, missed = 0, nil
-		for i := range page.Orders {
-			o := &page.Orders[i]
-			if !kaigedian.ValidOrderCode(o.Code) {
-				if o.Code != "" {
-					b.log.Warn("polled order with a code no document produces skipped", "code", kaigedian.Cut(o.Code, 70))
-				}
-				continue
-			}
-			rec, err := tx.GetOrder(o.Code)
-			isNew := errors.Is(err, store.ErrNotFound)
-			if err != nil && !isNew {
-				return err
-			}
-			if isNew {
-				created++
-				if flowing && page.Source == order.SourcePoll && o.PlatformStatus == order.PlatformNew &&
-					!o.CreatedAt.IsZero() && now.Sub(o.CreatedAt) > 30*time.Second {
-					missed = append(missed, o.Code)
-				}
-			}
-			ch := order.Change{Kind: order.ChangeStatus, Source: page.Source, Code: o.Code, PlatformStatus: o.PlatformStatus}
-			if err := b.applyChangeTx(tx, a, ch, o); err != nil {
-				return err
-			}
-			if page.Full && len(o.Items) > 0 && (isNew || rec.Detail == nil) {
-				if err := b.storeFullDetail(tx, a, o, page.Raw, i); err != nil {
-					return err
-				}
-			}
-		}
-		for _, r := range page.Refunds {
-			if !kaigedian.ValidOrderCode(r.Code) {
-				continue
-			}
-			ch := order.Change{Kind: order.ChangeRefund, Source: page.Source, Code: r.Code, CancelStatus: order.RefundStatus(r.RefundStatus)}
-			if ch.CancelStatus == order.RefundRequested {
-				repeat, err := b.answeredRefundRepeat(tx, r.Code, page.AskedAt)
-				if err != nil {
-					return err
-				}
-				if repeat {
+	// The committed run's count and misses: a batch that runs again starts
+	// from nothing (store.WriteValue).
+	type pollResult struct {
+		created int
+		missed  []string
+	}
+	res, err := writeValue(ctx, b, func(tx *store.Tx, a *after) (pollResult, error) {
+		var r pollResult
+		err := func() error {
+			for i := range page.Orders {
+				o := &page.Orders[i]
+				if !ch.ValidCode(o.Code) {
+					if o.Code != "" {
+						b.log.Warn("polled order with a code no document produces skipped", "code", cut(o.Code, 70))
+					}
 					continue
 				}
+				rec, err := tx.GetOrder(o.Code)
+				isNew := errors.Is(err, store.ErrNotFound)
+				if err != nil && !isNew {
+					return err
+				}
+				if isNew {
+					r.created++
+					if s, _ := codes.StatusOf(o.PlatformStatus); flowing && page.Via == order.ViaPoll && s == order.StatusNew &&
+						!o.CreatedAt.IsZero() && now.Sub(o.CreatedAt) > 30*time.Second {
+						r.missed = append(r.missed, o.Code)
+					}
+				}
+				o.Source = source
+				change := order.Change{Kind: order.ChangeStatus, Via: page.Via, Source: source, Code: o.Code, PlatformStatus: o.PlatformStatus}
+				if err := b.applyChangeTx(tx, a, change, o); err != nil {
+					return err
+				}
+				if page.Full && len(o.Items) > 0 && (isNew || rec.Detail == nil) {
+					if err := b.storeFullDetail(tx, a, o, page.Raw, i); err != nil {
+						return err
+					}
+				}
 			}
-			if err := b.applyChangeTx(tx, a, ch, nil); err != nil {
-				return err
+			for _, r := range page.Refunds {
+				if !ch.ValidCode(r.Code) {
+					continue
+				}
+				change := order.Change{Kind: order.ChangeRefund, Via: page.Via, Source: source, Code: r.Code,
+					CancelStatus: order.RefundStatus(r.RefundStatus)}
+				if change.CancelStatus == order.RefundRequested {
+					repeat, err := b.answeredRefundRepeat(tx, r.Code, page.AskedAt)
+					if err != nil {
+						return err
+					}
+					if repeat {
+						continue
+					}
+				}
+				if err := b.applyChangeTx(tx, a, change, nil); err != nil {
+					return err
+				}
 			}
-		}
-		for _, s := range page.Statuses {
-			ch := order.Change{Kind: order.ChangeStatus, Source: page.Source, Code: s.Code, PlatformStatus: s.PlatformStatus}
-			if err := b.applyChangeTx(tx, a, ch, nil); err != nil {
-				return err
+			for _, s := range page.Statuses {
+				change := order.Change{Kind: order.ChangeStatus, Via: page.Via, Source: source, Code: s.Code, PlatformStatus: s.PlatformStatus}
+				if err := b.applyChangeTx(tx, a, change, nil); err != nil {
+					return err
+				}
 			}
-		}
-		if page.Cursor != "" {
-			return tx.SetCursor(page.Cursor, page.CursorValue)
-		}
-		return nil
+			if page.Cursor != "" {
+				return tx.SetCursor(page.Cursor, page.CursorValue)
+			}
+			return nil
+		}()
+		return r, err
 	})
-	if err == nil && len(missed) > 0 {
-		b.missedPushes(missed)
+	created = res.created
+	if err == nil && len(res.missed) > 0 {
+		b.missedPushes(res.missed)
 	}
 	return created, err
 }
@@ -183,4 +201,12 @@ func (b *Bridge) missedPushes(codes []string) {
 		b.bus.Publish(Event{Type: EvAlert, Kind: "missed_push", Code: c, Level: LevelWarn,
 			Message: "轮询发现未推送的订单，推送可能丢失（已自动补单），请检查推送地址与网络"})
 	}
+}
+
+// cut shortens s to n runes for a log line.
+func cut(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

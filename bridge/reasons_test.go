@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 )
@@ -33,7 +34,7 @@ func TestRejectAndRefundRefusalNeedNoReason(t *testing.T) {
 	if s, _ := env.API("POST", "/api/orders/"+second.Code+"/accept", nil, &res); s != 202 {
 		t.Fatalf("accept: %d %v", s, res)
 	}
-	must(t, env.WaitPlatform(second.Code, order.PlatformAccepted, 10*time.Second))
+	must(t, env.WaitPlatform(second.Code, kaigedian.PlatformAccepted, 10*time.Second))
 	must(t, env.Fake.RequestRefund(second.Code, "不想要了"))
 	_, err = env.WaitStatus(second.Code, order.StatusRefundRequested, 10*time.Second)
 	must(t, err)

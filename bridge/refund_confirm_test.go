@@ -6,6 +6,7 @@ import (
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
@@ -17,7 +18,7 @@ func refundRequested(t *testing.T, env *harness.Env) order.Order {
 	o := teaOrder(env, fake.OrderSpec{})
 	_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
 	must(t, err)
-	must(t, env.WaitPlatform(o.Code, order.PlatformAccepted, 5*time.Second))
+	must(t, env.WaitPlatform(o.Code, kaigedian.PlatformAccepted, 5*time.Second))
 	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
 	must(t, env.Fake.RequestRefund(o.Code, "不想要了"))
 	_, err = env.WaitStatus(o.Code, order.StatusRefundRequested, 10*time.Second)

@@ -41,7 +41,7 @@ func (b *Bridge) answeredRefundRepeat(tx *store.Tx, code string, askedAt time.Ti
 // refund poll, which compares the time it asked. skip means the change has
 // nothing else; a status push keeps its order status.
 func (b *Bridge) pushedRefundRepeat(tx *store.Tx, ch order.Change) (_ order.Change, skip bool, _ error) {
-	if ch.Source != order.SourcePush || ch.CancelStatus != order.RefundRequested {
+	if ch.Via != order.ViaPush || ch.CancelStatus != order.RefundRequested {
 		return ch, false, nil
 	}
 	at := ch.At

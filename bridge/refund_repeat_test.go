@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 )
@@ -21,7 +22,7 @@ func TestLatePushOfAnAnsweredRefundIsAbsorbed(t *testing.T) {
 		o := teaOrder(env, fake.OrderSpec{})
 		_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
 		must(t, err)
-		must(t, env.WaitPlatform(o.Code, order.PlatformAccepted, 5*time.Second))
+		must(t, env.WaitPlatform(o.Code, kaigedian.PlatformAccepted, 5*time.Second))
 		must(t, env.WaitJobsDone(o.Code, 10*time.Second))
 
 		env.Fake.HoldPushes(true)

@@ -15,15 +15,14 @@ import (
 // confirmed, one forged push ended a paid order for good this way.
 
 // contradictedEnd reports whether platform status ps contradicts rec's end.
-func contradictedEnd(rec *store.OrderRecord, ps int) (order.Status, bool) {
+func contradictedEnd(rec *store.OrderRecord, ps int, codes StatusCodes) (order.Status, bool) {
 	switch rec.Status {
 	case order.StatusCancelled, order.StatusRefunded, order.StatusRejected:
 	default:
 		return "", false
 	}
-	switch ps {
-	case order.PlatformNew, order.PlatformAccepted, order.PlatformMade, order.PlatformDelivering, order.PlatformCompleted:
-		s, _ := order.StatusFromPlatform(ps)
+	switch s, _ := codes.StatusOf(ps); s {
+	case order.StatusNew, order.StatusAccepted, order.StatusMade, order.StatusDelivering, order.StatusDelivered, order.StatusCompleted:
 		return s, true
 	}
 	return "", false
@@ -52,7 +51,7 @@ func (b *Bridge) restoreTx(tx *store.Tx, a *after, rec *store.OrderRecord, s ord
 		}
 		rec.Paused = false
 	}
-	if err := tx.AppendHistory(store.History{Code: rec.Code, From: from, To: s, Actor: "platform", Source: string(order.SourceReconcile),
+	if err := tx.AppendHistory(store.History{Code: rec.Code, From: from, To: s, Actor: "platform", Source: string(order.ViaReconcile),
 		Reason: note}); err != nil {
 		return err
 	}
@@ -60,6 +59,9 @@ func (b *Bridge) restoreTx(tx *store.Tx, a *after, rec *store.OrderRecord, s ord
 		return err
 	}
 	a.event(Event{Type: EvOrder, Code: rec.Code, Status: string(s), Message: note})
+	if err := b.reportTx(tx, a, rec, outcome{from: from, to: s, note: note}, "platform"); err != nil {
+		return err
+	}
 	a.event(Event{Type: EvAlert, Kind: "end_contradicted", Code: rec.Code, Level: LevelCritical,
 		Message: "订单 " + pickupLabel(rec) + " " + note + "：请确认是否继续制作"})
 	if s == order.StatusNew && rec.Detail != nil && rec.Decision == store.DecisionNone {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 )
@@ -22,12 +23,12 @@ func TestReconcileRestoresAnEndThePlatformContradicts(t *testing.T) {
 	o := teaOrder(env, fake.OrderSpec{})
 	_, err := env.WaitStatus(o.Code, order.StatusAccepted, 10*time.Second)
 	must(t, err)
-	must(t, env.WaitPlatform(o.Code, order.PlatformAccepted, 5*time.Second))
+	must(t, env.WaitPlatform(o.Code, kaigedian.PlatformAccepted, 5*time.Second))
 	must(t, env.WaitJobsDone(o.Code, 10*time.Second))
 
 	// The damage: a cancel the platform never made, applied locally.
-	_, err = env.Daemon.Bridge.IngestPoll(t.Context(), bridge.PollPage{Source: order.SourcePoll,
-		Statuses: []bridge.CodeStatus{{Code: o.Code, PlatformStatus: order.PlatformCancelled}}})
+	_, err = env.Daemon.Bridge.IngestPoll(t.Context(), bridge.PollPage{Via: order.ViaPoll,
+		Statuses: []bridge.CodeStatus{{Code: o.Code, PlatformStatus: kaigedian.PlatformCancelled}}})
 	must(t, err)
 	if rec, _ := env.Order(o.Code); rec.Status != order.StatusRefunded {
 		t.Fatalf("setup: %s", rec.Status)

@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/posbridge/posbridge/order"
@@ -23,10 +22,10 @@ const (
 )
 
 // ErrUnknownOrder is returned for an order code posbridge has never seen.
-var ErrUnknownOrder = errors.New("未找到该订单")
+var ErrUnknownOrder = &Error{Code: ENotFound, Message: "未找到该订单"}
 
 // ErrReasonRequired is returned when an after-sales refund (/order/cancel) has no reason.
-var ErrReasonRequired = errors.New("请填写原因")
+var ErrReasonRequired = &Error{Code: EInvalid, Message: "请填写原因"}
 
 // StateError says that the order's state does not allow a step. Message is a
 // Chinese sentence a cashier understands.
@@ -135,15 +134,22 @@ func checkAction(rec *store.OrderRecord, act Action) (order.Status, error) {
 	return "", fmt.Errorf("unknown action %q", act)
 }
 
-// ScanResult is what a scan did. HTTP answers follow the table of the workflow
-// issue: 202 when a step was taken, 200 for a repeated read, 409 when the
-// state does not allow a step, 404 for an unknown code.
+// Outcomes of a scan that did not fail.
+const (
+	ScanTaken    = "taken"
+	ScanRepeated = "repeated"
+)
+
+// ScanResult is what a scan did. Outcome says so for the edges: ScanTaken
+// when a step was taken, ScanRepeated for a repeated read, or the error
+// code (EConflict when the state does not allow a step, ENotFound for an
+// unknown code, EInvalid for an empty one, EInternal).
 type ScanResult struct {
 	Code    string       `json:"code,omitempty"`
 	Action  string       `json:"action,omitempty"` // made | completed | duplicate_read
 	Status  order.Status `json:"status,omitempty"`
 	Error   string       `json:"error,omitempty"`
-	HTTP    int          `json:"-"`
+	Outcome string       `json:"-"`
 	Pickup  string       `json:"pickup_no,omitempty"`
 	Message string       `json:"message,omitempty"` // what to show large on the console
 }
@@ -155,10 +161,10 @@ func scanStep(rec *store.OrderRecord) (Action, *ScanResult) {
 		return ActMade, nil
 	case order.StatusMade:
 		if rec.Type.IsDelivery() {
-			return "", &ScanResult{Code: rec.Code, Status: rec.Status, HTTP: 409,
+			return "", &ScanResult{Code: rec.Code, Status: rec.Status, Outcome: EConflict,
 				Error: "外送订单已制作完成，请在控制台填写骑手信息后配送"}
 		}
 		return ActComplete, nil
 	}
-	return "", &ScanResult{Code: rec.Code, Status: rec.Status, HTTP: 409, Error: stateMessage(rec.Status)}
+	return "", &ScanResult{Code: rec.Code, Status: rec.Status, Outcome: EConflict, Error: stateMessage(rec.Status)}
 }

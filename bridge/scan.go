@@ -10,25 +10,25 @@ import (
 )
 
 // Scan applies a scan of an order barcode, whatever the input (serial
-// scanner, console box, HTTP, CLI): the first scan of an accepted order marks
+// scanner, console box, the console API, CLI): the first scan of an accepted order marks
 // it made (31), the second scan of a made dine-in/pickup order completes it
 // (5). The same code read twice within scanner.double_scan_window counts once.
 func (b *Bridge) Scan(ctx context.Context, raw, source string) ScanResult {
 	code := normalizeScan(raw)
 	if code == "" {
-		return ScanResult{HTTP: 400, Error: "条码为空"}
+		return ScanResult{Outcome: EInvalid, Error: "条码为空"}
 	}
 	rec, err := b.db.GetOrder(ctx, code)
 	if errors.Is(err, store.ErrNotFound) {
-		res := ScanResult{HTTP: 404, Error: "未找到该订单：" + code}
+		res := ScanResult{Outcome: ENotFound, Error: "未找到该订单：" + code}
 		b.publishScan(code, res, source)
 		return res
 	}
 	if err != nil {
-		return ScanResult{HTTP: 500, Error: "读取订单失败：" + err.Error()}
+		return ScanResult{Outcome: EInternal, Error: "读取订单失败：" + err.Error()}
 	}
 	if b.repeatedRead(code) {
-		res := ScanResult{Code: code, Action: "duplicate_read", Status: rec.Status, HTTP: 200, Pickup: rec.PickupNo,
+		res := ScanResult{Code: code, Action: "duplicate_read", Status: rec.Status, Outcome: ScanRepeated, Pickup: rec.PickupNo,
 			Message: "重复扫码，已忽略"}
 		return res
 	}
@@ -42,13 +42,13 @@ func (b *Bridge) Scan(ctx context.Context, raw, source string) ScanResult {
 	var se *StateError
 	switch {
 	case errors.As(err, &se):
-		out := ScanResult{Code: code, Status: se.Status, HTTP: 409, Error: se.Message, Pickup: rec.PickupNo}
+		out := ScanResult{Code: code, Status: se.Status, Outcome: EConflict, Error: se.Message, Pickup: rec.PickupNo}
 		b.publishScan(code, out, source)
 		return out
 	case err != nil:
-		return ScanResult{Code: code, HTTP: 500, Error: "处理失败：" + err.Error()}
+		return ScanResult{Code: code, Outcome: EInternal, Error: "处理失败：" + err.Error()}
 	}
-	out := ScanResult{Code: code, Status: res.Status, HTTP: 202, Pickup: rec.PickupNo}
+	out := ScanResult{Code: code, Status: res.Status, Outcome: ScanTaken, Pickup: rec.PickupNo}
 	switch {
 	case act == ActMade && rec.Type.IsDelivery():
 		// A courier takes it, not the customer: the next scan asks for the courier.

@@ -123,7 +123,7 @@ type POSOrder struct {
 }
 
 // ErrUnknownPOSOrder is returned for an id that is not an offline order.
-var ErrUnknownPOSOrder = errors.New("未找到该线下订单")
+var ErrUnknownPOSOrder = &Error{Code: ENotFound, Message: "未找到该线下订单"}
 
 // POSOrderState reads an offline order's state.
 func (b *Bridge) POSOrderState(ctx context.Context, id int64) (POSOrder, error) {

@@ -15,6 +15,7 @@ import (
 // OrderView is an order as the console API serves it: snake_case JSON, money
 // in fen, times in RFC 3339 with the +08:00 offset, the phone masked.
 type OrderView struct {
+	Source         order.Source `json:"source"`
 	Code           string       `json:"code"`
 	StoreID        string       `json:"store_id"`
 	StoreName      string       `json:"store_name,omitempty"`
@@ -114,7 +115,7 @@ func sh(t time.Time) time.Time { return APITime(t) }
 
 // View builds the console view of a record (without printed/history).
 func View(rec *store.OrderRecord) OrderView {
-	v := OrderView{Code: rec.Code, StoreID: rec.StoreID, Status: rec.Status, StatusLabel: rec.Status.LabelFor(rec.Type),
+	v := OrderView{Source: rec.Source.Or(order.SourceKaigedian), Code: rec.Code, StoreID: rec.StoreID, Status: rec.Status, StatusLabel: rec.Status.LabelFor(rec.Type),
 		PlatformStatus: rec.PlatformStatus, RawStatus: rec.RawStatus, RefundStatus: int(rec.RefundStatus), Reason: rec.Reason,
 		Type: rec.Type, TypeLabel: rec.Type.Label(), Channel: int(rec.Channel), ChannelLabel: rec.Channel.Label(),
 		PickupNo: rec.PickupNo, DetailKnown: rec.Detail != nil, DetailError: rec.DetailError, Items: []order.Item{},
@@ -207,7 +208,7 @@ func jobView(j *store.PrintJob) PrintedView {
 }
 
 func callView(r *store.OutboxRow) CallView {
-	return CallView{ID: r.ID, TxID: r.TxID, Kind: r.Kind, Op: r.Op, OpLabel: opLabel(r.Op), OrderCode: r.OrderCode,
+	return CallView{ID: r.ID, TxID: r.TxID, Kind: r.Kind, Op: r.Op, OpLabel: ActionLabel(r.Op), OrderCode: r.OrderCode,
 		State: r.State, Attempts: r.Attempts, LastError: r.LastError, Hint: kaigedian.ExplainText(r.LastError), NextAt: sh(r.NextAt), CreatedAt: sh(r.CreatedAt), DoneAt: sh(r.DoneAt)}
 }
 

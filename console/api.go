@@ -11,7 +11,6 @@ import (
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/order"
-	"github.com/posbridge/posbridge/store"
 )
 
 // maxAPIBody caps JSON bodies of the console API.
@@ -60,7 +59,7 @@ func actorOf(r *http.Request) string {
 
 func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := store.OrderFilter{Query: q.Get("q")}
+	f := bridge.OrderFilter{Query: q.Get("q")}
 	switch day := q.Get("date"); day {
 	case "":
 		f.Day = bridge.BusinessDay(s.now())
@@ -142,22 +141,11 @@ func (s *Server) orderAction(act bridge.Action) http.HandlerFunc {
 
 func writeActionError(w http.ResponseWriter, code string, err error) {
 	var se *bridge.StateError
-	switch {
-	case errors.As(err, &se):
-		writeJSON(w, http.StatusConflict, map[string]any{"code": code, "error": se.Message, "status": se.Status})
-	case errors.Is(err, bridge.ErrUnknownOrder):
-		writeError(w, http.StatusNotFound, err.Error())
-	case errors.Is(err, bridge.ErrReasonRequired):
-		writeError(w, http.StatusBadRequest, err.Error())
-	case errors.Is(err, store.ErrDiskFull):
-		writeError(w, http.StatusInternalServerError, "磁盘已满，操作未保存：请清理电脑磁盘空间")
-	default:
-		if strings.HasPrefix(err.Error(), "请填写") {
-			writeError(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		writeError(w, http.StatusInternalServerError, err.Error())
+	if errors.As(err, &se) {
+		writeJSON(w, httpStatus(bridge.ErrorCode(err)), map[string]any{"code": code, "error": se.Message, "status": se.Status})
+		return
 	}
+	writeBridgeError(w, err)
 }
 
 func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
@@ -173,14 +161,14 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 		source = "http"
 	}
 	res := s.Bridge.Scan(r.Context(), body.Code, source)
-	if res.HTTP == http.StatusNotFound && looksLikePickup(body.Code) && s.scanPickup(w, r, strings.TrimSpace(body.Code), source) {
+	if res.Outcome == bridge.ENotFound && looksLikePickup(body.Code) && s.scanPickup(w, r, strings.TrimSpace(body.Code), source) {
 		return
 	}
-	if res.HTTP == http.StatusNotFound || res.HTTP == http.StatusBadRequest {
-		writeJSON(w, res.HTTP, map[string]string{"error": res.Error})
+	if res.Outcome == bridge.ENotFound || res.Outcome == bridge.EInvalid {
+		writeJSON(w, scanStatus(res.Outcome), map[string]string{"error": res.Error})
 		return
 	}
-	writeJSON(w, res.HTTP, res)
+	writeJSON(w, scanStatus(res.Outcome), res)
 }
 
 func (s *Server) reprint(w http.ResponseWriter, r *http.Request) {
@@ -244,7 +232,7 @@ func (s *Server) submitPOS(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"id": id, "state": p.State, "order_code": p.OrderCode, "duplicate": true})
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": store.OutboxPending})
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": bridge.CallPending})
 }
 
 func (s *Server) getPOS(w http.ResponseWriter, r *http.Request) {
@@ -266,7 +254,7 @@ func (s *Server) getPOS(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) platform(w http.ResponseWriter, r *http.Request) {
-	calls, err := s.Bridge.Calls(r.Context(), store.OutboxFilter{States: []string{store.OutboxPending, store.OutboxFailed}, Limit: 100})
+	calls, err := s.Bridge.Calls(r.Context(), bridge.OutboxFilter{States: []string{bridge.CallPending, bridge.CallFailed}, Limit: 100})
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -275,7 +263,7 @@ func (s *Server) platform(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
-	f := store.OutboxFilter{OrderCode: r.URL.Query().Get("order"), Limit: 200}
+	f := bridge.OutboxFilter{OrderCode: r.URL.Query().Get("order"), Limit: 200}
 	states, err := stateList(r.URL.Query().Get("state"), callStates)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
@@ -297,7 +285,7 @@ func (s *Server) retryCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Bridge.RetryOutbox(r.Context(), id, actorOf(r)); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		if bridge.ErrorCode(err) == bridge.ENotFound {
 			writeError(w, http.StatusNotFound, "没有可重试的调用")
 			return
 		}
@@ -314,12 +302,12 @@ func (s *Server) abandonCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Bridge.AbandonOutbox(r.Context(), id, actorOf(r)); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
+		if bridge.ErrorCode(err) == bridge.ENotFound {
 			writeError(w, http.StatusNotFound, "没有正在重试的调用")
 			return
 		}
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": store.OutboxFailed})
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "state": bridge.CallFailed})
 }

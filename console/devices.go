@@ -67,11 +67,7 @@ func (s *Server) createDevice(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.Bridge.CreateDevice(r.Context(), body.Name, body.Kind, body.Station, actorOf(r))
 	if err != nil {
-		if errors.Is(err, store.ErrDiskFull) {
-			writeError(w, http.StatusInternalServerError, err.Error())
-			return
-		}
-		writeError(w, http.StatusBadRequest, err.Error())
+		writeBridgeError(w, err)
 		return
 	}
 	s.log().Info("screen created", "device", v.ID, "name", v.Name, "kind", v.Kind, "station", v.Station, "by", actorOf(r))

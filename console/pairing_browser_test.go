@@ -67,9 +67,10 @@ func TestScreenPairingOnTheLAN(t *testing.T) {
 	b.click("#screen-start-btn")
 	// What the screen's event stream carries: that orders changed, never
 	// the staff's messages and data.
-	eval[bool](b, `(() => { window.__evs = []; const es = new EventSource('/api/events');
+	eval[bool](b, `(() => { window.__evs = []; const es = new EventSource('/api/events'); window.__es = es;
 		for (const t of ['order', 'decision', 'alert', 'scan', 'printer', 'platform', 'kitchen']) es.addEventListener(t, (m) => __evs.push(JSON.parse(m.data)));
 		return true; })()`)
+	b.wait("the screen's own stream open", `__es.readyState === EventSource.OPEN`, 5*time.Second)
 	o := teaOrder(env, order.TypePickup, "")
 	b.wait("ticket on the paired screen", `document.querySelector(`+jsString(ticketSel(o.Code))+`) !== null`, 10*time.Second)
 	b.wait("order events on the screen's stream", `__evs.some((e) => e.code === `+jsString(o.Code)+` && e.status === 'accepted')`, 10*time.Second)

@@ -6,14 +6,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/posbridge/posbridge/store"
+	"github.com/posbridge/posbridge/bridge"
 )
 
 // The states a ?state= filter may name. An unknown one is refused: an
 // empty list for a misspelt state (printed for done) reads as "nothing".
 var (
-	jobStates  = []string{store.JobQueued, store.JobSending, store.JobDone, store.JobFailed, store.JobHeld, store.JobDropped}
-	callStates = []string{store.OutboxPending, store.OutboxDone, store.OutboxFailed, store.OutboxMoot}
+	jobStates  = []string{bridge.JobQueued, bridge.JobSending, bridge.JobDone, bridge.JobFailed, bridge.JobHeld, bridge.JobDropped}
+	callStates = []string{bridge.CallPending, bridge.CallDone, bridge.CallFailed, bridge.CallMoot}
 )
 
 // stateList reads a comma-separated ?state= value; "" means every state.

@@ -2,14 +2,12 @@ package console
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/printer"
-	"github.com/posbridge/posbridge/store"
 )
 
 // Fleet is the part of the printer fleet the console shows and drives.
@@ -29,7 +27,7 @@ type printerView struct {
 }
 
 func (s *Server) listPrinters(w http.ResponseWriter, r *http.Request) {
-	counts, err := s.Bridge.Store().PrintQueueCounts(r.Context())
+	counts, err := s.Bridge.PrintQueueCounts(r.Context())
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -39,8 +37,8 @@ func (s *Server) listPrinters(w http.ResponseWriter, r *http.Request) {
 		for _, st := range s.Fleet.Status() {
 			c := counts[st.Name]
 			st.CheckedAt, st.LastPrinted = bridge.APITime(st.CheckedAt), bridge.APITime(st.LastPrinted)
-			out = append(out, printerView{PrinterStatus: st, Queued: c[store.JobQueued], Sending: c[store.JobSending],
-				Held: c[store.JobHeld], Failed: c[store.JobFailed]})
+			out = append(out, printerView{PrinterStatus: st, Queued: c[bridge.JobQueued], Sending: c[bridge.JobSending],
+				Held: c[bridge.JobHeld], Failed: c[bridge.JobFailed]})
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"printers": out})
@@ -61,14 +59,14 @@ func (s *Server) testPrint(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := store.PrintJobFilter{Printer: q.Get("printer"), OrderCode: q.Get("order"), Limit: 200}
+	f := bridge.PrintJobFilter{Printer: q.Get("printer"), OrderCode: q.Get("order"), Limit: 200}
 	states, err := stateList(q.Get("state"), jobStates)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	f.States = states
-	jobs, err := s.Bridge.Store().ListPrintJobs(r.Context(), f)
+	jobs, err := s.Bridge.PrintJobs(r.Context(), f)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -99,7 +97,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 // job was read.
 func jobFound(w http.ResponseWriter, err error) bool {
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case bridge.ErrorCode(err) == bridge.ENotFound:
 		writeError(w, http.StatusNotFound, "没有这个打印任务")
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, err.Error())
@@ -115,7 +113,7 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	j, err := s.Bridge.Store().GetPrintJob(r.Context(), id)
+	j, err := s.Bridge.PrintJob(r.Context(), id)
 	if !jobFound(w, err) {
 		return
 	}
@@ -149,27 +147,9 @@ func (s *Server) jobDecision(release bool) http.HandlerFunc {
 			writeError(w, http.StatusBadRequest, "id 须为数字")
 			return
 		}
-		db := s.Bridge.Store()
-		j, err := db.GetPrintJob(r.Context(), id)
-		if err != nil {
-			writeError(w, http.StatusNotFound, "没有这个打印任务")
+		if err := s.Bridge.DecideJob(r.Context(), id, release, actorOf(r)); err != nil {
+			writeBridgeError(w, err)
 			return
-		}
-		if release {
-			err = db.ReleasePrintJob(r.Context(), id)
-		} else {
-			err = db.DropPrintJob(r.Context(), id, "店员放弃打印（"+actorOf(r)+"）")
-		}
-		if errors.Is(err, store.ErrNotFound) {
-			writeError(w, http.StatusConflict, "该任务当前状态不能这样处理")
-			return
-		}
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, err.Error())
-			return
-		}
-		if release && s.Fleet != nil {
-			s.Fleet.Wake(j.Printer)
 		}
 		writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "released": release})
 	}

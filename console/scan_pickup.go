@@ -59,10 +59,10 @@ func (s *Server) scanPickup(w http.ResponseWriter, r *http.Request, pickup, sour
 		return true
 	}
 	res := s.Bridge.Scan(r.Context(), cands[0].Code, source)
-	if res.HTTP == http.StatusNotFound || res.HTTP == http.StatusBadRequest {
-		writeJSON(w, res.HTTP, map[string]string{"error": res.Error})
+	if res.Outcome == bridge.ENotFound || res.Outcome == bridge.EInvalid {
+		writeJSON(w, scanStatus(res.Outcome), map[string]string{"error": res.Error})
 		return true
 	}
-	writeJSON(w, res.HTTP, res)
+	writeJSON(w, scanStatus(res.Outcome), res)
 	return true
 }

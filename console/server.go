@@ -1,7 +1,8 @@
-// Package console is posbridge's HTTP edge: the 开个店 push receiver on its
-// own listener, and on the console listener the staff web page (embedded
-// assets), the JSON API other store tools use, and server-sent events. It
-// holds no business rules: every decision is a call into bridge.
+// Package console is posbridge's HTTP edge for staff: on the console
+// listener the staff web page (embedded assets), the JSON API other store
+// tools use, and server-sent events (pushes are received by package push,
+// on a listener of their own). It holds no business rules: every decision
+// is a call into bridge.
 package console
 
 import (
@@ -25,7 +26,7 @@ type Server struct {
 	Config *config.Config
 	Log    *slog.Logger
 	Now    func() time.Time
-	// Instance names this run of the daemon, as PushReceiver.Instance.
+	// Instance names this run of the daemon, as push.Receiver.Instance.
 	Instance string
 
 	access  guard         // who may use the console (auth.go)

@@ -11,7 +11,7 @@ func (s *Server) statsToday(w http.ResponseWriter, r *http.Request) {
 	if day == "" {
 		day = bridge.BusinessDay(s.now())
 	}
-	st, err := s.Bridge.Store().Stats(r.Context(), day, bridge.Shanghai)
+	st, err := s.Bridge.DayStats(r.Context(), day, bridge.Shanghai)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return

@@ -308,7 +308,8 @@ func mustPush(t *testing.T, kind PushKind, raw []byte, code string) order.Change
 		t.Fatal(err)
 	}
 	eq(t, c.Code, code)
-	eq(t, c.Source, order.SourcePush)
+	eq(t, c.Via, order.ViaPush)
+	eq(t, c.Source, order.SourceKaigedian)
 	return c
 }
 

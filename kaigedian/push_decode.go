@@ -52,7 +52,7 @@ func DecodePush(kind PushKind, body []byte) (c order.Change, err error) {
 		return order.Change{}, err
 	}
 	d := pushDecoder{fields: fields}
-	c.Source = order.SourcePush
+	c.Via, c.Source = order.ViaPush, order.SourceKaigedian
 	switch kind {
 	case PushRefund:
 		c.Kind = order.ChangeRefund

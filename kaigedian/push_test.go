@@ -173,7 +173,7 @@ func TestDecodePush(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c.want.Source = order.SourcePush
+			c.want.Via, c.want.Source = order.ViaPush, order.SourceKaigedian
 			if !got.At.Equal(c.want.At) {
 				t.Errorf("At %v, want %v", got.At, c.want.At)
 			}

@@ -275,7 +275,7 @@ func (c *Client) Probe(ctx context.Context, storeID string) (ProbeResult, error)
 	body := wireBatchQuery{
 		StartTimestamp: now.Add(-time.Second).UnixMilli(), EndTimestamp: now.UnixMilli(),
 		OrderClients: firstList(c.cfg.OrderClients, AllOrderClients), StoreID: storeID,
-		OrderStatus: []int{order.PlatformNew}, Count: 1,
+		OrderStatus: []int{PlatformNew}, Count: 1,
 	}
 	r, err := c.call(ctx, PathBatchQuery, NewTransactionID(), body)
 	if r == nil {

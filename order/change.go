@@ -12,14 +12,15 @@ const (
 	ChangeEvent    ChangeKind = "event"    // order event push (备餐提醒)
 )
 
-// Source says where a change came from.
-type Source string
+// Via says how a change reached posbridge: pushed, polled, found by
+// reconciliation or read from the order history.
+type Via string
 
 const (
-	SourcePush      Source = "push"
-	SourcePoll      Source = "poll"
-	SourceReconcile Source = "reconcile"
-	SourceHistory   Source = "history"
+	ViaPush      Via = "push"
+	ViaPoll      Via = "poll"
+	ViaReconcile Via = "reconcile"
+	ViaHistory   Via = "history"
 )
 
 // Change is one normalised announcement from the platform about an order.
@@ -27,10 +28,15 @@ const (
 // announcement did not carry are zero. Raw values of unknown enums are kept as
 // the platform sent them so that nothing is refused.
 type Change struct {
-	Kind   ChangeKind `json:"kind"`
-	Source Source     `json:"source"`
-	Code   string     `json:"code"` // orderCode (orderId for delivery pushes)
-	At     time.Time  `json:"at"`   // the platform's timeStamp; zero when absent
+	Kind ChangeKind `json:"kind"`
+	// Via keeps the JSON name "source" it had before order sources
+	// existed: stored claims (push_claims.change_json) read the same.
+	Via Via `json:"source"`
+	// Source is the channel the order belongs to; empty means 开个店, the
+	// only source before channels existed.
+	Source Source    `json:"order_source,omitempty"`
+	Code   string    `json:"code"` // orderCode (orderId for delivery pushes)
+	At     time.Time `json:"at"`   // the platform's timeStamp; zero when absent
 
 	PlatformStatus int          `json:"platform_status,omitempty"` // orderStatus
 	CancelType     CancelType   `json:"cancel_type,omitempty"`

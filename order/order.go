@@ -9,7 +9,10 @@ import (
 // Order is one order as posbridge understands it, independent of the wire format.
 // JSON names are snake_case because the console API serves this type.
 type Order struct {
-	Code      string `json:"code"`                 // 开个店 orderCode, the key everywhere
+	// Source and Code are the order's identity (order codes are unique
+	// within a source; 开个店's orderCode, the scan-to-order channel's own).
+	Source    Source `json:"source,omitempty"`
+	Code      string `json:"code"`
 	ThirdCode string `json:"third_code,omitempty"` // thirdOrderCode
 	StoreID   string `json:"store_id"`
 	StoreName string `json:"store_name,omitempty"`

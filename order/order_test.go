@@ -27,18 +27,29 @@ func TestMaskPhone(t *testing.T) {
 	}
 }
 
-func TestStatusRoundTrip(t *testing.T) {
-	for _, code := range []int{1, 2, 3, 31, 4, 5, 6, 7} {
-		s, ok := StatusFromPlatform(code)
-		if !ok || s.PlatformCode() != code {
-			t.Errorf("code %d → %q → %d", code, s, s.PlatformCode())
+func TestStatusSets(t *testing.T) {
+	seen := map[Status]int{}
+	for _, s := range OpenStatuses {
+		seen[s]++
+		if s.Terminal() {
+			t.Errorf("%s is open and terminal", s)
 		}
 	}
-	if _, ok := StatusFromPlatform(99); ok {
-		t.Error("99 must be unknown")
+	for _, s := range TerminalStatuses {
+		seen[s]++
 	}
-	if StatusRefundRequested.PlatformCode() != 0 {
-		t.Error("refund_requested is local only")
+	for _, s := range AllStatuses {
+		if seen[s] != 1 {
+			t.Errorf("%s is in %d of the open and terminal sets", s, seen[s])
+		}
+		if s.Label() == string(s) {
+			t.Errorf("%s has no label", s)
+		}
+	}
+	for _, s := range EndedStatuses {
+		if s == StatusCompleted || !s.Terminal() {
+			t.Errorf("%s is not an end without completion", s)
+		}
 	}
 }
 

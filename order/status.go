@@ -2,8 +2,14 @@ package order
 
 import "strconv"
 
-// Status is posbridge's local state of an order. The names are a contract of
-// the console API (`GET /api/orders?status=new,accepted`).
+// Status is posbridge's neutral lifecycle of an order, whatever its
+// source: placed (new), accepted, made, delivering, delivered, completed,
+// or ended as cancelled, rejected, closed unpaid or refunded; a refund
+// request holds it in refund_requested / refund_processing until it is
+// refused, withdrawn (back where it was) or done (refunded). Each channel
+// maps its own codes onto it (kaigedian/status.go). The names are a
+// contract of the console API (`GET /api/orders?status=new,accepted`):
+// existing ones never change, new ones are added.
 type Status string
 
 const (
@@ -20,12 +26,20 @@ const (
 	// not confirmed it yet (no refund slip prints before it does).
 	StatusRefundProcessing Status = "refund_processing"
 	StatusRefunded         Status = "refunded"
+	// StatusDelivered: the courier handed the order over; the source
+	// completes it (开个店 has no such status: its orders go from
+	// delivering to completed).
+	StatusDelivered Status = "delivered"
+	// StatusClosedUnpaid: an order never paid was closed (a scan-to-order
+	// order paid at the counter that nobody paid for).
+	StatusClosedUnpaid Status = "closed_unpaid"
 )
 
 // AllStatuses lists every local status in lifecycle order.
 var AllStatuses = []Status{
-	StatusPendingPayment, StatusNew, StatusAccepted, StatusMade, StatusDelivering,
-	StatusCompleted, StatusCancelled, StatusRejected, StatusRefundRequested, StatusRefundProcessing, StatusRefunded,
+	StatusPendingPayment, StatusNew, StatusAccepted, StatusMade, StatusDelivering, StatusDelivered,
+	StatusCompleted, StatusCancelled, StatusRejected, StatusClosedUnpaid, StatusRefundRequested, StatusRefundProcessing,
+	StatusRefunded,
 }
 
 // Valid reports whether s is one of the known statuses.
@@ -48,10 +62,34 @@ func (s Status) RefundPending() bool {
 // (A completed order may still be refunded through an after-sales cancel.)
 func (s Status) Terminal() bool {
 	switch s {
-	case StatusCompleted, StatusCancelled, StatusRejected, StatusRefunded:
+	case StatusCompleted, StatusCancelled, StatusRejected, StatusRefunded, StatusClosedUnpaid:
 		return true
 	}
 	return false
+}
+
+// Ended reports an order that stopped without completing: reconciliation
+// asks its source about such orders for a day (a local end the source
+// contradicts).
+func (s Status) Ended() bool { return s.Terminal() && s != StatusCompleted }
+
+// OpenStatuses and TerminalStatuses are the two halves of AllStatuses; the
+// store's queries are built from them, so that a status added here is
+// open or terminal everywhere at once.
+var (
+	OpenStatuses     = filterStatuses(func(s Status) bool { return !s.Terminal() })
+	TerminalStatuses = filterStatuses(Status.Terminal)
+	EndedStatuses    = filterStatuses(Status.Ended)
+)
+
+func filterStatuses(keep func(Status) bool) []Status {
+	var out []Status
+	for _, s := range AllStatuses {
+		if keep(s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // LabelFor is Label for an order of type t: a made delivery order waits for
@@ -88,68 +126,12 @@ func (s Status) Label() string {
 		return "退款处理中"
 	case StatusRefunded:
 		return "已退款"
+	case StatusDelivered:
+		return "已送达"
+	case StatusClosedUnpaid:
+		return "未支付关单"
 	}
 	return string(s)
-}
-
-// Platform order status codes (开个店 orderStatus, current numbering since 2019-05-12).
-const (
-	PlatformNew            = 1
-	PlatformPendingPayment = 2
-	PlatformAccepted       = 3
-	PlatformMade           = 31
-	PlatformDelivering     = 4
-	PlatformCompleted      = 5
-	PlatformCancelled      = 6
-	PlatformRejected       = 7
-)
-
-// StatusFromPlatform maps a platform orderStatus code to the local status.
-// ok is false for codes the documents do not define; callers store those raw.
-func StatusFromPlatform(code int) (s Status, ok bool) {
-	switch code {
-	case PlatformNew:
-		return StatusNew, true
-	case PlatformPendingPayment:
-		return StatusPendingPayment, true
-	case PlatformAccepted:
-		return StatusAccepted, true
-	case PlatformMade:
-		return StatusMade, true
-	case PlatformDelivering:
-		return StatusDelivering, true
-	case PlatformCompleted:
-		return StatusCompleted, true
-	case PlatformCancelled:
-		return StatusCancelled, true
-	case PlatformRejected:
-		return StatusRejected, true
-	}
-	return "", false
-}
-
-// PlatformCode is the platform orderStatus that corresponds to s, or 0 for the
-// local-only states (refund requested, refunded).
-func (s Status) PlatformCode() int {
-	switch s {
-	case StatusNew:
-		return PlatformNew
-	case StatusPendingPayment:
-		return PlatformPendingPayment
-	case StatusAccepted:
-		return PlatformAccepted
-	case StatusMade:
-		return PlatformMade
-	case StatusDelivering:
-		return PlatformDelivering
-	case StatusCompleted:
-		return PlatformCompleted
-	case StatusCancelled:
-		return PlatformCancelled
-	case StatusRejected:
-		return PlatformRejected
-	}
-	return 0
 }
 
 // RefundStatus is cancelStatus / refundStatus of the pushes (§5.4b).
@@ -199,4 +181,42 @@ func (c CancelType) Label() string {
 		return ""
 	}
 	return "未知(" + strconv.Itoa(int(c)) + ")"
+}
+
+// RefundState is the neutral state of a refund request, whatever the
+// source's codes (开个店: order.RefundStatus).
+type RefundState string
+
+const (
+	RefundStateRequested  RefundState = "requested"
+	RefundStateProcessing RefundState = "processing"
+	RefundStateRefused    RefundState = "refused"
+	RefundStateWithdrawn  RefundState = "withdrawn"
+	RefundStateDone       RefundState = "done"
+)
+
+// Rank is how far along its lifecycle an order in s is, for telling a late
+// announcement from a newer one: placed before accepted before made before
+// delivering before delivered before completed; every end ranks last. A
+// refund's states, outside the forward path, rank -1.
+func (s Status) Rank() int {
+	switch s {
+	case StatusPendingPayment:
+		return 0
+	case StatusNew:
+		return 1
+	case StatusAccepted:
+		return 2
+	case StatusMade:
+		return 3
+	case StatusDelivering:
+		return 4
+	case StatusDelivered:
+		return 5
+	case StatusCompleted:
+		return 6
+	case StatusCancelled, StatusRejected, StatusRefunded, StatusClosedUnpaid:
+		return 7
+	}
+	return -1
 }

@@ -155,9 +155,9 @@ func (p *Poller) PollOrders(ctx context.Context, storeID string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	source := order.SourcePoll
+	source := order.ViaPoll
 	if !ok {
-		start, source = p.startOfToday(), order.SourceHistory
+		start, source = p.startOfToday(), order.ViaHistory
 	}
 	found := 0
 	for page := 0; page < 1000; page++ {
@@ -194,7 +194,7 @@ func (p *Poller) PollOrders(ctx context.Context, storeID string) (int, error) {
 			found += n
 			cursor = start + 1 // the history read covered the whole millisecond
 		}
-		n, err := p.bridge.IngestPoll(ctx, bridge.PollPage{Source: source, Orders: orders, Cursor: name, CursorValue: cursor})
+		n, err := p.bridge.IngestPoll(ctx, bridge.PollPage{Via: source, Orders: orders, Cursor: name, CursorValue: cursor})
 		if err != nil {
 			return found, fmt.Errorf("store polled orders: %w", err)
 		}
@@ -221,7 +221,7 @@ func (p *Poller) readHistoryDay(ctx context.Context, storeID string, day time.Ti
 			orders = append(orders, d.Order)
 			raws = append(raws, d.Raw)
 		}
-		n, err := p.bridge.IngestPoll(ctx, bridge.PollPage{Source: order.SourcePoll, Orders: orders, Raw: raws, Full: true})
+		n, err := p.bridge.IngestPoll(ctx, bridge.PollPage{Via: order.ViaPoll, Orders: orders, Raw: raws, Full: true})
 		if err != nil {
 			return found, err
 		}
@@ -300,7 +300,7 @@ func (p *Poller) pollRefundStatus(ctx context.Context, storeID string, status in
 			}
 			next = start + 1
 		}
-		if _, err := p.bridge.IngestPoll(ctx, bridge.PollPage{Source: order.SourcePoll, Refunds: refunds, AskedAt: asked,
+		if _, err := p.bridge.IngestPoll(ctx, bridge.PollPage{Via: order.ViaPoll, Refunds: refunds, AskedAt: asked,
 			Cursor: name, CursorValue: next}); err != nil {
 			return found, err
 		}
@@ -342,7 +342,7 @@ func (p *Poller) Reconcile(ctx context.Context) (int, error) {
 }
 
 func (p *Poller) reconcile(ctx context.Context) (changed int, asked bool, err error) {
-	codes, err := p.db.OpenOrderCodes(ctx, 500)
+	codes, err := p.db.OpenOrderCodes(ctx, order.SourceKaigedian, 500)
 	if err != nil {
 		return 0, false, err
 	}
@@ -353,7 +353,7 @@ func (p *Poller) reconcile(ctx context.Context) (changed int, asked bool, err er
 		if err != nil {
 			return changed, asked, fmt.Errorf("batchOrderStatus: %w", err)
 		}
-		page := bridge.PollPage{Source: order.SourceReconcile}
+		page := bridge.PollPage{Via: order.ViaReconcile}
 		for _, s := range statuses {
 			if s.PlatformStatus != 0 {
 				page.Statuses = append(page.Statuses, bridge.CodeStatus{Code: s.Code, PlatformStatus: s.PlatformStatus})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 )
@@ -104,7 +105,7 @@ func TestRefundPollAndReconcileCatchLostPushes(t *testing.T) {
 		if _, err := env.WaitStatus(c, order.StatusAccepted, 10*time.Second); err != nil {
 			t.Fatal(err)
 		}
-		if err := env.WaitPlatform(c, order.PlatformAccepted, 5*time.Second); err != nil {
+		if err := env.WaitPlatform(c, kaigedian.PlatformAccepted, 5*time.Second); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -112,7 +113,7 @@ func TestRefundPollAndReconcileCatchLostPushes(t *testing.T) {
 	if err := env.Fake.RequestRefund(a.Code, "太慢了"); err != nil {
 		t.Fatal(err)
 	}
-	if err := env.Fake.SetStatus(b.Code, order.PlatformCancelled); err != nil {
+	if err := env.Fake.SetStatus(b.Code, kaigedian.PlatformCancelled); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := env.WaitStatus(a.Code, order.StatusRefundRequested, 15*time.Second); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/internal/harness"
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
@@ -33,7 +34,7 @@ func accepted(t *testing.T, env *harness.Env, n int) []string {
 		if _, err := env.WaitStatus(c, order.StatusAccepted, 15*time.Second); err != nil {
 			t.Fatal(err)
 		}
-		if err := env.WaitPlatform(c, order.PlatformAccepted, 10*time.Second); err != nil {
+		if err := env.WaitPlatform(c, kaigedian.PlatformAccepted, 10*time.Second); err != nil {
 			t.Fatal(err)
 		}
 		if err := env.WaitJobsDone(c, 10*time.Second); err != nil {

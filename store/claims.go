@@ -28,9 +28,9 @@ func (tx *Tx) SaveClaim(c PushClaim) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.exec(`INSERT INTO push_claims(order_code, change_json, inbox_id, first_at, next_at, attempts) VALUES(?,?,?,?,0,0)
+	_, err = tx.exec(`INSERT INTO push_claims(order_code, change_json, inbox_id, first_at, next_at, attempts, source) VALUES(?,?,?,?,0,0,?)
 		ON CONFLICT(order_code) DO UPDATE SET change_json=excluded.change_json, inbox_id=excluded.inbox_id, next_at=0`,
-		c.Code, string(b), c.InboxID, ms(tx.now))
+		c.Code, string(b), c.InboxID, ms(tx.now), string(c.Change.Source.Or(order.SourceKaigedian)))
 	return err
 }
 
@@ -52,8 +52,9 @@ func (tx *Tx) ClaimMissed(code string, next time.Time) error {
 }
 
 // DueClaims lists the codes of claims to confirm now, oldest first.
-func (db *DB) DueClaims(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	return db.codes(ctx, `SELECT order_code FROM push_claims WHERE next_at <= ? ORDER BY first_at LIMIT ?`, ms(now), limit)
+func (db *DB) DueClaims(ctx context.Context, source order.Source, now time.Time, limit int) ([]string, error) {
+	return db.codes(ctx, `SELECT order_code FROM push_claims WHERE next_at <= ? AND source = ? ORDER BY first_at LIMIT ?`,
+		ms(now), string(source), limit)
 }
 
 func scanClaim(r rowScanner) (*PushClaim, error) {

@@ -4,11 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/posbridge/posbridge/order"
 )
 
 // InboxItem is one raw announcement waiting to be applied.
 type InboxItem struct {
-	ID        int64
+	ID int64
+	// Source is the channel whose decoder reads the item (empty: 开个店).
+	Source    order.Source
 	Kind      string
 	OrderCode string
 	Body      []byte
@@ -62,7 +66,7 @@ func (db *DB) ListInbox(ctx context.Context, limit int) ([]InboxItem, error) {
 }
 
 func (db *DB) inboxQuery(ctx context.Context, clause string, args ...any) ([]InboxItem, error) {
-	rows, err := db.readQuery(ctx, `SELECT id, kind, order_code, body, signed, remote, received_at, attempts, state, error, done_at
+	rows, err := db.readQuery(ctx, `SELECT id, kind, order_code, body, signed, remote, received_at, attempts, state, error, done_at, source
 		FROM inbox `+clause, args...)
 	if err != nil {
 		return nil, err
@@ -78,7 +82,7 @@ func scanInbox(rows *sql.Rows) ([]InboxItem, error) {
 		var it InboxItem
 		var signed int
 		var at, done int64
-		if err := rows.Scan(&it.ID, &it.Kind, &it.OrderCode, &it.Body, &signed, &it.Remote, &at, &it.Attempts, &it.State, &it.Error, &done); err != nil {
+		if err := rows.Scan(&it.ID, &it.Kind, &it.OrderCode, &it.Body, &signed, &it.Remote, &at, &it.Attempts, &it.State, &it.Error, &done, &it.Source); err != nil {
 			return nil, err
 		}
 		it.Signed, it.TokenChecked = signed&authSigned != 0, signed&authToken != 0
@@ -90,11 +94,12 @@ func scanInbox(rows *sql.Rows) ([]InboxItem, error) {
 
 // insertInboxAs stores a push under the id it landed with (rowArgs); one
 // already there stays as it is.
-const insertInboxAs = `INSERT OR IGNORE INTO inbox(id, kind, order_code, body, signed, remote, received_at)
-	VALUES(?,?,?,?,?,?,?)`
+const insertInboxAs = `INSERT OR IGNORE INTO inbox(id, kind, order_code, body, signed, remote, received_at, source)
+	VALUES(?,?,?,?,?,?,?,?)`
 
 func (it InboxItem) rowArgs() []any {
-	return []any{it.ID, it.Kind, it.OrderCode, it.Body, it.authBits(), it.Remote, ms(it.ReceivedAt)}
+	return []any{it.ID, it.Kind, it.OrderCode, it.Body, it.authBits(), it.Remote, ms(it.ReceivedAt),
+		string(it.Source.Or(order.SourceKaigedian))}
 }
 
 // The signed column holds how a push was authenticated, as bits: 1 its

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+
+	"github.com/posbridge/posbridge/order"
 )
 
 // AppendInbox commits a raw push body to the landing (landing.go). It
@@ -20,8 +22,9 @@ func (db *DB) AppendInbox(ctx context.Context, it InboxItem) (int64, error) {
 	}
 	var id int64
 	err := db.landing.writes.write(ctx, func(tx *Tx) error {
-		res, err := tx.exec(`INSERT INTO landing(kind, order_code, body, signed, remote, received_at)
-			VALUES(?,?,?,?,?,?)`, it.Kind, it.OrderCode, it.Body, it.authBits(), it.Remote, ms(it.ReceivedAt))
+		res, err := tx.exec(`INSERT INTO landing(kind, order_code, body, signed, remote, received_at, source)
+			VALUES(?,?,?,?,?,?,?)`, it.Kind, it.OrderCode, it.Body, it.authBits(), it.Remote, ms(it.ReceivedAt),
+			string(it.Source.Or(order.SourceKaigedian)))
 		if err != nil {
 			return err
 		}

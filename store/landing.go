@@ -54,7 +54,8 @@ const landingSchema = `CREATE TABLE IF NOT EXISTS landing (
     body         BLOB    NOT NULL,
     signed       INTEGER NOT NULL DEFAULT 0,
     remote       TEXT    NOT NULL DEFAULT '',
-    received_at  INTEGER NOT NULL
+    received_at  INTEGER NOT NULL,
+    source       TEXT    NOT NULL DEFAULT 'kaigedian'
 )`
 
 // moveBatch is how many landed pushes one move carries into the inbox.
@@ -80,6 +81,9 @@ func (db *DB) openLanding(ctx context.Context, opt Options) error {
 			return err
 		}
 		if _, err := l.writer.ExecContext(ctx, landingSchema); err != nil {
+			return fmt.Errorf("open the push landing %s: %w", l.path, openProblem(l.path, err))
+		}
+		if err := l.addSourceColumn(ctx); err != nil {
 			return fmt.Errorf("open the push landing %s: %w", l.path, openProblem(l.path, err))
 		}
 		if !opt.SkipIntegrity {
@@ -148,7 +152,7 @@ func (l *landing) landed(ctx context.Context, after int64, limit int, newest boo
 		order = "DESC"
 	}
 	// Shaped as inbox rows: pending, never tried.
-	rows, err := l.readQuery(ctx, `SELECT id, kind, order_code, body, signed, remote, received_at, 0, 'pending', '', 0
+	rows, err := l.readQuery(ctx, `SELECT id, kind, order_code, body, signed, remote, received_at, 0, 'pending', '', 0, source
 		FROM landing WHERE id > ? ORDER BY id `+order+` LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read the push landing: %w", err)
@@ -224,4 +228,16 @@ func (l *landing) clearMoved(ctx context.Context, force bool) error {
 	}
 	l.uncleared, l.clearedAt = 0, time.Now()
 	return nil
+}
+
+// addSourceColumn gives a landing made before sources existed (schema 4
+// and older) its source column; what landed there is 开个店's.
+func (l *landing) addSourceColumn(ctx context.Context) error {
+	var n int
+	err := l.writer.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('landing') WHERE name = 'source'`).Scan(&n)
+	if err != nil || n > 0 {
+		return err
+	}
+	_, err = l.writer.ExecContext(ctx, `ALTER TABLE landing ADD COLUMN source TEXT NOT NULL DEFAULT 'kaigedian'`)
+	return err
 }

@@ -15,6 +15,9 @@ import (
 // OrderRecord is the stored state of one order: indexed columns that bridge
 // decides, plus the last detail the platform gave.
 type OrderRecord struct {
+	// Source and Code are the order's identity; an empty Source is saved
+	// as 开个店's (every order before channels existed).
+	Source             order.Source
 	Code               string
 	StoreID            string
 	Status             order.Status
@@ -121,7 +124,7 @@ const orderColumns = `code, store_id, status, platform_status, raw_status, statu
 	push_seen, updated_at, platform_at, accepted_at, made_at, completed_at, closed_at, detail_json, raw_detail,
 	needs_detail, detail_attempts, detail_next_at, detail_error, decision, decision_since, decision_deadline,
 	decision_note, alert_level, paused, print_pending, print_at, cancel_requested,
-	needs_address, address_attempts, address_next_at, print_marked`
+	needs_address, address_attempts, address_next_at, print_marked, source`
 
 // listColumns are orderColumns without the raw platform detail, which no
 // list shows (it is half of an order's row).
@@ -141,7 +144,7 @@ func scanOrder(r rowScanner) (*OrderRecord, error) {
 		&firstSeen, &rec.FirstSource, &pushSeen, &updated, &platformAt, &accepted, &made, &completed, &closed,
 		&detail, &raw, &needsDetail, &rec.DetailAttempts, &detailNext, &rec.DetailError, &rec.Decision,
 		&decisionSince, &decisionDeadline, &rec.DecisionNote, &rec.AlertLevel, &paused, &printPending, &printAt, &cancelRequested,
-		&needsAddress, &rec.AddressAttempts, &addressNext, &printMarked)
+		&needsAddress, &rec.AddressAttempts, &addressNext, &printMarked, &rec.Source)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -182,6 +185,9 @@ func (tx *Tx) SaveOrder(rec *OrderRecord) error {
 	if rec.Code == "" {
 		return errors.New("save order: empty order code")
 	}
+	if err := tx.codeFree(rec); err != nil {
+		return err
+	}
 	rec.UpdatedAt = tx.now
 	if rec.FirstSeenAt.IsZero() {
 		rec.FirstSeenAt = tx.now
@@ -194,7 +200,7 @@ func (tx *Tx) SaveOrder(rec *OrderRecord) error {
 	if len(rec.RawDetail) > 0 {
 		raw = sql.NullString{String: string(rec.RawDetail), Valid: true}
 	}
-	_, err = tx.exec(`INSERT OR REPLACE INTO orders(`+orderColumns+`) VALUES(`+placeholders(44)+`)`,
+	_, err = tx.exec(`INSERT OR REPLACE INTO orders(`+orderColumns+`) VALUES(`+placeholders(45)+`)`,
 		rec.Code, rec.StoreID, string(rec.Status), rec.PlatformStatus, rec.RawStatus, string(rec.StatusBeforeRefund),
 		rec.RefundStatus, ms(rec.RefundAt), rec.CancelType, rec.Reason, rec.Type, rec.Channel, rec.PickupNo, rec.MobileLast4, rec.Day,
 		ms(rec.CreatedAt), ms(rec.FirstSeenAt), rec.FirstSource, boolInt(rec.PushSeen), ms(rec.UpdatedAt),
@@ -202,7 +208,8 @@ func (tx *Tx) SaveOrder(rec *OrderRecord) error {
 		boolInt(rec.NeedsDetail), rec.DetailAttempts, ms(rec.DetailNextAt), rec.DetailError, rec.Decision,
 		ms(rec.DecisionSince), ms(rec.DecisionDeadline), rec.DecisionNote, rec.AlertLevel, boolInt(rec.Paused),
 		boolInt(rec.PrintPending), ms(rec.PrintAt), boolInt(rec.CancelRequested),
-		boolInt(rec.NeedsAddress), rec.AddressAttempts, ms(rec.AddressNextAt), boolInt(rec.PrintMarked))
+		boolInt(rec.NeedsAddress), rec.AddressAttempts, ms(rec.AddressNextAt), boolInt(rec.PrintMarked),
+		string(rec.Source.Or(order.SourceKaigedian)))
 	return err
 }
 
@@ -315,23 +322,24 @@ func escapeLike(s string) string {
 	return r.Replace(s)
 }
 
-// OrdersNeedingDetail returns codes whose detail must be fetched, due by now.
-// Retries scheduled more than an hour ahead are due too (the clock jumped back).
-func (db *DB) OrdersNeedingDetail(ctx context.Context, now time.Time, limit int) ([]string, error) {
+// OrdersNeedingDetail returns codes of source's orders whose detail must be
+// fetched, due by now. Retries scheduled more than an hour ahead are due
+// too (the clock jumped back).
+func (db *DB) OrdersNeedingDetail(ctx context.Context, source order.Source, now time.Time, limit int) ([]string, error) {
 	return db.codes(ctx, `SELECT code FROM orders WHERE needs_detail = 1 AND (detail_next_at <= ? OR detail_next_at > ?)
-		ORDER BY first_seen_at LIMIT ?`, ms(now), ms(now.Add(time.Hour)), limit)
+		AND source = ? ORDER BY first_seen_at LIMIT ?`, ms(now), ms(now.Add(time.Hour)), string(source), limit)
 }
 
 // OpenOrderCodes returns orders that are not terminal locally, for
 // reconciliation with batchOrderStatus (it catches a missed cancel), then
 // the orders that ended locally within a day (EndedSince).
-func (db *DB) OpenOrderCodes(ctx context.Context, limit int) ([]string, error) {
-	open, err := db.codes(ctx, `SELECT code FROM orders WHERE status IN ('new','accepted','made','delivering','refund_requested','refund_processing','pending_payment')
-		ORDER BY first_seen_at LIMIT ?`, limit)
+func (db *DB) OpenOrderCodes(ctx context.Context, source order.Source, limit int) ([]string, error) {
+	open, err := db.codes(ctx, `SELECT code FROM orders WHERE status IN (`+openStatusList+`) AND source = ?
+		ORDER BY first_seen_at LIMIT ?`, string(source), limit)
 	if err != nil {
 		return nil, err
 	}
-	ended, err := db.EndedSince(ctx, db.now().Add(-reconcileEnded), reconcileEndedMax)
+	ended, err := db.EndedSince(ctx, source, db.now().Add(-reconcileEnded), reconcileEndedMax)
 	return append(open, ended...), err
 }
 

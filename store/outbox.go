@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/internal/txid"
+	"github.com/posbridge/posbridge/order"
 )
 
 // OutboxRow is one platform call (invariant 2): written first, then sent,
@@ -15,23 +16,30 @@ import (
 // under a transaction id of its own (TxIDs); a retry is sent only after the
 // order's status says the platform has not done it yet (bridge/outbox.go).
 type OutboxRow struct {
-	ID        int64
-	TxID      string   // x-transaction-id of the first attempt: the row's name
-	TxIDs     []string // every attempt's x-transaction-id, oldest first
-	Kind      string   // status_operation | refund_operation | cancel | submit
-	Op        string   // what it means to staff: accept, reject, made, complete, deliver, refund_approve, …
-	Lane      string   // calls in one lane go out in order (the order code, or pos:<id>)
+	ID    int64
+	TxID  string   // x-transaction-id of the first attempt: the row's name
+	TxIDs []string // every attempt's x-transaction-id, oldest first
+	Kind  string   // status_operation | refund_operation | cancel | submit
+	Op    string   // what it means to staff: accept, reject, made, complete, deliver, refund_approve, …
+	// Lane: calls in one lane go out in order. Lanes are per destination
+	// and order (<destination>:<order code>, or pos:<id>), so that a
+	// reporter's calls never wait behind a failing platform call.
+	Lane      string
 	OrderCode string
-	Payload   []byte // the request, JSON
-	State     string // pending | done | failed | moot
-	Attempts  int
-	NextAt    time.Time
-	LastError string
-	Result    string // JSON result of a successful call (submit: the orderCode)
-	Actor     string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	DoneAt    time.Time
+	// Source is the source of the order the call is about; Destination
+	// is who it goes to: the order's channel, or a reporter. Empty: 开个店.
+	Source      order.Source
+	Destination string
+	Payload     []byte // the request, JSON
+	State       string // pending | done | failed | moot
+	Attempts    int
+	NextAt      time.Time
+	LastError   string
+	Result      string // JSON result of a successful call (submit: the orderCode)
+	Actor       string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	DoneAt      time.Time
 }
 
 // Outbox states.
@@ -50,29 +58,34 @@ func (tx *Tx) EnqueueOutbox(r OutboxRow) (int64, error) {
 	if r.TxID == "" {
 		r.TxID = NewTxID()
 	}
-	if r.Lane == "" {
-		r.Lane = r.OrderCode
+	r.Source = r.Source.Or(order.SourceKaigedian)
+	if r.Destination == "" {
+		r.Destination = string(r.Source)
+	}
+	if r.Lane == "" && r.OrderCode != "" {
+		r.Lane = r.Destination + ":" + r.OrderCode
 	}
 	if r.Lane == "" {
 		return 0, errors.New("outbox row needs an order code or a lane")
 	}
-	res, err := tx.exec(`INSERT INTO outbox(tx_id, tx_ids, kind, op, lane, order_code, payload, state, next_at, actor, created_at, updated_at)
-		VALUES(?,?,?,?,?,?,?,'pending',?,?,?,?)`, r.TxID, r.TxID, r.Kind, r.Op, r.Lane, r.OrderCode, string(r.Payload),
-		ms(r.NextAt), r.Actor, ms(tx.now), ms(tx.now))
+	res, err := tx.exec(`INSERT INTO outbox(tx_id, tx_ids, kind, op, lane, order_code, payload, state, next_at, actor, created_at, updated_at,
+		source, destination) VALUES(?,?,?,?,?,?,?,'pending',?,?,?,?,?,?)`, r.TxID, r.TxID, r.Kind, r.Op, r.Lane, r.OrderCode,
+		string(r.Payload), ms(r.NextAt), r.Actor, ms(tx.now), ms(tx.now), string(r.Source), r.Destination)
 	if err != nil {
 		return 0, err
 	}
 	return res.LastInsertId()
 }
 
-const outboxColumns = `id, tx_id, tx_ids, kind, op, lane, order_code, payload, state, attempts, next_at, last_error, result, actor, created_at, updated_at, done_at`
+const outboxColumns = `id, tx_id, tx_ids, kind, op, lane, order_code, payload, state, attempts, next_at, last_error, result, actor,
+	created_at, updated_at, done_at, source, destination`
 
 func scanOutbox(r rowScanner) (*OutboxRow, error) {
 	var o OutboxRow
 	var payload, txIDs string
 	var next, created, updated, done int64
 	err := r.Scan(&o.ID, &o.TxID, &txIDs, &o.Kind, &o.Op, &o.Lane, &o.OrderCode, &payload, &o.State, &o.Attempts, &next,
-		&o.LastError, &o.Result, &o.Actor, &created, &updated, &done)
+		&o.LastError, &o.Result, &o.Actor, &created, &updated, &done, &o.Source, &o.Destination)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -230,8 +243,9 @@ func (tx *Tx) RetryOutboxNow(id int64) error {
 	return nil
 }
 
-// MootPendingOutbox ends every pending row of an order whose op is in ops
-// (e.g. a made call for an order that was cancelled meanwhile).
+// MootPendingOutbox ends every pending call of an order to its own channel
+// whose op is in ops (e.g. a made call for an order that was cancelled
+// meanwhile). Reporters' calls are never moot: they report the cancel too.
 func (tx *Tx) MootPendingOutbox(orderCode string, ops []string, reason string) (int64, error) {
 	if len(ops) == 0 {
 		return 0, nil
@@ -241,7 +255,7 @@ func (tx *Tx) MootPendingOutbox(orderCode string, ops []string, reason string) (
 		args = append(args, op)
 	}
 	res, err := tx.exec(`UPDATE outbox SET state='moot', last_error=?, updated_at=?, done_at=?
-		WHERE order_code=? AND state='pending' AND op IN (`+placeholders(len(ops))+`)`, args...)
+		WHERE order_code=? AND state='pending' AND destination = source AND op IN (`+placeholders(len(ops))+`)`, args...)
 	if err != nil {
 		return 0, err
 	}

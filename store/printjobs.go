@@ -111,16 +111,19 @@ func (db *DB) NextPrintJob(ctx context.Context, printer string) (*PrintJob, erro
 }
 
 func (db *DB) updateJob(ctx context.Context, query string, args ...any) error {
-	return db.Write(ctx, func(tx *Tx) error {
-		res, err := tx.exec(query, args...)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return nil
-	})
+	return db.Write(ctx, func(tx *Tx) error { return tx.updateJob(query, args...) })
+}
+
+// updateJob runs an update of one job; ErrNotFound when no row matched.
+func (tx *Tx) updateJob(query string, args ...any) error {
+	res, err := tx.exec(query, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // MarkPrintSending records that the bytes are about to be written. A job
@@ -176,15 +179,29 @@ func (db *DB) HoldStalePrintJobs(ctx context.Context, printer string, olderThan 
 
 // ReleasePrintJob queues a held or failed job again (staff: print it).
 func (db *DB) ReleasePrintJob(ctx context.Context, id int64) error {
-	return db.updateJob(ctx, `UPDATE print_jobs SET state='queued', released=1, next_at=0, updated_at=?, done_at=0 WHERE id=? AND state IN ('held','failed')`,
-		ms(db.now()), id)
+	return db.Write(ctx, func(tx *Tx) error { return tx.ReleasePrintJob(id) })
+}
+
+// ReleasePrintJob is ReleasePrintJob inside a transaction.
+func (tx *Tx) ReleasePrintJob(id int64) error {
+	return tx.updateJob(`UPDATE print_jobs SET state='queued', released=1, next_at=0, updated_at=?, done_at=0 WHERE id=? AND state IN ('held','failed')`,
+		ms(tx.now), id)
 }
 
 // DropPrintJob ends a held, queued or failed job without printing it (staff: drop it).
 func (db *DB) DropPrintJob(ctx context.Context, id int64, reason string) error {
-	now := ms(db.now())
-	return db.updateJob(ctx, `UPDATE print_jobs SET state='dropped', last_error=?, updated_at=?, done_at=? WHERE id=? AND state IN ('held','queued','failed')`,
-		reason, now, now, id)
+	return db.Write(ctx, func(tx *Tx) error { return tx.DropPrintJob(id, reason) })
+}
+
+// DropPrintJob is DropPrintJob inside a transaction.
+func (tx *Tx) DropPrintJob(id int64, reason string) error {
+	return tx.updateJob(`UPDATE print_jobs SET state='dropped', last_error=?, updated_at=?, done_at=? WHERE id=? AND state IN ('held','queued','failed')`,
+		reason, ms(tx.now), ms(tx.now), id)
+}
+
+// GetPrintJob reads one job inside the transaction.
+func (tx *Tx) GetPrintJob(id int64) (*PrintJob, error) {
+	return scanJob(tx.queryRow(`SELECT `+jobColumns+` FROM print_jobs WHERE id = ?`, id))
 }
 
 // DropQueuedPrintJobs drops an order's jobs that have not been sent yet

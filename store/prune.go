@@ -117,7 +117,7 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (PruneResult, error) 
 
 // closedOrdersBefore lists up to limit terminal orders last changed before cut.
 func (tx *Tx) closedOrdersBefore(cut int64, limit int) ([]any, error) {
-	rows, err := tx.query(`SELECT code FROM orders WHERE status IN ('completed','cancelled','rejected','refunded')
+	rows, err := tx.query(`SELECT code FROM orders WHERE status IN (`+terminalStatusList+`)
 		AND updated_at < ? LIMIT ?`, cut, limit)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/posbridge/posbridge/order"
 )
 
 // reconcileEnded is how far back reconciliation also asks about orders that
@@ -17,9 +19,9 @@ const (
 // changed at or after since: reconciliation asks the platform about them
 // too, so that a local end the platform contradicts (a forged push applied
 // before pushes were confirmed, a reject the platform refused) is found.
-func (db *DB) EndedSince(ctx context.Context, since time.Time, limit int) ([]string, error) {
-	return db.codes(ctx, `SELECT code FROM orders WHERE status IN ('cancelled','refunded','rejected') AND updated_at >= ?
-		ORDER BY updated_at DESC LIMIT ?`, ms(since), limit)
+func (db *DB) EndedSince(ctx context.Context, source order.Source, since time.Time, limit int) ([]string, error) {
+	return db.codes(ctx, `SELECT code FROM orders WHERE status IN (`+endedStatusList+`) AND updated_at >= ? AND source = ?
+		ORDER BY updated_at DESC LIMIT ?`, ms(since), string(source), limit)
 }
 
 // PendingOutboxCount is how many calls of an order are still to be sent.

@@ -224,3 +224,21 @@ func callWrite(r *writeRequest, tx *Tx) (err error) {
 // errPanicked undoes the work of a writer that panicked; its caller gets
 // the panic, not this error.
 var errPanicked = errors.New("store: the write panicked")
+
+// WriteValue is Write for a callback with a result: the result of the run
+// that committed is returned, so a callback that runs again (see Write)
+// never adds to what a discarded run counted. On an error the zero value
+// is returned.
+func WriteValue[T any](ctx context.Context, db *DB, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := db.Write(ctx, func(tx *Tx) error {
+		v, err := fn(tx)
+		out = v
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}

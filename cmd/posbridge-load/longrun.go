@@ -52,6 +52,7 @@ func runLongRun(args []string) int {
 	requests := fs.Int("requests", 300, "requests per console query")
 	rate := fs.Float64("rate", 2, "orders pushed per second while acks are measured")
 	jsonOut := fs.String("json", "", "also write the result as JSON to this file")
+	backupOnly := fs.Bool("backup-only", false, "only start-up, idle acks and acks during the backup (skips the queries and the five-minute wait for the prune)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -73,7 +74,7 @@ func runLongRun(args []string) int {
 		fmt.Fprintln(os.Stderr, "posbridge-load longrun:", err)
 		return 1
 	}
-	res, err := loadtest.MeasureLongRun(ctx, loadtest.LongRunOptions{Dir: *dir, Bin: *bin, Requests: *requests, Rate: *rate,
+	res, err := loadtest.MeasureLongRun(ctx, loadtest.LongRunOptions{BackupOnly: *backupOnly, Dir: *dir, Bin: *bin, Requests: *requests, Rate: *rate,
 		Progress: os.Stderr})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "posbridge-load longrun:", err)

@@ -19,8 +19,10 @@ import (
 	"github.com/posbridge/posbridge/console"
 	"github.com/posbridge/posbridge/internal/rsakeys"
 	"github.com/posbridge/posbridge/kaigedian"
+	kgdchannel "github.com/posbridge/posbridge/kaigedian/channel"
 	"github.com/posbridge/posbridge/poller"
 	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/push"
 	"github.com/posbridge/posbridge/scanner"
 	"github.com/posbridge/posbridge/store"
 )
@@ -41,6 +43,10 @@ type Options struct {
 	Now func() time.Time
 	// Lock guards the data directory against a second daemon; nil = no lock.
 	Lock func(dir string) (release func(), err error)
+	// Channels are sources of orders beside 开个店's (tests' own, the
+	// scan-to-order channel); Reporters follow every order's lifecycle.
+	Channels  []bridge.Channel
+	Reporters []bridge.Reporter
 }
 
 // Daemon is everything Run started.
@@ -141,7 +147,9 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return err
 	}
 	d.Fleet = fleet
-	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Platform: client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
+	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, opts.Channels...),
+		Reporters: opts.Reporters,
+		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 
 	var wg sync.WaitGroup
@@ -175,7 +183,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 			tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		}
 		partnerID, appID := client.Merchant()
-		recv := &console.PushReceiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
+		recv := &push.Receiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
 			Log: log, Now: opts.Now, Instance: instance}
 		if cfg.PushOpenWithoutAuth() {
 			refusePushes(recv, b, cfg, log)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/config"
-	"github.com/posbridge/posbridge/console"
+	"github.com/posbridge/posbridge/push"
 )
 
 // refusePushes is the start of a store whose push listener is open to the
@@ -14,7 +14,7 @@ import (
 // starts anyway, refuses every push (the platform's too), and the poller,
 // seeing no pushes, fetches orders at its fast interval; the console and
 // doctor say what to set.
-func refusePushes(recv *console.PushReceiver, b *bridge.Bridge, cfg *config.Config, log *slog.Logger) {
+func refusePushes(recv *push.Receiver, b *bridge.Bridge, cfg *config.Config, log *slog.Logger) {
 	recv.RefuseAll = "push listener " + cfg.Push.Listen + " is open to the network without authentication: " +
 		"the store must set push.token or platform.public_key_file"
 	log.Error("push.listen is reachable from other machines but pushes are not authenticated: every push is refused and orders are polled until push.token or platform.public_key_file is set",

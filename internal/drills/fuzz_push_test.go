@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/posbridge/posbridge/console"
 	"github.com/posbridge/posbridge/kaigedian"
+	"github.com/posbridge/posbridge/push"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -48,7 +48,7 @@ func FuzzPushHandler(f *testing.F) {
 	}
 	f.Cleanup(func() { db.Close() })
 	sink := &countingSink{}
-	h := (&console.PushReceiver{DB: db, Sink: sink, Log: slog.New(slog.DiscardHandler)}).Handler()
+	h := (&push.Receiver{DB: db, Sink: sink, Log: slog.New(slog.DiscardHandler)}).Handler()
 	f.Fuzz(func(t *testing.T, k uint8, body []byte) {
 		kind := kaigedian.PushKinds[int(k)%len(kaigedian.PushKinds)]
 		before, err := db.InboxStats(ctx)

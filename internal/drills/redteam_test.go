@@ -127,7 +127,7 @@ func TestRedTeam(t *testing.T) {
 	if !harness.WaitFor(20*time.Second, func() bool {
 		accepted = accepted[:0]
 		for _, o := range f.Orders() {
-			if o.PlatformStatus == order.PlatformAccepted {
+			if o.PlatformStatus == kaigedian.PlatformAccepted {
 				accepted = append(accepted, o.Order.Code)
 			}
 		}

@@ -22,6 +22,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/internal/app"
 	"github.com/posbridge/posbridge/kaigedian/fake"
@@ -62,6 +63,10 @@ type Options struct {
 	Poll string
 	// RatePerSecond is platform.rate_per_second; default 500.
 	RatePerSecond int
+	// Channels and Reporters are given to the daemon beside 开个店's
+	// channel (app.Options).
+	Channels  []bridge.Channel
+	Reporters []bridge.Reporter
 }
 
 // Env is a running daemon with its fake platform and printers.
@@ -169,7 +174,8 @@ func (e *Env) Run(ctx context.Context, opts Options) error {
 	e.cancel, e.done = cancel, make(chan error, 1)
 	ready := make(chan *app.Daemon, 1)
 	go func() {
-		e.done <- app.Run(runCtx, cfg, log, app.Options{Now: opts.Now, Ready: func(d *app.Daemon) { ready <- d }})
+		e.done <- app.Run(runCtx, cfg, log, app.Options{Now: opts.Now, Channels: opts.Channels,
+			Reporters: opts.Reporters, Ready: func(d *app.Daemon) { ready <- d }})
 	}()
 	select {
 	case d := <-ready:

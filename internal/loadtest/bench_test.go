@@ -15,6 +15,7 @@ import (
 
 	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
+	"github.com/posbridge/posbridge/order"
 )
 
 // benchModes runs a benchmark against the real binary as a child process
@@ -208,7 +209,7 @@ func benchIngest(b *testing.B, mode Mode) {
 		if err != nil || total < b.N {
 			return false, err
 		}
-		waiting, err := db.OrdersNeedingDetail(ctx, time.Now().Add(time.Hour), 1)
+		waiting, err := db.OrdersNeedingDetail(ctx, order.SourceKaigedian, time.Now().Add(time.Hour), 1)
 		return len(waiting) == 0, err
 	})
 	ingested := time.Since(start)

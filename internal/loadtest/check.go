@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer/fakeprinter"
@@ -72,12 +73,12 @@ func expectedStatuses(s fake.OrderSnapshot) []order.Status {
 		return []order.Status{order.StatusRefundRequested}
 	}
 	switch s.PlatformStatus {
-	case order.PlatformCancelled:
+	case kaigedian.PlatformCancelled:
 		return []order.Status{order.StatusCancelled, order.StatusRefunded}
-	case order.PlatformRejected:
+	case kaigedian.PlatformRejected:
 		return []order.Status{order.StatusRejected}
 	}
-	st, known := order.StatusFromPlatform(s.PlatformStatus)
+	st, known := kaigedian.StatusFromPlatform(s.PlatformStatus)
 	if !known {
 		return nil
 	}

@@ -31,7 +31,10 @@ type LongRunOptions struct {
 	Requests int           // requests per console query (default 300)
 	Rate     float64       // orders pushed per second during the ack measurements (default 2: a rush's peak many times over, and not a day's orders in minutes)
 	Window   time.Duration // how long acks are measured with nothing else going on (default 1 min)
-	Progress io.Writer
+	// BackupOnly skips the console queries and the wait for the daily prune:
+	// start-up, idle acks and acks during the backup, in a few minutes.
+	BackupOnly bool
+	Progress   io.Writer
 }
 
 // LongRunResult is what MeasureLongRun found. Times are milliseconds.
@@ -128,6 +131,9 @@ func MeasureLongRun(ctx context.Context, opts LongRunOptions) (*LongRunResult, e
 		return nil, err
 	}
 	for _, q := range consoleQueries(samples) {
+		if opts.BackupOnly {
+			break
+		}
 		lat, err := timeRequests(ctx, env.ConsoleURL, q.paths)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", q.name, err)
@@ -156,15 +162,17 @@ func MeasureLongRun(ctx context.Context, opts LongRunOptions) (*LongRunResult, e
 	time.Sleep(opts.Window)
 	acks("idle", from, time.Now())
 
-	say("waiting for the daemon's daily prune (five minutes after its start)…")
-	pr, took, at, err := waitPrune(ctx, rig.LogPath(), started.Add(10*time.Minute))
-	if err != nil {
-		return nil, err
+	if !opts.BackupOnly {
+		say("waiting for the daemon's daily prune (five minutes after its start)…")
+		pr, took, at, err := waitPrune(ctx, rig.LogPath(), started.Add(10*time.Minute))
+		if err != nil {
+			return nil, err
+		}
+		res.Prune, res.PruneMS = pr, ms(took)
+		time.Sleep(time.Second) // acks of pushes sent just before its end
+		acks("daily prune", at.Add(-took), at)
+		say("prune: %+v in %s", res.Prune, took)
 	}
-	res.Prune, res.PruneMS = pr, ms(took)
-	time.Sleep(time.Second) // acks of pushes sent just before its end
-	acks("daily prune", at.Add(-took), at)
-	say("prune: %+v in %s", res.Prune, took)
 
 	dest := filepath.Join(opts.Dir, "backup-measure.db")
 	_ = os.Remove(dest)

@@ -301,8 +301,8 @@ func (w *seedWorker) order(created time.Time) store.SeedOrder {
 	st := w.stores[w.rng.IntN(len(w.stores))]
 	code := fmt.Sprintf("%013d%05d%d%04d", created.UnixMilli(), 10000+w.rng.IntN(90000), w.id, w.seq%10000)
 	end := w.outcome(created)
-	platformStatus := map[outcome]int{completed: order.PlatformCompleted, cancelledBeforeAccept: order.PlatformCancelled,
-		rejected: order.PlatformRejected, refunded: order.PlatformCancelled, stillMaking: order.PlatformAccepted}[end]
+	platformStatus := map[outcome]int{completed: kaigedian.PlatformCompleted, cancelledBeforeAccept: kaigedian.PlatformCancelled,
+		rejected: kaigedian.PlatformRejected, refunded: kaigedian.PlatformCancelled, stillMaking: kaigedian.PlatformAccepted}[end]
 	o, raw, err := w.platform.Sample(fake.OrderSpec{Code: code, StoreID: st.ID, CreatedAt: created, Status: platformStatus})
 	if err != nil {
 		panic(err) // marshalling generated content cannot fail
@@ -315,13 +315,13 @@ func (w *seedWorker) order(created time.Time) store.SeedOrder {
 		PickupNo: o.PickupNo, MobileLast4: last4(o.Mobile), Day: bridge.BusinessDay(created), CreatedAt: created,
 		FirstSeenAt: seen, FirstSource: "push", PushSeen: true, Detail: &o, RawDetail: raw}
 	so := store.SeedOrder{}
-	so.Inbox = append(so.Inbox, w.push(code, order.PlatformNew, 0, 0, "", seen))
+	so.Inbox = append(so.Inbox, w.push(code, kaigedian.PlatformNew, 0, 0, "", seen))
 	so.History = append(so.History, store.History{Code: code, At: seen, To: order.StatusNew, Actor: "platform", Source: "push", Reason: "新订单"})
 	switch end {
 	case cancelledBeforeAccept:
 		rec.Status, rec.CancelType, rec.Reason = order.StatusCancelled, 2, "用户取消"
 		rec.PlatformAt, rec.ClosedAt = made, made
-		so.Inbox = append(so.Inbox, w.push(code, order.PlatformCancelled, 2, 5, "用户取消", made))
+		so.Inbox = append(so.Inbox, w.push(code, kaigedian.PlatformCancelled, 2, 5, "用户取消", made))
 		so.History = append(so.History, store.History{Code: code, At: made, From: order.StatusNew, To: order.StatusCancelled,
 			Actor: "platform", Source: "push", Reason: "用户取消"})
 		rec.UpdatedAt = made
@@ -330,13 +330,13 @@ func (w *seedWorker) order(created time.Time) store.SeedOrder {
 		rec.Status, rec.Reason, rec.ClosedAt = order.StatusRejected, "商品已售罄", accepted
 		so.History = append(so.History, store.History{Code: code, At: accepted, From: order.StatusNew, To: order.StatusRejected,
 			Actor: "staff:店长", Source: "staff", Reason: "拒单：商品已售罄"})
-		so.Outbox = append(so.Outbox, w.call(code, "reject", order.PlatformRejected, "staff:店长", accepted))
+		so.Outbox = append(so.Outbox, w.call(code, "reject", kaigedian.PlatformRejected, "staff:店长", accepted))
 		rec.UpdatedAt = accepted.Add(300 * time.Millisecond)
 		return w.finish(so, rec)
 	}
 	// Accepted automatically; its tickets print.
 	rec.AcceptedAt = accepted
-	w.step(&so, code, order.StatusNew, order.StatusAccepted, "auto", "policy", "自动接单", "accept", order.PlatformAccepted, "接单", accepted)
+	w.step(&so, code, order.StatusNew, order.StatusAccepted, "auto", "policy", "自动接单", "accept", kaigedian.PlatformAccepted, "接单", accepted)
 	so.Jobs = w.jobs(&o, accepted)
 	rec.UpdatedAt = accepted.Add(400 * time.Millisecond)
 	if end == stillMaking {
@@ -344,7 +344,7 @@ func (w *seedWorker) order(created time.Time) store.SeedOrder {
 		return w.finish(so, rec)
 	}
 	rec.MadeAt = made
-	w.step(&so, code, order.StatusAccepted, order.StatusMade, "scanner", "staff", "制作完成", "made", order.PlatformMade, "制作完成", made)
+	w.step(&so, code, order.StatusAccepted, order.StatusMade, "scanner", "staff", "制作完成", "made", kaigedian.PlatformMade, "制作完成", made)
 	if end == refunded {
 		rec.Status, rec.RefundStatus, rec.CancelType, rec.Reason = order.StatusRefunded, order.RefundDone, 2, "不想要了"
 		rec.ClosedAt, rec.UpdatedAt = done, done
@@ -354,11 +354,11 @@ func (w *seedWorker) order(created time.Time) store.SeedOrder {
 			store.History{Code: code, At: done, From: order.StatusRefundRequested, To: order.StatusRefunded,
 				Actor: "staff:店长", Source: "staff", Reason: "同意退款"})
 		so.Outbox = append(so.Outbox, w.call(code, "refund_approve", 0, "staff:店长", done))
-		so.Inbox = append(so.Inbox, w.push(code, order.PlatformCancelled, 2, 5, "不想要了", done.Add(time.Second)))
+		so.Inbox = append(so.Inbox, w.push(code, kaigedian.PlatformCancelled, 2, 5, "不想要了", done.Add(time.Second)))
 		return w.finish(so, rec)
 	}
 	rec.Status, rec.CompletedAt, rec.ClosedAt, rec.UpdatedAt = order.StatusCompleted, done, done, done.Add(400*time.Millisecond)
-	w.step(&so, code, order.StatusMade, order.StatusCompleted, "scanner", "staff", "已取餐", "complete", order.PlatformCompleted, "完成", done)
+	w.step(&so, code, order.StatusMade, order.StatusCompleted, "scanner", "staff", "已取餐", "complete", kaigedian.PlatformCompleted, "完成", done)
 	return w.finish(so, rec)
 }
 
@@ -404,7 +404,7 @@ func (w *seedWorker) call(code, op string, status int, actor string, at time.Tim
 		kind, p = "refund_operation", seedCall{OrderCode: code, Action: 1, Operator: actor}
 	}
 	payload, _ := json.Marshal(p)
-	return store.OutboxRow{TxID: store.NewTxID(), Kind: kind, Op: op, Lane: code, OrderCode: code, Payload: payload,
+	return store.OutboxRow{TxID: store.NewTxID(), Kind: kind, Op: op, Lane: "kaigedian:" + code, OrderCode: code, Payload: payload,
 		State: store.OutboxDone, Attempts: 1, Actor: actor, CreatedAt: at, UpdatedAt: at.Add(150 * time.Millisecond),
 		DoneAt: at.Add(150 * time.Millisecond)}
 }

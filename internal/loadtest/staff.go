@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 )
 
@@ -71,8 +72,8 @@ func (s *staff) handle(ctx context.Context, code string) {
 	if !s.act(code, "accept", nil) {
 		return
 	}
-	if s.rig.Env.WaitPlatform(code, order.PlatformAccepted, 15*time.Second) != nil {
-		if snap, ok := s.rig.Env.Fake.Order(code); !ok || snap.PlatformStatus != order.PlatformCancelled {
+	if s.rig.Env.WaitPlatform(code, kaigedian.PlatformAccepted, 15*time.Second) != nil {
+		if snap, ok := s.rig.Env.Fake.Order(code); !ok || snap.PlatformStatus != kaigedian.PlatformCancelled {
 			s.rec.Errorf("mixed: %s accepted by staff but not on the platform within 15s", code)
 		}
 		return

@@ -246,7 +246,7 @@ func (p *Platform) handleStatusOperation(b *body, txID string) result {
 	}
 	op := Operation{Path: kaigedian.PathStatusOperation, TransactionID: txID, OrderStatus: status,
 		Reason: reason, Operator: b.str("operator"), At: p.now()}
-	if status == order.PlatformDelivering {
+	if status == kaigedian.PlatformDelivering {
 		info, okInfo := deliveryInfo(b)
 		if !okInfo {
 			return missing("deliveryInfo.contactsName, deliveryInfo.mobile")

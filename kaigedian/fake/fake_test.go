@@ -417,11 +417,11 @@ func TestRunProducesCancelsAndRefunds(t *testing.T) {
 		cancelled, refunds = 0, 0
 		for _, o := range r.p.Orders() {
 			switch {
-			case o.PlatformStatus == order.PlatformCancelled && o.CancelType == 2:
+			case o.PlatformStatus == kaigedian.PlatformCancelled && o.CancelType == 2:
 				cancelled++
 			case o.RefundStatus == 1:
 				refunds++
-			case o.PlatformStatus == order.PlatformNew:
+			case o.PlatformStatus == kaigedian.PlatformNew:
 				_ = r.client.StatusOperation(ctx, kaigedian.NewTransactionID(),
 					kaigedian.StatusOperationRequest{OrderCode: o.Order.Code, OrderStatus: 3})
 			}

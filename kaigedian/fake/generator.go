@@ -88,7 +88,7 @@ func (p *Platform) insert(o order.Order, updatedAt time.Time) *fakeOrder {
 		o.CreatedAt = now
 	}
 	if o.PlatformStatus == 0 {
-		o.PlatformStatus = order.PlatformNew
+		o.PlatformStatus = kaigedian.PlatformNew
 	}
 	fo := &fakeOrder{o: o, status: o.PlatformStatus, updatedMs: now.UnixMilli()}
 	if !updatedAt.IsZero() {
@@ -157,9 +157,9 @@ func (p *Platform) generate(spec OrderSpec) order.Order {
 	o.PaidAt = o.CreatedAt.Add(time.Duration(2+r.IntN(20)) * time.Second)
 	o.PlatformStatus = spec.Status
 	if o.PlatformStatus == 0 {
-		o.PlatformStatus = order.PlatformNew
+		o.PlatformStatus = kaigedian.PlatformNew
 	}
-	if o.PlatformStatus != order.PlatformNew && o.PlatformStatus != order.PlatformPendingPayment {
+	if o.PlatformStatus != kaigedian.PlatformNew && o.PlatformStatus != kaigedian.PlatformPendingPayment {
 		o.AcceptedAt = o.PaidAt.Add(30 * time.Second)
 	}
 	o.PayChannel, o.PayChannelName, o.PayType, o.PayStatus = "wxpay", "微信支付", 1, 2
@@ -388,9 +388,9 @@ func (p *Platform) customerCancels(code string) {
 	}
 	var err error
 	switch snap.PlatformStatus {
-	case order.PlatformNew, order.PlatformPendingPayment:
+	case kaigedian.PlatformNew, kaigedian.PlatformPendingPayment:
 		err = p.CancelByUser(code, "用户取消")
-	case order.PlatformAccepted, order.PlatformMade, order.PlatformDelivering:
+	case kaigedian.PlatformAccepted, kaigedian.PlatformMade, kaigedian.PlatformDelivering:
 		err = p.RequestRefund(code, "用户取消订单")
 	default:
 		return // already finished, rejected or cancelled: nothing to cancel
@@ -406,9 +406,9 @@ func (p *Platform) refundLater(code string, after time.Duration, tries int, late
 		snap, found := p.Order(code)
 		switch {
 		case !found:
-		case snap.PlatformStatus == order.PlatformAccepted || snap.PlatformStatus == order.PlatformMade:
+		case snap.PlatformStatus == kaigedian.PlatformAccepted || snap.PlatformStatus == kaigedian.PlatformMade:
 			_ = p.RequestRefund(code, "不想要了")
-		case snap.PlatformStatus == order.PlatformNew && tries > 1:
+		case snap.PlatformStatus == kaigedian.PlatformNew && tries > 1:
 			p.refundLater(code, after, tries-1, later)
 		}
 	})

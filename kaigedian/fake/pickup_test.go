@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/kaigedian/fake"
-	"github.com/posbridge/posbridge/order"
 )
 
 // Pickup numbers are unique per store and day: they go on after the ones
@@ -60,13 +60,13 @@ func TestCustomerCancelBeforeAndAfterAccept(t *testing.T) {
 			t.Fatal("no order")
 		}
 		if accept { // as auto-accept does, within milliseconds
-			if err := r.p.SetStatus(code, order.PlatformAccepted); err != nil {
+			if err := r.p.SetStatus(code, kaigedian.PlatformAccepted); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for time.Now().Before(deadline) {
 			s, _ := r.p.Order(code)
-			if s.PlatformStatus == order.PlatformCancelled || s.RefundStatus == 1 {
+			if s.PlatformStatus == kaigedian.PlatformCancelled || s.RefundStatus == 1 {
 				return s
 			}
 			time.Sleep(10 * time.Millisecond)
@@ -75,7 +75,7 @@ func TestCustomerCancelBeforeAndAfterAccept(t *testing.T) {
 		t.Fatalf("order %s never cancelled: status %d", code, s.PlatformStatus)
 		return s
 	}
-	if s := cancelled(false); s.PlatformStatus != order.PlatformCancelled || s.CancelType != 2 {
+	if s := cancelled(false); s.PlatformStatus != kaigedian.PlatformCancelled || s.CancelType != 2 {
 		t.Errorf("cancel before accept: status %d cancelType %d, want 6 / 2", s.PlatformStatus, s.CancelType)
 	}
 	if s := cancelled(true); s.RefundStatus != 1 || s.RefundReason != "用户取消订单" {

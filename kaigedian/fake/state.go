@@ -112,14 +112,14 @@ func (p *Platform) CancelByUser(code, reason string) error {
 	if !ok {
 		return fmt.Errorf("fake: no order %s", code)
 	}
-	if fo.status != order.PlatformNew && fo.status != order.PlatformPendingPayment {
+	if fo.status != kaigedian.PlatformNew && fo.status != kaigedian.PlatformPendingPayment {
 		return fmt.Errorf("fake: order %s is in status %d; after accept the customer asks for a refund (RequestRefund)", code, fo.status)
 	}
 	if reason == "" {
 		reason = "用户取消"
 	}
 	fo.cancelType, fo.cancelStatus, fo.cancelReason = 2, 5, reason
-	p.setStatus(fo, order.PlatformCancelled)
+	p.setStatus(fo, kaigedian.PlatformCancelled)
 	p.pushStatus(fo)
 	return nil
 }
@@ -135,7 +135,7 @@ func (p *Platform) RequestRefund(code, reason string) error {
 		return fmt.Errorf("fake: no order %s", code)
 	}
 	switch fo.status {
-	case order.PlatformAccepted, order.PlatformMade, order.PlatformDelivering, order.PlatformCompleted:
+	case kaigedian.PlatformAccepted, kaigedian.PlatformMade, kaigedian.PlatformDelivering, kaigedian.PlatformCompleted:
 	default:
 		return fmt.Errorf("fake: order %s is in status %d; a refund can be asked only after accept", code, fo.status)
 	}
@@ -146,7 +146,7 @@ func (p *Platform) RequestRefund(code, reason string) error {
 		reason = "不想要了"
 	}
 	refundType := 2
-	if fo.status == order.PlatformCompleted {
+	if fo.status == kaigedian.PlatformCompleted {
 		refundType = 8 // after-sales
 	}
 	fo.refundStatus, fo.refundType, fo.refundReason = 1, refundType, reason
@@ -190,7 +190,7 @@ func (p *Platform) SetRefund(code string, status int, at time.Time) error {
 	switch status {
 	case 1, 3:
 	case 5:
-		fo.status, fo.o.PlatformStatus = order.PlatformCancelled, order.PlatformCancelled
+		fo.status, fo.o.PlatformStatus = kaigedian.PlatformCancelled, kaigedian.PlatformCancelled
 	default:
 		return fmt.Errorf("fake: refund status %d is not 1, 3 or 5", status)
 	}
@@ -211,9 +211,9 @@ func (p *Platform) SetStatus(code string, status int) error {
 	if !ok {
 		return fmt.Errorf("fake: no order %s", code)
 	}
-	if status == order.PlatformCancelled && fo.cancelType == 0 {
+	if status == kaigedian.PlatformCancelled && fo.cancelType == 0 {
 		fo.cancelType, fo.cancelStatus, fo.cancelReason = 9, 5, "系统取消"
-		if fo.status == order.PlatformNew {
+		if fo.status == kaigedian.PlatformNew {
 			fo.cancelType, fo.cancelReason = 5, "商户接单超时取消"
 		}
 	}
@@ -248,37 +248,37 @@ func (p *Platform) RemindPrepare(code string) error {
 // applyStatusOperation is the platform state machine for /order/statusOperation.
 func (p *Platform) applyStatusOperation(fo *fakeOrder, op Operation) error {
 	switch fo.status {
-	case order.PlatformCancelled:
+	case kaigedian.PlatformCancelled:
 		return errState(fmt.Sprintf("订单已取消，不能%s", opVerb(op.OrderStatus)))
-	case order.PlatformRejected:
+	case kaigedian.PlatformRejected:
 		return errState(fmt.Sprintf("订单已拒单，不能%s", opVerb(op.OrderStatus)))
 	}
-	if fo.refundStatus == 1 && op.OrderStatus != order.PlatformAccepted {
+	if fo.refundStatus == 1 && op.OrderStatus != kaigedian.PlatformAccepted {
 		return errState("订单有待处理的退款申请，请先处理退款")
 	}
 	allowed := map[int][]int{
-		order.PlatformAccepted:   {order.PlatformNew},
-		order.PlatformRejected:   {order.PlatformNew},
-		order.PlatformMade:       {order.PlatformAccepted},
-		order.PlatformDelivering: {order.PlatformAccepted, order.PlatformMade},
-		order.PlatformCompleted:  {order.PlatformAccepted, order.PlatformMade, order.PlatformDelivering},
+		kaigedian.PlatformAccepted:   {kaigedian.PlatformNew},
+		kaigedian.PlatformRejected:   {kaigedian.PlatformNew},
+		kaigedian.PlatformMade:       {kaigedian.PlatformAccepted},
+		kaigedian.PlatformDelivering: {kaigedian.PlatformAccepted, kaigedian.PlatformMade},
+		kaigedian.PlatformCompleted:  {kaigedian.PlatformAccepted, kaigedian.PlatformMade, kaigedian.PlatformDelivering},
 	}[op.OrderStatus]
 	if !slices.Contains(allowed, fo.status) {
 		return errState(fmt.Sprintf("订单当前状态为%s，不能%s", statusName(fo.status), opVerb(op.OrderStatus)))
 	}
 	switch op.OrderStatus {
-	case order.PlatformRejected:
+	case kaigedian.PlatformRejected:
 		fo.cancelType, fo.cancelStatus, fo.cancelReason = 6, 5, op.Reason
-	case order.PlatformAccepted:
+	case kaigedian.PlatformAccepted:
 		fo.o.AcceptedAt = p.now()
-	case order.PlatformDelivering:
+	case kaigedian.PlatformDelivering:
 		fo.delivery = op.Delivery
 		fo.deliveryID = fmt.Sprintf("D%s", fo.o.Code)
 	}
 	fo.ops = append(fo.ops, op)
 	p.setStatus(fo, op.OrderStatus)
 	p.pushStatus(fo)
-	if op.OrderStatus == order.PlatformDelivering {
+	if op.OrderStatus == kaigedian.PlatformDelivering {
 		p.pushDelivery(fo, 5)
 	}
 	return nil
@@ -292,7 +292,7 @@ func (p *Platform) applyRefundOperation(fo *fakeOrder, op Operation) error {
 	fo.ops = append(fo.ops, op)
 	if op.Action == 1 {
 		fo.refundStatus, fo.cancelStatus = 5, 5
-		fo.status, fo.o.PlatformStatus = order.PlatformCancelled, order.PlatformCancelled
+		fo.status, fo.o.PlatformStatus = kaigedian.PlatformCancelled, kaigedian.PlatformCancelled
 	} else {
 		fo.refundStatus, fo.cancelStatus = 3, 3
 		fo.refundReason = op.Reason
@@ -307,11 +307,11 @@ func (p *Platform) applyRefundOperation(fo *fakeOrder, op Operation) error {
 // applyCancel is the merchant's after-sales refund (/order/cancel).
 func (p *Platform) applyCancel(fo *fakeOrder, op Operation) error {
 	switch fo.status {
-	case order.PlatformCancelled:
+	case kaigedian.PlatformCancelled:
 		return errState("订单已取消，不能重复取消")
-	case order.PlatformDelivering:
+	case kaigedian.PlatformDelivering:
 		return errState("配送中的订单不能取消，请骑手完成配送后再退款")
-	case order.PlatformRejected:
+	case kaigedian.PlatformRejected:
 		return errState("订单已拒单，不能取消")
 	}
 	fo.ops = append(fo.ops, op)
@@ -320,22 +320,22 @@ func (p *Platform) applyCancel(fo *fakeOrder, op Operation) error {
 		fo.refundStatus = 5
 		fo.refundMs = p.now().UnixMilli()
 	}
-	p.setStatus(fo, order.PlatformCancelled)
+	p.setStatus(fo, kaigedian.PlatformCancelled)
 	p.pushStatus(fo)
 	return nil
 }
 
 func opVerb(status int) string {
 	switch status {
-	case order.PlatformAccepted:
+	case kaigedian.PlatformAccepted:
 		return "接单"
-	case order.PlatformRejected:
+	case kaigedian.PlatformRejected:
 		return "拒单"
-	case order.PlatformMade:
+	case kaigedian.PlatformMade:
 		return "制作完成"
-	case order.PlatformDelivering:
+	case kaigedian.PlatformDelivering:
 		return "配送"
-	case order.PlatformCompleted:
+	case kaigedian.PlatformCompleted:
 		return "完成"
 	}
 	return "操作"
@@ -343,21 +343,21 @@ func opVerb(status int) string {
 
 func statusName(status int) string {
 	switch status {
-	case order.PlatformNew:
+	case kaigedian.PlatformNew:
 		return "支付未接单"
-	case order.PlatformPendingPayment:
+	case kaigedian.PlatformPendingPayment:
 		return "待支付"
-	case order.PlatformAccepted:
+	case kaigedian.PlatformAccepted:
 		return "已接单"
-	case order.PlatformMade:
+	case kaigedian.PlatformMade:
 		return "制作完成"
-	case order.PlatformDelivering:
+	case kaigedian.PlatformDelivering:
 		return "配送中"
-	case order.PlatformCompleted:
+	case kaigedian.PlatformCompleted:
 		return "已完成"
-	case order.PlatformCancelled:
+	case kaigedian.PlatformCancelled:
 		return "已取消"
-	case order.PlatformRejected:
+	case kaigedian.PlatformRejected:
 		return "已拒单"
 	}
 	return fmt.Sprintf("%d", status)

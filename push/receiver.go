@@ -1,4 +1,8 @@
-package console
+// Package push receives 开个店's pushes: it authenticates them, commits
+// each raw body to the inbox before it answers success (invariant 1), and
+// tells the bridge one came. It serves nothing else: the push listener is
+// its own, apart from the staff console.
+package push
 
 import (
 	"crypto/rsa"
@@ -16,21 +20,21 @@ import (
 	"github.com/posbridge/posbridge/store"
 )
 
-// MaxPushBody is the largest push body accepted (1 MiB).
-const MaxPushBody = 1 << 20
+// MaxBody is the largest push body accepted (1 MiB).
+const MaxBody = 1 << 20
 
-// PushSink is where an acknowledged push goes: the bridge.
-type PushSink interface {
+// Sink is where an acknowledged push goes: the bridge.
+type Sink interface {
 	NotifyInbox()
 	PushReceived(at time.Time)
 	PushRefused()
 }
 
-// PushReceiver serves the 开个店 push endpoints. It commits every push to the
+// Receiver serves the 开个店 push endpoints. It commits every push to the
 // inbox before answering success (invariant 1) and never serves anything else.
-type PushReceiver struct {
+type Receiver struct {
 	DB        *store.DB
-	Sink      PushSink
+	Sink      Sink
 	PublicKey *rsa.PublicKey // when set, pushes must carry a valid sign
 	Token     string         // when set, X-Push-Token or ?token= must match
 	// PartnerID and AppID are this merchant's: a push naming others is refused.
@@ -58,7 +62,7 @@ var pushPaths = map[string]kaigedian.PushKind{
 
 // Handler is the push listener's whole mux: the four push paths and a
 // health check, nothing of the console.
-func (p *PushReceiver) Handler() http.Handler {
+func (p *Receiver) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for path, kind := range pushPaths {
 		mux.Handle("POST "+path, p.handle(kind))
@@ -84,14 +88,14 @@ func writeReply(w http.ResponseWriter, httpStatus int, code, message string) {
 	_ = json.NewEncoder(w).Encode(pushReply{Ver: "1", StatusCode: code, Code: code, Message: message})
 }
 
-func (p *PushReceiver) now() time.Time {
+func (p *Receiver) now() time.Time {
 	if p.Now != nil {
 		return p.Now()
 	}
 	return time.Now()
 }
 
-func (p *PushReceiver) handle(kind kaigedian.PushKind) http.Handler {
+func (p *Receiver) handle(kind kaigedian.PushKind) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		remote := remoteIP(r)
 		if p.RefuseAll != "" {
@@ -103,7 +107,7 @@ func (p *PushReceiver) handle(kind kaigedian.PushKind) http.Handler {
 			p.reject(w, r, kind, remote, nil, int(max(r.ContentLength, 0)), http.StatusUnauthorized, "401", "push token missing or wrong")
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxPushBody))
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			p.reject(w, r, kind, remote, body, int(max(r.ContentLength, int64(len(body)))), http.StatusRequestEntityTooLarge, "413", "body over 1 MiB")
@@ -140,7 +144,7 @@ func (p *PushReceiver) handle(kind kaigedian.PushKind) http.Handler {
 	})
 }
 
-func (p *PushReceiver) tokenOK(r *http.Request) bool {
+func (p *Receiver) tokenOK(r *http.Request) bool {
 	for _, got := range []string{r.Header.Get("X-Push-Token"), r.URL.Query().Get("token")} {
 		if got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(p.Token)) == 1 {
 			return true
@@ -155,7 +159,7 @@ func (p *PushReceiver) tokenOK(r *http.Request) bool {
 // the refusal rate limit of the sender (push_refusals.go) a refusal is
 // answered 429 and only counted, so that a flood neither fills the disk nor
 // the log. Pushes that verify never meet the limit.
-func (p *PushReceiver) reject(w http.ResponseWriter, r *http.Request, kind kaigedian.PushKind, remote string, body []byte, size, status int, code, reason string) {
+func (p *Receiver) reject(w http.ResponseWriter, r *http.Request, kind kaigedian.PushKind, remote string, body []byte, size, status int, code, reason string) {
 	if p.Sink != nil {
 		p.Sink.PushRefused()
 	}
@@ -179,7 +183,7 @@ func (p *PushReceiver) reject(w http.ResponseWriter, r *http.Request, kind kaige
 	writeReply(w, status, code, reason)
 }
 
-func (p *PushReceiver) log() *slog.Logger {
+func (p *Receiver) log() *slog.Logger {
 	if p.Log != nil {
 		return p.Log
 	}

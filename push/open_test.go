@@ -1,4 +1,4 @@
-package console_test
+package push_test
 
 import (
 	"strings"
