@@ -33,6 +33,21 @@ const PairCodeLen = 8
 // ErrBadPairCode is a pairing code that is unknown, used or expired.
 var ErrBadPairCode = &Error{Code: ENotFound, Message: "配对码无效或已过期：请在控制台「屏幕」里重新生成配对链接"}
 
+// Device is a paired screen as a request carries it: what it may show.
+type Device struct {
+	ID      int64
+	Name    string
+	Kind    string // DeviceKitchen | DevicePickup
+	Station string // a kitchen screen's station; a pickup TV's store ("" = all)
+}
+
+func deviceOf(d *store.Device) *Device {
+	return &Device{ID: d.ID, Name: d.Name, Kind: d.Kind, Station: d.Station}
+}
+
+// ErrUnknownDevice is a token no live device holds (never paired, or revoked).
+var ErrUnknownDevice = &Error{Code: ENotFound, Message: "屏幕未配对或已撤销"}
+
 // DeviceView is a device as the console lists it (never its token).
 type DeviceView struct {
 	ID          int64     `json:"id"`
@@ -157,7 +172,7 @@ func (b *Bridge) RepairDevice(ctx context.Context, id int64) (DeviceView, error)
 
 // PairDevice spends a pairing code and returns the device's new long-lived
 // token, which only the screen keeps (the database has its hash).
-func (b *Bridge) PairDevice(ctx context.Context, code, ip string) (*store.Device, string, error) {
+func (b *Bridge) PairDevice(ctx context.Context, code, ip string) (*Device, string, error) {
 	code = NormalizePairCode(code)
 	if len(code) != PairCodeLen {
 		return nil, "", ErrBadPairCode
@@ -178,7 +193,7 @@ func (b *Bridge) PairDevice(ctx context.Context, code, ip string) (*store.Device
 		return nil, "", err
 	}
 	b.log.Info("screen paired", "device", d.ID, "name", d.Name, "kind", d.Kind, "station", d.Station, "client", ip)
-	return d, token, nil
+	return deviceOf(d), token, nil
 }
 
 // RevokeDevice ends a device's access at once.
@@ -196,11 +211,18 @@ func (b *Bridge) TouchDevice(ctx context.Context, id int64, ip string) error {
 }
 
 // DeviceByToken finds the live device a screen's token belongs to.
-func (b *Bridge) DeviceByToken(ctx context.Context, token string) (*store.Device, error) {
+func (b *Bridge) DeviceByToken(ctx context.Context, token string) (*Device, error) {
 	if token == "" {
-		return nil, store.ErrNotFound
+		return nil, ErrUnknownDevice
 	}
-	return b.db.DeviceByToken(ctx, SecretHash(token))
+	d, err := b.db.DeviceByToken(ctx, SecretHash(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrUnknownDevice
+	}
+	if err != nil {
+		return nil, err
+	}
+	return deviceOf(d), nil
 }
 
 // Devices lists the devices for the console.

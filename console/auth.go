@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/posbridge/posbridge/store"
+	"github.com/posbridge/posbridge/bridge"
 )
 
 // How a request was let in; handlers read it from the request context.
@@ -29,8 +29,8 @@ type authCtxKey struct{}
 
 type authInfo struct {
 	kind authKind
-	sess session       // authSession only
-	dev  *store.Device // authDevice only
+	sess session        // authSession only
+	dev  *bridge.Device // authDevice only
 }
 
 func authOf(r *http.Request) authInfo {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/bridge"
-	"github.com/posbridge/posbridge/store"
 )
 
 // authDevice is a paired screen (kitchen tablet, pickup TV) on the LAN: it
@@ -44,7 +43,7 @@ func (s *Server) screenState() *screenState {
 }
 
 // deviceFromRequest finds the live device whose token the request carries.
-func (s *Server) deviceFromRequest(r *http.Request) (*store.Device, string, bool) {
+func (s *Server) deviceFromRequest(r *http.Request) (*bridge.Device, string, bool) {
 	c, err := r.Cookie(deviceCookie)
 	if err != nil || c.Value == "" || len(c.Value) > 100 {
 		return nil, "", false
@@ -64,7 +63,7 @@ func deviceCSRF(token string) string {
 
 // deviceMayUse is a device's scope: its own screen, its data and the live
 // events; nothing of the staff console.
-func deviceMayUse(d *store.Device, r *http.Request) bool {
+func deviceMayUse(d *bridge.Device, r *http.Request) bool {
 	p := r.URL.Path
 	if safeMethod(r.Method) {
 		switch {
@@ -85,7 +84,7 @@ func deviceMayUse(d *store.Device, r *http.Request) bool {
 }
 
 // serveDevice lets a paired screen in within its scope.
-func (s *Server) serveDevice(w http.ResponseWriter, r *http.Request, h http.Handler, d *store.Device, token string) {
+func (s *Server) serveDevice(w http.ResponseWriter, r *http.Request, h http.Handler, d *bridge.Device, token string) {
 	if !deviceMayUse(d, r) {
 		refuse(w, r, http.StatusForbidden, "这块屏幕只能打开它自己的页面（"+screenPath(d)+"）；要用控制台请输入门店 PIN")
 		return
@@ -99,7 +98,7 @@ func (s *Server) serveDevice(w http.ResponseWriter, r *http.Request, h http.Hand
 }
 
 // touchDevice writes the device's last-seen time at most once a minute.
-func (s *Server) touchDevice(r *http.Request, d *store.Device) {
+func (s *Server) touchDevice(r *http.Request, d *bridge.Device) {
 	st := s.screenState()
 	now := s.now()
 	st.mu.Lock()
@@ -117,7 +116,7 @@ func (s *Server) touchDevice(r *http.Request, d *store.Device) {
 }
 
 // screenPath is where a device's screen is.
-func screenPath(d *store.Device) string {
+func screenPath(d *bridge.Device) string {
 	if d.Kind == bridge.DeviceKitchen {
 		return "/kitchen?station=" + urlQueryEscape(d.Station)
 	}

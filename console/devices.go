@@ -14,7 +14,6 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/posbridge/posbridge/bridge"
-	"github.com/posbridge/posbridge/store"
 )
 
 // routeDevices adds the staff's device management and the screens' pairing.
@@ -81,7 +80,7 @@ func (s *Server) repairDevice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := s.Bridge.RepairDevice(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
+	if bridge.ErrorCode(err) == bridge.ENotFound {
 		writeError(w, http.StatusNotFound, "没有这块屏幕（或已撤销）")
 		return
 	}
@@ -99,7 +98,7 @@ func (s *Server) revokeDevice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = s.Bridge.RevokeDevice(r.Context(), id, actorOf(r))
-	if errors.Is(err, store.ErrNotFound) {
+	if bridge.ErrorCode(err) == bridge.ENotFound {
 		writeError(w, http.StatusNotFound, "没有这块屏幕（或已撤销）")
 		return
 	}

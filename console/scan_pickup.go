@@ -8,7 +8,6 @@ import (
 
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/order"
-	"github.com/posbridge/posbridge/store"
 )
 
 // A pickup number typed into the scan box (the customer says "1003"): it
@@ -31,7 +30,7 @@ func looksLikePickup(code string) bool {
 
 // pickupCandidates are today's orders a scanned pickup number may mean.
 func (s *Server) pickupCandidates(ctx context.Context, pickup string) ([]bridge.OrderView, error) {
-	views, _, err := s.Bridge.Orders(ctx, store.OrderFilter{Day: bridge.BusinessDay(s.now()), Limit: 20,
+	views, _, err := s.Bridge.Orders(ctx, bridge.OrderFilter{Day: bridge.BusinessDay(s.now()), Limit: 20,
 		Statuses: []order.Status{order.StatusAccepted, order.StatusMade, order.StatusDelivering}, Query: pickup})
 	if err != nil {
 		return nil, err

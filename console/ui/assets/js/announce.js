@@ -32,11 +32,30 @@ export function loadedActive() {
   loaded = true;
 }
 
+// A new order's pickup number may come with its detail, a moment after the
+// order itself: the announcement waits for it, this long at most.
+const WAIT_NUMBER_MS = 8000;
+const waitingNumber = new Map(); // code → timer
+
 function orderSeen(o) {
   const fresh = serverNow() - ms(o.first_seen_at) < NEW_FOR_MS;
+  if (waitingNumber.has(o.code) && (o.pickup_no || o.detail_known)) {
+    clearTimeout(waitingNumber.get(o.code));
+    waitingNumber.delete(o.code);
+    sound.announce('new_order', o.pickup_no || '');
+  }
   if (!known.has(o.code)) {
     known.add(o.code);
-    if (fresh && ['new', 'accepted', 'made'].includes(o.status)) sound.announce('new_order', o.pickup_no || '');
+    if (fresh && ['new', 'accepted', 'made'].includes(o.status)) {
+      if (o.pickup_no || o.detail_known) {
+        sound.announce('new_order', o.pickup_no || '');
+      } else {
+        waitingNumber.set(o.code, setTimeout(() => {
+          waitingNumber.delete(o.code);
+          sound.announce('new_order', pickupOf(o.code));
+        }, WAIT_NUMBER_MS));
+      }
+    }
   }
   const before = decisions.get(o.code) || '';
   const now = o.decision || '';
