@@ -13,6 +13,12 @@ import (
 type Courier struct {
 	Name   string `json:"contacts_name"`
 	Mobile string `json:"mobile"`
+	// What staff delivering themselves may add (deliveryInfo's optional
+	// fields): the courier company's code and name, the waybill number, a remark.
+	ChannelCode string `json:"express_channel_code,omitempty"`
+	ChannelName string `json:"express_channel_name,omitempty"`
+	ExpressNo   string `json:"express_no,omitempty"`
+	Remark      string `json:"remark,omitempty"`
 }
 
 // ActionRequest is a staff decision.
@@ -46,6 +52,9 @@ func (b *Bridge) Do(ctx context.Context, req ActionRequest) (ActionResult, error
 	case ActDeliver:
 		if req.Courier == nil || strings.TrimSpace(req.Courier.Name) == "" || strings.TrimSpace(req.Courier.Mobile) == "" {
 			return ActionResult{}, &Error{Code: EInvalid, Message: "请填写骑手姓名和手机号"}
+		}
+		if err := checkCourier(req.Courier); err != nil {
+			return ActionResult{}, err
 		}
 	}
 	if req.Actor == "" {
@@ -104,7 +113,9 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		rec.CompletedAt = now
 		out.note = "订单完成"
 	case ActDeliver:
-		out.note = "开始配送：骑手 " + req.Courier.Name + " " + order.MaskPhone(req.Courier.Mobile)
+		out.note = "开始配送：" + courierText(req.Courier)
+		out.courier = req.Courier
+		out.add(effStaffCourier)
 	case ActRefundApprove:
 		// The refund slip prints, and queued tickets are dropped, when the
 		// platform confirms the refund: it may refuse, or the customer
@@ -126,8 +137,11 @@ func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req Action
 		rec.ClosedAt = now
 	}
 	out.changed = out.from != out.to
-	kind, payload, err := ch.Prepare(Request{Action: req.Action, Code: rec.Code, Reason: req.Reason,
-		Operator: operatorName(req.Actor), Courier: req.Courier})
+	creq := Request{Action: req.Action, Code: rec.Code, Reason: req.Reason, Operator: operatorName(req.Actor), Courier: req.Courier}
+	if rec.Channel == tableDiningChannel && rec.Detail != nil {
+		creq.TableDining, creq.ThirdCode = true, rec.Detail.ThirdCode
+	}
+	kind, payload, err := ch.Prepare(creq)
 	if err != nil {
 		return err
 	}

@@ -136,6 +136,16 @@ func (b *Bridge) runEffects(tx *store.Tx, a *after, rec *store.OrderRecord, out 
 				Message: "订单 " + pickupLabel(rec) + "：" + out.note})
 		case effMootRefundCalls:
 			_, err = tx.MootPendingOutbox(rec.Code, []string{string(ActRefundApprove), string(ActRefundReject)}, "退款申请已结束："+out.note)
+		case effReminder:
+			err = b.remind(tx, a, rec, out)
+		case effWaybill:
+			err = b.recordWaybill(tx, a, rec, out)
+		case effStaffCourier:
+			err = b.recordStaffCourier(tx, rec, out)
+		case effPartialRefund:
+			err = b.partialRefund(tx, a, rec)
+		case effTableAdded:
+			err = b.tableAdded(tx, a, rec, out)
 		case effAlertRefundUndone:
 			a.event(Event{Type: EvAlert, Kind: "refund_undone", Code: rec.Code, Level: LevelCritical,
 				Message: "订单 " + pickupLabel(rec) + "：" + out.note + "，请告知顾客"})

@@ -39,6 +39,8 @@ type Printers interface {
 	OrderJobs(o *order.Order) []printer.Job
 	// SlipJob plans a cancel, refund, pause or resume slip for one printer.
 	SlipJob(printerName string, kind printer.Kind, o *order.Order, reason string, at time.Time) (printer.Job, error)
+	// AddedJobs plans 加菜 kitchen tickets for lines added to an order.
+	AddedJobs(o *order.Order, batch string) []printer.Job
 	// ReprintJobs plans a 补打 of one kind of document.
 	ReprintJobs(o *order.Order, kind printer.Kind) []printer.Job
 }
@@ -85,6 +87,7 @@ type Bridge struct {
 	health     *healthState
 	outboxBoot int64       // newest outbox row of an earlier process (outbox.go)
 	attempted  attemptSet  // rows sent whose outcome is not written yet (outbox.go)
+	linked     linkedMenus // the scan-to-order menus 沽清 and 置休 reach too (linked_menus.go)
 	damaged    atomic.Bool // a damaged database was reported (storage.go)
 	restoredAt time.Time   // when the database was put back from a backup (ingest.go)
 	problems   problemSet  // problems.go

@@ -94,6 +94,15 @@ type Request struct {
 	Reason   string
 	Operator string // who, as the channel is told it (staff name or posbridge)
 	Courier  *Courier
+	// TableDining marks a 围餐 order (a table's open bill), which the
+	// channel names by its third-party code too.
+	TableDining bool
+	ThirdCode   string
+	// Store is the request of a call about a store, not an order
+	// (ActSellOut, ActSellBack, ActStoreStatus); Table of a 围餐 order's
+	// lines (ActTableItems, ActTableSettle). Their payload is these, as JSON.
+	Store *StoreCallBody
+	Table *TableCallBody
 }
 
 // Call is one outbox row as its channel or reporter sees it.
@@ -127,6 +136,9 @@ type Standing struct {
 type Verdict struct {
 	Retry   bool   // worth another attempt (a network or server problem, a credential being changed)
 	Message string // in Chinese, for staff
+	// Refused: the channel answered and said no, with a reason (not a
+	// network, HTTP or decoding failure); store calls stop retrying those.
+	Refused bool
 }
 
 // channels is the registry of channels by source.

@@ -187,6 +187,7 @@ func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d Detail) error {
 		return err
 	}
 	detail := d.Order
+	partlyRefunded := partlyRefundedNow(rec.Detail, &detail)
 	keepAddress(rec.Detail, &detail)
 	rec.Detail, rec.RawDetail = &detail, d.Raw
 	if needsAddress(&detail) && !rec.NeedsAddress && rec.AddressAttempts < addressAttempts {
@@ -211,6 +212,10 @@ func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d Detail) error {
 	}
 	if rec.PrintPending && printable(rec.Status) {
 		out.add(effPrintOrder)
+	}
+	if partlyRefunded {
+		out.note = "部分退款（退款金额与商品请在开个店后台查看）"
+		out.add(effPartialRefund)
 	}
 	if err := b.runEffects(tx, a, rec, out, "platform"); err != nil {
 		return err

@@ -148,6 +148,13 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 		case s == order.StatusNew:
 			rec.Status, rec.NeedsDetail = s, true
 			note = "新订单"
+			if b.beforeRestore(rec) {
+				// A push acknowledged before the database was lost (the
+				// landing keeps it) of an order the backup did not know: it
+				// may have been accepted and printed already.
+				rec.PrintMarked = true
+				note = "新订单（数据库恢复前的订单，打印标记补打）"
+			}
 			if ch.CancelStatus == order.RefundRequested {
 				rec.Status, rec.StatusBeforeRefund, rec.RefundStatus, rec.RefundAt = order.StatusRefundRequested, order.StatusNew, ch.CancelStatus, ch.At
 				rec.Decision, rec.DecisionSince, rec.DecisionNote = store.DecisionRefund, now, cancelNote("顾客申请退款", ch)

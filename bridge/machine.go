@@ -27,15 +27,22 @@ const (
 	effAlertEvent                          // tell staff about a platform event (备餐提醒)
 	effAlertRefundUndone                   // an approved refund did not happen: the order is back
 	effMootRefundCalls                     // the refund request is gone: its answer cannot be sent
+	effReminder                            // 备餐提醒: slip to the kitchens, sound, release held tickets
+	effWaybill                             // a delivery push: record the courier, alert when abnormal
+	effStaffCourier                        // staff deliver: record the courier they entered
+	effPartialRefund                       // 部分退款: slip to the printers that printed the order, alert
+	effTableAdded                          // 围餐 items added online: 加菜 on the kitchens
 )
 
 // outcome is what applying one event did to an order.
 type outcome struct {
 	from, to order.Status
-	changed  bool     // the local status changed
-	note     string   // history reason (Chinese, shown to staff)
-	effects  []effect // in order
-	ignored  string   // why the event changed nothing (late, repeated); for the log
+	changed  bool         // the local status changed
+	note     string       // history reason (Chinese, shown to staff)
+	effects  []effect     // in order
+	ignored  string       // why the event changed nothing (late, repeated); for the log
+	change   order.Change // the announcement applied (effects that need its fields read it)
+	courier  *Courier     // the courier staff entered (ActDeliver)
 }
 
 func (o *outcome) add(e ...effect) { o.effects = append(o.effects, e...) }
@@ -82,7 +89,7 @@ func effective(rec *store.OrderRecord) order.Status {
 // It never moves an order backwards and never moves a terminal order, except
 // that a completed order may still be refunded (after-sales).
 func applyPlatform(rec *store.OrderRecord, ch order.Change, codes StatusCodes) outcome {
-	out := outcome{from: rec.Status, to: rec.Status}
+	out := outcome{from: rec.Status, to: rec.Status, change: ch}
 	if !ch.At.IsZero() && ch.At.After(rec.PlatformAt) {
 		defer func() { rec.PlatformAt = ch.At }()
 	}
@@ -91,13 +98,20 @@ func applyPlatform(rec *store.OrderRecord, ch order.Change, codes StatusCodes) o
 		applyRefundStatus(rec, ch, &out, codes)
 	case order.ChangeDelivery:
 		out.note = deliveryNote(ch)
+		out.add(effWaybill)
+	case order.ChangeProduct:
+		out.note = "围餐加菜：" + addedText(ch.Added)
+		out.add(effTableAdded)
 	case order.ChangeEvent:
 		if ch.EventType == 1 {
-			out.note = "顾客催单：备餐提醒"
+			// eventType 1 is the only documented event: the platform's
+			// prepare-food reminder (备餐提醒), not a customer chasing.
+			out.note = "备餐提醒"
+			out.add(effReminder)
 		} else {
 			out.note = "平台事件 " + strconv.Itoa(ch.EventType)
+			out.add(effAlertEvent)
 		}
-		out.add(effAlertEvent)
 	default:
 		if s, _ := codes.StatusOf(ch.PlatformStatus); ch.CancelStatus != 0 && s != order.StatusCancelled {
 			applyRefundStatus(rec, ch, &out, codes)

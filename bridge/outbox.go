@@ -125,6 +125,10 @@ func (b *Bridge) sendOutbox(ctx context.Context, row *store.OutboxRow) {
 	}
 	b.health.platformError(b.now(), row.Kind, err)
 	verdict := ch.Classify(err)
+	if isStoreCall(row.Kind) && verdict.Retry && verdict.Refused && row.Attempts+1 >= storeRefusalAttempts {
+		// The platform keeps saying no to a store call: show its reason.
+		verdict.Retry = false
+	}
 	b.log.Warn("platform call failed", "op", row.Op, "order", row.OrderCode, "tx_id", txID,
 		"attempt", row.Attempts+1, "retryable", verdict.Retry, "err", err)
 	if !verdict.Retry {
@@ -188,6 +192,9 @@ func (b *Bridge) outboxSucceeded(ctx context.Context, ch Channel, row *store.Out
 	err := b.write(ctx, func(tx *store.Tx, a *after) error {
 		if err := tx.MarkOutboxDone(row.ID, result); err != nil {
 			return err
+		}
+		if isStoreCall(row.Kind) {
+			return b.storeCallSucceeded(tx, a, row, result)
 		}
 		if row.Kind == "submit" {
 			a.event(Event{Type: EvPlatform, Kind: "pos_submitted", Message: "线下订单已上传", Data: map[string]any{"id": row.ID, "result": result}})
@@ -394,6 +401,15 @@ func ActionLabel(op string) string {
 		return "售后退款"
 	case "submit":
 		return "上传线下订单"
+	}
+	if l := storeOpLabel(op); l != "" {
+		return l
+	}
+	switch op {
+	case kindUpdateItems:
+		return "修改围餐商品"
+	case kindPayAfter:
+		return "围餐结账"
 	}
 	return op
 }

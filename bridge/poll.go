@@ -95,6 +95,11 @@ func (b *Bridge) IngestPoll(ctx context.Context, page PollPage) (created int, er
 				if err := b.applyChangeTx(tx, a, change, o); err != nil {
 					return err
 				}
+				if !isNew && o.PartlyRefunded {
+					if err := b.refetchPartlyRefunded(tx, a, o.Code); err != nil {
+						return err
+					}
+				}
 				if page.Full && len(o.Items) > 0 && (isNew || rec.Detail == nil) {
 					if err := b.storeFullDetail(tx, a, o, page.Raw, i); err != nil {
 						return err

@@ -133,7 +133,7 @@ func (b *Bridge) queueToPrinted(tx *store.Tx, a *after, rec *store.OrderRecord, 
 			b.log.Warn("slip not printed: printer no longer configured", "printer", p.Printer, "order", rec.Code, "err", err)
 			continue
 		}
-		if kind == printer.KindPause || kind == printer.KindResume {
+		if kind == printer.KindPause || kind == printer.KindResume || kind == printer.KindReminder {
 			// A second refund request pauses the kitchen again.
 			j.DedupeKey = fmt.Sprintf("%s:%d", j.DedupeKey, tx.Now().UnixNano())
 		}

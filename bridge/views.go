@@ -67,6 +67,10 @@ type OrderView struct {
 	Printed []PrintedView `json:"printed,omitzero"`
 	History []HistoryView `json:"history,omitzero"`
 	Calls   []CallView    `json:"calls,omitzero"`
+
+	// Extras: the waybill, reminders, 围餐 additions and detail fields of
+	// the rest of the 开个店 store (order_extras.go); nil when there are none.
+	Extras *OrderExtras `json:"extras,omitempty"`
 }
 
 // PrintedView is one print job of an order.
@@ -162,6 +166,9 @@ func (b *Bridge) Orders(ctx context.Context, f OrderFilter) ([]OrderView, int, e
 	for _, r := range recs {
 		out = append(out, View(r))
 	}
+	if err := b.addExtras(ctx, out, recs); err != nil {
+		return nil, 0, err
+	}
 	return out, total, nil
 }
 
@@ -176,6 +183,9 @@ func (b *Bridge) Order(ctx context.Context, code string) (OrderView, error) {
 		return OrderView{}, err
 	}
 	v := View(rec)
+	if err := b.addDetailExtras(ctx, &v, rec); err != nil {
+		return v, err
+	}
 	v.Printed, v.History, v.Calls = []PrintedView{}, []HistoryView{}, []CallView{}
 	jobs, err := b.db.ListPrintJobs(ctx, store.PrintJobFilter{OrderCode: code})
 	if err != nil {

@@ -95,6 +95,10 @@ type PlatformConfig struct {
 	RatePerSecond float64 `mapstructure:"rate_per_second" yaml:"rate_per_second"`
 	// OrderClients are the channels requested in batchQuery (orderClients is required).
 	OrderClients []int `mapstructure:"order_clients" yaml:"order_clients"`
+	// SellOutChannels are the channelId values 沽清 is sent for (saas,
+	// saasdelivery, saasmall, wc); empty = one call without channelId, which
+	// the platform applies to its default.
+	SellOutChannels []string `mapstructure:"sell_out_channels" yaml:"sell_out_channels"`
 }
 
 // PollConfig controls the safety-net and NAT polling.

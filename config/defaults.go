@@ -19,7 +19,8 @@ func Defaults() *Config {
 			Timeout:       10 * time.Second,
 			RatePerSecond: 5,
 			// Every channel of the documented orderClient enum (spec §5.1).
-			OrderClients: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 24},
+			OrderClients:    []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 19, 24},
+			SellOutChannels: []string{},
 		},
 		Poll: PollConfig{
 			Interval:       60 * time.Second,

@@ -216,6 +216,7 @@ func decode(raw map[string]any, base *Config, env map[string]string, tc *treeChe
 		v.SetDefault(l.key, fv.Interface())
 	}
 	v.SetDefault("platform.order_clients", base.Platform.OrderClients)
+	v.SetDefault("platform.sell_out_channels", base.Platform.SellOutChannels)
 	if err := v.MergeConfigMap(raw); err != nil {
 		return nil, err
 	}

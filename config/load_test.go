@@ -37,7 +37,7 @@ printers:
 		{"platform.mode", c.Platform.Mode, "sandbox"},
 		{"platform.timeout", c.Platform.Timeout, 10 * time.Second},
 		{"platform.rate_per_second", c.Platform.RatePerSecond, 5.0},
-		{"platform.order_clients", c.Platform.OrderClients, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 24}},
+		{"platform.order_clients", c.Platform.OrderClients, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 19, 24}},
 		{"poll.interval", c.Poll.Interval, 60 * time.Second},
 		{"poll.fast_interval", c.Poll.FastInterval, 5 * time.Second},
 		{"poll.refund_interval", c.Poll.RefundEvery, 60 * time.Second},
@@ -129,7 +129,7 @@ func TestEnvironmentOverridesScalarKeys(t *testing.T) {
 		{"POSBRIDGE_CONSOLE_PIN=0123", func(c *Config) any { return c.Console.Pin }, "0123"},
 		{"POSBRIDGE_PUSH_LISTEN=", func(c *Config) any { return c.Push.Listen }, "127.0.0.1:8687"}, // empty is ignored
 		{"POSBRIDGE_STORES=9999", func(c *Config) any { return len(c.Stores) }, 1},                 // lists: file only
-		{"POSBRIDGE_PLATFORM_ORDER_CLIENTS=1", func(c *Config) any { return len(c.Platform.OrderClients) }, 16},
+		{"POSBRIDGE_PLATFORM_ORDER_CLIENTS=1", func(c *Config) any { return len(c.Platform.OrderClients) }, 17},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env, func(t *testing.T) {

@@ -54,6 +54,13 @@ func (v *validator) platform() {
 			v.err(fmt.Sprintf("platform.order_clients[%d]", i), "%d is not a channel: channels are numbers from 1 (see the orderClient list)", n)
 		}
 	}
+	for i, c := range p.SellOutChannels {
+		switch c {
+		case "saas", "saasdelivery", "saasmall", "wc":
+		default:
+			v.err(fmt.Sprintf("platform.sell_out_channels[%d]", i), "%q is not a 开个店 sales channel: use saas (自提), saasdelivery (外卖), saasmall (微商城) or wc (围餐)", c)
+		}
+	}
 }
 
 func (v *validator) baseURL(raw, mode string) {

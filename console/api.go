@@ -116,6 +116,11 @@ type actionBody struct {
 	Reason       string `json:"reason"`
 	ContactsName string `json:"contacts_name"`
 	Mobile       string `json:"mobile"`
+	// deliveryInfo's optional fields, when staff deliver themselves.
+	ChannelCode string `json:"express_channel_code"`
+	ChannelName string `json:"express_channel_name"`
+	ExpressNo   string `json:"express_no"`
+	Remark      string `json:"remark"`
 }
 
 // orderAction serves POST /api/orders/{code}/<action>.
@@ -128,7 +133,8 @@ func (s *Server) orderAction(act bridge.Action) http.HandlerFunc {
 		}
 		req := bridge.ActionRequest{Action: act, Code: r.PathValue("code"), Actor: actorOf(r), Reason: body.Reason}
 		if act == bridge.ActDeliver {
-			req.Courier = &bridge.Courier{Name: body.ContactsName, Mobile: body.Mobile}
+			req.Courier = &bridge.Courier{Name: body.ContactsName, Mobile: body.Mobile, ChannelCode: body.ChannelCode,
+				ChannelName: body.ChannelName, ExpressNo: body.ExpressNo, Remark: body.Remark}
 		}
 		res, err := s.Bridge.Do(r.Context(), req)
 		if err != nil {

@@ -77,6 +77,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/jobs/{id}/release", s.jobDecision(true))
 	mux.HandleFunc("POST /api/jobs/{id}/drop", s.jobDecision(false))
 	mux.HandleFunc("GET /api/stats/today", s.statsToday)
+	s.routeStore(mux)
 	mux.HandleFunc("GET /api/events", s.events)
 	mux.HandleFunc("GET /api/health", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "sandbox": s.Config.Sandbox || s.Config.Platform.Mode == "sandbox",

@@ -23,9 +23,13 @@ const (
 type StatusOperationRequest struct {
 	OrderCode   string
 	OrderStatus int
-	Reason      string
-	Operator    string
-	Delivery    *DeliveryInfo
+	// ThirdOrderCode and OrderClient address a 围餐 order (§3.10): the
+	// platform takes either code, and orderClient 19 names the channel.
+	ThirdOrderCode string
+	OrderClient    int
+	Reason         string
+	Operator       string
+	Delivery       *DeliveryInfo
 }
 
 // DeliveryInfo is the courier of a delivering order; name and mobile are required.
@@ -39,17 +43,19 @@ type DeliveryInfo struct {
 }
 
 type wireStatusOperation struct {
-	OrderCode    string        `json:"orderCode"`
-	OrderStatus  string        `json:"orderStatus"` // a String in the table
-	Reason       string        `json:"reason,omitempty"`
-	Operator     string        `json:"operator,omitempty"`
-	DeliveryInfo *DeliveryInfo `json:"deliveryInfo,omitempty"`
+	OrderCode      string        `json:"orderCode,omitempty"`
+	ThirdOrderCode string        `json:"thirdOrderCode,omitempty"`
+	OrderStatus    string        `json:"orderStatus"` // a String in the table
+	OrderClient    string        `json:"orderClient,omitempty"`
+	Reason         string        `json:"reason,omitempty"`
+	Operator       string        `json:"operator,omitempty"`
+	DeliveryInfo   *DeliveryInfo `json:"deliveryInfo,omitempty"`
 }
 
 // Validate lists what is wrong with the request.
 func (r StatusOperationRequest) Validate() []FieldError {
 	var p []FieldError
-	if strings.TrimSpace(r.OrderCode) == "" {
+	if strings.TrimSpace(r.OrderCode) == "" && strings.TrimSpace(r.ThirdOrderCode) == "" {
 		p = append(p, FieldError{"orderCode", "is empty"})
 	}
 	switch r.OrderStatus {
@@ -78,10 +84,12 @@ func (c *Client) StatusOperation(ctx context.Context, txID string, req StatusOpe
 		return err
 	}
 	body := wireStatusOperation{
-		OrderCode:   strings.TrimSpace(req.OrderCode),
-		OrderStatus: strconv.Itoa(req.OrderStatus),
-		Reason:      req.Reason,
-		Operator:    req.Operator,
+		OrderCode:      strings.TrimSpace(req.OrderCode),
+		ThirdOrderCode: strings.TrimSpace(req.ThirdOrderCode),
+		OrderStatus:    strconv.Itoa(req.OrderStatus),
+		OrderClient:    orderClientText(req.OrderClient),
+		Reason:         req.Reason,
+		Operator:       req.Operator,
 	}
 	if req.OrderStatus == OpDelivering {
 		body.DeliveryInfo = req.Delivery
@@ -136,12 +144,15 @@ type CancelRequest struct {
 	OrderCode string
 	Reason    string // required
 	Operator  string
+	// ThirdOrderCode and OrderClient address a 围餐 order, as in statusOperation.
+	ThirdOrderCode string
+	OrderClient    int
 }
 
 // Validate lists what is wrong with the request.
 func (r CancelRequest) Validate() []FieldError {
 	var p []FieldError
-	if strings.TrimSpace(r.OrderCode) == "" {
+	if strings.TrimSpace(r.OrderCode) == "" && strings.TrimSpace(r.ThirdOrderCode) == "" {
 		p = append(p, FieldError{"orderCode", "is empty"})
 	}
 	if strings.TrimSpace(r.Reason) == "" {
@@ -157,10 +168,12 @@ func (c *Client) Cancel(ctx context.Context, txID string, req CancelRequest) err
 		return err
 	}
 	body := struct {
-		OrderCode string `json:"orderCode"`
-		Reason    string `json:"reason"`
-		Operator  string `json:"operator,omitempty"`
-	}{strings.TrimSpace(req.OrderCode), req.Reason, req.Operator}
+		OrderCode      string `json:"orderCode,omitempty"`
+		ThirdOrderCode string `json:"thirdOrderCode,omitempty"`
+		OrderClient    string `json:"orderClient,omitempty"`
+		Reason         string `json:"reason"`
+		Operator       string `json:"operator,omitempty"`
+	}{strings.TrimSpace(req.OrderCode), strings.TrimSpace(req.ThirdOrderCode), orderClientText(req.OrderClient), req.Reason, req.Operator}
 	_, err := c.command(ctx, PathCancel, txID, body)
 	return err
 }

@@ -144,3 +144,8 @@ func marshalJSON(v any) ([]byte, error) {
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
+
+// RepairJSON applies the documented repairs (trailing commas removed,
+// single-quoted pseudo-JSON requoted, §7 #3/#10) for readers outside this
+// package, such as the fake platform reading the documents' examples.
+func RepairJSON(data []byte) []byte { return repairJSON(data) }

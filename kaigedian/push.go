@@ -17,15 +17,16 @@ const (
 	PushRefund   PushKind = "refund"   // refund status change (§4.2)
 	PushDelivery PushKind = "delivery" // delivery status (§4.3)
 	PushEvent    PushKind = "event"    // order event, e.g. 备餐提醒 (§4.4)
+	PushProduct  PushKind = "product"  // 围餐 items added online (§4.5)
 )
 
 // PushKinds are all kinds, in the order of the push endpoints.
-var PushKinds = []PushKind{PushOrder, PushRefund, PushDelivery, PushEvent}
+var PushKinds = []PushKind{PushOrder, PushRefund, PushDelivery, PushEvent, PushProduct}
 
 // Valid reports whether k is a known kind.
 func (k PushKind) Valid() bool {
 	switch k {
-	case PushOrder, PushRefund, PushDelivery, PushEvent:
+	case PushOrder, PushRefund, PushDelivery, PushEvent, PushProduct:
 		return true
 	}
 	return false
@@ -94,7 +95,6 @@ type PushCheck struct {
 // merchant: the envelope's partnerId or appId, or the partnerId of a
 // delivery push's body, when they differ from check's.
 func ValidatePushFor(kind PushKind, raw []byte, check PushCheck) (info PushInfo, err error) {
-	pub := check.PublicKey
 	defer func() {
 		if r := recover(); r != nil {
 			info, err = PushInfo{}, badPush("unreadable push: %v", r)
@@ -103,25 +103,57 @@ func ValidatePushFor(kind PushKind, raw []byte, check PushCheck) (info PushInfo,
 	if !kind.Valid() {
 		return PushInfo{}, badPush("unknown push kind %q", kind)
 	}
+	info, fields, err := AuthenticatePush(raw, check)
+	if err != nil {
+		return PushInfo{}, err
+	}
+	info.Kind = kind
+	k, code, cerr := resolvePushKind(fields, kind)
+	if cerr != nil {
+		return PushInfo{}, cerr
+	}
+	info.Kind = k
+	info.Code = code
+	if k == PushProduct {
+		// Acknowledged pushes must decode: a product push without lines
+		// is refused now, not lost later.
+		if _, err := DecodeProductPush(info.Body); err != nil {
+			return PushInfo{}, err
+		}
+	}
+	return info, nil
+}
+
+// AuthenticatePush reads a platform request sent to us (a push, or the 围餐
+// third-party order detail request): the signed envelope or a bare body,
+// checked against check as ValidatePushFor does. It returns the business
+// JSON's members; info's Kind and Code are left for the caller.
+func AuthenticatePush(raw []byte, check PushCheck) (info PushInfo, fields map[string]json.RawMessage, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			info, fields, err = PushInfo{}, nil, badPush("unreadable push: %v", r)
+		}
+	}()
+	pub := check.PublicKey
 	trimmed := bytes.TrimSpace(raw)
 	if len(trimmed) == 0 {
-		return PushInfo{}, badPush("empty body")
+		return PushInfo{}, nil, badPush("empty body")
 	}
 	if trimmed[0] != '{' {
-		return PushInfo{}, badPush("body is not a JSON object")
+		return PushInfo{}, nil, badPush("body is not a JSON object")
 	}
 	in, perr := ParseIncoming(trimmed)
 	if perr != nil {
-		return PushInfo{}, badPush("malformed JSON: %v", perr)
+		return PushInfo{}, nil, badPush("malformed JSON: %v", perr)
 	}
-	info = PushInfo{Kind: kind, Envelope: in.HasBody}
-	fields := in.Fields
+	info = PushInfo{Envelope: in.HasBody}
+	fields = in.Fields
 	if in.HasBody {
 		if len(in.Body) == 0 {
-			return PushInfo{}, badPush("requestBody is empty")
+			return PushInfo{}, nil, badPush("requestBody is empty")
 		}
 		if fields, perr = objectFields(in.Body); perr != nil {
-			return PushInfo{}, badPush("requestBody is not a JSON object: %v", perr)
+			return PushInfo{}, nil, badPush("requestBody is not a JSON object: %v", perr)
 		}
 		info.Body = in.Body
 	} else {
@@ -129,27 +161,21 @@ func ValidatePushFor(kind PushKind, raw []byte, check PushCheck) (info PushInfo,
 	}
 	if pub != nil {
 		if !in.HasBody {
-			return PushInfo{}, &PushError{Status: PushStatusUnauthorized, Reason: "unsigned push: a platform public key is configured, so the signed envelope is required"}
+			return PushInfo{}, nil, &PushError{Status: PushStatusUnauthorized, Reason: "unsigned push: a platform public key is configured, so the signed envelope is required"}
 		}
 		if verr := in.Verify(pub); verr != nil {
 			reason := "sign does not verify with platform.public_key_file"
 			if strings.TrimSpace(in.Sign) == "" {
 				reason = "sign is missing"
 			}
-			return PushInfo{}, &PushError{Status: PushStatusUnauthorized, Reason: reason}
+			return PushInfo{}, nil, &PushError{Status: PushStatusUnauthorized, Reason: reason}
 		}
 		info.Signed = true
 	}
 	if err := check.merchant(in, fields); err != nil {
-		return PushInfo{}, err
+		return PushInfo{}, nil, err
 	}
-	k, code, cerr := resolvePushKind(fields, kind)
-	if cerr != nil {
-		return PushInfo{}, cerr
-	}
-	info.Kind = k
-	info.Code = code
-	return info, nil
+	return info, fields, nil
 }
 
 // merchant refuses a push that names another merchant. Absent ids are not
@@ -279,12 +305,13 @@ func classifyPush(fields map[string]json.RawMessage, hint PushKind) PushKind {
 		PushDelivery: has("orderId") && has("deliveryStatus", "deliveryId"),
 		PushRefund:   has("orderCode") && has("refundStatus", "refundstatus", "refundType", "refundReason"),
 		PushEvent:    has("orderCode") && has("eventType"),
+		PushProduct:  has("orderCode") && has("products"),
 		PushOrder:    has("orderCode") && has("orderStatus", "statusCode", "orderState", "cancelStatus", "cancelType"),
 	}
 	if fits[hint] {
 		return hint
 	}
-	for _, k := range []PushKind{PushDelivery, PushRefund, PushEvent, PushOrder} {
+	for _, k := range []PushKind{PushDelivery, PushRefund, PushEvent, PushProduct, PushOrder} {
 		if fits[k] {
 			return k
 		}

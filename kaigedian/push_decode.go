@@ -73,6 +73,17 @@ func DecodePush(kind PushKind, body []byte) (c order.Change, err error) {
 		c.RiderPhone = d.text("riderPhone")
 		c.Reason = d.text("remark")
 		c.At = d.time("updateTime", "timeStamp")
+		if u, err := DecodeDeliveryPush(body); err == nil {
+			c.Waybill = &order.Waybill{ID: u.DeliveryID, Text: u.Text(), NeedsStaff: DeliveryNeedsStaff(u.Status) && u.StatusKnown,
+				Channel: u.Channel(), Remark: u.Remark}
+		}
+	case PushProduct:
+		c.Kind = order.ChangeProduct
+		pc, err := DecodeProductPush(body)
+		if err != nil {
+			return order.Change{}, err
+		}
+		c.Added, c.Batch = pc.Items(), pc.Batch()
 	case PushEvent:
 		c.Kind = order.ChangeEvent
 		if v, ok := d.enum(knownEventType, "eventType"); ok {

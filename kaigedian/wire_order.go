@@ -179,10 +179,16 @@ func (w *wireOrder) toOrder() order.Order {
 		PayType:        int(w.PayType),
 		PayStatus:      w.payStatus(),
 		NeedInvoice:    bool(w.NeedInvoice),
+		PartlyRefunded: w.payStatus() == PayStatusPartlyRefunded,
 		CreatedAt:      parseTimeField(w.CreateTime),
 		PaidAt:         parseTimeField(w.PayTime),
 		AcceptedAt:     parseTimeField(w.AcceptTime),
 		ExpectAt:       parseTimeField(w.ExpectTime),
+
+		PickupAt:        parseTimeField(w.PickUpTime),
+		DeliveryAt:      parseTimeField(w.DeliveryTime),
+		EstimatedArrive: parseTimeField(w.EstimateDeliveryCompleteTime),
+		ArrivedAt:       parseTimeField(w.ActualArrivalTime),
 	}
 	if o.Mobile == "" {
 		o.Mobile = str(w.DesensitizedMobile)

@@ -10,6 +10,7 @@ const (
 	ChangeRefund   ChangeKind = "refund"   // refund status push / refund poll
 	ChangeDelivery ChangeKind = "delivery" // delivery status push
 	ChangeEvent    ChangeKind = "event"    // order event push (备餐提醒)
+	ChangeProduct  ChangeKind = "product"  // 围餐 items added online
 )
 
 // Via says how a change reached posbridge: pushed, polled, found by
@@ -47,8 +48,25 @@ type Change struct {
 	RiderName      string `json:"rider_name,omitempty"`
 	RiderPhone     string `json:"-"`
 	EventType      int    `json:"event_type,omitempty"`
+	// Waybill is what a delivery push says beyond the status (its channel's
+	// words for it, the courier's company, why it went wrong).
+	Waybill *Waybill `json:"waybill,omitempty"`
+	// Added are the lines a 围餐 table added online (ChangeProduct); names
+	// and prices only when the channel sent them. Batch names the addition
+	// (the same push twice has the same batch).
+	Added []Item `json:"added,omitempty"`
+	Batch string `json:"batch,omitempty"`
 
 	// Unknown holds raw values of fields whose value the documents do not define,
 	// keyed by field name, e.g. {"orderStatus":"99"}.
 	Unknown map[string]string `json:"unknown,omitempty"`
+}
+
+// Waybill is a courier's delivery as its channel reports it.
+type Waybill struct {
+	ID         string `json:"id,omitempty"`
+	Text       string `json:"text"`              // the status in words, with the reason
+	NeedsStaff bool   `json:"needs_staff"`       // abnormal or cancelled: the food has no courier
+	Channel    string `json:"channel,omitempty"` // the courier's company, e.g. 美团
+	Remark     string `json:"remark,omitempty"`
 }

@@ -44,11 +44,20 @@ type Order struct {
 	PayType        int    `json:"pay_type,omitempty"`
 	PayStatus      int    `json:"pay_status,omitempty"`
 	NeedInvoice    bool   `json:"need_invoice,omitempty"`
+	// PartlyRefunded: part of the payment went back to the customer (开个店
+	// payStatus 4, 部分退款); the rest of the order stands.
+	PartlyRefunded bool `json:"partly_refunded,omitempty"`
 
 	CreatedAt  time.Time `json:"created_at,omitzero"`
 	PaidAt     time.Time `json:"paid_at,omitzero"`
 	AcceptedAt time.Time `json:"accepted_at,omitzero"`
 	ExpectAt   time.Time `json:"expect_at,omitzero"` // expectTime: the customer's booked time
+	// The platform's delivery and pick-up times (pickUpTime, deliveryTime,
+	// estimateDeliveryCompleteTime, actualArrivalTime); zero when not sent.
+	PickupAt        time.Time `json:"pickup_at,omitzero"`
+	DeliveryAt      time.Time `json:"delivery_at,omitzero"`
+	EstimatedArrive time.Time `json:"estimated_arrive_at,omitzero"`
+	ArrivedAt       time.Time `json:"arrived_at,omitzero"`
 
 	Items      []Item     `json:"items"`
 	Discounts  []Discount `json:"discounts,omitempty"`

@@ -34,13 +34,20 @@ func kitchenTicket(o *order.Order, items []order.Item, opt Options, n, total int
 
 	add(Beep(2))
 	title := "厨打"
+	if opt.Added {
+		title = "加菜"
+	}
 	if s := strings.TrimSpace(opt.Station); s != "" {
 		title += " · " + s
 	}
 	if total > 0 {
 		title += " (" + strconv.Itoa(n) + "/" + strconv.Itoa(total) + ")"
 	}
-	add(Text(title, stCenterBold))
+	if opt.Added {
+		add(Text(title, Style{Width: 2, Height: 2, Bold: true, Invert: true, Align: AlignCenter}))
+	} else {
+		add(Text(title, stCenterBold))
+	}
 	head := strings.TrimSpace(typeLabel(o) + " " + pickupLabel(o))
 	if head != "" {
 		add(Text(head, stBigCenter))

@@ -25,6 +25,9 @@ type Options struct {
 	Sandbox bool
 	// PrintedAt is printed on slips ("" when zero); the caller passes the event time.
 	PrintedAt time.Time
+	// Added titles kitchen tickets 加菜: items a 围餐 table added to an order
+	// the kitchen already has.
+	Added bool
 }
 
 // OptionsFor merges the shared print options with one printer's overrides.

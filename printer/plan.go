@@ -99,8 +99,12 @@ func (f *Fleet) SlipJob(printer string, kind Kind, o *order.Order, reason string
 		d = PauseNotice(o, reason, opt)
 	case KindResume:
 		d = ResumeNotice(o, opt)
+	case KindReminder:
+		d = ReminderSlip(o, opt)
+	case KindPartialRefund:
+		d = PartialRefundSlip(o, 0, nil, reason, opt)
 	default:
-		return Job{}, fmt.Errorf("%q is not a slip (cancel, refund, pause, resume)", kind)
+		return Job{}, fmt.Errorf("%q is not a slip (cancel, refund, pause, resume, reminder, partial_refund)", kind)
 	}
 	return Job{Printer: printer, Doc: d, Title: slipTitle(kind), DedupeKey: dedupeKey(o.Code, kind, printer, 0)}, nil
 }
@@ -115,6 +119,10 @@ func slipTitle(k Kind) string {
 		return "暂停制作"
 	case KindResume:
 		return "恢复制作"
+	case KindReminder:
+		return "备餐提醒"
+	case KindPartialRefund:
+		return "部分退款"
 	}
 	return string(k)
 }

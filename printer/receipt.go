@@ -2,6 +2,7 @@ package printer
 
 import (
 	"strings"
+	"time"
 
 	"github.com/posbridge/posbridge/order"
 )
@@ -98,9 +99,27 @@ func addOrderFacts(d *Document, o *order.Order, withPay bool) {
 			add(Text("期望时间: "+t, Style{}))
 		}
 	}
+	for _, t := range []struct {
+		label string
+		at    time.Time
+	}{{"取餐时间", o.PickupAt}, {"配送时间", o.DeliveryAt}, {"预计送达", o.EstimatedArrive}, {"送达时间", o.ArrivedAt}} {
+		if s := fmtDateTime(t.at); s != "" {
+			add(Text(t.label+": "+s, Style{}))
+		}
+	}
 	if withPay {
 		if pc := payChannel(o); pc != "" {
 			add(Text("支付方式: "+pc, Style{}))
+		}
+		if o.PartlyRefunded {
+			add(Text("支付状态: 部分退款", stTall))
+		}
+		if o.DriverFee != 0 {
+			// driverFee is the merchant's tip to the rider, not part of what the customer paid.
+			add(Text("商户小费: "+o.DriverFee.String(), Style{}))
+		}
+		if o.NeedInvoice {
+			add(Text("顾客需要发票", stTall))
 		}
 	}
 }

@@ -50,6 +50,10 @@ type Receiver struct {
 	// the same): `posbridge doctor` tells our listener from another program
 	// or another posbridge holding the port.
 	Instance string
+	// Tables and Signer serve the 围餐 third-party order detail
+	// (third_detail.go); without them it answers 503.
+	Tables TableOrders
+	Signer ReplySigner
 }
 
 // pushPaths maps each push endpoint to its kind.
@@ -58,6 +62,7 @@ var pushPaths = map[string]kaigedian.PushKind{
 	"/kaigedian/push/refund":   kaigedian.PushRefund,
 	"/kaigedian/push/delivery": kaigedian.PushDelivery,
 	"/kaigedian/push/event":    kaigedian.PushEvent,
+	"/kaigedian/push/product":  kaigedian.PushProduct, // 围餐: items added online
 }
 
 // Handler is the push listener's whole mux: the four push paths and a
@@ -67,6 +72,7 @@ func (p *Receiver) Handler() http.Handler {
 	for path, kind := range pushPaths {
 		mux.Handle("POST "+path, p.handle(kind))
 	}
+	mux.HandleFunc("POST "+ThirdDetailPath, p.thirdDetail)
 	mux.HandleFunc("GET /kaigedian/push/health", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "service": "posbridge", "instance": p.Instance})
@@ -160,6 +166,14 @@ func (p *Receiver) tokenOK(r *http.Request) bool {
 // answered 429 and only counted, so that a flood neither fills the disk nor
 // the log. Pushes that verify never meet the limit.
 func (p *Receiver) reject(w http.ResponseWriter, r *http.Request, kind kaigedian.PushKind, remote string, body []byte, size, status int, code, reason string) {
+	if p.recordRefusal(w, r, kind, remote, body, size, status, code, reason) {
+		writeReply(w, status, code, reason)
+	}
+}
+
+// recordRefusal counts and records a refusal; false means it answered the
+// request already (429, past the sender's refusal limit).
+func (p *Receiver) recordRefusal(w http.ResponseWriter, r *http.Request, kind kaigedian.PushKind, remote string, body []byte, size, status int, code, reason string) bool {
 	if p.Sink != nil {
 		p.Sink.PushRefused()
 	}
@@ -170,7 +184,7 @@ func (p *Receiver) reject(w http.ResponseWriter, r *http.Request, kind kaigedian
 		}
 		w.Header().Set("Retry-After", "1")
 		writeReply(w, http.StatusTooManyRequests, "429", "too many refused pushes from this address")
-		return
+		return false
 	}
 	p.log().Warn("push refused", "kind", kind, "http", status, "code", code, "reason", reason, "remote", remote, "bytes", size)
 	if status == http.StatusUnauthorized {
@@ -180,7 +194,7 @@ func (p *Receiver) reject(w http.ResponseWriter, r *http.Request, kind kaigedian
 		Reason: reason, Remote: remote, Body: body, BodySize: size}); err != nil {
 		p.log().Error("record refused push", "err", err)
 	}
-	writeReply(w, status, code, reason)
+	return true
 }
 
 func (p *Receiver) log() *slog.Logger {

@@ -58,6 +58,9 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (PruneResult, error) 
 				return err
 			}
 			hist, _ = res.RowsAffected()
+			if err := tx.pruneStoreExtras(in, codes); err != nil {
+				return err
+			}
 			if res, err = tx.exec(`DELETE FROM orders WHERE code IN `+in, codes...); err != nil {
 				return err
 			}

@@ -20,6 +20,7 @@ import (
 	"github.com/posbridge/posbridge/internal/rsakeys"
 	"github.com/posbridge/posbridge/kaigedian"
 	kgdchannel "github.com/posbridge/posbridge/kaigedian/channel"
+	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/poller"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/push"
@@ -184,7 +185,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		}
 		partnerID, appID := client.Merchant()
 		recv := &push.Receiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
-			Log: log, Now: opts.Now, Instance: instance}
+			Log: log, Now: opts.Now, Instance: instance, Tables: tableOrders{b}, Signer: client}
 		if cfg.PushOpenWithoutAuth() {
 			refusePushes(recv, b, cfg, log)
 		}
@@ -308,4 +309,15 @@ func publishPrinterEvent(bus *bridge.Bus, e printer.Event, waitingJob time.Durat
 	}
 	e.At = bridge.APITime(e.At)
 	bus.Publish(bridge.Event{Type: bridge.EvPrinter, Code: e.OrderCode, Kind: string(e.Kind), Level: level, Message: msg, Data: e})
+}
+
+// tableOrders serves the push listener's 围餐 detail from the bridge.
+type tableOrders struct{ b *bridge.Bridge }
+
+func (t tableOrders) TableOrder(ctx context.Context, code, third, storeID, table string) ([]order.Item, int, error) {
+	items, people, found, err := t.b.TableOrder(ctx, code, third, storeID, table)
+	if err == nil && !found {
+		err = push.ErrNoTableOrder
+	}
+	return items, people, err
 }

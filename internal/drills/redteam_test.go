@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -224,14 +225,31 @@ func TestRedTeam(t *testing.T) {
 	// own pushes keep passing (the checker below sees every order).
 	before, _ := rig.Env.Daemon.DB.PageCount(ctx)
 	big := append([]byte(`{"orderCode":"1","orderStatus":"6","pad":"`), append(bytes.Repeat([]byte("A"), 256<<10), '"', '}')...)
-	limited := 0
-	for range 200 {
-		if st, _ := r.push("order", big); st == http.StatusTooManyRequests {
-			limited++
-		}
+	// Sent 40 at a time: one after another, on a loaded machine (the race
+	// detector, other suites), each refusal took longer than the limiter's
+	// 200 ms refill and none was limited; at once they meet the limit
+	// however slow the machine is.
+	var limited atomic.Int64
+	var flood sync.WaitGroup
+	for range 40 {
+		flood.Go(func() {
+			for range 5 {
+				resp, err := r.client.Post(r.rig.Env.PushURL+"/kaigedian/push/order", "application/json", bytes.NewReader(big))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusTooManyRequests {
+					limited.Add(1)
+				}
+			}
+		})
 	}
-	if limited == 0 {
-		t.Error("200 refused pushes from one address and none rate-limited")
+	flood.Wait()
+	if limited.Load() == 0 {
+		t.Error("200 refused pushes from one address, 40 at a time, and none rate-limited")
 	}
 	if after, _ := rig.Env.Daemon.DB.PageCount(ctx); (after-before)*4096 > 4<<20 {
 		t.Errorf("the flood grew the database by %d pages", after-before)

@@ -29,13 +29,22 @@ type opPayload struct {
 	Reason    string          `json:"reason,omitempty"`
 	Operator  string          `json:"operator,omitempty"`
 	Courier   *bridge.Courier `json:"courier,omitempty"`
+	// A 围餐 order is named with orderClient 19 and its thirdOrderCode too.
+	OrderClient int    `json:"order_client,omitempty"`
+	ThirdCode   string `json:"third_code,omitempty"`
 }
 
 // Prepare maps a neutral action onto 开个店's call: a statusOperation to
 // the action's order status, a refundOperation (1 agree, 2 refuse), or an
 // after-sales /order/cancel.
 func (c *Channel) Prepare(req bridge.Request) (string, []byte, error) {
+	if kind, payload, ok, err := prepareStore(req); ok {
+		return kind, payload, err
+	}
 	op := opPayload{OrderCode: req.Code, Operator: req.Operator, Reason: req.Reason}
+	if req.TableDining {
+		op.OrderClient, op.ThirdCode = kaigedian.OrderClientTableDining, req.ThirdCode
+	}
 	kind := kindStatus
 	switch req.Action {
 	case bridge.ActAccept:
@@ -63,6 +72,9 @@ func (c *Channel) Prepare(req bridge.Request) (string, []byte, error) {
 
 // Send makes the call of an outbox row under its transaction id.
 func (c *Channel) Send(ctx context.Context, call bridge.Call) (string, error) {
+	if res, ok, err := c.sendStore(ctx, call); ok {
+		return res, err
+	}
 	if call.Kind == KindSubmit {
 		var req kaigedian.SubmitRequest
 		if err := json.Unmarshal(call.Payload, &req); err != nil {
@@ -81,16 +93,19 @@ func (c *Channel) Send(ctx context.Context, call bridge.Call) (string, error) {
 	}
 	switch call.Kind {
 	case kindStatus:
-		req := kaigedian.StatusOperationRequest{OrderCode: op.OrderCode, OrderStatus: op.Status, Reason: op.Reason, Operator: op.Operator}
-		if op.Courier != nil {
-			req.Delivery = &kaigedian.DeliveryInfo{ContactsName: op.Courier.Name, Mobile: op.Courier.Mobile}
+		req := kaigedian.StatusOperationRequest{OrderCode: op.OrderCode, OrderStatus: op.Status, Reason: op.Reason, Operator: op.Operator,
+			ThirdOrderCode: op.ThirdCode, OrderClient: op.OrderClient}
+		if c := op.Courier; c != nil {
+			req.Delivery = &kaigedian.DeliveryInfo{ContactsName: c.Name, Mobile: c.Mobile, ExpressChannelCode: c.ChannelCode,
+				ExpressChannelName: c.ChannelName, ExpressNo: c.ExpressNo, Remark: c.Remark}
 		}
 		return "", c.platform.StatusOperation(ctx, call.TxID, req)
 	case kindRefund:
 		return "", c.platform.RefundOperation(ctx, call.TxID, kaigedian.RefundOperationRequest{OrderCode: op.OrderCode,
 			Action: op.Action, Reason: op.Reason, Operator: op.Operator})
 	case kindCancel:
-		return "", c.platform.Cancel(ctx, call.TxID, kaigedian.CancelRequest{OrderCode: op.OrderCode, Reason: op.Reason, Operator: op.Operator})
+		return "", c.platform.Cancel(ctx, call.TxID, kaigedian.CancelRequest{OrderCode: op.OrderCode, Reason: op.Reason, Operator: op.Operator,
+			ThirdOrderCode: op.ThirdCode, OrderClient: op.OrderClient})
 	}
 	return "", fmt.Errorf("outbox row %d: unknown kind %q", call.ID, call.Kind)
 }

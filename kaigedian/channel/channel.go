@@ -7,6 +7,7 @@ package channel
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/posbridge/posbridge/bridge"
@@ -88,7 +89,9 @@ func (c *Channel) Statuses(ctx context.Context, codes []string) ([]order.Change,
 // Classify: the client's retry rules, and a refused signature or
 // credential is retried too (a key or token being changed heals).
 func (c *Channel) Classify(err error) bridge.Verdict {
-	return bridge.Verdict{Retry: kaigedian.IsRetryable(err) || authRefusal(err), Message: kaigedian.Explain(err)}
+	var pe *kaigedian.PlatformError
+	refused := errors.As(err, &pe) && pe.HTTPStatus >= 200 && pe.HTTPStatus < 300 && pe.Message != ""
+	return bridge.Verdict{Retry: kaigedian.IsRetryable(err) || authRefusal(err), Message: kaigedian.Explain(err), Refused: refused}
 }
 
 // StatusOf is the lifecycle status of a 开个店 orderStatus.

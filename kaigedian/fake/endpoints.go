@@ -245,7 +245,7 @@ func (p *Platform) handleStatusOperation(b *body, txID string) result {
 		return result{code: kaigedian.CodeMissingParam, message: fmt.Sprintf("orderStatus参数错误: %d", status)}
 	}
 	op := Operation{Path: kaigedian.PathStatusOperation, TransactionID: txID, OrderStatus: status,
-		Reason: reason, Operator: b.str("operator"), At: p.now()}
+		Reason: reason, Operator: b.str("operator"), At: p.now(), OrderClient: b.str("orderClient")}
 	if status == kaigedian.PlatformDelivering {
 		info, okInfo := deliveryInfo(b)
 		if !okInfo {
@@ -307,7 +307,8 @@ func (p *Platform) handleCancel(b *body, txID string) result {
 	if reason == "" {
 		return missing("reason")
 	}
-	op := Operation{Path: kaigedian.PathCancel, TransactionID: txID, Reason: reason, Operator: b.str("operator"), At: p.now()}
+	op := Operation{Path: kaigedian.PathCancel, TransactionID: txID, Reason: reason, Operator: b.str("operator"), At: p.now(),
+		OrderClient: b.str("orderClient")}
 	if err := p.applyCancel(fo, op); err != nil {
 		return refused(err.Error())
 	}

@@ -94,6 +94,10 @@ type Platform struct {
 	txReplies map[string]storedReply
 	txOrder   []string
 	faults    map[string]*Fault
+	// 沽清 and store status (goods.go).
+	products    map[string]string
+	soldOut     map[string]map[string]bool
+	storeStatus map[string]*StoreStatus
 
 	srvMu  sync.Mutex
 	srv    *http.Server
@@ -128,6 +132,7 @@ func New(opts Options) (*Platform, error) {
 		stores: opts.Stores, rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), uint64(opts.Seed)^0x9e3779b97f4a7c15)),
 		orders: map[string]*fakeOrder{}, pickupNo: map[string]int{}, txReplies: map[string]storedReply{},
 		faults: map[string]*Fault{}, closed: make(chan struct{}),
+		products: productCodes(), soldOut: map[string]map[string]bool{}, storeStatus: map[string]*StoreStatus{},
 	}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)

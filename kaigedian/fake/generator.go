@@ -87,6 +87,9 @@ func (p *Platform) insert(o order.Order, updatedAt time.Time) *fakeOrder {
 	if o.CreatedAt.IsZero() {
 		o.CreatedAt = now
 	}
+	if o.Channel == kaigedian.OrderClientTableDining && o.ThirdCode == "" {
+		o.ThirdCode = fmt.Sprintf("W%05d%05d", storeNumber(o.StoreID)%100000, p.seq%100000)
+	}
 	if o.PlatformStatus == 0 {
 		o.PlatformStatus = kaigedian.PlatformNew
 	}
@@ -175,6 +178,13 @@ func (p *Platform) generate(spec OrderSpec) order.Order {
 	if o.Type == order.TypeDineIn || o.Type == order.TypeDineInReserved {
 		o.Table = fmt.Sprintf("%c%02d", "ABC"[r.IntN(3)], 1+r.IntN(30))
 	}
+	if o.Channel == kaigedian.OrderClientTableDining {
+		// A 围餐 order is a table's open bill: it carries the POS's order
+		// number, which the 围餐 calls and pushes name.
+		if o.Table == "" {
+			o.Table = fmt.Sprintf("%c%02d", "ABC"[r.IntN(3)], 1+r.IntN(30))
+		}
+	}
 	if o.Type.IsReserved() {
 		o.ExpectAt = now.Add(time.Duration(2+r.IntN(10)) * 15 * time.Minute).Truncate(15 * time.Minute)
 	} else if o.Type.IsDelivery() {
@@ -192,7 +202,7 @@ func (p *Platform) generate(spec OrderSpec) order.Order {
 		if menu == "" {
 			menu = []string{"tea", "restaurant"}[r.IntN(2)]
 		}
-		o.Items = p.pickItems(menu)
+		o.Items = p.pickItems(menu, o.StoreID)
 	}
 	var subtotal order.Fen
 	for _, it := range o.Items {
@@ -207,8 +217,9 @@ func (p *Platform) generate(spec OrderSpec) order.Order {
 	return o
 }
 
-// pickItems builds 1–4 lines from a menu. Caller holds p.mu.
-func (p *Platform) pickItems(menu string) []order.Item {
+// pickItems builds 1–4 lines from a menu, leaving out what the store has
+// sold out (沽清) while anything else is left. Caller holds p.mu.
+func (p *Platform) pickItems(menu, storeID string) []order.Item {
 	r := p.rng
 	dishes := teaMenu
 	if menu == "restaurant" {
@@ -221,6 +232,9 @@ func (p *Platform) pickItems(menu string) []order.Item {
 	items := make([]order.Item, 0, n)
 	for i := range n {
 		d := dishes[r.IntN(len(dishes))]
+		for try := 0; try < len(dishes) && p.isSoldOut(storeID, d.id); try++ {
+			d = dishes[r.IntN(len(dishes))]
+		}
 		it := order.Item{
 			Seq: i + 1, ProductID: "13841863240749" + d.id[1:], ThirdProductID: d.id, SkuID: "13841863240749" + d.id[1:],
 			Name: d.name, Price: d.price, Quantity: 1, Unit: d.unit, ProductType: 1,
@@ -362,6 +376,9 @@ func (p *Platform) Run(ctx context.Context, opts GeneratorOptions) error {
 		next = next.Add(wait)
 		if !p.sleep(ctx, time.Until(next)) {
 			return nil
+		}
+		if !p.open(opts.Spec.StoreID) {
+			continue // 停业 or 置休: customers cannot order
 		}
 		o := p.NewOrder(opts.Spec)
 		switch x := p.randFloat(); {

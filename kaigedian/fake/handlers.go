@@ -40,12 +40,33 @@ var endpoints = map[string]handler{
 	kaigedian.PathStatusOperation:   (*Platform).handleStatusOperation,
 	kaigedian.PathRefundOperation:   (*Platform).handleRefundOperation,
 	kaigedian.PathCancel:            (*Platform).handleCancel,
+	// goods.md, store.md and the 围餐 calls.
+	kaigedian.PathSellOut:               (*Platform).handleSellOut,
+	kaigedian.PathCancelSellOut:         (*Platform).handleCancelSellOut,
+	kaigedian.PathSetStoreStatus:        (*Platform).handleSetStoreStatus,
+	kaigedian.PathUpdateOrderItem:       (*Platform).handleUpdateOrderItem,
+	kaigedian.PathPayAfterSyncOrderInfo: (*Platform).handlePayAfterSync,
 }
 
 // commands are answered with `code` instead of `statusCode`, as seed 001's
 // examples do (unless PlainReplies).
 var commands = map[string]bool{
 	kaigedian.PathStatusOperation: true, kaigedian.PathRefundOperation: true, kaigedian.PathCancel: true,
+}
+
+// endpointPath is the documented path inside a request path that may carry
+// any prefix (/openapi/order/…, /openapi/goods/…, /openapi/store/…).
+func endpointPath(p string) string {
+	best := -1
+	for _, family := range []string{"/order/", "/goods/", "/store/"} {
+		if i := strings.Index(p, family); i >= 0 && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return p[best:]
 }
 
 type storedReply struct {
@@ -61,11 +82,7 @@ const maxStoredReplies = 50000
 func (p *Platform) Handler() http.Handler { return http.HandlerFunc(p.serve) }
 
 func (p *Platform) serve(w http.ResponseWriter, r *http.Request) {
-	i := strings.Index(r.URL.Path, "/order/")
-	path := ""
-	if i >= 0 {
-		path = r.URL.Path[i:]
-	}
+	path := endpointPath(r.URL.Path)
 	handle, known := endpoints[path]
 	if !known {
 		writeJSON(w, http.StatusNotFound, []byte(`{"ver":"1","statusCode":"404","message":"接口不存在"}`))

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/posbridge/posbridge/kaigedian"
 )
 
 // Call is one request the platform received.
@@ -58,7 +60,7 @@ func (p *Platform) CallsTo(path string) []Call {
 
 func decodeForRecord(raw []byte) map[string]any {
 	var m map[string]any
-	if json.Unmarshal(raw, &m) != nil {
+	if json.Unmarshal(raw, &m) != nil && json.Unmarshal(kaigedian.RepairJSON(raw), &m) != nil {
 		return nil
 	}
 	return m
@@ -70,12 +72,14 @@ func normalizePath(path string) string {
 	if path == "*" || path == "" {
 		return path
 	}
-	if i := strings.Index(path, "/order/"); i >= 0 {
-		return path[i:]
+	if p := endpointPath(path); p != "" {
+		return p
 	}
 	path = strings.TrimPrefix(path, "/")
-	if strings.HasPrefix(path, "order/") {
-		return "/" + path
+	for _, family := range []string{"order/", "goods/", "store/"} {
+		if strings.HasPrefix(path, family) {
+			return "/" + path
+		}
 	}
 	return "/order/" + path
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/posbridge/posbridge/kaigedian"
 )
 
 // body is a request's business JSON read the way the platform reads it:
@@ -24,7 +26,13 @@ type pair struct {
 
 // readBody splits a JSON object into its members with a token pass.
 func readBody(raw []byte) (*body, error) {
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimSpace(raw)))
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 1 && raw[0] == '{' && raw[1] == '\'' {
+		// store.md's example sends {'storeId':'001',…}: the platform
+		// evidently reads it, so the fake does too.
+		raw = kaigedian.RepairJSON(raw)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	tok, err := dec.Token()
 	if err != nil {

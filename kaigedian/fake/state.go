@@ -37,6 +37,20 @@ type Operation struct {
 	Operator      string
 	Delivery      *kaigedian.DeliveryInfo
 	At            time.Time
+	// OrderClient is the orderClient the call sent ("" when absent); the
+	// 围餐 calls and statusOperation for 围餐 orders send "19".
+	OrderClient string
+	// Items are the lines of updateOrderItem / payAfterSyncOrderInfo.
+	Items []order.Item
+	// Settlement is payAfterSyncOrderInfo's amounts.
+	Settlement *Settlement
+}
+
+// Settlement is what payAfterSyncOrderInfo reported.
+type Settlement struct {
+	Original, Discount, ActualPay, Settlement order.Fen
+	PosCode, PayChannel, PayChannelName       string
+	PayTime                                   string
 }
 
 // OrderSnapshot is the platform-side state of an order, for tests.

@@ -113,7 +113,8 @@ func (p *Platform) header(fo *fakeOrder) wireHeader {
 		PayStatus: o.PayStatus, PayType: o.PayType, UserID: o.UserID, UserName: o.UserName,
 		PickUpGoodsNo: o.PickupNo, CreateTime: wallTime(o.CreatedAt), AcceptTime: wallTime(o.AcceptedAt),
 		ExpectTime: wallTime(o.ExpectAt), DeliverFee: int64(o.DeliverFee), PackageFee: int64(o.PackageFee),
-		Mobile: o.Mobile,
+		Mobile: o.Mobile, PickUpTime: wallTime(o.PickupAt), DeliveryTime: wallTime(o.DeliveryAt),
+		EstimateDeliveryCompleteTime: wallTime(o.EstimatedArrive), ActualArrivalTime: wallTime(o.ArrivedAt),
 	}
 	if !o.PaidAt.IsZero() {
 		h.PayTime = wallTime(o.PaidAt)

@@ -1,7 +1,7 @@
 // What the console says out loud, and when: every new order (accepted
 // automatically or waiting for staff) with its pickup number, a refund
-// request, a cancel or refund of an order staff did not act on, 备餐提醒,
-// and a printer fault. The sound plan itself is assets/audio/plan.js.
+// request, a cancel or refund of an order staff did not act on, and a
+// printer fault (备餐提醒 is said where its alert arrives, app.js). The sound plan itself is assets/audio/plan.js.
 
 import * as sound from './sound.js';
 import { state, on } from './store.js';
@@ -68,7 +68,6 @@ export function initAnnounce() {
   on('alerts', (a) => {
     if (!a) return;
     if (a.sound === 'cancel') sound.announce('cancel', a.pickup || pickupOf(a.code));
-    if (a.kind === 'platform_event' && /备餐提醒/.test(a.message)) sound.announce('prep_remind', pickupOf(a.code));
   });
 }
 

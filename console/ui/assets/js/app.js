@@ -14,6 +14,7 @@ import { initScan, showResult } from './scan.js';
 import { initPrinters } from './printers.js';
 import { initPlatform } from './platform.js';
 import { initToday } from './today.js';
+import { initGoods, loadGoods, loadGoodsSoon } from './goods.js';
 import { initAlerts, setConnected } from './alerts.js';
 import { initAnnounce, loadedActive, printerFault } from './announce.js';
 import { initShortcuts } from './shortcuts.js';
@@ -21,7 +22,7 @@ import { initScreens, loadScreens } from './screens-admin.js';
 import { promptDialog } from './dialogs.js';
 import { toast } from './toast.js';
 
-const VIEWS = ['orders', 'printers', 'platform', 'today', 'screens'];
+const VIEWS = ['orders', 'printers', 'platform', 'goods', 'today', 'screens'];
 
 async function boot() {
   initStart();
@@ -33,6 +34,7 @@ async function boot() {
   initPrinters();
   initPlatform();
   initToday();
+  initGoods();
   initScreens();
   initAlerts();
   initViews();
@@ -112,9 +114,14 @@ function dispatch(ev) {
       break;
     case 'alert':
       store.addAlert({ level: ev.level, kind: ev.kind, code: ev.code, message: ev.message, at: ev.time });
-      if (ev.level === 'critical' && ev.kind !== 'waiting_order' && ev.kind !== 'platform_event') sound.ring('alert');
+      if (ev.level === 'critical' && ev.kind !== 'waiting_order' && ev.kind !== 'delivery_alert') sound.ring('alert');
+      // 备餐提醒 says its order with the clips (plan.js); a delivery problem
+      // has no clip: the alert sound, then the browser's voice.
+      if (ev.kind === 'prep_remind') sound.announce('prep_remind', (ev.data && ev.data.pickup_no) || '');
+      if (ev.kind === 'delivery_alert') { sound.ring('alert'); setTimeout(() => sound.say('配送异常，请及时处理'), 900); }
       if (ev.code) orderChanged(ev.code);
       if (ev.kind && ev.kind.startsWith('outbox')) store.loadPlatformSoon();
+      if (ev.kind === 'store_call' && currentView() === 'goods') loadGoodsSoon();
       break;
     case 'scan':
       if (ev.kind !== 'console' && ev.data) showResult(ev.data);
@@ -131,6 +138,7 @@ function dispatch(ev) {
       if (ev.code) orderChanged(ev.code);
       break;
     case 'platform':
+      if (ev.kind === 'store_call' && currentView() === 'goods') loadGoodsSoon();
       store.loadPlatformSoon();
       if (ev.code) orderChanged(ev.code);
       break;
@@ -212,6 +220,7 @@ function initViews() {
     if (v === 'printers') store.loadPrinters().catch(() => {});
     if (v === 'platform') store.loadPlatform().catch(() => {});
     if (v === 'today') store.loadStats().catch(() => {});
+    if (v === 'goods') loadGoods().catch((err) => toast(err.message, 'err'));
     if (v === 'screens') loadScreens();
   };
   window.addEventListener('hashchange', show);

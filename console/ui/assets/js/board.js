@@ -106,7 +106,9 @@ function render() {
 // pressed is not swapped out from under the finger by an unrelated update.
 const rowCache = new Map();
 function rowFor(o) {
-  const key = [o.status, o.updated_at, o.detail_known, (o.items || []).length, o.note, o.pickup_no, o.cancel_requested].join('|');
+  const x = o.extras || {};
+  const key = [o.status, o.updated_at, o.detail_known, (o.items || []).length, o.note, o.pickup_no, o.cancel_requested,
+    x.delivery ? x.delivery.text + x.delivery.rider_name : '', x.partly_refunded, (x.reminders || []).length].join('|');
   let c = rowCache.get(o.code);
   if (!c || c.key !== key) {
     c = { el: row(o), key };
@@ -130,19 +132,23 @@ function place(list, els) {
 }
 
 function row(o) {
-  const cls = 'orow' + (o.status === 'new' ? ' is-new' : '') + (o.status === 'refund_requested' ? ' is-refund' : '');
+  const x = o.extras || {};
+  const cls = 'orow' + (o.status === 'new' ? ' is-new' : '') + (o.status === 'refund_requested' ? ' is-refund' : '') +
+    (x.delivery && x.delivery.alert ? ' is-delivery-alert' : '');
   const sub = [];
   // Two stores each have a 1003: the row says whose it is.
   if (manyStores()) sub.push(storeLabel(o));
   if (o.table) sub.push('桌号 ' + o.table);
   if (isDelivery(o) && o.address) sub.push(o.address);
   if (o.mobile) sub.push(o.mobile);
+  const marks = extraMarks(o);
   const active = !['completed', 'cancelled', 'rejected', 'refunded'].includes(o.status);
   return h('div', { class: cls, role: 'listitem', dataset: { code: o.code, status: o.status }, onclick: () => openDetail(o.code) },
     h('div', { class: 'orow-pickup' }, pickupOf(o), h('small', null, o.pickup_no ? '取餐号' : '订单尾号')),
     h('div', { class: 'orow-main' },
-      h('div', { class: 'orow-items' }, h('span', { class: 'type-chip' + (isDelivery(o) ? ' delivery' : '') }, o.type_label || '订单'), itemsLine(o)),
-      h('div', { class: 'orow-sub' }, o.note ? h('span', { class: 'orow-note' }, '备注：' + o.note + '　') : null, sub.join(' · '))),
+      h('div', { class: 'orow-items' }, h('span', { class: 'type-chip' + (isDelivery(o) ? ' delivery' : '') }, o.type_label || '订单'), marks, itemsLine(o)),
+      h('div', { class: 'orow-sub' }, o.note ? h('span', { class: 'orow-note' }, '备注：' + o.note + '　') : null, sub.join(' · ')),
+      courierLine(x.delivery)),
     h('div', { class: 'orow-time' }, h('b', null, o.detail_known ? yuan(o.actual_pay) : ''),
       h('span', { class: 'orow-when', dataset: { since: active ? o.first_seen_at : '' } }, timeText(o, active))),
     h('div', { class: 'orow-status' }, statusChip(o.status, o.status_label)),
@@ -189,3 +195,22 @@ function quickAction(o) {
   return null;
 }
 
+
+// extraMarks are the chips of the rest of the 开个店 store: 部分退款, 发票,
+// 备餐提醒, 加菜.
+export function extraMarks(o) {
+  const x = o.extras || {};
+  const marks = [];
+  if (x.partly_refunded) marks.push(h('span', { class: 'mark mark-refund' }, '部分退款'));
+  if (x.need_invoice) marks.push(h('span', { class: 'mark' }, '需发票'));
+  if ((x.reminders || []).length) marks.push(h('span', { class: 'mark mark-remind' }, '备餐提醒'));
+  if ((x.additions || []).length) marks.push(h('span', { class: 'mark' }, '加菜'));
+  return marks;
+}
+
+// courierLine is the waybill on a board row: who carries it and where it stands.
+function courierLine(d) {
+  if (!d) return null;
+  const who = [d.channel_name, d.rider_name ? '骑手 ' + d.rider_name : '', d.rider_phone].filter(Boolean).join(' ');
+  return h('div', { class: 'orow-courier' + (d.alert ? ' alert' : '') }, (who ? who + ' · ' : '') + d.text);
+}

@@ -8,6 +8,7 @@ import { on, refreshOrder } from './store.js';
 import * as actions from './actions.js';
 import { renderPreview } from './preview.js';
 import { toast } from './toast.js';
+import { isTableOrder, editItems, settle } from './tables.js';
 
 let openCode = '';
 let lastFocus = null;
@@ -63,6 +64,7 @@ function render(o) {
     o.reason && ['cancelled', 'rejected', 'refunded'].includes(o.status) ? h('div', { class: 'section reason-box' }, '原因：' + o.reason) : null,
     o.detail_error ? h('div', { class: 'section reason-box' }, '订单详情获取失败：' + o.detail_error) : null,
     itemsSection(o),
+    extrasSection(o),
     infoSection(o),
     docsSection(o),
     historySection(o),
@@ -93,6 +95,10 @@ function actionSection(o) {
   });
   const reprints = o.status === 'new' || o.status === 'pending_payment' ? [] : [['receipt', '小票'], ['kitchen', '厨打'], ['label', '杯贴']].map(([doc, label]) =>
     h('button', { type: 'button', class: 'btn btn-sm', dataset: { reprint: doc }, onclick: () => actions.reprint(o, doc, label) }, '补打' + label));
+  if (isTableOrder(o)) {
+    btns.push(h('button', { type: 'button', class: 'btn', dataset: { act: 'table-items' }, onclick: () => editItems(o) }, '修改商品'));
+    btns.push(h('button', { type: 'button', class: 'btn btn-brand', dataset: { act: 'table-settle' }, onclick: () => settle(o) }, '结账'));
+  }
   if (!btns.length && !reprints.length) return null;
   return h('div', { class: 'section' },
     btns.length ? h('div', { class: 'actions-bar' }, btns) : null,
@@ -222,4 +228,32 @@ function actorName(a) {
   if (!a) return '';
   if (a.startsWith('staff:')) return '店员 ' + a.slice(6);
   return { staff: '店员', auto: '自动', platform: '平台', scanner: '扫码', system: '系统' }[a] || a;
+}
+
+// extrasSection: the waybill, 部分退款, invoice, tip, times, reminders and
+// 围餐 additions of an order.
+function extrasSection(o) {
+  const x = o.extras;
+  if (!x) return null;
+  const kv = h('dl', { class: 'kv' });
+  const add = (k, v, cls) => { if (v) kv.append(h('dt', null, k), h('dd', { class: cls || null }, v)); };
+  const d = x.delivery;
+  if (d) {
+    add('配送状态', d.text, d.alert ? 'err' : '');
+    add('配送渠道', d.channel_name);
+    add('骑手', [d.rider_name, d.rider_phone].filter(Boolean).join(' '));
+    add('运单号', d.express_no);
+    add('配送备注', d.remark && d.remark !== d.text ? d.remark : '');
+  }
+  if (x.partly_refunded) add('支付状态', '部分退款（退款金额与商品请在开个店后台查看）', 'err');
+  if (x.need_invoice) add('发票', '顾客需要发票');
+  if (x.driver_fee) add('商户小费', yuan(x.driver_fee));
+  add('取餐时间', when(x.pickup_at));
+  add('配送时间', when(x.delivery_at));
+  add('预计送达', when(x.estimated_arrive_at));
+  add('送达时间', when(x.arrived_at));
+  for (const r of x.reminders || []) add('备餐提醒', when(r));
+  for (const a of x.additions || []) add('加菜 ' + when(a.received_at), (a.items || []).map((it) => it.name + ' ×' + it.quantity).join('、'));
+  if (!kv.childNodes.length) return null;
+  return h('div', { class: 'section section-extras' }, h('h3', null, d ? '配送与其他' : '其他信息'), kv);
 }

@@ -101,6 +101,9 @@ export function courierDialog({ title, submit }) {
     let done = false;
     const name = h('input', { id: 'courier-name', maxlength: '20', placeholder: '骑手姓名', autocomplete: 'off' });
     const phone = h('input', { id: 'courier-phone', maxlength: '20', placeholder: '手机号', inputmode: 'tel', autocomplete: 'off' });
+    const channel = h('select', { id: 'courier-channel' }, ...COURIER_CHANNELS.map(([code, name]) => h('option', { value: code }, name)));
+    const expressNo = h('input', { id: 'courier-no', maxlength: '40', placeholder: '选填', autocomplete: 'off' });
+    const remark = h('input', { id: 'courier-remark', maxlength: '100', placeholder: '选填', autocomplete: 'off' });
     const err = h('p', { class: 'modal-error', role: 'alert' });
     const ok = h('button', { type: 'button', class: 'btn btn-brand' }, '开始配送');
     const cancel = h('button', { type: 'button', class: 'btn' }, '取消');
@@ -109,6 +112,9 @@ export function courierDialog({ title, submit }) {
       h('p', { class: 'modal-sub' }, '平台会把骑手信息告诉顾客。'),
       h('label', { class: 'field' }, '骑手姓名', name),
       h('label', { class: 'field' }, '骑手手机号', phone),
+      h('label', { class: 'field' }, '配送渠道', channel),
+      h('label', { class: 'field' }, '运单号', expressNo),
+      h('label', { class: 'field' }, '备注', remark),
       err,
       h('div', { class: 'modal-actions' }, cancel, ok),
     ], () => { if (!done) resolve(false); });
@@ -119,7 +125,10 @@ export function courierDialog({ title, submit }) {
         err.textContent = '请填写骑手姓名和 11 位手机号';
         return;
       }
-      if (await submitting([ok, cancel], err, () => submit({ contacts_name: name.value.trim(), mobile: phone.value.replace(/\s|-/g, '') }))) {
+      const ch = COURIER_CHANNELS.find(([code]) => code === channel.value) || ['', ''];
+      const courier = { contacts_name: name.value.trim(), mobile: phone.value.replace(/\s|-/g, ''),
+        express_channel_code: ch[0], express_channel_name: ch[0] ? ch[1] : '', express_no: expressNo.value.trim(), remark: remark.value.trim() };
+      if (await submitting([ok, cancel], err, () => submit(courier))) {
         done = true;
         close();
         resolve(true);
@@ -172,3 +181,7 @@ export function promptDialog({ title, sub, value, placeholder, submit }) {
     input.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') save(); });
   });
 }
+
+// The documents' courier companies (distribution.md 配送渠道); '' = not said.
+const COURIER_CHANNELS = [['', '（不填）'], ['SelfDelivery', '自配送'], ['ShunFeng', '顺丰'], ['MeiTuan', '美团'], ['DaDa', '达达'],
+  ['FengNiao', '蜂鸟'], ['DianWoDa', '点我达'], ['DingDing', '叮叮'], ['CanTingBao', '餐厅宝'], ['ShanSong', '闪送']];

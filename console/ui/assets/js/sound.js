@@ -158,3 +158,11 @@ export function say(text) {
     // no voice: the chime still plays
   }
 }
+
+// 备餐提醒: three rising soft notes, unlike the new-order chime.
+export function remind() {
+  if (!canPlay()) return;
+  tone(659, 0, 0.2, 'triangle', 0.8);
+  tone(784, 0.22, 0.2, 'triangle', 0.8);
+  tone(988, 0.44, 0.34, 'triangle', 0.8);
+}

@@ -125,7 +125,7 @@ export function statusChip(status, label) {
   return h('span', { class: 'st st-' + status }, label || STATUS_LABEL[status] || status);
 }
 
-export const DOC_LABEL = { receipt: '小票', kitchen: '厨打', label: '杯贴', cancel: '取消单', refund: '退单', pause: '暂停制作', resume: '恢复制作', test: '测试页' };
+export const DOC_LABEL = { receipt: '小票', kitchen: '厨打', label: '杯贴', cancel: '取消单', refund: '退单', pause: '暂停制作', resume: '恢复制作', test: '测试页', reminder: '备餐提醒', partial_refund: '部分退款' };
 
 // pickupOf names an order for staff: its pickup number, else the code's tail.
 export function pickupOf(o) {

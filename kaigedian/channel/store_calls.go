@@ -1,0 +1,95 @@
+package channel
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/posbridge/posbridge/bridge"
+	"github.com/posbridge/posbridge/kaigedian"
+)
+
+// The rest of the 开个店 store (issue 19): 沽清 and the store status
+// (calls about a store, not an order) and the 围餐 calls. Their outbox
+// kind is the neutral action and their payload bridge's request body.
+
+// StorePlatform is the part of the client these calls use.
+type StorePlatform interface {
+	SellOut(ctx context.Context, txID string, req kaigedian.SellOutRequest) (kaigedian.SellOutResult, error)
+	CancelSellOut(ctx context.Context, txID string, req kaigedian.SellOutRequest) (kaigedian.SellOutResult, error)
+	SetStoreStatus(ctx context.Context, txID string, req kaigedian.SetStoreStatusRequest) error
+	UpdateOrderItem(ctx context.Context, txID string, req kaigedian.UpdateOrderItemRequest) error
+	PayAfterSyncOrderInfo(ctx context.Context, txID string, req kaigedian.PayAfterSyncRequest) error
+}
+
+var _ StorePlatform = (*kaigedian.Client)(nil)
+
+// prepareStore is Prepare for the store and 围餐 actions; ok is false for others.
+func prepareStore(req bridge.Request) (kind string, payload []byte, ok bool, err error) {
+	switch req.Action {
+	case bridge.ActSellOut, bridge.ActSellBack, bridge.ActStoreStatus:
+		if req.Store == nil {
+			return "", nil, true, fmt.Errorf("开个店 %s needs the store's request", req.Action)
+		}
+		payload, err = json.Marshal(req.Store)
+		return string(req.Action), payload, true, err
+	case bridge.ActTableItems, bridge.ActTableSettle:
+		if req.Table == nil {
+			return "", nil, true, fmt.Errorf("开个店 %s needs the order's lines", req.Action)
+		}
+		payload, err = json.Marshal(req.Table)
+		return string(req.Action), payload, true, err
+	}
+	return "", nil, false, nil
+}
+
+// sendStore is Send for those kinds; ok is false for others.
+func (c *Channel) sendStore(ctx context.Context, call bridge.Call) (result string, ok bool, err error) {
+	p, has := c.platform.(StorePlatform)
+	switch bridge.Action(call.Kind) {
+	case bridge.ActSellOut, bridge.ActSellBack, bridge.ActStoreStatus, bridge.ActTableItems, bridge.ActTableSettle:
+		if !has {
+			return "", true, fmt.Errorf("outbox row %d: this 开个店 client cannot make %s calls", call.ID, call.Kind)
+		}
+	default:
+		return "", false, nil
+	}
+	switch bridge.Action(call.Kind) {
+	case bridge.ActSellOut, bridge.ActSellBack:
+		var b bridge.StoreCallBody
+		if err := json.Unmarshal(call.Payload, &b); err != nil {
+			return "", true, fmt.Errorf("outbox row %d: %w", call.ID, err)
+		}
+		send := p.SellOut
+		if bridge.Action(call.Kind) == bridge.ActSellBack {
+			send = p.CancelSellOut
+		}
+		res, err := send(ctx, call.TxID, kaigedian.SellOutRequest{StoreID: b.StoreID, CustomerCodes: b.Codes, ChannelID: b.Channel})
+		if err != nil {
+			return "", true, err
+		}
+		raw, _ := json.Marshal(bridge.SellResult{Succeeded: res.Succeeded(), Failed: res.Failed})
+		return string(raw), true, nil
+	case bridge.ActStoreStatus:
+		var b bridge.StoreCallBody
+		if err := json.Unmarshal(call.Payload, &b); err != nil {
+			return "", true, fmt.Errorf("outbox row %d: %w", call.ID, err)
+		}
+		ev, known := kaigedian.StoreEvents[b.Event]
+		if !known {
+			return "", true, fmt.Errorf("outbox row %d: store event %q", call.ID, b.Event)
+		}
+		return "", true, p.SetStoreStatus(ctx, call.TxID, kaigedian.SetStoreStatusRequest{StoreID: b.StoreID, Operator: b.Operator, Event: ev})
+	}
+	var t bridge.TableCallBody
+	if err := json.Unmarshal(call.Payload, &t); err != nil {
+		return "", true, fmt.Errorf("outbox row %d: %w", call.ID, err)
+	}
+	lines := kaigedian.TableItemsFrom(t.Items)
+	if bridge.Action(call.Kind) == bridge.ActTableItems {
+		return "", true, p.UpdateOrderItem(ctx, call.TxID, kaigedian.UpdateOrderItemRequest{OrderCode: t.OrderCode, ThirdOrderCode: t.ThirdCode, Items: lines})
+	}
+	return "", true, p.PayAfterSyncOrderInfo(ctx, call.TxID, kaigedian.PayAfterSyncRequest{OrderCode: t.OrderCode, ThirdOrderCode: t.ThirdCode,
+		Original: t.Original, Discount: t.Discount, ActualPay: t.ActualPay, Settlement: t.ActualPay,
+		Pay: &kaigedian.PayInfo{PayChannel: t.PayChannel, PayChannelName: t.PayChannelName, PayTime: t.PaidAt}, Items: lines})
+}
