@@ -32,6 +32,7 @@ type Config struct {
 	Print     PrintConfig     `mapstructure:"print" yaml:"print"`
 	Printers  []PrinterConfig `mapstructure:"printers" yaml:"printers"`
 	Layouts   LayoutsConfig   `mapstructure:"layouts" yaml:"layouts"`
+	Stations  []StationConfig `mapstructure:"stations" yaml:"stations"` // kitchen screens without a printer
 	Scanner   ScannerConfig   `mapstructure:"scanner" yaml:"scanner"`
 	Ordering  OrderingConfig  `mapstructure:"ordering" yaml:"ordering"`
 	Outbox    OutboxConfig    `mapstructure:"outbox" yaml:"outbox"`

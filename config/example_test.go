@@ -65,9 +65,9 @@ func TestExampleShowsEveryKey(t *testing.T) {
 func TestExampleAgreesWithDefaults(t *testing.T) {
 	c := loadYAML(t, ExampleYAML())
 	d := loadYAML(t, "stores: [ { id: \"1862\", name: 南翔一店 } ]\n")
-	c.Stores, c.Printers, c.Accept.Rules, c.WeChatPay.Restaurants, c.Webhooks = nil, nil, nil, nil, nil
+	c.Stores, c.Printers, c.Stations, c.Accept.Rules, c.WeChatPay.Restaurants, c.Webhooks = nil, nil, nil, nil, nil, nil // examples, not defaults
 	c.Ordering.Restaurants, c.Ordering.TrustedProxies = nil, nil
-	d.Stores = nil
+	d.Stores, d.Stations = nil, nil
 	c.File, d.File = "", ""
 	c.sources, d.sources = nil, nil
 	c.DataDir, d.DataDir = "", "" // both ./data, in different temporary folders

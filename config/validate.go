@@ -94,6 +94,7 @@ func (c *Config) Validate() []Problem {
 	v.print()
 	v.printers()
 	v.layouts()
+	v.stations()
 	v.scanner()
 	v.ordering()
 	v.timings()

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/posbridge/posbridge/bridge"
 )
 
 // How a request was let in; handlers read it from the request context.
@@ -27,7 +29,8 @@ type authCtxKey struct{}
 
 type authInfo struct {
 	kind authKind
-	sess session // authSession only
+	sess session        // authSession only
+	dev  *bridge.Device // authDevice only
 }
 
 func authOf(r *http.Request) authInfo {
@@ -103,8 +106,19 @@ func (s *Server) Protect(h http.Handler) http.Handler {
 			h.ServeHTTP(w, withAuth(r, authInfo{kind: authLoopback}))
 			return
 		}
+		// A PIN session beats a device cookie: a staff tablet that was also
+		// paired as a screen still logs in and opens the console.
+		_, staff := g.sessions.fromRequest(r)
+		if d, token, ok := s.deviceFromRequest(r); ok && !staff && r.URL.Path != "/login" {
+			s.serveDevice(w, r, h, d, token)
+			return
+		}
 		if isPublicPath(r) {
 			h.ServeHTTP(w, r)
+			return
+		}
+		if isScreenPage(r) {
+			http.Redirect(w, r, "/pair", http.StatusSeeOther)
 			return
 		}
 		if s.Config.Console.Pin == "" {
@@ -210,6 +224,9 @@ func isPublicPath(r *http.Request) bool {
 	p := r.URL.Path
 	if p == "/login" {
 		return r.Method == http.MethodGet || r.Method == http.MethodPost
+	}
+	if strings.HasPrefix(p, "/pair/") || p == "/pair" {
+		return r.Method == http.MethodGet // a screen pairs with its one-time code (devices.go)
 	}
 	return safeMethod(r.Method) && (strings.HasPrefix(p, "/assets/") || p == "/favicon.ico")
 }

@@ -31,6 +31,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
+	screen := authOf(r).kind == authDevice
 	ch, stop := s.Bridge.Bus().Subscribe()
 	defer stop()
 	h := w.Header()
@@ -49,11 +50,19 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		case <-tick.C:
+			if screen && !s.deviceStillPaired(r) {
+				return // revoked: the screen's next reconnect is refused
+			}
 			s.ping(w)
 			flusher.Flush()
 		case e, ok := <-ch:
 			if !ok {
 				return
+			}
+			if screen {
+				if e, ok = screenEvent(e); !ok {
+					continue
+				}
 			}
 			b, err := json.Marshal(e)
 			if err != nil {

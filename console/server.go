@@ -43,6 +43,7 @@ type Server struct {
 
 	access  guard         // who may use the console (auth.go)
 	streams streamLimiter // open event streams (events_limit.go)
+	screens screenState   // paired screens (auth_device.go)
 }
 
 func (s *Server) now() time.Time {
@@ -104,6 +105,8 @@ func (s *Server) buildMux() *routeMux {
 	s.routeMenus(mux)
 	s.routeUI(mux)
 	s.routeAuth(mux)
+	s.routeScreens(mux)
+	s.routeDevices(mux)
 	s.routeIntegrations(mux)
 	return mux
 }

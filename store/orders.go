@@ -217,8 +217,9 @@ func (tx *Tx) SaveOrder(rec *OrderRecord) error {
 type OrderFilter struct {
 	Day      string         // YYYY-MM-DD (Asia/Shanghai); "" = any day
 	Statuses []order.Status // empty = all
-	// Query matches the order code (exact or suffix), the pickup number, or the
-	// last four digits of the customer's phone.
+	// Query matches the order code (exact or suffix), the pickup number (or,
+	// for two to five digits, its start), or the last four digits of the
+	// customer's phone.
 	Query  string
 	Limit  int // default 200
 	Offset int
@@ -245,8 +246,16 @@ func (f OrderFilter) where() (string, []any) {
 		// A code's tail is looked up by its last four characters (the index
 		// orders_code_tail), then matched whole: tails shorter than four are
 		// pickup numbers or phone digits, never worth a scan of every order.
-		where = append(where, "(code = ? OR (substr(code, -4) = ? AND code LIKE ?) OR pickup_no = ? OR mobile_last4 = ?)")
-		args = append(args, q, lastN(q, 4), "%"+escapeLike(q), q, q)
+		pickup, pickupArgs := "pickup_no = ?", []any{q}
+		if isPickupPrefix(q) {
+			// "100" finds 1001…1009 (a cashier types what she hears): a
+			// range over the orders_pickup index, not a LIKE over every row.
+			pickup, pickupArgs = "(pickup_no >= ? AND pickup_no < ?)", []any{q, q + "\xff"}
+		}
+		where = append(where, "(code = ? OR (substr(code, -4) = ? AND code LIKE ?) OR "+pickup+" OR mobile_last4 = ?)")
+		args = append(args, q, lastN(q, 4), "%"+escapeLike(q))
+		args = append(args, pickupArgs...)
+		args = append(args, q)
 	}
 	if len(where) == 0 {
 		return "", nil
@@ -285,6 +294,20 @@ func (db *DB) ListOrders(ctx context.Context, f OrderFilter) ([]*OrderRecord, in
 		out = append(out, rec)
 	}
 	return out, total, rows.Err()
+}
+
+// isPickupPrefix reports whether a query is the start of pickup numbers: two
+// to five digits (one digit would match nearly every order ever taken).
+func isPickupPrefix(q string) bool {
+	if len(q) < 2 || len(q) > 5 {
+		return false
+	}
+	for _, c := range q {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // lastN is the last n characters of s (all of it when shorter), as SQLite's

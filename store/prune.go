@@ -8,6 +8,7 @@ import (
 // PruneResult counts what Prune removed.
 type PruneResult struct {
 	Orders, History, Jobs, Outbox, Inbox, Rejected, Audit int64
+	Kitchen                                               int64 // kitchen screen rows (bumps, station states)
 }
 
 // pruneBatch is how many rows one prune transaction deletes: a day of a busy
@@ -87,6 +88,8 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (PruneResult, error) 
 		{&r.Inbox, "inbox", `state <> 'pending' AND received_at < ?`},
 		{&r.Rejected, "rejected_pushes", `received_at < ?`},
 		{&r.Audit, "audit", `at < ?`},
+		{&r.Kitchen, "kitchen_bumps", `bumped_at < ?`},
+		{&r.Kitchen, "kitchen_orders", `updated_at < ?`},
 	}
 	for _, s := range steps {
 		for {

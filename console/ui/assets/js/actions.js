@@ -33,6 +33,16 @@ async function run(fn) {
 
 export const accept = (o) => run(() => send(o, 'accept', {}, '已接单：' + pickupOf(o)));
 
+// acceptQuiet accepts without a toast (全部接单 says it once): true, or the error's words.
+export async function acceptQuiet(o) {
+  try {
+    await send(o, 'accept', {});
+    return true;
+  } catch (err) {
+    return pickupOf(o) + ' ' + (err.message || String(err));
+  }
+}
+
 export const reject = (o) => reasonDialog({
   title: '拒单 ' + pickupOf(o), sub: '请选择拒单原因，平台会告知顾客并退款。', reasons: REJECT_REASONS,
   confirmText: '确认拒单', danger: true,

@@ -101,7 +101,9 @@ function toggleList() {
 function renderList() {
   const list = $('alert-list');
   if (!state.alerts.length) {
-    list.replaceChildren(h('li', null, h('span', { class: 'empty' }, '暂无提醒')));
+    // Not in the time/message grid: a lone item there sat in the 50 px
+    // time column and broke "暂无提醒" one character per line.
+    list.replaceChildren(h('li', { class: 'alert-empty' }, '暂无提醒'));
     return;
   }
   list.replaceChildren(...state.alerts.map((a) => h('li', {

@@ -19,10 +19,13 @@ import { initReports } from './reports.js';
 import { initWebhooks } from './webhooks.js';
 import { loadMenus } from './menu.js';
 import { initAlerts, setConnected } from './alerts.js';
+import { initAnnounce, loadedActive, printerFault } from './announce.js';
+import { initShortcuts } from './shortcuts.js';
+import { initScreens, loadScreens } from './screens-admin.js';
 import { promptDialog } from './dialogs.js';
 import { toast } from './toast.js';
 
-const VIEWS = ['orders', 'printers', 'platform', 'goods', 'today', 'reports', 'menu'];
+const VIEWS = ['orders', 'printers', 'platform', 'goods', 'today', 'reports', 'menu', 'screens'];
 
 async function boot() {
   initStart();
@@ -37,9 +40,12 @@ async function boot() {
   initGoods();
   initReports();
   initWebhooks();
+  initScreens();
   initAlerts();
   initViews();
   initRinger();
+  initAnnounce();
+  initShortcuts();
   await loadSession();
   let sseUp = false;
   let reachable = true;
@@ -69,7 +75,7 @@ async function boot() {
 }
 
 function reloadAll() {
-  store.loadActive().catch((err) => toast(err.message, 'err'));
+  store.loadActive().then(loadedActive).catch((err) => toast(err.message, 'err'));
   store.loadFinished().catch(() => {});
   store.loadPrinters().catch(() => {});
   store.loadPlatform().catch(() => {});
@@ -116,9 +122,11 @@ function dispatch(ev) {
       break;
     case 'alert':
       store.addAlert({ level: ev.level, kind: ev.kind, code: ev.code, message: ev.message, at: ev.time });
-      if (ev.level === 'critical' && ev.kind !== 'waiting_order') sound.notice();
-      if (ev.kind === 'prep_remind') { sound.remind(); setTimeout(() => sound.say(((ev.data && ev.data.pickup_no) ? ev.data.pickup_no + '号' : '') + '备餐提醒'), 1200); }
-      if (ev.kind === 'delivery_alert') setTimeout(() => sound.say('配送异常，请及时处理'), 900);
+      if (ev.level === 'critical' && ev.kind !== 'waiting_order' && ev.kind !== 'delivery_alert') sound.ring('alert');
+      // 备餐提醒 says its order with the clips (plan.js); a delivery problem
+      // has no clip: the alert sound, then the browser's voice.
+      if (ev.kind === 'prep_remind') sound.announce('prep_remind', (ev.data && ev.data.pickup_no) || '');
+      if (ev.kind === 'delivery_alert') { sound.ring('alert'); setTimeout(() => sound.say('配送异常，请及时处理'), 900); }
       if (ev.code) orderChanged(ev.code);
       if (ev.kind && ev.kind.startsWith('outbox')) store.loadPlatformSoon();
       if (ev.kind === 'store_call' && currentView() === 'goods') loadGoodsSoon();
@@ -133,7 +141,7 @@ function dispatch(ev) {
       // has waited too long (critical) or failed or moved is.
       if ((ev.level === 'warn' && ev.kind !== 'job_retry') || ev.level === 'critical') {
         store.addAlert({ level: ev.level, kind: 'job_' + (ev.kind || ''), code: ev.code, message: ev.message, at: ev.time });
-        if (ev.level === 'critical') sound.notice();
+        if (ev.level === 'critical' || ev.kind === 'printer_status') printerFault((ev.data && ev.data.printer) || '');
       }
       if (ev.code) orderChanged(ev.code);
       break;
@@ -145,8 +153,6 @@ function dispatch(ev) {
   }
 }
 
-// store.addAlert may ask for a sound (a cancel notice).
-store.on('alerts', (a) => { if (a && a.sound === 'notice') { sound.notice(); sound.say('订单已取消，请停止制作'); } });
 
 function initStart() {
   const overlay = $('start-overlay');
@@ -195,7 +201,7 @@ function initTopbar() {
   });
   document.addEventListener('click', (ev) => { if (!pop.hidden && !pop.contains(ev.target) && ev.target !== btn) pop.hidden = true; });
   vol.addEventListener('input', () => sound.setVolume(vol.value));
-  $('sound-test').addEventListener('click', () => { sound.newOrder(); setTimeout(() => sound.say('您有新的订单'), 1700); });
+  $('sound-test').addEventListener('click', () => sound.announce('new_order', '1003'));
   $('mute-btn').addEventListener('click', () => sound.setMuted(!sound.state().muted));
   $('speech-on').addEventListener('change', (ev) => sound.setSpeech(ev.target.checked));
 
@@ -224,6 +230,7 @@ function initViews() {
     if (v === 'today') store.loadStats().catch(() => {});
     if (v === 'goods') loadGoods().catch((err) => toast(err.message, 'err'));
     if (v === 'menu') loadMenus();
+    if (v === 'screens') loadScreens();
   };
   window.addEventListener('hashchange', show);
   show();
@@ -256,13 +263,13 @@ function initRinger() {
     if (fresh.some((o) => o.decision === 'accept')) lastAccept = 0;
     if (fresh.some((o) => o.decision === 'refund')) lastRefund = 0;
     const now = Date.now();
+    // The first ring of an order is its announcement (announce.js, with
+    // its number); while it waits, the sound alone repeats.
     if (accepts.length && now - lastAccept >= 6000) {
-      sound.newOrder();
-      if (nAccept++ % 3 === 0) setTimeout(() => sound.say(accepts.length > 1 ? '您有' + accepts.length + '个新订单待接单' : '您有新的订单'), 1800);
+      if (nAccept++ > 0) sound.ring('chime');
       lastAccept = now;
     } else if (refunds.length && now - lastRefund >= 7000 && now - lastAccept > 3000) {
-      sound.refund();
-      if (nRefund++ % 2 === 0) setTimeout(() => sound.say('您有退款申请，请及时处理'), 1900);
+      if (nRefund++ > 0) sound.ring('alert');
       lastRefund = now;
     }
     if (!accepts.length) nAccept = 0;

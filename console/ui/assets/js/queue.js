@@ -6,12 +6,18 @@ import { h, $, yuan, clock, when, serverNow, ms, optionsOf, pickupOf, isDelivery
 import { decisions, on } from './store.js';
 import * as actions from './actions.js';
 import { openDetail } from './detail.js';
+import { confirmDialog } from './dialogs.js';
+import { toast } from './toast.js';
 
 const cards = new Map(); // code → {el, key, acting}
 const MAX_LINES = 7;
+// From this many waiting cards on, the queue turns compact (one short row
+// each): at 1366×768 full cards showed only 2 of 20.
+const COMPACT_FROM = 3;
 
 export function initQueue() {
   on('orders', render);
+  $('accept-all').addEventListener('click', () => acceptAll());
   setInterval(tick, 1000);
   render();
 }
@@ -44,6 +50,11 @@ function render() {
     prev = c.el;
   }
   const n = list.length;
+  const accepts = list.filter((o) => o.decision === 'accept').length;
+  box.classList.toggle('compact', n >= COMPACT_FROM);
+  $('accept-all').hidden = accepts < 2;
+  $('accept-all').textContent = '全部接单 (' + accepts + ')';
+  $('queue-keys').hidden = n === 0;
   $('queue-count').textContent = String(n);
   $('queue-count').classList.toggle('hot', n > 0);
   $('queue-empty').hidden = n > 0 || box.children.length > 0;
@@ -85,7 +96,7 @@ function build(o) {
   if (o.expect_at) sub.push('预约 ' + when(o.expect_at));
   if (o.store_name) sub.push(o.store_name);
   const body = h('div', { class: 'dcard-body' },
-    h('div', { class: 'dcard-top' },
+    h('div', { class: 'dcard-top', 'data-meta': [refund ? '退款申请' : '', meta, o.store_name].filter(Boolean).join(' · '), onclick: () => openDetail(o.code) },
       h('span', { class: 'pickup-label' }, o.pickup_no ? '取餐号' : '订单'),
       h('span', { class: 'pickup' }, pickupOf(o)),
       h('span', { class: 'dcard-amount' }, o.detail_known ? yuan(o.actual_pay) : '')),
@@ -180,4 +191,36 @@ function tick() {
       cd.classList.toggle('late', left < 30000);
     }
   }
+}
+
+// firstWaiting is the oldest card waiting for a decision of kind.
+export function firstWaiting(kind = 'accept') {
+  return decisions().find((o) => o.decision === kind && !(cards.get(o.code) || {}).acting);
+}
+
+// act presses a card's button as a tap would (keyboard shortcuts).
+export function pressOn(o, act) {
+  const c = o && cards.get(o.code);
+  const btn = c && c.el.querySelector('[data-act="' + act + '"]');
+  if (btn && !btn.disabled) btn.click();
+}
+
+// acceptAll accepts every order waiting to be accepted, after one confirm.
+export async function acceptAll() {
+  const list = decisions().filter((o) => o.decision === 'accept' && !(cards.get(o.code) || {}).acting);
+  if (!list.length) return;
+  const ok = await confirmDialog({
+    title: '全部接单', sub: '接下 ' + list.length + ' 个等待中的订单：' + list.map(pickupOf).join('、'), confirmText: '全部接单（' + list.length + '）',
+    submit: async () => {
+      for (const o of list) {
+        const c = cards.get(o.code);
+        if (c) { c.acting = true; c.el.querySelectorAll('button').forEach((b) => { b.disabled = true; }); }
+      }
+      const results = await Promise.all(list.map((o) => actions.acceptQuiet(o)));
+      const failed = results.filter((r) => r !== true);
+      for (const o of list) { const c = cards.get(o.code); if (c) c.acting = false; }
+      if (failed.length) throw new Error(failed.length + ' 个订单接单失败：' + failed[0]);
+    },
+  });
+  if (ok) toast('已接单 ' + list.length + ' 个', 'ok');
 }

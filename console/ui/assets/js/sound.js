@@ -1,6 +1,11 @@
-// Sounds made with Web Audio (nothing to download) and the browser's speech
-// synthesis. Browsers keep audio locked until the person clicks the page, so
-// the page tracks whether sound can actually play and says so when not.
+// The page's audio: the embedded alert clips (voice.js plays the plan of
+// assets/audio/plan.js), a few Web Audio tones for scans, and the browser's
+// speech synthesis as the clips' fallback. Browsers keep audio locked until
+// the person clicks the page, so the page tracks whether sound can actually
+// play and says so when not.
+
+import * as voice from './voice.js';
+import { CLIPS } from '../audio/plan.js';
 
 let ctx = null;
 let master = null;
@@ -37,6 +42,7 @@ export async function unlock() {
     // A silent blip: some browsers only unlock once a sound has started.
     tone(440, 0, 0.02, 'sine', 0.0001);
     if ('speechSynthesis' in window) speechSynthesis.getVoices();
+    voice.preload(Object.keys(CLIPS));
   } catch {
     // stays locked; the page keeps warning
   }
@@ -88,6 +94,15 @@ function tone(freq, at, dur, type = 'sine', level = 1, endFreq = 0) {
 }
 
 function canPlay() { return unlocked() && !muted && volume > 0; }
+
+voice.attach({ ctx: () => ctx, out: () => master, canPlay, speechOn: () => speechOn, volume: () => volume });
+
+// announce says an event with the clips: new_order, cancel, refund_request,
+// prep_remind, made, printer_fault (plan.js), with the order's pickup number.
+export function announce(event, pickup) { return voice.announce(event, { pickup }); }
+
+// ring repeats an event's sound alone (an order still waiting).
+export function ring(clip) { return voice.soundOnly(clip); }
 
 // New order: a bright two-note chime, twice.
 export function newOrder() {

@@ -110,7 +110,7 @@ function noticeIfGone(old, now) {
   let msg = '';
   if (status === 'cancelled') msg = '订单 ' + pickupOf(old) + ' 已取消' + (now.reason ? '：' + now.reason : '') + '，请停止制作';
   else if (status === 'refunded') msg = '订单 ' + pickupOf(old) + ' 已退款，请停止制作';
-  if (msg) addAlert({ level: 'critical', kind: 'cancel_notice', code: old.code, message: msg, sound: 'notice' });
+  if (msg) addAlert({ level: 'critical', kind: 'cancel_notice', code: old.code, message: msg, sound: 'cancel', pickup: old.pickup_no || '' });
 }
 
 // Decisions waiting for staff, oldest first (new cards go to the bottom so
@@ -126,7 +126,7 @@ export function decisions() {
 
 let alertSeq = 0;
 export function addAlert(a) {
-  const alert = { id: ++alertSeq, at: a.at || serverNow().toISOString(), level: a.level || 'info', kind: a.kind || '', code: a.code || '', message: a.message || '', read: false, sound: a.sound };
+  const alert = { id: ++alertSeq, at: a.at || serverNow().toISOString(), level: a.level || 'info', kind: a.kind || '', code: a.code || '', message: a.message || '', read: false, sound: a.sound, pickup: a.pickup };
   // The same message again (an escalation repeats) replaces the older line.
   state.alerts = [alert, ...state.alerts.filter((x) => !(x.message === alert.message && x.code === alert.code))].slice(0, 60);
   emit('alerts', alert);

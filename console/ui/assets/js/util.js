@@ -134,11 +134,14 @@ export function pickupOf(o) {
 
 export function isDelivery(o) { return o.type === 3 || o.type === 4; }
 
-// itemsLine is a one-line summary: 珍珠奶茶×2、鸡米花.
+// itemsLine is a one-line summary with the specs: 珍珠奶茶(大杯 / 少糖)×2、鸡米花.
 export function itemsLine(o) {
   const items = o.items || [];
   if (!items.length) return o.detail_known === false ? '正在获取订单详情…' : '（无商品信息）';
-  return items.map((it) => it.name + (it.quantity > 1 ? '×' + it.quantity : '')).join('、');
+  return items.map((it) => {
+    const opts = optionsOf(it);
+    return it.name + (opts ? '(' + opts + ')' : '') + (it.quantity > 1 ? '×' + it.quantity : '');
+  }).join('、');
 }
 
 // optionsOf joins spec and property: 大杯 / 三分糖.
