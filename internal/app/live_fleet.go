@@ -68,3 +68,9 @@ func (l *LiveFleet) Configs() []config.PrinterConfig             { return l.get(
 func (l *LiveFleet) PrintImage(ctx context.Context, title string, render func(width int) (image.Image, error)) (string, error) {
 	return l.get().PrintImage(ctx, title, render)
 }
+
+// Enqueue queues a job that is no order's (a 日结单, a 交班单) on the fleet in
+// service.
+func (l *LiveFleet) Enqueue(ctx context.Context, j printer.Job) (int64, bool, error) {
+	return l.get().Enqueue(ctx, j)
+}
