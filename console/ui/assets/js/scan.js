@@ -139,6 +139,8 @@ function pick(res) {
   hideTimer = setTimeout(() => { box.hidden = true; }, 15000);
   box.onclick = () => { box.hidden = true; };
   sound.scanError();
+}
+
 // pickOne asks which order a shared pickup number means (two stores both
 // have a 1003 today) and scans the one picked.
 function pickOne(body) {
