@@ -13,14 +13,16 @@ import (
 // ScanCandidate is one of the orders a shared pickup number names: the
 // console shows them to pick from.
 type ScanCandidate struct {
-	Code    string       `json:"code"`
-	Source  order.Source `json:"source"`
-	Label   string       `json:"source_label"`
-	Store   string       `json:"store_id"`
-	Pickup  string       `json:"pickup_no"`
-	Table   string       `json:"table,omitempty"`
-	Status  order.Status `json:"status"`
-	Created time.Time    `json:"created_at"`
+	Code   string       `json:"code"`
+	Source order.Source `json:"source"`
+	Label  string       `json:"source_label"`
+	Store  string       `json:"store_id"`
+	// StoreName tells two stores' 1001 apart on the picker.
+	StoreName string       `json:"store_name,omitempty"`
+	Pickup    string       `json:"pickup_no"`
+	Table     string       `json:"table,omitempty"`
+	Status    order.Status `json:"status"`
+	Created   time.Time    `json:"created_at"`
 }
 
 // pickupSpan is how far back a typed pickup number is looked for.
@@ -69,8 +71,16 @@ func (b *Bridge) lookupCode(ctx context.Context, raw string) (*store.OrderRecord
 	for i, r := range recs {
 		out[i] = ScanCandidate{Code: r.Code, Source: r.Source.Or(order.SourceKaigedian), Label: r.Source.Label(), Store: r.StoreID,
 			Pickup: r.PickupNo, Status: r.Status, Created: APITime(r.CreatedAt)}
+		for _, st := range b.cfg.Stores {
+			if st.ID == r.StoreID {
+				out[i].StoreName = st.Name
+			}
+		}
 		if r.Detail != nil {
 			out[i].Table = r.Detail.Table
+			if out[i].StoreName == "" {
+				out[i].StoreName = r.Detail.StoreName
+			}
 		}
 	}
 	return nil, out, nil

@@ -167,6 +167,13 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 		source = "http"
 	}
 	res := s.Bridge.Scan(r.Context(), body.Code, source)
+	if len(res.Candidates) > 0 {
+		// A typed number several of the day's orders share (two stores'
+		// 1001, a take code and a pickup number): staff pick one.
+		writeJSON(w, http.StatusMultipleChoices, map[string]any{"error": res.Error, "pickup_no": strings.TrimSpace(body.Code),
+			"candidates": res.Candidates})
+		return
+	}
 	if res.Outcome == bridge.ENotFound && looksLikePickup(body.Code) && s.scanPickup(w, r, strings.TrimSpace(body.Code), source) {
 		return
 	}

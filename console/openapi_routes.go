@@ -18,7 +18,7 @@ var apiOps = []apiOp{
 	{Method: "POST", Path: "/api/orders/{code}/deliver", Tag: "actions", Summary: "Hand to the courier (配送中)", Body: []apiParam{{"contacts_name", "the courier"}, {"mobile", "the courier's phone"}}, Responses: actionResponses},
 	{Method: "POST", Path: "/api/orders/{code}/cancel", Tag: "actions", Summary: "After-sales cancel at the platform", Body: []apiParam{{"reason", "required"}}, Responses: actionResponses},
 	{Method: "POST", Path: "/api/orders/{code}/reprint", Tag: "actions", Summary: "Print a document of the order again, marked 补打", Body: []apiParam{{"doc", "receipt | kitchen | label"}, {"printer", "only this printer (optional)"}}, Responses: []int{202, 400, 404, 409}},
-	{Method: "POST", Path: "/api/scan", Tag: "actions", Summary: "A scanned order barcode or typed pickup number", Body: []apiParam{{"code", "what the scanner read"}}, Responses: []int{200, 202, 400, 404, 409}},
+	{Method: "POST", Path: "/api/scan", Tag: "actions", Summary: "A scanned order barcode or typed pickup number (300: several orders share the number, pick one)", Body: []apiParam{{"code", "what the scanner read"}}, Responses: []int{200, 202, 300, 400, 404, 409}},
 	{Method: "POST", Path: "/api/pos/orders", Tag: "pos", Summary: "Hand in an offline order for /order/submit (Idempotency-Key header)", Body: []apiParam{{"store_id", "the store"}, {"actual_pay_amount", "fen"}, {"order_item_list", "the items (README: offline orders)"}}, Responses: []int{200, 202, 400, 422}},
 	{Method: "GET", Path: "/api/pos/orders/{id}", Tag: "pos", Summary: "State of a handed-in offline order", Responses: []int{200, 400, 404}},
 	{Method: "GET", Path: "/api/platform", Tag: "platform", Summary: "Platform link health and failing calls", Responses: []int{200}},

@@ -70,7 +70,9 @@ async function submit(code) {
     markOwnAction(res.code || code);
   } catch (err) {
     if (err.status === 300 && err.body && err.body.candidates) {
-      pickOne(err.body);
+      // bridge's candidates name their source; the console's own lookup
+      // (a number two stores share) answers whole order views.
+      if (err.body.candidates.some((c) => c.source_label)) pick(err.body); else pickOne(err.body);
       return;
     }
     if (err.status === 0) {
@@ -131,7 +133,7 @@ function pick(res) {
   box.className = 'scan-result dup';
   const list = res.candidates.map((c) => h('button', { type: 'button', class: 'btn btn-sm scan-pick', dataset: { code: c.code },
     onclick: (ev) => { ev.stopPropagation(); box.hidden = true; submit(c.code); } },
-    c.source_label + ' ' + c.pickup_no + (c.table ? ' · ' + c.table : '') + ' · #' + String(c.code).slice(-4)));
+    [c.source_label, c.store_name].filter(Boolean).join(' ') + ' ' + c.pickup_no + (c.table ? ' · ' + c.table : '') + ' · #' + String(c.code).slice(-4)));
   box.replaceChildren(h('span', { class: 'sr-mark' }, '?'),
     h('div', null, h('div', { class: 'sr-main' }, res.error || '请选择订单'), h('div', { class: 'sr-sub' }, list)));
   box.hidden = false;
