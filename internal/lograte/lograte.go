@@ -54,8 +54,11 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	}
 	s := h.shared
 	k := key{r.Level, r.Message}
-	now := s.now()
 	s.mu.Lock()
+	// Read under the lock: a time read before it could be older than the
+	// entry another goroutine just wrote, look like a clock gone back, and
+	// let the repeat through.
+	now := s.now()
 	e := s.seen[k]
 	if e != nil && now.Sub(e.since) < s.window && now.Sub(e.since) >= 0 {
 		e.suppressed++
