@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/posbridge/posbridge/internal/textutil"
 )
 
 // treeCheck walks the parsed YAML against the Config struct before decoding,
@@ -238,7 +240,7 @@ func unknownKeyMessage(name, path string, siblings []field) string {
 		if normaliseKey(f.key) == want {
 			return fmt.Sprintf("unknown key; did you mean %q?", f.key)
 		}
-		if d := editDistance(want, normaliseKey(f.key)); d < bestDist && d*2 < len(want) {
+		if d := textutil.EditDistance(want, normaliseKey(f.key)); d < bestDist && d*2 < len(want) {
 			best, bestDist = f.key, d
 		}
 	}
@@ -261,25 +263,4 @@ func unknownKeyMessage(name, path string, siblings []field) string {
 // normaliseKey lets dataDir, data-dir and DATA_DIR all find data_dir.
 func normaliseKey(s string) string {
 	return strings.NewReplacer("_", "", "-", "", " ", "").Replace(strings.ToLower(s))
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

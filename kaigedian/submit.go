@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/posbridge/posbridge/internal/textutil"
 	"github.com/posbridge/posbridge/order"
 )
 
@@ -160,7 +161,7 @@ func ValidateSubmit(req SubmitRequest) []FieldError {
 		}
 	}
 	for i, pay := range req.PayList {
-		if pay.PayAmount != "" && !isDigits(strings.TrimSpace(pay.PayAmount)) {
+		if pay.PayAmount != "" && !textutil.Digits(strings.TrimSpace(pay.PayAmount)) {
 			add(fmt.Sprintf("payList[%d].payAmount", i), "must be whole fen, e.g. \"2000\"")
 		}
 		if pay.PayTime != "" && !isDocumentedTime(pay.PayTime) {

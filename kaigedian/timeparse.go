@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/posbridge/posbridge/internal/textutil"
 )
 
 // Shanghai is the platform's time zone (Asia/Shanghai has had no DST since
@@ -29,7 +31,7 @@ func ParseTime(s string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
-	if isDigits(s) {
+	if textutil.Digits(s) {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return time.Time{}, false
@@ -78,16 +80,4 @@ func FormatTime(t time.Time) string {
 func StartOfDay(t time.Time) time.Time {
 	y, m, d := t.In(Shanghai).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, Shanghai)
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/posbridge/posbridge/internal/textutil"
 	"github.com/posbridge/posbridge/ordering/money"
 )
 
@@ -409,7 +410,7 @@ func join(path, key string) string {
 
 // unknownKey names the key most like the unknown one, or lists the keys.
 func unknownKey(key string, known map[string]field) string {
-	if digitsOnly(key) {
+	if textutil.Digits(key) {
 		return fmt.Sprintf("不认识的键 %q：金额里的逗号会把数字分成两半，12,50 请写成 12.50", key)
 	}
 	names := make([]string, 0, len(known))
@@ -419,7 +420,7 @@ func unknownKey(key string, known map[string]field) string {
 	sort.Strings(names)
 	best, bestDist := "", 3
 	for _, k := range names {
-		if dist := editDistance(strings.ToLower(key), k); dist < bestDist {
+		if dist := textutil.EditDistance(strings.ToLower(key), k); dist < bestDist {
 			best, bestDist = k, dist
 		}
 	}
@@ -427,37 +428,4 @@ func unknownKey(key string, known map[string]field) string {
 		return fmt.Sprintf("不认识的键 %q，是不是 %q？", key, best)
 	}
 	return fmt.Sprintf("不认识的键 %q；这里可以写：%s", key, strings.Join(names, "、"))
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
-
-func digitsOnly(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+
+	"github.com/posbridge/posbridge/internal/textutil"
 )
 
 // Decimal is an exact non-negative decimal read from text: a rate
@@ -19,7 +21,7 @@ type Decimal struct {
 func ParseDecimal(text string) (Decimal, error) {
 	s := strings.TrimSpace(text)
 	intPart, frac, hasPoint := strings.Cut(s, ".")
-	if !digitsOnly(intPart) || (hasPoint && !digitsOnly(frac)) || len(intPart) > 12 || len(frac) > 12 {
+	if !textutil.Digits(intPart) || (hasPoint && !textutil.Digits(frac)) || len(intPart) > 12 || len(frac) > 12 {
 		return Decimal{}, fmt.Errorf("%q 不是数字，请写成 5 或 0.1218 这样的数字", text)
 	}
 	r, ok := new(big.Rat).SetString(s)

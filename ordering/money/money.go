@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/posbridge/posbridge/internal/textutil"
 	"github.com/posbridge/posbridge/order"
 )
 
@@ -46,7 +47,7 @@ func parse(text string, signed bool) (order.Fen, error) {
 		s = s[1:]
 	}
 	intPart, frac, hasPoint := strings.Cut(s, ".")
-	if !digitsOnly(intPart) || (len(intPart) > 1 && intPart[0] == '0') || (hasPoint && !digitsOnly(frac)) {
+	if !textutil.Digits(intPart) || (len(intPart) > 1 && intPart[0] == '0') || (hasPoint && !textutil.Digits(frac)) {
 		return 0, fmt.Errorf("%w：%q 不是金额，请写成 12 或 12.50 这样的数字", ErrFormat, text)
 	}
 	if len(intPart) > 13 {
@@ -81,18 +82,6 @@ func parse(text string, signed bool) (order.Fen, error) {
 		v = -v
 	}
 	return order.Fen(v), nil
-}
-
-func digitsOnly(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Format writes fen as yuan with two decimals: 420 → "4.20", -100 → "-1.00".

@@ -3,6 +3,8 @@ package sms
 import (
 	"errors"
 	"fmt"
+
+	"github.com/posbridge/posbridge/internal/textutil"
 )
 
 // Contexts of seed §3.1.
@@ -26,7 +28,7 @@ func (m Message) check() error {
 	switch {
 	case m.Phone == "":
 		return fmt.Errorf("%w: no phone", ErrInvalidMessage)
-	case len(m.Code) < 4 || len(m.Code) > 8 || !digitsOnly(m.Code):
+	case len(m.Code) < 4 || len(m.Code) > 8 || !textutil.Digits(m.Code):
 		return fmt.Errorf("%w: the code must be 4 to 8 digits", ErrInvalidMessage)
 	case m.Context != ContextLogin && m.Context != ContextRegister:
 		return fmt.Errorf("%w: context %q is neither login nor register", ErrInvalidMessage, m.Context)
@@ -34,13 +36,4 @@ func (m Message) check() error {
 		return fmt.Errorf("%w: no restaurant", ErrInvalidMessage)
 	}
 	return nil
-}
-
-func digitsOnly(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
