@@ -174,9 +174,6 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 			"candidates": res.Candidates})
 		return
 	}
-	if res.Outcome == bridge.ENotFound && looksLikePickup(body.Code) && s.scanPickup(w, r, strings.TrimSpace(body.Code), source) {
-		return
-	}
 	if res.Outcome == bridge.ENotFound || res.Outcome == bridge.EInvalid {
 		writeJSON(w, scanStatus(res.Outcome), map[string]string{"error": res.Error})
 		return

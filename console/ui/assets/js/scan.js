@@ -7,7 +7,7 @@ import { h, $, pickupOf, isDelivery } from './util.js';
 import * as api from './api.js';
 import * as sound from './sound.js';
 import { refreshOrder, markOwnAction, state } from './store.js';
-import { isOpen as modalOpen, confirmDialog, closeModal } from './dialogs.js';
+import { isOpen as modalOpen } from './dialogs.js';
 
 let hideTimer = 0;
 let kbd = false;
@@ -70,9 +70,7 @@ async function submit(code) {
     markOwnAction(res.code || code);
   } catch (err) {
     if (err.status === 300 && err.body && err.body.candidates) {
-      // bridge's candidates name their source; the console's own lookup
-      // (a number two stores share) answers whole order views.
-      if (err.body.candidates.some((c) => c.source_label)) pick(err.body); else pickOne(err.body);
+      pick(err.body);
       return;
     }
     if (err.status === 0) {
@@ -141,15 +139,4 @@ function pick(res) {
   hideTimer = setTimeout(() => { box.hidden = true; }, 15000);
   box.onclick = () => { box.hidden = true; };
   sound.scanError();
-}
-
-// pickOne asks which order a shared pickup number means (two stores both
-// have a 1003 today) and scans the one picked.
-function pickOne(body) {
-  const list = h('div', { class: 'pick-list' }, body.candidates.map((o) => h('button', {
-    type: 'button', class: 'btn btn-lg', dataset: { code: o.code },
-    onclick: () => { closeModal(); submit(o.code); },
-  }, pickupOf(o) + '　' + [o.store_name, o.type_label, o.status_label].filter(Boolean).join(' · ') + '　#' + o.code.slice(-4))));
-  sound.scanError();
-  confirmDialog({ title: body.error, sub: '点选要处理的订单', body: list, confirmText: '取消', submit: () => {} });
 }
