@@ -35,37 +35,33 @@ func Errorf(code, format string, args ...any) *Error {
 // not allow a step, EDiskFull for a full disk, ENotFound for a row that is
 // not there, else EInternal.
 func ErrorCode(err error) string {
-	var e *Error
-	var se *StateError
-	switch {
-	case err == nil:
-		return ""
-	case errors.As(err, &e):
-		return e.Code
-	case errors.As(err, &se):
-		return EConflict
-	case errors.Is(err, store.ErrDiskFull):
-		return EDiskFull
-	case errors.Is(err, store.ErrNotFound):
-		return ENotFound
-	}
-	return EInternal
+	code, _ := describe(err)
+	return code
 }
 
 // ErrorMessage is what staff read of err: an Error's or a state's message,
 // the sentence of a full disk, or the error's text.
 func ErrorMessage(err error) string {
+	_, msg := describe(err)
+	return msg
+}
+
+// describe gives err's code and message in one place, so that the two can
+// never disagree about what kind of error it is.
+func describe(err error) (code, msg string) {
 	var e *Error
 	var se *StateError
 	switch {
 	case err == nil:
-		return ""
+		return "", ""
 	case errors.As(err, &e):
-		return e.Message
+		return e.Code, e.Message
 	case errors.As(err, &se):
-		return se.Message
+		return EConflict, se.Message
 	case errors.Is(err, store.ErrDiskFull):
-		return "磁盘已满，操作未保存：请清理电脑磁盘空间"
+		return EDiskFull, "磁盘已满，操作未保存：请清理电脑磁盘空间"
+	case errors.Is(err, store.ErrNotFound):
+		return ENotFound, err.Error()
 	}
-	return err.Error()
+	return EInternal, err.Error()
 }
