@@ -21,26 +21,11 @@ import (
 	"github.com/posbridge/posbridge/internal/harness"
 	"github.com/posbridge/posbridge/kaigedian/fake"
 	"github.com/posbridge/posbridge/order"
+
+	"github.com/posbridge/posbridge/internal/browsertest"
 )
 
-// chromiumPath finds Debian's chromium. Without it the browser tests skip,
-// except under CI=true, where a missing browser is a failure.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("POSBRIDGE_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed: the console browser tests need it (apt-get install chromium)")
-	}
-	t.Skip("chromium not installed; skipping the console browser tests (set CI=true to make this a failure)")
-	return ""
-}
+func chromiumPath(t *testing.T) string { return browsertest.Chromium(t, "the console browser tests") }
 
 // screenshotDir is where the main screens are saved for people to look at.
 func screenshotDir(t *testing.T) string {

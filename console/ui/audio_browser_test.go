@@ -6,33 +6,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/posbridge/posbridge/internal/browsertest"
 )
 
-// chromium finds Debian's chromium; without it the test skips, except under
-// CI=true, where a missing browser is a failure.
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("POSBRIDGE_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed: the sound plan test needs it (apt-get install chromium)")
-	}
-	t.Skip("chromium not installed; skipping (set CI=true to make this a failure)")
-	return ""
-}
+func chromium(t *testing.T) string { return browsertest.Chromium(t, "the sound plan test") }
 
 type decodedClip struct {
 	Channels int     `json:"channels"`

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -18,6 +17,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/posbridge/posbridge/ordering/orders"
+
+	"github.com/posbridge/posbridge/internal/browsertest"
 )
 
 // phone is a headless Chromium tab in a phone's viewport (360 × 740,
@@ -30,22 +31,7 @@ type phone struct {
 	errs  []string
 }
 
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("POSBRIDGE_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed: the phone page tests need it (apt-get install chromium)")
-	}
-	t.Skip("chromium not installed; skipping the phone page tests (set CI=true to make this a failure)")
-	return ""
-}
+func chromium(t *testing.T) string { return browsertest.Chromium(t, "the phone page tests") }
 
 func newPhone(t *testing.T) *phone {
 	t.Helper()
