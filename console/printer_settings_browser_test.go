@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +17,8 @@ import (
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/internal/harness"
 	"github.com/posbridge/posbridge/printer/fakeprinter"
+
+	"github.com/posbridge/posbridge/internal/ptypair"
 )
 
 // ptyPrinter links two ptys with socat and plays an ESC/POS printer on one
@@ -26,27 +26,7 @@ import (
 // discovery finds. Under CI=true a missing socat fails.
 func ptyPrinter(t *testing.T) string {
 	t.Helper()
-	socat, err := exec.LookPath("socat")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("socat is required under CI (scripts/ci-deps.sh installs it)")
-		}
-		t.Skip("socat not installed")
-	}
-	dir := t.TempDir()
-	host, side := filepath.Join(dir, "ttyPOS0"), filepath.Join(dir, "printer")
-	cmd := exec.Command(socat, "pty,raw,echo=0,link="+host, "pty,raw,echo=0,link="+side)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	if !harness.WaitFor(10*time.Second, func() bool {
-		_, e1 := os.Stat(host)
-		_, e2 := os.Stat(side)
-		return e1 == nil && e2 == nil
-	}) {
-		t.Fatal("socat did not create the ptys")
-	}
+	host, side := ptypair.Start(t, "ttyPOS0", "printer")
 	f, err := os.OpenFile(side, os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +123,7 @@ func TestPrinterSettingsFromTheConsole(t *testing.T) {
 	b.wait("edit form", `document.querySelector('#printer-form [data-field="name"]')?.value === 'bar'`, 5*time.Second)
 	b.do(chromedp.SetValue(`#printer-form [data-field="connection"]`, "lpt9"))
 	b.click("#confirm-ok")
-	b.wait("the refusal", `(() => { const e = document.querySelector('.modal-error'); return e && e.textContent.includes('设置未保存') && e.textContent.includes('printers[3].connection'); })()`, 5*time.Second)
+	b.wait("the refusal", `(() => { const e = document.querySelector('.modal-error'); return e && e.textContent.includes('设置未保存') && e.textContent.includes('printers[3].connection'); })()`, 15*time.Second) // the edit is loaded and validated as the daemon would: slow on a busy PC
 	b.shot("33-printer-edit-refused")
 	if after := settingsOnDisk(t, env); after != before {
 		t.Fatalf("a refused edit changed the layer:\n%s", after)

@@ -4,48 +4,19 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/posbridge/posbridge/config"
+
+	"github.com/posbridge/posbridge/internal/ptypair"
 )
 
 // socatPair starts `socat` with two linked ptys: the host side for the
 // transport, the printer side for the test to play the printer.
-func socatPair(t *testing.T) (host, printerSide string) {
-	t.Helper()
-	socat, err := exec.LookPath("socat")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("socat is required under CI")
-		}
-		t.Skip("socat not installed")
-	}
-	dir := t.TempDir()
-	host, printerSide = filepath.Join(dir, "host"), filepath.Join(dir, "printer")
-	cmd := exec.Command(socat, "pty,raw,echo=0,link="+host, "pty,raw,echo=0,link="+printerSide)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	for i := 0; i < 200; i++ {
-		_, e1 := os.Stat(host)
-		_, e2 := os.Stat(printerSide)
-		if e1 == nil && e2 == nil {
-			return host, printerSide
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatal("socat did not create the ptys")
-	return "", ""
-}
+func socatPair(t *testing.T) (host, printerSide string) { return ptypair.Start(t, "host", "printer") }
 
 // playPrinter answers queries on the printer side and records what came in.
 type playedPrinter struct {

@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -26,6 +25,8 @@ import (
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/printer/fakeprinter"
 	"github.com/posbridge/posbridge/store"
+
+	"github.com/posbridge/posbridge/internal/ptypair"
 )
 
 // doctorStore is a live-mode installation on loopback: the fake 开个店
@@ -98,7 +99,7 @@ func newDoctorStore(t *testing.T) *doctorStore {
 	t.Cleanup(s.front.Close)
 	s.consolePort = freePort(t)
 
-	s.scannerPath = startPtyPair(t, s.dir)
+	s.scannerPath = startPtyPair(t)
 	s.config = filepath.Join(s.dir, "posbridge.yaml")
 	s.writeConfig(t, testAccessToken)
 	db, err := store.Open(context.Background(), filepath.Join(s.dir, "data", databaseFileName), store.Options{})
@@ -165,23 +166,9 @@ func listenLoopback(t *testing.T) net.Listener {
 
 // startPtyPair starts socat with two linked ptys and returns one end: a
 // serial port that opens like a USB scanner's.
-func startPtyPair(t *testing.T, dir string) string {
-	t.Helper()
-	socat := requireTool(t, "socat")
-	a, b := filepath.Join(dir, "ttyScanner"), filepath.Join(dir, "ttyPeer")
-	cmd := exec.Command(socat, "pty,raw,echo=0,link="+a, "pty,raw,echo=0,link="+b)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for range 200 {
-		if _, err := os.Stat(a); err == nil {
-			return a
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatal("socat made no pty")
-	return ""
+func startPtyPair(t *testing.T) string {
+	port, _ := ptypair.Start(t, "ttyScanner", "ttyPeer")
+	return port
 }
 
 func writeRSAKey(t *testing.T, path string) *rsa.PrivateKey {

@@ -4,46 +4,16 @@ import (
 	"bytes"
 	"net"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/posbridge/posbridge/internal/ptypair"
 )
 
 // socatPair links two ptys: the host side for discovery, the printer side
 // for the test to play a printer. Under CI=true a missing socat fails.
-func socatPair(t *testing.T) (host, printerSide string) {
-	t.Helper()
-	socat, err := exec.LookPath("socat")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("socat is required under CI (scripts/ci-deps.sh installs it)")
-		}
-		t.Skip("socat not installed")
-	}
-	dir := t.TempDir()
-	host, printerSide = filepath.Join(dir, "host"), filepath.Join(dir, "printer")
-	cmd := exec.Command(socat, "pty,raw,echo=0,link="+host, "pty,raw,echo=0,link="+printerSide)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		_, e1 := os.Stat(host)
-		_, e2 := os.Stat(printerSide)
-		if e1 == nil && e2 == nil {
-			return host, printerSide
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatal("socat did not create the ptys")
-	return "", ""
-}
+func socatPair(t *testing.T) (host, printerSide string) { return ptypair.Start(t, "host", "printer") }
 
 // fakePrinter plays the printer side of a pty or a TCP connection: it
 // records what came in and, when reply is set, answers each DLE EOT with it.
