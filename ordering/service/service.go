@@ -55,6 +55,8 @@ type Channel struct {
 	edit     sync.Mutex
 	watchers map[int64]*menu.Watcher
 	paths    map[int64]string
+	pauseMu  sync.Mutex
+	pauses   map[string]string // store id → why scan-to-order is paused (linked.go)
 }
 
 // Open loads every restaurant's menu (a menu that does not load is an
@@ -68,6 +70,9 @@ func Open(ctx context.Context, opt Options) (*Channel, error) {
 	}
 	cfg := opt.Config
 	c := &Channel{opt: opt, watchers: map[int64]*menu.Watcher{}, paths: map[int64]string{}}
+	if err := c.loadPauses(ctx); err != nil {
+		return nil, err
+	}
 	var rests []api.Restaurant
 	for _, r := range cfg.Ordering.Restaurants {
 		path, err := menuPath(cfg, r)
@@ -95,7 +100,9 @@ func Open(ctx context.Context, opt Options) (*Channel, error) {
 			return nil, fmt.Errorf("ordering.restaurants %d: menu %s: %w (check it with `posbridge menu check %s`)", r.ID, path, err, path)
 		}
 		c.watchers[r.ID], c.paths[r.ID] = w, path
-		rests = append(rests, api.Restaurant{ID: r.ID, StoreID: r.StoreID, Schedule: opt.Schedule(r.StoreID), Menu: w.Menu})
+		storeID := r.StoreID
+		rests = append(rests, api.Restaurant{ID: r.ID, StoreID: storeID, Schedule: opt.Schedule(storeID), Menu: w.Menu,
+			Paused: func() string { return c.Paused(storeID) }})
 	}
 	var proxies []*api.Proxy
 	for _, p := range cfg.Ordering.TrustedProxies {
