@@ -121,7 +121,8 @@ type PollConfig struct {
 type StoreConfig struct {
 	ID   string `mapstructure:"id" yaml:"id" json:"id,omitempty"`
 	Name string `mapstructure:"name" yaml:"name" json:"name,omitempty"`
-	// Hours are business hours like "09:00-22:00" (Asia/Shanghai); empty = always open.
+	// Hours are business hours like "09:00-22:00" on the store's clock
+	// (Timezone); empty = always open.
 	Hours []string `mapstructure:"hours" yaml:"hours" json:"hours,omitempty"`
 	// Timezone is the store's IANA zone ("" = Asia/Shanghai) and DayStart
 	// when its business day begins ("" = 04:00, seed 002's start_time):
