@@ -226,6 +226,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		return err
 	}
 	d.OrderingTableURL = scan.tableURL()
+	scan.linkMenus(b)
 	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance,
 		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus()}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
