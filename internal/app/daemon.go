@@ -106,23 +106,12 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 func (m *Main) startLive(cfg *config.Config) error {
 	d, log, opts, runCtx := m.daemon, m.log, m.opts, m.ctx
 	db, instance, start := d.DB, d.instance, m.start
-	var err error
 
 	// The listeners open first: the sandbox platform needs the push address.
-	var pushLn net.Listener
-	if cfg.Push.Listen != "" {
-		if pushLn, err = console.Listen(cfg.Push.Listen); err != nil {
-			return err
-		}
-		m.onClose(func() { pushLn.Close() }) // Serve closes it too; until then Close does
-		d.PushAddr = pushLn.Addr().String()
-	}
-	consoleLn, err := console.Listen(cfg.Console.Listen)
+	pushLn, consoleLn, err := m.listen(cfg)
 	if err != nil {
 		return err
 	}
-	m.onClose(func() { consoleLn.Close() })
-	d.ConsoleAddr = consoleLn.Addr().String()
 
 	client, pub, err := d.platformClient(runCtx, log, opts)
 	if err != nil {
@@ -165,23 +154,9 @@ func (m *Main) startLive(cfg *config.Config) error {
 	start("poller", func(ctx context.Context) error { poller.New(client, b, cfg, log, opts.Now).Run(ctx); return nil })
 	start("retention", func(ctx context.Context) error { m.retention(db, cfg, log).run(ctx); return nil })
 	if pushLn != nil {
-		var tlsCfg *tls.Config
-		if cfg.Push.TLSCertFile != "" {
-			cert, err := tls.LoadX509KeyPair(cfg.Push.TLSCertFile, cfg.Push.TLSKeyFile)
-			if err != nil {
-				return fmt.Errorf("push TLS certificate: %w", err)
-			}
-			tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		if err := m.servePush(cfg, pushLn, client, pub, b, ig, log); err != nil {
+			return err
 		}
-		partnerID, appID := client.Merchant()
-		recv := &push.Receiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
-			Log: log, Now: opts.Now, Instance: instance, Tables: tableOrders{b}, Signer: client}
-		if cfg.PushOpenWithoutAuth() {
-			refusePushes(recv, b, cfg, log)
-		}
-		start("push listener", func(ctx context.Context) error {
-			return console.Serve(ctx, pushLn, ig.push(recv.Handler()), tlsCfg, log)
-		})
 	}
 	if d.OrderingAddr, err = scan.open(runCtx, b, fleet, start); err != nil {
 		return err
@@ -190,16 +165,8 @@ func (m *Main) startLive(cfg *config.Config) error {
 	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance,
 		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus()}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
-	if cfg.Scanner.Serial != "" {
-		port, err := scanner.ParseURI(cfg.Scanner.Serial)
-		if err != nil {
-			return err
-		}
-		r := &scanner.Reader{Port: port, Log: log, OnCode: func(code string) {
-			res := b.Scan(runCtx, code, "serial")
-			log.Info("scan", "code", code, "action", res.Action, "status", res.Status, "error", res.Error)
-		}}
-		start("scanner", func(ctx context.Context) error { r.Run(ctx); return nil })
+	if err := m.startScanner(cfg, b, log); err != nil {
+		return err
 	}
 	if d.Sandbox != nil {
 		start("sandbox platform", d.Sandbox.run)
@@ -212,6 +179,65 @@ func (m *Main) startLive(cfg *config.Config) error {
 	if opts.Ready != nil {
 		opts.Ready(d)
 	}
+	return nil
+}
+
+// listen opens the push listener (when push.listen is set) and the
+// console's; Close closes them if Serve never did.
+func (m *Main) listen(cfg *config.Config) (pushLn, consoleLn net.Listener, err error) {
+	d := m.daemon
+	if cfg.Push.Listen != "" {
+		if pushLn, err = console.Listen(cfg.Push.Listen); err != nil {
+			return nil, nil, err
+		}
+		m.onClose(func() { pushLn.Close() })
+		d.PushAddr = pushLn.Addr().String()
+	}
+	if consoleLn, err = console.Listen(cfg.Console.Listen); err != nil {
+		return nil, nil, err
+	}
+	m.onClose(func() { consoleLn.Close() })
+	d.ConsoleAddr = consoleLn.Addr().String()
+	return pushLn, consoleLn, nil
+}
+
+// servePush receives 开个店's pushes on pushLn (TLS when push.tls_cert_file is set).
+func (m *Main) servePush(cfg *config.Config, pushLn net.Listener, client *kaigedian.Client, pub *rsa.PublicKey,
+	b *bridge.Bridge, ig *integrations, log *slog.Logger) error {
+	var tlsCfg *tls.Config
+	if cfg.Push.TLSCertFile != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.Push.TLSCertFile, cfg.Push.TLSKeyFile)
+		if err != nil {
+			return fmt.Errorf("push TLS certificate: %w", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	partnerID, appID := client.Merchant()
+	recv := &push.Receiver{DB: m.daemon.DB, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
+		Log: log, Now: m.opts.Now, Instance: m.daemon.instance, Tables: tableOrders{b}, Signer: client}
+	if cfg.PushOpenWithoutAuth() {
+		refusePushes(recv, b, cfg, log)
+	}
+	m.start("push listener", func(ctx context.Context) error {
+		return console.Serve(ctx, pushLn, ig.push(recv.Handler()), tlsCfg, log)
+	})
+	return nil
+}
+
+// startScanner reads the serial barcode scanner, when scanner.serial is set.
+func (m *Main) startScanner(cfg *config.Config, b *bridge.Bridge, log *slog.Logger) error {
+	if cfg.Scanner.Serial == "" {
+		return nil
+	}
+	port, err := scanner.ParseURI(cfg.Scanner.Serial)
+	if err != nil {
+		return err
+	}
+	r := &scanner.Reader{Port: port, Log: log, OnCode: func(code string) {
+		res := b.Scan(m.ctx, code, "serial")
+		log.Info("scan", "code", code, "action", res.Action, "status", res.Status, "error", res.Error)
+	}}
+	m.start("scanner", func(ctx context.Context) error { r.Run(ctx); return nil })
 	return nil
 }
 
