@@ -71,7 +71,7 @@ type Options struct {
 	// address WeChat, 钱方 and 收钱吧 send the browser back to.
 	PublicURL string
 	Now       func() time.Time
-	Log    *slog.Logger
+	Log       *slog.Logger
 }
 
 // Server serves the ordering listener.
