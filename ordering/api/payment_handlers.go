@@ -128,7 +128,3 @@ func (s *Server) PlacePaid(ctx context.Context, o *store.OrderingOrder) {
 	s.events.publish(o.ID)
 	s.place(ctx, o)
 }
-
-// OrderChanged tells an order's phone that it changed outside the listener
-// (closed unpaid); checkout.Options.Changed.
-func (s *Server) OrderChanged(id int64) { s.events.publish(id) }

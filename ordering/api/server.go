@@ -70,8 +70,11 @@ type Options struct {
 	// PublicURL is where phones reach the page (ordering.public_url): the
 	// address WeChat, 钱方 and 收钱吧 send the browser back to.
 	PublicURL string
-	Now       func() time.Time
-	Log       *slog.Logger
+	// Mount adds handlers beside the API (the sandbox's simulated pay
+	// page), by ServeMux pattern.
+	Mount map[string]http.Handler
+	Now   func() time.Time
+	Log   *slog.Logger
 }
 
 // Server serves the ordering listener.
@@ -157,6 +160,9 @@ func (s *Server) routes() {
 	handle("orders/calc-delivery-fee", map[string]http.HandlerFunc{"POST": s.calcDeliveryFee})
 	handle("image-upload-base64", map[string]http.HandlerFunc{"POST": s.imageUpload})
 	s.customerRoutes(handle)
+	for pattern, h := range s.opt.Mount {
+		m.Handle(pattern, h)
+	}
 	m.HandleFunc(prefix, func(w http.ResponseWriter, r *http.Request) { notFound(w) })
 	m.Handle("/", s.page())
 	s.mux = m

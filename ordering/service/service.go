@@ -41,8 +41,11 @@ type Options struct {
 	// PrintImage prints a picture on the receipt printer (the fleet's);
 	// it returns the printer's name.
 	PrintImage func(ctx context.Context, title string, render func(width int) (image.Image, error)) (string, error)
-	Now        func() time.Time
-	Log        *slog.Logger
+	// Extend adds to the API's options what the daemon wires beside the
+	// menus (customers, logins, online payment); may be nil.
+	Extend func(*api.Options)
+	Now    func() time.Time
+	Log    *slog.Logger
 }
 
 // Channel is the running scan-to-order channel.
@@ -104,9 +107,13 @@ func Open(ctx context.Context, opt Options) (*Channel, error) {
 		}
 		proxies = append(proxies, n)
 	}
-	c.API = api.New(api.Options{DB: opt.DB, Restaurants: rests, Placer: opt.Placer, TakeCodeStart: cfg.Ordering.TakeCodeStart,
+	ao := api.Options{DB: opt.DB, Restaurants: rests, Placer: opt.Placer, TakeCodeStart: cfg.Ordering.TakeCodeStart,
 		OpenOrdersPerTable: cfg.Ordering.OpenOrdersPerTable, CreatesPerMinute: cfg.Ordering.CreatesPerMinute,
-		CalcsPerMinute: cfg.Ordering.CalcsPerMinute, TrustedProxies: proxies, Now: opt.Now, Log: opt.Log})
+		CalcsPerMinute: cfg.Ordering.CalcsPerMinute, TrustedProxies: proxies, Now: opt.Now, Log: opt.Log}
+	if opt.Extend != nil {
+		opt.Extend(&ao)
+	}
+	c.API = api.New(ao)
 	return c, nil
 }
 
