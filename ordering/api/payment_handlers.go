@@ -60,7 +60,7 @@ func (s *Server) payURL(w http.ResponseWriter, r *http.Request) {
 		writeFields(w, map[string]any{"openid": []string{"太长了"}})
 		return
 	}
-	ret := s.pageURL(r, url.Values{"rid": {strconv.FormatInt(rest.ID, 10)}, "oid": {strconv.FormatInt(o.ID, 10)}})
+	ret := s.pageURL(r, url.Values{"rid": {strconv.FormatInt(rest.ID, 10)}, "tid": {strconv.FormatInt(o.TableID, 10)}, "oid": {strconv.FormatInt(o.ID, 10)}})
 	name := m.Restaurant.Name
 	u, err := s.opt.Payments.PayURL(r.Context(), checkout.PayRequest{Order: o, Provider: mch, OpenID: openid,
 		Description: name + " 订单 " + o.TradeNo, ShopName: name, ReturnURL: ret})
