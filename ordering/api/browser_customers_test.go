@@ -17,13 +17,15 @@ import (
 	"github.com/posbridge/posbridge/ordering/payment/sandbox"
 	"github.com/posbridge/posbridge/ordering/provider/sms"
 	smsfake "github.com/posbridge/posbridge/ordering/provider/sms/fake"
+	"github.com/posbridge/posbridge/ordering/provider/wechat"
+	wxfake "github.com/posbridge/posbridge/ordering/provider/wechat/fake"
 	"github.com/posbridge/posbridge/store"
 )
 
 // sandboxPayRig is the listener with logins (SMS at the gateway's fake),
 // delivery and WeChat payment through the sandbox's simulated pay page,
 // mounted on the listener as the daemon does.
-func sandboxPayRig(t *testing.T) (*rig, *smsfake.Gateway) {
+func sandboxPayRig(t *testing.T, mod ...func(*Options)) (*rig, *smsfake.Gateway) {
 	t.Helper()
 	gw, err := smsfake.Start("127.0.0.1:0", "gateway-token-0123456789")
 	if err != nil {
@@ -65,6 +67,9 @@ func sandboxPayRig(t *testing.T) (*rig, *smsfake.Gateway) {
 			Paid:      func(ctx context.Context, o *store.OrderingOrder) { srv.PlacePaid(ctx, o) },
 		})
 		o.Mount = map[string]http.Handler{"/sandbox-pay/": http.StripPrefix("/sandbox-pay", sb.Handler())}
+		for _, f := range mod {
+			f(o)
+		}
 	})
 	srv, listener = r.srv, r.srv
 	return r, gw
@@ -122,6 +127,55 @@ func TestPhoneDeliveryLoginAndOnlinePayment(t *testing.T) {
 	p.fitsPhone("paid order")
 	p.shot("23-paid")
 	r.placed.waitPlaced(t, 1)
+	if e := p.jsErrors(); e != "" {
+		t.Fatal(e)
+	}
+}
+
+// In WeChat's browser (a MicroMessenger user agent) the login offers
+// 微信登录: authorize-url opens WeChat's consent page, which comes back with
+// a code and posbridge's signed state; access-token logs the customer in
+// and the page goes on to the address book.
+func TestPhoneWeChatLogin(t *testing.T) {
+	wx, err := wxfake.Start("127.0.0.1:0", wxfake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wx.Close() })
+	wc, err := wechat.New(wechat.Config{AppID: wx.AppID(), AppSecret: wx.AppSecret(), APIBaseURL: wx.URL(), OAuthBaseURL: wx.URL()}, wechat.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := sandboxPayRig(t, func(o *Options) {
+		oauth, err := o.Customers.NewOAuth(wc, nil, o.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.OAuth = oauth
+	})
+	p := newPhone(t, chromedp.UserAgent("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Mobile Safari/537.36 MicroMessenger/8.0.50.2701"))
+	p.do(chromedp.Navigate(r.http.URL + "/?rid=1&tid=-1&ver=1"))
+	p.wait("menu", `document.querySelectorAll('.item').length === 6`, 10*time.Second)
+	p.click(`.item[data-product="105"] button.add`)
+	p.wait("options", `!document.getElementById('sheet').hidden`, 3*time.Second)
+	p.click("#sheet-add")
+	p.click("#go")
+	p.wait("the eat type choice", `!document.getElementById('eat-row').hidden`, 5*time.Second)
+	p.do(chromedp.Evaluate[chromedp.Void](`(s => { s.value = '1'; s.dispatchEvent(new Event('change')); })(document.getElementById('eat'))`))
+	p.wait("微信登录", `!document.getElementById('login-wx').hidden`, 3*time.Second)
+	p.shot("24-wechat-login")
+	p.click("#login-wx")
+	// WeChat's page sends the browser back; the page logs in and cleans the URL
+	p.wait("logged in", `!!localStorage.getItem('pb-login-1') && !new URLSearchParams(location.search).get('code') && document.querySelectorAll('.item').length === 6`, 10*time.Second)
+	tok := evalJS[string](p, `localStorage.getItem('pb-login-1')`)
+	me := r.want(r.do("GET", prefix+"users/me", "", "Authorization", "Bearer "+tok), 200).body
+	if me["id"] == nil || me["phone"] != "" {
+		t.Fatalf("the WeChat customer: %v", me)
+	}
+	ids, err := r.db.CustomerIdentities(context.Background(), mustInt(t, num(me["id"])))
+	if err != nil || len(ids) != 1 || !strings.HasSuffix(ids[0].Subject, wxfake.DefaultUser.OpenID) || ids[0].AccessToken == "" {
+		t.Fatalf("the identity kept for the WeChat Pay sync: %+v %v", ids, err)
+	}
 	if e := p.jsErrors(); e != "" {
 		t.Fatal(e)
 	}
