@@ -149,4 +149,23 @@ func TestOrderingOnlinePaymentAgainstTheBinary(t *testing.T) {
 	if n := qf.Calls("/trade/v1/refund"); n != 1 {
 		t.Fatalf("%d refunds sent, want 1", n)
 	}
+
+	// the sandbox's restaurant 1 (no pay_mch): WeChat payment opens the
+	// simulated pay page on the listener itself
+	sb := strings.NewReplacer(`"restaurant": 3`, `"restaurant": 1`, `"eat_type": 1`, `"eat_type": 2`, `"user_address": `+fmt.Sprint(addr["id"])+`,`, ``,
+		`"delivery_fee": 0, "total_fee": 26, "total_fee_cny": 26`, `"delivery_fee": 0, "total_fee": 26, "total_fee_cny": 26`).Replace(body)
+	code, o3 := e.api("POST", "orders?res_id=1", sb)
+	if code != 200 {
+		t.Fatalf("sandbox create: %d %v", code, o3)
+	}
+	_, pay3 := e.api("GET", "orders/"+fmt.Sprint(o3["id"])+"/pay-url?res_id=1&method=wechat&token="+o3["view_token"].(string), "")
+	sbURL, _ := pay3["url"].(string)
+	if !strings.HasPrefix(sbURL, e.ordering+"/sandbox-pay/pay/") {
+		t.Fatalf("sandbox pay-url: %v", pay3)
+	}
+	if res, err := http.Get(sbURL); err != nil || res.StatusCode != 200 {
+		t.Fatalf("sandbox pay page: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
 }

@@ -6,6 +6,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -260,5 +261,9 @@ var periodRE = regexp.MustCompile(`\{start_time: "[0-9:]+", end_time: "[0-9:]+"\
 // the sandbox sees scan-to-order orders at any hour.
 func SandboxMenu() []byte {
 	out := periodRE.ReplaceAll(menu.Example(), []byte(`{start_time: "00:00", end_time: "23:59"}`))
+	// delivery and WeChat payment too: the sandbox's pay page stands in for
+	// 钱方 / 收钱吧, its SMS codes are in the log
+	out = bytes.Replace(out, []byte("eat_types_enable: [true, false, true, true]"), []byte("eat_types_enable: [true, true, true, true]"), 1)
+	out = bytes.Replace(out, []byte("    - {value: 1, label: 线下支付}\n"), []byte("    - {value: 1, label: 线下支付}\n    - {value: 2, label: 微信支付}\n"), 1)
 	return append([]byte("# 沙盒演示菜单：全天营业。\n"), out...)
 }
