@@ -123,7 +123,7 @@ func TestPhoneDeliveryLoginAndOnlinePayment(t *testing.T) {
 	}
 	p.click("#pay")
 	// back at the order: paid, waiting for the store
-	p.wait("the order, paid", `new URLSearchParams(location.search).get('oid') && document.getElementById('state') && document.getElementById('state').textContent === '等待商家确认' && document.getElementById('pay-state').textContent.includes('已支付')`, 10*time.Second)
+	p.wait("the order, paid", `(document.getElementById('shop') || {}).textContent === '茶语时光' && new URLSearchParams(location.search).get('oid') && document.getElementById('state') && document.getElementById('state').textContent === '等待商家确认' && document.getElementById('pay-state').textContent.includes('已支付')`, 10*time.Second)
 	p.fitsPhone("paid order")
 	p.shot("23-paid")
 	r.placed.waitPlaced(t, 1)

@@ -95,8 +95,16 @@
     var pending = loadPending();
     if (pending) { resend(pending); return; }
     var oid = parseInt(q.get('oid'), 10);
-    if (oid > 0 && tokenOf(oid)) { showStatus(oid); askPaid(oid); return; }
+    if (oid > 0 && tokenOf(oid)) { showStatus(oid); askPaid(oid); shopName(); return; }
     loadMenu();
+  }
+
+  // shopName fills the header on the order page (opened by its link, or
+  // on the way back from the pay page).
+  function shopName() {
+    call('GET', API + 'restaurants/' + rid).then(function (r) {
+      if (r.status === 200 && r.data.name) { $('shop').textContent = r.data.name; document.title = r.data.name + ' · 扫码点餐'; }
+    });
   }
 
   function loadMenu() {
