@@ -31,23 +31,33 @@ func (s *Server) calcBody(w http.ResponseWriter, r *http.Request, v any) (*Resta
 // calcFee is §6.9, with total_price and total_fee added so that the page
 // never adds money up.
 func (s *Server) calcFee(w http.ResponseWriter, r *http.Request) {
-	var req pricing.CalcFeeRequest
-	rest, m, ok := s.calcBody(w, r, &req)
+	var body struct {
+		pricing.CalcFeeRequest
+		UserAddress *pricing.Int `json:"user_address,omitempty"` // a login's address: its distance prices the delivery
+	}
+	rest, m, ok := s.calcBody(w, r, &body)
 	if !ok {
 		return
 	}
+	req := &body.CalcFeeRequest
 	if !restaurantMatches(w, rest, int64(req.Restaurant)) {
 		return
 	}
-	// A client's distance is never trusted for a fee: delivery needs an
-	// address (the customers issue), so calc-fee prices none.
+	// A client's distance is never trusted for a fee: only an address of
+	// the login, measured here, prices a delivery.
 	req.Distance = ""
 	env, err := s.env(r, rest, int64(req.TableID))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	q, err := pricing.CalcFee(m, &req, env)
+	if body.UserAddress != nil {
+		caller, _ := s.optionalCaller(r)
+		if _, ok := s.deliveryAddress(w, r, rest, m, &createRequest{OrderRequest: pricing.OrderRequest{EatType: req.EatType}, UserAddress: body.UserAddress}, caller, &env); !ok {
+			return
+		}
+	}
+	q, err := pricing.CalcFee(m, req, env)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
