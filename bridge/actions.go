@@ -69,6 +69,7 @@ func (b *Bridge) Do(ctx context.Context, req ActionRequest) (ActionResult, error
 		if err != nil {
 			return err
 		}
+		b.nameCourierChannel(rec.Source, req.Courier)
 		if err := b.doTx(tx, a, rec, req); err != nil {
 			return err
 		}

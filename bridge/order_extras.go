@@ -6,8 +6,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/posbridge/posbridge/kaigedian"
-
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
@@ -205,10 +203,37 @@ func checkCourier(c *Courier) error {
 			return &Error{Code: EInvalid, Message: fmt.Sprintf("请填写%s（最多 %d 个字）", f.label, f.max)}
 		}
 	}
-	if c.ChannelName == "" && c.ChannelCode != "" {
-		c.ChannelName = kaigedian.DeliveryChannelName(c.ChannelCode)
-	}
 	return nil
+}
+
+// Couriers is what a channel whose orders staff deliver says of couriers:
+// the name of a delivery channel code staff pick, and the delivery status
+// its delivery rows keep for a courier on the way. kaigedian/channel
+// implements it.
+type Couriers interface {
+	CourierChannelName(code string) string
+	OnTheWayStatus() int
+}
+
+// couriers is the Couriers of source's channel (nil: none).
+func (b *Bridge) couriers(source order.Source) Couriers {
+	ch, err := b.channels.get(source)
+	if err != nil {
+		return nil
+	}
+	c, _ := ch.(Couriers)
+	return c
+}
+
+// nameCourierChannel fills the name of a delivery channel staff gave by
+// code only, as the order's channel names it.
+func (b *Bridge) nameCourierChannel(source order.Source, c *Courier) {
+	if c == nil || c.ChannelName != "" || c.ChannelCode == "" {
+		return
+	}
+	if cs := b.couriers(source); cs != nil {
+		c.ChannelName = cs.CourierChannelName(c.ChannelCode)
+	}
 }
 
 // courierText is the courier as the order's history says it.
@@ -229,7 +254,11 @@ func (b *Bridge) recordStaffCourier(tx *store.Tx, rec *store.OrderRecord, out ou
 	if c == nil {
 		return nil
 	}
-	_, err := tx.SaveDelivery(store.Delivery{OrderCode: rec.Code, Status: kaigedian.DeliveryOnTheWay, RiderName: c.Name,
+	status := -1 // unknown
+	if cs := b.couriers(rec.Source); cs != nil {
+		status = cs.OnTheWayStatus()
+	}
+	_, err := tx.SaveDelivery(store.Delivery{OrderCode: rec.Code, Status: status, RiderName: c.Name,
 		RiderPhone: c.Mobile, ChannelCode: c.ChannelCode, ChannelName: c.ChannelName, ExpressNo: c.ExpressNo, Remark: c.Remark,
 		Text: "配送中（店员填写）", ByStaff: true})
 	return err

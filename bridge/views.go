@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
@@ -215,7 +214,7 @@ func (b *Bridge) Order(ctx context.Context, code string) (OrderView, error) {
 		return v, err
 	}
 	for i := len(calls) - 1; i >= 0; i-- {
-		v.Calls = append(v.Calls, callView(calls[i]))
+		v.Calls = append(v.Calls, b.callView(calls[i]))
 	}
 	return v, nil
 }
@@ -225,9 +224,9 @@ func jobView(j *store.PrintJob) PrintedView {
 		Reprint: j.Reprint, Attempts: j.Attempts, LastError: j.LastError, CreatedAt: sh(j.CreatedAt), DoneAt: sh(j.DoneAt)}
 }
 
-func callView(r *store.OutboxRow) CallView {
+func (b *Bridge) callView(r *store.OutboxRow) CallView {
 	return CallView{ID: r.ID, TxID: r.TxID, Kind: r.Kind, Op: r.Op, OpLabel: ActionLabel(r.Op), OrderCode: r.OrderCode,
-		State: r.State, Attempts: r.Attempts, LastError: r.LastError, Hint: kaigedian.ExplainText(r.LastError), NextAt: sh(r.NextAt), CreatedAt: sh(r.CreatedAt), DoneAt: sh(r.DoneAt)}
+		State: r.State, Attempts: r.Attempts, LastError: r.LastError, Hint: b.hint(r.Source, r.LastError), NextAt: sh(r.NextAt), CreatedAt: sh(r.CreatedAt), DoneAt: sh(r.DoneAt)}
 }
 
 // Calls lists platform calls, e.g. the ones still failing.
@@ -238,7 +237,7 @@ func (b *Bridge) Calls(ctx context.Context, f store.OutboxFilter) ([]CallView, e
 	}
 	out := make([]CallView, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, callView(r))
+		out = append(out, b.callView(r))
 	}
 	return out, nil
 }

@@ -176,7 +176,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	scan := newScanToOrder(cfg, db, log, opts.Now)
 	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append(append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, scan.channels()...), opts.Channels...),
 		Reporters: append(ig.hooks.Reporters(), opts.Reporters...),
-		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
+		Printers:  fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 
 	var wg sync.WaitGroup
