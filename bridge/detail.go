@@ -201,7 +201,7 @@ func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d Detail) error {
 	}
 	out := outcome{from: rec.Status, to: rec.Status}
 	if detail.PlatformStatus != 0 && detail.PlatformStatus != rec.PlatformStatus {
-		out = applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Via: order.ViaPoll, Source: rec.Source, Code: rec.Code,
+		out = applyToRecord(rec, order.Change{Kind: order.ChangeStatus, Via: order.ViaPoll, Source: rec.Source, Code: rec.Code,
 			PlatformStatus: detail.PlatformStatus}, b.codes(rec.Source))
 	}
 	if rec.Status == order.StatusNew && rec.Decision == store.DecisionNone {

@@ -470,3 +470,17 @@ func (db *DB) historyRows(ctx context.Context, where string, args ...any) ([]His
 	}
 	return out, rows.Err()
 }
+
+// State is the order's state as the state machine works on it.
+func (r *OrderRecord) State() order.State {
+	return order.State{Code: r.Code, Type: r.Type, Status: r.Status, StatusBeforeRefund: r.StatusBeforeRefund,
+		PlatformStatus: r.PlatformStatus, RawStatus: r.RawStatus, PlatformAt: r.PlatformAt, RefundStatus: r.RefundStatus,
+		RefundAt: r.RefundAt, CancelType: r.CancelType, Reason: r.Reason, CancelRequested: r.CancelRequested}
+}
+
+// SetState keeps what the state machine made of the order's state (its
+// Code and Type are the row's and stay).
+func (r *OrderRecord) SetState(s order.State) {
+	r.Status, r.StatusBeforeRefund, r.PlatformStatus, r.RawStatus, r.PlatformAt = s.Status, s.StatusBeforeRefund, s.PlatformStatus, s.RawStatus, s.PlatformAt
+	r.RefundStatus, r.RefundAt, r.CancelType, r.Reason, r.CancelRequested = s.RefundStatus, s.RefundAt, s.CancelType, s.Reason, s.CancelRequested
+}
