@@ -20,42 +20,42 @@ import (
 // repeating its push (the push has no time of its own to tell them apart).
 const reminderWindow = time.Minute
 
-// OrderExtras are those fields of an order view.
+// OrderExtras are those fields of an order.
 type OrderExtras struct {
-	Delivery        *DeliveryView  `json:"delivery,omitempty"`
-	Reminders       []time.Time    `json:"reminders,omitempty"`
-	Additions       []AdditionView `json:"additions,omitempty"`
-	NeedInvoice     bool           `json:"need_invoice,omitempty"`
-	DriverFee       order.Fen      `json:"driver_fee,omitempty"`
-	PartlyRefunded  bool           `json:"partly_refunded,omitempty"`
-	PickupAt        time.Time      `json:"pickup_at,omitzero"`
-	DeliveryAt      time.Time      `json:"delivery_at,omitzero"`
-	EstimatedArrive time.Time      `json:"estimated_arrive_at,omitzero"`
-	ArrivedAt       time.Time      `json:"arrived_at,omitzero"`
+	Delivery        *Waybill
+	Reminders       []time.Time
+	Additions       []Addition
+	NeedInvoice     bool
+	DriverFee       order.Fen
+	PartlyRefunded  bool
+	PickupAt        time.Time
+	DeliveryAt      time.Time
+	EstimatedArrive time.Time
+	ArrivedAt       time.Time
 }
 
-// DeliveryView is an order's waybill as staff see it (the phone masked).
-type DeliveryView struct {
-	Status      int       `json:"status"` // -1 unknown
-	Text        string    `json:"text"`
-	Alert       bool      `json:"alert"`
-	RiderName   string    `json:"rider_name,omitempty"`
-	RiderPhone  string    `json:"rider_phone,omitempty"`
-	ChannelName string    `json:"channel_name,omitempty"`
-	ExpressNo   string    `json:"express_no,omitempty"`
-	Remark      string    `json:"remark,omitempty"`
-	ByStaff     bool      `json:"by_staff,omitempty"`
-	UpdatedAt   time.Time `json:"updated_at"`
+// Waybill is an order's waybill as staff see it (the phone masked).
+type Waybill struct {
+	Status      int // -1 unknown
+	Text        string
+	Alert       bool
+	RiderName   string
+	RiderPhone  string
+	ChannelName string
+	ExpressNo   string
+	Remark      string
+	ByStaff     bool
+	UpdatedAt   time.Time
 }
 
-// AdditionView is one batch of 围餐 lines added online.
-type AdditionView struct {
-	Items      []order.Item `json:"items"`
-	ReceivedAt time.Time    `json:"received_at"`
+// Addition is one batch of 围餐 lines added online.
+type Addition struct {
+	Items      []order.Item
+	ReceivedAt time.Time
 }
 
-func deliveryView(d store.Delivery) *DeliveryView {
-	return &DeliveryView{Status: d.Status, Text: d.Text, Alert: d.Alert, RiderName: d.RiderName, RiderPhone: d.RiderPhoneMasked(),
+func deliveryView(d store.Delivery) *Waybill {
+	return &Waybill{Status: d.Status, Text: d.Text, Alert: d.Alert, RiderName: d.RiderName, RiderPhone: d.RiderPhoneMasked(),
 		ChannelName: d.ChannelName, ExpressNo: d.ExpressNo, Remark: d.Remark, ByStaff: d.ByStaff, UpdatedAt: sh(d.UpdatedAt)}
 }
 
@@ -71,7 +71,7 @@ func detailExtras(rec *store.OrderRecord) *OrderExtras {
 }
 
 // addExtras fills the extras of list views: the detail's, and waybills.
-func (b *Bridge) addExtras(ctx context.Context, views []OrderView, recs []*store.OrderRecord) error {
+func (b *Bridge) addExtras(ctx context.Context, views []OrderDetail, recs []*store.OrderRecord) error {
 	var delivery []string
 	for i, r := range recs {
 		views[i].Extras = detailExtras(r)
@@ -98,7 +98,7 @@ func (b *Bridge) addExtras(ctx context.Context, views []OrderView, recs []*store
 }
 
 // addDetailExtras fills one order's extras, reminders and additions too.
-func (b *Bridge) addDetailExtras(ctx context.Context, v *OrderView, rec *store.OrderRecord) error {
+func (b *Bridge) addDetailExtras(ctx context.Context, v *OrderDetail, rec *store.OrderRecord) error {
 	x := detailExtras(rec)
 	if x == nil {
 		x = &OrderExtras{}
@@ -118,7 +118,7 @@ func (b *Bridge) addDetailExtras(ctx context.Context, v *OrderView, rec *store.O
 		return err
 	}
 	for _, a := range adds {
-		x.Additions = append(x.Additions, AdditionView{Items: a.Items, ReceivedAt: sh(a.ReceivedAt)})
+		x.Additions = append(x.Additions, Addition{Items: a.Items, ReceivedAt: sh(a.ReceivedAt)})
 	}
 	if x.Delivery != nil || len(x.Reminders) > 0 || len(x.Additions) > 0 || detailExtras(rec) != nil {
 		v.Extras = x
