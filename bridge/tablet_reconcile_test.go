@@ -76,3 +76,31 @@ func TestHealthCountsEveryChannel(t *testing.T) {
 		t.Errorf("the tablet's failure counted against 开个店: %q", h.LastError)
 	}
 }
+
+// A delivery order of a channel that keeps no order history (the tablet)
+// never waits for an address from 开个店's historyOrders: its receipt
+// prints at once, without one.
+func TestAddressIsReadOnlyFromTheOrdersOwnChannel(t *testing.T) {
+	tab := newTablet()
+	env := start(t, harness.Options{Channels: []bridge.Channel{tab}})
+
+	code, kind, body := tab.place("1862")
+	tab.mu.Lock()
+	tab.orders[code].o.Type = order.TypeDelivery // and no address
+	tab.mu.Unlock()
+	announceTablet(t, env, code, kind, body)
+	_, err := env.WaitStatus(code, order.StatusAccepted, 10*time.Second)
+	must(t, err)
+	must(t, env.WaitJobsDone(code, 10*time.Second))
+	if n := env.CountPrinted("front", "珍珠奶茶", "￥27.00"); n != 1 {
+		t.Fatalf("receipt printed %d times:\n%s", n, strings.Join(env.Printed("front"), "\n----\n"))
+	}
+	rec, err := env.Order(code)
+	must(t, err)
+	if rec.NeedsAddress {
+		t.Fatalf("the tablet's delivery order waits for an address no channel of its can give")
+	}
+	if calls := env.Fake.CallsTo("historyOrders"); len(calls) != 0 {
+		t.Fatalf("开个店's historyOrders was read for a tablet order: %d calls", len(calls))
+	}
+}
