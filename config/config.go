@@ -4,7 +4,7 @@
 package config
 
 import (
-	"github.com/posbridge/posbridge/wechatpay"
+	"github.com/posbridge/posbridge/wechatpay/wxconfig"
 
 	"path/filepath"
 	"time"
@@ -43,8 +43,8 @@ type Config struct {
 	// WeChatPay is the catering order sync of scan-to-order orders (seed 003),
 	// signed with the key of the service provider (服务商 or 渠道商) that
 	// serves the store. Off unless enabled.
-	WeChatPay wechatpay.Config `mapstructure:"wechatpay" yaml:"wechatpay"`
-	Webhooks  []WebhookConfig  `mapstructure:"webhooks" yaml:"webhooks"`
+	WeChatPay wxconfig.Config `mapstructure:"wechatpay" yaml:"wechatpay"`
+	Webhooks  []WebhookConfig `mapstructure:"webhooks" yaml:"webhooks"`
 
 	loadProblems []Problem         // found while reading the file; Validate returns them
 	sources      map[string]string // key → where it was set: "line 12" or "POSBRIDGE_…"

@@ -138,7 +138,7 @@ func (m *Main) startLive(cfg *config.Config) error {
 	scan := newScanToOrder(cfg, db, log, opts.Now)
 	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append(append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, scan.channels()...), opts.Channels...),
 		Reporters: append(ig.hooks.Reporters(), opts.Reporters...),
-		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
+		Printers:  fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 
 	start("storage check", func(ctx context.Context) error { b.CheckDeferredStorage(ctx); return nil })
