@@ -5,9 +5,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/posbridge/posbridge/ordering/provider/facebook"
-	"github.com/posbridge/posbridge/ordering/provider/sms"
-	"github.com/posbridge/posbridge/ordering/provider/wechat"
+	"github.com/posbridge/posbridge/ordering/provider/accounts"
 )
 
 // OrderingConfig is the scan-to-order channel (seed 002): the listener the
@@ -43,10 +41,10 @@ type OrderingConfig struct {
 	JWTSecretFile string `mapstructure:"jwt_secret_file" yaml:"jwt_secret_file"`
 	// SMS is the store's gateway for login codes (the sandbox shows them in
 	// the console and the log instead).
-	SMS      sms.Config      `mapstructure:"sms" yaml:"sms"`
-	WeChat   wechat.Config   `mapstructure:"wechat" yaml:"wechat"`
-	Facebook facebook.Config `mapstructure:"facebook" yaml:"facebook"`
-	Payment  OrderingPayment `mapstructure:"payment" yaml:"payment"`
+	SMS      accounts.SMS      `mapstructure:"sms" yaml:"sms"`
+	WeChat   accounts.WeChat   `mapstructure:"wechat" yaml:"wechat"`
+	Facebook accounts.Facebook `mapstructure:"facebook" yaml:"facebook"`
+	Payment  OrderingPayment   `mapstructure:"payment" yaml:"payment"`
 }
 
 // RestaurantConfig is one restaurant of the ordering channel.
@@ -69,8 +67,8 @@ func orderingDefaults() OrderingConfig {
 		OpenOrdersPerTable: 10,
 		CreatesPerMinute:   10,
 		CalcsPerMinute:     120,
-		WeChat:             wechat.Config{}.WithDefaults(),
-		Facebook:           facebook.Config{}.WithDefaults(),
+		WeChat:             accounts.WeChat{}.WithDefaults(),
+		Facebook:           accounts.Facebook{}.WithDefaults(),
 		Payment:            OrderingPayment{Expire: 15 * time.Minute},
 	}
 }

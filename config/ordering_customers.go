@@ -7,24 +7,23 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/ordering/provider"
-	"github.com/posbridge/posbridge/ordering/provider/qfpay"
-	"github.com/posbridge/posbridge/ordering/provider/shouqianba"
+	"github.com/posbridge/posbridge/ordering/provider/accounts"
 )
 
 // OrderingPayment is ordering.payment (issue 16): the online payment
 // providers and how long an order waits for its payment.
 type OrderingPayment struct {
 	// Expire: an order unpaid this long is closed at the provider and here.
-	Expire time.Duration     `mapstructure:"expire" yaml:"expire"`
-	QF     qfpay.Config      `mapstructure:"qf" yaml:"qf"`
-	SQB    shouqianba.Config `mapstructure:"sqb" yaml:"sqb"`
+	Expire time.Duration       `mapstructure:"expire" yaml:"expire"`
+	QF     accounts.QFPay      `mapstructure:"qf" yaml:"qf"`
+	SQB    accounts.Shouqianba `mapstructure:"sqb" yaml:"sqb"`
 }
 
 // RestaurantPayment is a restaurant's own 钱方 / 收钱吧 account, used
 // instead of ordering.payment's when it is set.
 type RestaurantPayment struct {
-	QF  qfpay.Config      `mapstructure:"qf" yaml:"qf"`
-	SQB shouqianba.Config `mapstructure:"sqb" yaml:"sqb"`
+	QF  accounts.QFPay      `mapstructure:"qf" yaml:"qf"`
+	SQB accounts.Shouqianba `mapstructure:"sqb" yaml:"sqb"`
 }
 
 // JWTSecretPath is where the customers' login key is kept: the configured
@@ -37,7 +36,7 @@ func (c *Config) JWTSecretPath() string {
 }
 
 // QFPayOf is restaurant rid's 钱方 account (its own, else the shared one).
-func (c *OrderingConfig) QFPayOf(rid int64) qfpay.Config {
+func (c *OrderingConfig) QFPayOf(rid int64) accounts.QFPay {
 	if r, ok := c.Restaurant(rid); ok && r.Payment.QF.Configured() {
 		return r.Payment.QF
 	}
@@ -45,7 +44,7 @@ func (c *OrderingConfig) QFPayOf(rid int64) qfpay.Config {
 }
 
 // SQBOf is restaurant rid's 收钱吧 account (its own, else the shared one).
-func (c *OrderingConfig) SQBOf(rid int64) shouqianba.Config {
+func (c *OrderingConfig) SQBOf(rid int64) accounts.Shouqianba {
 	if r, ok := c.Restaurant(rid); ok && r.Payment.SQB.Configured() {
 		return r.Payment.SQB
 	}
@@ -105,12 +104,12 @@ func maskedCustomers(o OrderingConfig) OrderingConfig {
 	return o
 }
 
-func maskQF(c qfpay.Config) qfpay.Config {
+func maskQF(c accounts.QFPay) accounts.QFPay {
 	c.ClientKey = maskSecret(c.ClientKey)
 	return c
 }
 
-func maskSQB(c shouqianba.Config) shouqianba.Config {
+func maskSQB(c accounts.Shouqianba) accounts.Shouqianba {
 	c.VendorKey = maskSecret(c.VendorKey)
 	c.ActivationCode = maskSecret(c.ActivationCode)
 	return c
