@@ -288,3 +288,18 @@ func post(t *testing.T, url, body string, headers ...string) int {
 	res.Body.Close()
 	return res.StatusCode
 }
+
+// A login sent as a form, as DRF's parsers would take it, logs in as JSON does.
+func TestLoginAsAForm(t *testing.T) {
+	c := newCustomerRig(t)
+	form := []string{"Content-Type", "application/x-www-form-urlencoded"}
+	got := c.want(c.do("POST", prefix+"users/send-phone-token", "res_id=1&phone=%2B8613812345670&context=login", form...), 200)
+	if got.body["send"] != true {
+		t.Fatalf("send: %s", got.raw)
+	}
+	code := c.sms.LastCode("13812345670")
+	got = c.want(c.do("POST", prefix+"users/login", "res_id=1&username=13812345670&password="+code, form...), 200)
+	if got.body["token"] == "" {
+		t.Fatalf("login: %s", got.raw)
+	}
+}
