@@ -55,6 +55,8 @@ type Options struct {
 	TrustedProxies []*Proxy
 	Now            func() time.Time
 	Log            *slog.Logger
+	// Members switches on §11–§14 and card payment (nil: they are 404).
+	Members *MemberOptions
 }
 
 // Server serves the ordering listener.
@@ -139,6 +141,7 @@ func (s *Server) routes() {
 	handle("orders/calc-discount-fee", map[string]http.HandlerFunc{"POST": s.calcDiscountFee})
 	handle("orders/calc-delivery-fee", map[string]http.HandlerFunc{"POST": s.calcDeliveryFee})
 	handle("image-upload-base64", map[string]http.HandlerFunc{"POST": s.imageUpload})
+	s.memberRoutes(handle, m)
 	m.HandleFunc(prefix, func(w http.ResponseWriter, r *http.Request) { notFound(w) })
 	m.Handle("/", s.page())
 	s.mux = m
