@@ -251,3 +251,14 @@ func (tx *Tx) MemberOrderPaymentOf(orderID int64) (*MemberOrderPayment, error) {
 
 // Now is the database's clock (Options.Now), what its rows are stamped with.
 func (db *DB) Now() time.Time { return db.now() }
+
+// ReleaseMemberTry gives back one counted try of the key (the password was
+// right): only wrong passwords use up the hour's tries, while every try
+// is still counted before its comparison.
+func (db *DB) ReleaseMemberTry(ctx context.Context, restaurantID int64, key string) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`DELETE FROM member_bind_tries WHERE rowid = (SELECT max(rowid) FROM member_bind_tries
+			WHERE restaurant_id = ? AND card_no = ?)`, restaurantID, key)
+		return err
+	})
+}

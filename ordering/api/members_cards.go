@@ -278,7 +278,9 @@ func (s *Server) orgName(rest *Restaurant) string {
 	return s.opt.Members.ShopName
 }
 
-func seedTime(t time.Time, rest *Restaurant) string { return t.In(rest.Schedule.Zone()).Format(orders.TimeLayout) }
+func seedTime(t time.Time, rest *Restaurant) string {
+	return t.In(rest.Schedule.Zone()).Format(orders.TimeLayout)
+}
 
 // cardConsumeLogs is §11.4: the balance's rows, newest first.
 func (s *Server) cardConsumeLogs(w http.ResponseWriter, r *http.Request) {

@@ -79,7 +79,7 @@ func TestBindTriesHoldUnderConcurrency(t *testing.T) {
 			req, _ := http.NewRequest("POST", m.http.URL+"/api/v1/frontend/user-member-card/bind",
 				strings.NewReader(`{"card_id": "8003", "card_pwd": "00000`+cid(int64(i%10))+`"}`))
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", m.bearer(int64(100+i))[1])
+			req.Header.Set("Authorization", m.bearer(int64(100 + i))[1])
 			res, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Error(err)

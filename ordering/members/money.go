@@ -62,6 +62,11 @@ func (l *Ledger) Pay(ctx context.Context, restaurantID int64, customerID, passwo
 		if !l.passwordOK(c, password) {
 			return store.MemberEntry{}, ErrWrongCard
 		}
+		// The right password does not use up a try: a member pays more
+		// than five times an hour.
+		if err := l.db.ReleaseMemberTry(ctx, restaurantID, "pay:"+c.CardNo); err != nil {
+			return store.MemberEntry{}, err
+		}
 	}
 	var row store.MemberEntry
 	err = l.db.Write(ctx, func(tx *store.Tx) error {
