@@ -34,7 +34,7 @@ func TestCardOpenQueryUnbindInTheSeedsCodes(t *testing.T) {
 		t.Fatalf("query %s", q.raw)
 	}
 	// res_id, when given, is the token's restaurant.
-	m.want(m.do("GET", "/api/v1/frontend/user-member-card/query?res_id=2", "", me...), 400)
+	m.want(m.do("GET", "/api/v1/frontend/user-member-card/query?res_id=2", "", me...), 401)
 	m.want(m.do("POST", "/api/v1/frontend/user-member-card/unbind", "", me...), 200)
 	m.want(m.do("GET", "/api/v1/frontend/user-member-card/query", "", me...), 403)
 	// A forged token is 401, never a card.
@@ -71,6 +71,10 @@ func TestBindTriesHoldUnderConcurrency(t *testing.T) {
 	m.issue("8003", "135790", 1000)
 	var mu sync.Mutex
 	codes := map[int]int{}
+	var auths []string
+	for i := range 20 {
+		auths = append(auths, m.bearer(int64(100 + i))[1])
+	}
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Add(1)
@@ -79,7 +83,7 @@ func TestBindTriesHoldUnderConcurrency(t *testing.T) {
 			req, _ := http.NewRequest("POST", m.http.URL+"/api/v1/frontend/user-member-card/bind",
 				strings.NewReader(`{"card_id": "8003", "card_pwd": "00000`+cid(int64(i%10))+`"}`))
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", m.bearer(int64(100 + i))[1])
+			req.Header.Set("Authorization", auths[i])
 			res, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Error(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/posbridge/posbridge/ordering/menu"
 	"github.com/posbridge/posbridge/ordering/payment"
 	"github.com/posbridge/posbridge/ordering/payment/sandbox"
+	"github.com/posbridge/posbridge/store"
 )
 
 // memberRig is the listener with the member endpoints on, the sandbox
@@ -50,7 +51,8 @@ func newMemberRig(t *testing.T, cfg members.Config) *memberRig {
 		o.Restaurants[0].Menu = func() *menu.Menu { return m }
 		mr.ledger = members.New(o.DB, cfg)
 		mr.tokens, tokErr = customers.NewTokens([]byte(strings.Repeat("k", 32)), time.Hour, o.Now)
-		mr.mo = &MemberOptions{Ledger: mr.ledger, Tokens: mr.tokens, ShopName: "南翔一店"}
+		mr.mo = &MemberOptions{Ledger: mr.ledger, ShopName: "南翔一店"}
+		o.Tokens = mr.tokens
 		o.Members = mr.mo
 	})
 	if tokErr != nil {
@@ -73,9 +75,22 @@ func newMemberRig(t *testing.T, cfg members.Config) *memberRig {
 	return mr
 }
 
-// bearer is the Authorization header of customer id at restaurant 1.
+// bearer is the Authorization header of customer id at restaurant 1,
+// stored first (customers are numbered 1, 2, … as they are inserted).
 func (m *memberRig) bearer(id int64) []string {
 	m.t.Helper()
+	if err := m.db.Write(context.Background(), func(tx *store.Tx) error {
+		for {
+			if _, err := tx.CustomerByID(id); err == nil {
+				return nil
+			}
+			if _, err := tx.InsertCustomer(1, ""); err != nil {
+				return err
+			}
+		}
+	}); err != nil {
+		m.t.Fatal(err)
+	}
 	tok, _, err := m.tokens.Issue(id, 1)
 	if err != nil {
 		m.t.Fatal(err)

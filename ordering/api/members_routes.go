@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/posbridge/posbridge/ordering/customers"
 	"github.com/posbridge/posbridge/ordering/members"
 	"github.com/posbridge/posbridge/ordering/payment"
 )
@@ -15,8 +14,6 @@ import (
 // card payment page.
 type MemberOptions struct {
 	Ledger *members.Ledger
-	// Tokens verify the page's logins (customers issue them).
-	Tokens *customers.Tokens
 	// TopUpProvider is the restaurant's online payment provider for top-ups
 	// (钱方, 收钱吧 or the sandbox); nil: can_order is false.
 	TopUpProvider func(restaurantID int64) payment.Provider
@@ -73,4 +70,4 @@ func pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	return id, true
 }
 
-func customerKey(c customers.Claims) string { return strconv.FormatInt(c.CustomerID, 10) }
+func customerKey(c Caller) string { return strconv.FormatInt(c.CustomerID, 10) }

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/posbridge/posbridge/ordering/customers"
 	"github.com/posbridge/posbridge/ordering/hours"
 	"github.com/posbridge/posbridge/ordering/menu"
 	"github.com/posbridge/posbridge/store"
@@ -53,8 +54,11 @@ type Options struct {
 	CalcsPerMinute   int
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
 	TrustedProxies []*Proxy
-	Now            func() time.Time
-	Log            *slog.Logger
+	// Tokens verify customers' logins (nil: no logins, every endpoint that
+	// needs one answers 401).
+	Tokens *customers.Tokens
+	Now    func() time.Time
+	Log    *slog.Logger
 	// Members switches on §11–§14 and card payment (nil: they are 404).
 	Members *MemberOptions
 }
