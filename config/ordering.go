@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/posbridge/posbridge/ordering/members"
 )
 
 // OrderingConfig is the scan-to-order channel (seed 002): the listener the
@@ -34,6 +36,9 @@ type OrderingConfig struct {
 	// CreatesPerMinute and CalcsPerMinute are per phone address.
 	CreatesPerMinute int `mapstructure:"creates_per_minute" yaml:"creates_per_minute"`
 	CalcsPerMinute   int `mapstructure:"calcs_per_minute" yaml:"calcs_per_minute"`
+	// Members is the store's member cards: levels, points, the top-up price
+	// list (ordering.members, issue 18).
+	Members members.Config `mapstructure:"members" yaml:"members"`
 }
 
 // RestaurantConfig is one restaurant of the ordering channel.
@@ -53,6 +58,7 @@ func orderingDefaults() OrderingConfig {
 		OpenOrdersPerTable: 10,
 		CreatesPerMinute:   10,
 		CalcsPerMinute:     120,
+		Members:            members.Config{Points: members.DefaultConfig().Points},
 	}
 }
 
