@@ -227,7 +227,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 	d.OrderingTableURL = scan.tableURL()
 	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance,
-		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus()}
+		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus(), Members: scan.ledger}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if cfg.Scanner.Serial != "" {
 		port, err := scanner.ParseURI(cfg.Scanner.Serial)

@@ -48,3 +48,38 @@ func (l *Ledger) PayOrder(ctx context.Context, restaurantID int64, customerID, p
 func (l *Ledger) Entries(ctx context.Context, cardID int64, account string, limit, offset int) ([]store.MemberEntry, int, error) {
 	return l.db.MemberEntries(ctx, cardID, account, limit, offset)
 }
+
+// Audit records what staff did to a card or an appeal in the audit log.
+func (l *Ledger) Audit(ctx context.Context, actor, action, detail string) error {
+	return l.db.Write(ctx, func(tx *store.Tx) error {
+		return tx.AppendAudit(store.Audit{Actor: actor, Action: action, Detail: detail})
+	})
+}
+
+// Search finds cards by number or the holder's phone (the console).
+func (l *Ledger) Search(ctx context.Context, q string, limit int) ([]store.MemberCardHit, error) {
+	return l.db.SearchMemberCards(ctx, q, limit)
+}
+
+// CardByID is a card with its level.
+func (l *Ledger) CardByID(ctx context.Context, id int64) (Card, error) {
+	c, err := l.db.MemberCardByID(ctx, id)
+	if err != nil {
+		return Card{}, err
+	}
+	return l.card(c), nil
+}
+
+// Appeals lists appeals for staff, open ones first.
+func (l *Ledger) Appeals(ctx context.Context, limit int) ([]store.MemberAppeal, error) {
+	return l.db.MemberAppeals(ctx, false, limit)
+}
+
+// CardByNo is the restaurant's card with the number.
+func (l *Ledger) CardByNo(ctx context.Context, restaurantID int64, no string) (Card, error) {
+	c, err := l.db.MemberCardByNo(ctx, restaurantID, no)
+	if err != nil {
+		return Card{}, err
+	}
+	return l.card(c), nil
+}

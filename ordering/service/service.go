@@ -43,6 +43,8 @@ type Options struct {
 	PrintImage func(ctx context.Context, title string, render func(width int) (image.Image, error)) (string, error)
 	Now        func() time.Time
 	Log        *slog.Logger
+	// Members switches on the member endpoints (seed 002 §11–§14).
+	Members *api.MemberOptions
 }
 
 // Channel is the running scan-to-order channel.
@@ -106,7 +108,7 @@ func Open(ctx context.Context, opt Options) (*Channel, error) {
 	}
 	c.API = api.New(api.Options{DB: opt.DB, Restaurants: rests, Placer: opt.Placer, TakeCodeStart: cfg.Ordering.TakeCodeStart,
 		OpenOrdersPerTable: cfg.Ordering.OpenOrdersPerTable, CreatesPerMinute: cfg.Ordering.CreatesPerMinute,
-		CalcsPerMinute: cfg.Ordering.CalcsPerMinute, TrustedProxies: proxies, Now: opt.Now, Log: opt.Log})
+		CalcsPerMinute: cfg.Ordering.CalcsPerMinute, TrustedProxies: proxies, Now: opt.Now, Log: opt.Log, Members: opt.Members})
 	return c, nil
 }
 

@@ -1,0 +1,48 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/ordering/api"
+	"github.com/posbridge/posbridge/ordering/members"
+	"github.com/posbridge/posbridge/store"
+)
+
+// The member ledger as the daemon runs it (issue 18): one ledger over the
+// store's database for the phones' §11–§14 endpoints and the console's 会员
+// view, and a sweep that expires unpaid top-up orders.
+
+func memberLedger(cfg *config.Config, db *store.DB) *members.Ledger {
+	return members.New(db, cfg.Ordering.MembersConfig())
+}
+
+// memberOptions switch the member endpoints on for the ordering listener.
+// Top-ups stay off (can_order false) until a payment provider for them is
+// wired; card payments need none.
+func (s *scanToOrder) memberOptions() *api.MemberOptions {
+	if s.ledger == nil {
+		return nil
+	}
+	return &api.MemberOptions{Ledger: s.ledger, PublicURL: s.cfg.Ordering.PublicURL}
+}
+
+// runMembers expires unpaid top-up orders once a minute (is-paid shows them
+// expired at once anyway).
+func (s *scanToOrder) runMembers(ctx context.Context) error {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := s.ledger.ExpireDeposits(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("members: cannot expire top-up orders", "err", err)
+		} else if n > 0 {
+			s.log.Info("members: top-up orders expired", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
