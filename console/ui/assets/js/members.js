@@ -87,6 +87,7 @@ async function importCSV() {
     try {
       const r = await api.post('/api/members/cards/import', { csv: text, manager_pin: pin || '' });
       toast('已导入 ' + r.imported + ' 张卡', 'ok');
+      $('member-q').value = '';
       await search();
     } catch (err) {
       const lines = (err.body && err.body.lines) || [];
