@@ -262,3 +262,25 @@ func (db *DB) ReleaseMemberTry(ctx context.Context, restaurantID int64, key stri
 		return err
 	})
 }
+
+// MemberPaidOrdersToRefund are card-paid orders that ended cancelled or
+// rejected (status < 0) and whose card has not been credited back yet.
+func (db *DB) MemberPaidOrdersToRefund(ctx context.Context, limit int) ([]int64, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT p.order_id FROM member_order_payments p
+		JOIN ordering_orders o ON o.id = p.order_id
+		WHERE o.status < 0 AND NOT EXISTS (SELECT 1 FROM member_ledger l WHERE l.idem_key = 'refund:O' || p.order_id)
+		ORDER BY p.order_id LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

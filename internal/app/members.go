@@ -28,8 +28,8 @@ func (s *scanToOrder) memberOptions() *api.MemberOptions {
 	return &api.MemberOptions{Ledger: s.ledger, PublicURL: s.cfg.Ordering.PublicURL}
 }
 
-// runMembers expires unpaid top-up orders once a minute (is-paid shows them
-// expired at once anyway).
+// runMembers expires unpaid top-up orders and credits back card payments
+// of orders that were rejected or cancelled, once a minute.
 func (s *scanToOrder) runMembers(ctx context.Context) error {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -38,6 +38,11 @@ func (s *scanToOrder) runMembers(ctx context.Context) error {
 			s.log.Warn("members: cannot expire top-up orders", "err", err)
 		} else if n > 0 {
 			s.log.Info("members: top-up orders expired", "count", n)
+		}
+		if n, err := s.ledger.RefundEndedOrders(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("members: cannot credit back card payments of cancelled orders", "err", err)
+		} else if n > 0 {
+			s.log.Info("members: card payments of cancelled orders credited back", "count", n)
 		}
 		select {
 		case <-ctx.Done():

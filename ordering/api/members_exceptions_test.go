@@ -28,6 +28,18 @@ func TestOrderExceptionsAndAppeals(t *testing.T) {
 	if _, err := m.db.SetOrderingStatus(context.Background(), mustInt(id), int(orders.Rejected), "太忙了"); err != nil {
 		t.Fatal(err)
 	}
+	// The rejected order's payment goes back to the card, once.
+	for range 2 {
+		if _, err := m.ledger.RefundEndedOrders(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c, _ := m.ledger.CardOf(context.Background(), 1, "51"); c.BalanceFen != 10000 || c.Points != 0 {
+		t.Fatalf("after the refund: %d fen, %d points", c.BalanceFen, c.Points)
+	}
+	if _, bad, err := m.db.CheckMemberLedger(context.Background()); err != nil || len(bad) > 0 {
+		t.Fatalf("ledger check %v %v", bad, err)
+	}
 	e := m.want(m.do("GET", prefix+"orders/exceptions", "", me...), 200)
 	if num(e.body["count"]) != "1" || !strings.Contains(e.raw, `"feedback":null`) || !strings.Contains(e.raw, `"is_paid":true`) ||
 		!strings.Contains(e.raw, `"status":-2`) || num(e.body["code"]) != "0" {

@@ -83,3 +83,25 @@ func (l *Ledger) CardByNo(ctx context.Context, restaurantID int64, no string) (C
 	}
 	return l.card(c), nil
 }
+
+// RefundEndedOrders credits back card payments of orders the store
+// rejected or cancelled (or the customer cancelled), once each: a
+// reconciliation that runs after any crash as well, since the refund is
+// found missing by its idempotency key.
+func (l *Ledger) RefundEndedOrders(ctx context.Context) (int, error) {
+	ids, err := l.db.MemberPaidOrdersToRefund(ctx, 200)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		if err := l.db.Write(ctx, func(tx *store.Tx) error {
+			_, err := RefundInTx(tx, OrderRef(id), "system")
+			return err
+		}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
