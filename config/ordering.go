@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/ordering/members"
+	"github.com/posbridge/posbridge/ordering/provider/facebook"
+	"github.com/posbridge/posbridge/ordering/provider/sms"
+	"github.com/posbridge/posbridge/ordering/provider/wechat"
 )
 
 // OrderingConfig is the scan-to-order channel (seed 002): the listener the
@@ -36,6 +39,15 @@ type OrderingConfig struct {
 	// CreatesPerMinute and CalcsPerMinute are per phone address.
 	CreatesPerMinute int `mapstructure:"creates_per_minute" yaml:"creates_per_minute"`
 	CalcsPerMinute   int `mapstructure:"calcs_per_minute" yaml:"calcs_per_minute"`
+	// JWTSecretFile keys the customers' logins; "" = generated once into
+	// the data folder (0600).
+	JWTSecretFile string `mapstructure:"jwt_secret_file" yaml:"jwt_secret_file"`
+	// SMS is the store's gateway for login codes (the sandbox shows them in
+	// the console and the log instead).
+	SMS      sms.Config      `mapstructure:"sms" yaml:"sms"`
+	WeChat   wechat.Config   `mapstructure:"wechat" yaml:"wechat"`
+	Facebook facebook.Config `mapstructure:"facebook" yaml:"facebook"`
+	Payment  OrderingPayment `mapstructure:"payment" yaml:"payment"`
 	// Members is the store's member cards: levels, points, the top-up price
 	// list (ordering.members, issue 18).
 	Members members.Config `mapstructure:"members" yaml:"members"`
@@ -49,6 +61,9 @@ type RestaurantConfig struct {
 	// config file, or under data_dir/menus when the config folder is not
 	// writable (the service's /etc/posbridge): console edits go there.
 	MenuFile string `mapstructure:"menu_file" yaml:"menu_file"`
+	// Payment is the restaurant's own 钱方 / 收钱吧 account (else
+	// ordering.payment's).
+	Payment RestaurantPayment `mapstructure:"payment" yaml:"payment"`
 }
 
 func orderingDefaults() OrderingConfig {
@@ -58,6 +73,9 @@ func orderingDefaults() OrderingConfig {
 		OpenOrdersPerTable: 10,
 		CreatesPerMinute:   10,
 		CalcsPerMinute:     120,
+		WeChat:             wechat.Config{}.WithDefaults(),
+		Facebook:           facebook.Config{}.WithDefaults(),
+		Payment:            OrderingPayment{Expire: 15 * time.Minute},
 		Members:            members.Config{Points: members.DefaultConfig().Points},
 	}
 }

@@ -98,6 +98,7 @@ func (c *Config) Validate() []Problem {
 	v.scanner()
 	v.ordering()
 	v.members()
+	v.customers()
 	v.timings()
 	v.secretFiles()
 	v.wechatPay()

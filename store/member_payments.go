@@ -284,3 +284,11 @@ func (db *DB) MemberPaidOrdersToRefund(ctx context.Context, limit int) ([]int64,
 	}
 	return out, rows.Err()
 }
+
+// MarkOrderingPaidByCard stamps a card-paid order paid (schema 13's
+// paid_at), in the transaction of its debit, so that is-paid and the order
+// views say so.
+func (tx *Tx) MarkOrderingPaidByCard(orderID int64) error {
+	_, err := tx.exec(`UPDATE ordering_orders SET paid_at = ? WHERE id = ? AND paid_at = 0`, ms(tx.now), orderID)
+	return err
+}

@@ -225,3 +225,16 @@ func (db *DB) CloseUnpaidOrderingOrder(ctx context.Context, orderID int64, note 
 	})
 	return closed, err
 }
+
+// OrderingOrdersOfCustomer are a customer's orders at the restaurant,
+// newest first (§6.1's takeout list: a login sees only its own).
+func (db *DB) OrderingOrdersOfCustomer(ctx context.Context, restaurantID, customerID int64, onlyStatus string) ([]*OrderingOrder, error) {
+	where := `WHERE customer_id = ? AND restaurant_id = ?`
+	switch onlyStatus {
+	case "finished":
+		where += ` AND status = 9`
+	case "unfinished":
+		where += ` AND status <> 9`
+	}
+	return db.orderingList(ctx, where+` ORDER BY id DESC LIMIT 200`, customerID, restaurantID)
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/ordering/api"
 	"github.com/posbridge/posbridge/ordering/members"
+	"github.com/posbridge/posbridge/ordering/payment"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -19,13 +20,20 @@ func memberLedger(cfg *config.Config, db *store.DB) *members.Ledger {
 }
 
 // memberOptions switch the member endpoints on for the ordering listener.
-// Top-ups stay off (can_order false) until a payment provider for them is
-// wired; card payments need none.
+// Top-ups are paid through the restaurant's providers of the online
+// payment (the menu's pay_mch); without one, can_order is false.
 func (s *scanToOrder) memberOptions() *api.MemberOptions {
 	if s.ledger == nil {
 		return nil
 	}
-	return &api.MemberOptions{Ledger: s.ledger, PublicURL: s.cfg.Ordering.PublicURL}
+	mo := &api.MemberOptions{Ledger: s.ledger, PublicURL: s.cfg.Ordering.PublicURL, DepositTTL: s.cfg.Ordering.Payment.Expire}
+	if mo.PublicURL == "" {
+		mo.PublicURL = "http://" + s.cfg.Ordering.Listen
+	}
+	if oc := s.customers; oc != nil {
+		mo.TopUpProvider = func(rid int64, mch string) payment.Provider { return oc.providers[rid][mch] }
+	}
+	return mo
 }
 
 // runMembers expires unpaid top-up orders and credits back card payments

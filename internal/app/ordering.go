@@ -31,7 +31,9 @@ type scanToOrder struct {
 	now     func() time.Time
 	channel *channel.Channel
 	svc     *service.Channel
-	ledger  *members.Ledger // members.go
+	// customers: logins and online payment (ordering_customers.go)
+	customers *orderingCustomers
+	ledger    *members.Ledger // members.go
 }
 
 func newScanToOrder(cfg *config.Config, db *store.DB, log *slog.Logger, now func() time.Time) *scanToOrder {
@@ -42,6 +44,7 @@ func newScanToOrder(cfg *config.Config, db *store.DB, log *slog.Logger, now func
 	s.channel = channel.New(channel.Options{DB: db, HoldLead: cfg.Accept.HoldLead, Now: now, Changed: func(id int64) {
 		if s.svc != nil {
 			s.svc.API.Changed(id)
+			s.customers.changed(context.Background(), db, id)
 		}
 	}})
 	return s
@@ -71,7 +74,12 @@ func (s *scanToOrder) open(ctx context.Context, b *bridge.Bridge, fleet *LiveFle
 		return "", nil
 	}
 	cfg := s.cfg
+	extend, err := s.openCustomers(start)
+	if err != nil {
+		return "", err
+	}
 	svc, err := service.Open(ctx, service.Options{
+		Extend: extend,
 		Config: cfg, DB: s.db, Now: s.now, Log: s.log,
 		Placer:     channel.Placer{DB: s.db, Wake: b.NotifyInbox},
 		PrintImage: fleet.PrintImage,
@@ -89,6 +97,7 @@ func (s *scanToOrder) open(ctx context.Context, b *bridge.Bridge, fleet *LiveFle
 		return "", err
 	}
 	s.svc = svc
+	s.customers.setServer(svc.API)
 	ln, err := console.Listen(cfg.Ordering.Listen)
 	if err != nil {
 		svc.Close()

@@ -62,7 +62,18 @@ func TestErrorShapes(t *testing.T) {
 		t.Fatalf("malformed JSON: %v", got.body)
 	}
 	r.want(r.do("POST", prefix+"orders?res_id=1", `{"pad": "`+strings.Repeat("x", maxBody)+`"}`), 413)
-	r.want(r.do("GET", prefix+"users/me", ""), 404)
+	r.want(r.do("GET", prefix+"users/me", ""), 401)
+	// forms, with their header or without one, are refused in words
+	for _, h := range [][]string{{"Content-Type", "application/x-www-form-urlencoded"}, {"Content-Type", "multipart/form-data; boundary=x"}} {
+		got = r.want(r.do("POST", prefix+"orders?res_id=1", "restaurant=1&table_id=1", h...), 415)
+		if d, _ := got.body["detail"].(string); !strings.Contains(d, "JSON") || !strings.Contains(d, "表单") {
+			t.Fatalf("form 415: %v", got.body)
+		}
+	}
+	got = r.want(r.do("POST", prefix+"orders/calc-fee?res_id=1", "restaurant=1&table_id=1", "Content-Type", ""), 415)
+	if d, _ := got.body["detail"].(string); !strings.Contains(d, "JSON") {
+		t.Fatalf("untyped form 415: %v", got.body)
+	}
 	got = r.want(r.do("GET", prefix+"orders?res_id=1&table_id=-1", ""), 401)
 	if got.header.Get("WWW-Authenticate") == "" {
 		t.Fatal("401 without WWW-Authenticate")

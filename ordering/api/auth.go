@@ -58,3 +58,19 @@ func badLogin(w http.ResponseWriter) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="api", error="invalid_token"`)
 	writeDetail(w, http.StatusUnauthorized, customers.ErrBadToken.Error())
 }
+
+// optionalCaller is the login of a public or mixed endpoint: a missing,
+// invalid or expired one is no login (never a 401, digest §1.2).
+func (s *Server) optionalCaller(r *http.Request) (Caller, bool) {
+	if s.opt.Tokens == nil || customers.FromHeader(r.Header.Get("Authorization")) == "" {
+		return Caller{}, false
+	}
+	return s.Authenticate(discard{}, r)
+}
+
+// discard is a ResponseWriter that keeps nothing (optionalCaller's 401s).
+type discard struct{}
+
+func (discard) Header() http.Header         { return http.Header{} }
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+func (discard) WriteHeader(int)             {}

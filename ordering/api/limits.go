@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"io"
 	"math"
 	"mime"
@@ -107,6 +108,12 @@ func (s *Server) trusted(host string) bool {
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
+		if mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data" {
+			// DRF would parse forms; this listener does not, and says so
+			// rather than reading every field as missing.
+			writeDetail(w, http.StatusUnsupportedMediaType, "不支持表单格式（"+mt+"）的请求内容，请以 JSON 发送（Content-Type: application/json）。")
+			return nil, false
+		}
 		if err != nil || mt != "application/json" {
 			writeDetail(w, http.StatusUnsupportedMediaType, "不支持请求中的媒体类型 “"+ct+"”，请用 application/json。")
 			return nil, false
@@ -120,6 +127,14 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool
 			writeNonField(w, "请求内容没有收完整，请重试。")
 		}
 		return nil, false
+	}
+	if r.Header.Get("Content-Type") == "" {
+		// No type named: a body that cannot be JSON (a=b&c=d) is a form
+		// sent without its header.
+		if t := bytes.TrimSpace(body); len(t) > 0 && t[0] != '{' && t[0] != '[' {
+			writeDetail(w, http.StatusUnsupportedMediaType, "请求内容不是 JSON，请以 JSON 发送（Content-Type: application/json）。")
+			return nil, false
+		}
 	}
 	return body, true
 }

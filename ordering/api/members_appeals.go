@@ -27,7 +27,7 @@ func (s *Server) feedbackOf(r *http.Request, kind string, id int64) *feedbackVie
 // depositExceptions is §13.1: the customer's top-ups not credited in the
 // last 30 days, and every one with an appeal.
 func (s *Server) depositExceptions(w http.ResponseWriter, r *http.Request) {
-	c, rest, ok := s.login(w, r)
+	c, rest, ok := s.memberLogin(w, r)
 	if !ok {
 		return
 	}
@@ -102,7 +102,7 @@ func (s *Server) imageOK(u string) bool {
 
 // depositFeedback is §13.2: 200, 400 when appealed already or credited.
 func (s *Server) depositFeedback(w http.ResponseWriter, r *http.Request) {
-	c, _, ok := s.login(w, r)
+	c, _, ok := s.memberLogin(w, r)
 	if !ok {
 		return
 	}
@@ -135,7 +135,7 @@ type exceptionOrder struct {
 // that the store did not accept (cancelled or rejected), and every order
 // they appealed.
 func (s *Server) orderExceptions(w http.ResponseWriter, r *http.Request) {
-	c, rest, ok := s.login(w, r)
+	c, rest, ok := s.memberLogin(w, r)
 	if !ok {
 		return
 	}
@@ -173,7 +173,7 @@ func (s *Server) orderExceptions(w http.ResponseWriter, r *http.Request) {
 
 // orderFeedback is §14.2: an order the customer paid with their card.
 func (s *Server) orderFeedback(w http.ResponseWriter, r *http.Request) {
-	c, rest, ok := s.login(w, r)
+	c, rest, ok := s.memberLogin(w, r)
 	if !ok {
 		return
 	}

@@ -58,7 +58,7 @@ func TestPhonePaysWithTheCard(t *testing.T) {
 	if c.BalanceFen != 6000 || c.Points != 40 {
 		t.Fatalf("card after paying: %d fen, %d points", c.BalanceFen, c.Points)
 	}
-	if pay, err := m.db.MemberOrderPayment(ctx, mustInt(id)); err != nil || pay.AmountFen != 4000 {
+	if pay, err := m.db.MemberOrderPayment(ctx, orderNo(id)); err != nil || pay.AmountFen != 4000 {
 		t.Fatalf("payment row %+v %v", pay, err)
 	}
 	p.click("#back")

@@ -41,7 +41,7 @@ func (s *Server) memberError(w http.ResponseWriter, r *http.Request, err error) 
 
 // cardOpen is §11.1: 200, 403 when the customer has a card.
 func (s *Server) cardOpen(w http.ResponseWriter, r *http.Request) {
-	c, rest, ok := s.login(w, r)
+	c, rest, ok := s.memberLogin(w, r)
 	if !ok {
 		return
 	}
@@ -54,7 +54,7 @@ func (s *Server) cardOpen(w http.ResponseWriter, r *http.Request) {
 
 // cardBind is §11.2: a card staff issued, by number and password.
 func (s *Server) cardBind(w http.ResponseWriter, r *http.Request) {
-	c, rest, ok := s.login(w, r)
+	c, rest, ok := s.memberLogin(w, r)
 	if !ok {
 		return
 	}
@@ -147,7 +147,7 @@ func discountWord(p int) string {
 }
 
 func (s *Server) myCard(w http.ResponseWriter, r *http.Request) (members.Card, *Restaurant, bool) {
-	c, rest, ok := s.login(w, r)
+	c, rest, ok := s.memberLogin(w, r)
 	if !ok {
 		return members.Card{}, nil, false
 	}
@@ -322,7 +322,7 @@ func (s *Server) cardScoreLogs(w http.ResponseWriter, r *http.Request) {
 
 // cardUnbind is §11.6: 200, 403 without a card.
 func (s *Server) cardUnbind(w http.ResponseWriter, r *http.Request) {
-	c, rest, ok := s.login(w, r)
+	c, rest, ok := s.memberLogin(w, r)
 	if !ok {
 		return
 	}

@@ -25,13 +25,17 @@ func (s *Server) topUpProvider(rest *Restaurant) payment.Provider {
 	if s.opt.Members.TopUpProvider == nil {
 		return nil
 	}
-	return s.opt.Members.TopUpProvider(rest.ID)
+	mch := "sandbox"
+	if m := rest.Menu(); m != nil && m.Restaurant.Takeout.PayMch != "" {
+		mch = m.Restaurant.Takeout.PayMch
+	}
+	return s.opt.Members.TopUpProvider(rest.ID, mch)
 }
 
 // depositPrices is §12.1: the price list of ordering.members.top_ups; only
 // WeChat Pay (through the restaurant's provider) is offered.
 func (s *Server) depositPrices(w http.ResponseWriter, r *http.Request) {
-	_, rest, ok := s.login(w, r)
+	_, rest, ok := s.memberLogin(w, r)
 	if !ok {
 		return
 	}
@@ -86,7 +90,7 @@ func depositOf(d *store.MemberDeposit, rest *Restaurant, now time.Time) depositV
 
 // depositList is §12.2: the customer's top-up orders, newest first.
 func (s *Server) depositList(w http.ResponseWriter, r *http.Request) {
-	c, rest, ok := s.login(w, r)
+	c, rest, ok := s.memberLogin(w, r)
 	if !ok {
 		return
 	}
@@ -110,7 +114,7 @@ func (s *Server) depositList(w http.ResponseWriter, r *http.Request) {
 // depositCreate is §12.3: 201 with the order; 400 for an amount not in
 // the price list, 403 without a card.
 func (s *Server) depositCreate(w http.ResponseWriter, r *http.Request) {
-	c, rest, ok := s.login(w, r)
+	c, rest, ok := s.memberLogin(w, r)
 	if !ok {
 		return
 	}
@@ -152,7 +156,7 @@ func amountText(v any) string {
 // myDeposit is the path's top-up order of the logged-in customer; another
 // customer's is 404.
 func (s *Server) myDeposit(w http.ResponseWriter, r *http.Request) (*store.MemberDeposit, *Restaurant, bool) {
-	c, rest, ok := s.login(w, r)
+	c, rest, ok := s.memberLogin(w, r)
 	if !ok {
 		return nil, nil, false
 	}
@@ -232,9 +236,10 @@ func (s *Server) depositNotify(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("provider")
 	var p payment.Provider
 	for _, rest := range s.restaurants {
-		if c := s.topUpProvider(rest); c != nil && c.Name() == name {
-			p = c
-			break
+		if c := s.opt.Members.TopUpProvider; c != nil {
+			if p = c(rest.ID, name); p != nil {
+				break
+			}
 		}
 	}
 	if p == nil {

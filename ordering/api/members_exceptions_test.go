@@ -25,7 +25,7 @@ func TestOrderExceptionsAndAppeals(t *testing.T) {
 	if num(empty.body["count"]) != "0" {
 		t.Fatalf("an accepted order is no exception: %s", empty.raw)
 	}
-	if _, err := m.db.SetOrderingStatus(context.Background(), mustInt(id), int(orders.Rejected), "太忙了"); err != nil {
+	if _, err := m.db.SetOrderingStatus(context.Background(), orderNo(id), int(orders.Rejected), "太忙了"); err != nil {
 		t.Fatal(err)
 	}
 	// The rejected order's payment goes back to the card, once.

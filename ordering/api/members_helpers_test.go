@@ -71,7 +71,12 @@ func newMemberRig(t *testing.T, cfg members.Config) *memberRig {
 	t.Cleanup(sb.Shutdown)
 	mux.Handle("/sandbox-pay/", http.StripPrefix("/sandbox-pay", sb.Handler()))
 	mr.sandbox = sb
-	mr.mo.TopUpProvider = func(int64) payment.Provider { return sb }
+	mr.mo.TopUpProvider = func(_ int64, mch string) payment.Provider {
+		if mch != sandbox.Name {
+			return nil
+		}
+		return sb
+	}
 	return mr
 }
 

@@ -9,7 +9,7 @@ import (
 // login is the customer of a valid login (Authenticate), in a restaurant
 // this listener serves. §11–§14 carry no res_id: the login names the
 // restaurant (digest §17 #27); an explicit res_id must be the login's.
-func (s *Server) login(w http.ResponseWriter, r *http.Request) (Caller, *Restaurant, bool) {
+func (s *Server) memberLogin(w http.ResponseWriter, r *http.Request) (Caller, *Restaurant, bool) {
 	c, ok := s.Authenticate(w, r)
 	if !ok {
 		return Caller{}, nil, false

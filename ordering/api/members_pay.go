@@ -107,20 +107,12 @@ func (s *Server) payable(r *http.Request, o *store.OrderingOrder) (string, error
 	return "", nil
 }
 
-// orderPayURL is §6.6 for method=member: the URL of the confirmation page
-// for the logged-in customer's card, for the order of the phone holding its
-// view_token. 403 for another method, an order not paid by card, paid,
-// cancelled or completed, or a customer without a card.
-func (s *Server) orderPayURL(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Query().Get("method") != "member" {
-		writeDetail(w, http.StatusForbidden, "在线支付暂未开通，请选择会员卡支付或线下支付")
-		return
-	}
-	rest, o, ok := s.ownOrder(w, r)
-	if !ok {
-		return
-	}
-	c, lrest, ok := s.login(w, r)
+// memberPayURL is §6.6 for method=member (payURL hands it over): the URL
+// of the confirmation page for the logged-in customer's card, for the order
+// of the phone holding its view_token. 403 for an order not paid by card,
+// paid, cancelled or completed, or a customer without a card.
+func (s *Server) memberPayURL(w http.ResponseWriter, r *http.Request, rest *Restaurant, o *store.OrderingOrder) {
+	c, lrest, ok := s.memberLogin(w, r)
 	if !ok {
 		return
 	}

@@ -133,7 +133,7 @@ func TestCardPaymentDebitsOnPostOnlyAndNeverOverdraws(t *testing.T) {
 		t.Fatalf("wrong password: %d %s", code, body)
 	}
 	// A paid order's ticket pays nothing again; pay-url refuses it.
-	if p, err := m.db.MemberOrderPayment(ctx, mustInt(id0)); err == nil {
+	if p, err := m.db.MemberOrderPayment(ctx, orderNo(id0)); err == nil {
 		if code, _ := postPay(t, m.http.URL, ticket, "1234"); code != 409 {
 			t.Fatalf("second payment of a paid order: %d", code)
 		}
@@ -147,7 +147,7 @@ func TestCardPaymentDebitsOnPostOnlyAndNeverOverdraws(t *testing.T) {
 	}
 }
 
-func mustInt(s string) int64 {
+func orderNo(s string) int64 {
 	var n int64
 	for _, c := range s {
 		n = n*10 + int64(c-'0')

@@ -14,9 +14,10 @@ import (
 // card payment page.
 type MemberOptions struct {
 	Ledger *members.Ledger
-	// TopUpProvider is the restaurant's online payment provider for top-ups
-	// (钱方, 收钱吧 or the sandbox); nil: can_order is false.
-	TopUpProvider func(restaurantID int64) payment.Provider
+	// TopUpProvider is a restaurant's online payment provider by name (the
+	// menu's takeout.pay_mch: qf, sqb, or the sandbox's); nil or a nil
+	// answer: can_order is false.
+	TopUpProvider func(restaurantID int64, mch string) payment.Provider
 	// PublicURL is where phones and providers reach this listener
 	// (https://shop.example.com), for notify and return URLs.
 	PublicURL string
@@ -53,9 +54,6 @@ func (s *Server) memberRoutes(handle func(string, map[string]http.HandlerFunc), 
 	handle("deposit-order-feedback", map[string]http.HandlerFunc{"POST": s.depositFeedback})
 	handle("orders/exceptions", map[string]http.HandlerFunc{"GET": s.orderExceptions})
 	handle("order-feedback", map[string]http.HandlerFunc{"POST": s.orderFeedback})
-	// §6.6 for method=member; method=wechat belongs to the online-payment
-	// work (customers branch), which takes this route over on merge.
-	handle("orders/{id}/pay-url", map[string]http.HandlerFunc{"GET": s.orderPayURL})
 	m.HandleFunc("GET "+memberPayPath, s.memberPayPage)
 	m.HandleFunc("POST "+memberPayPath, s.memberPayConfirm)
 }

@@ -50,6 +50,8 @@ type Options struct {
 	// Paid hands an order that just became paid to the flow (prompt, sound,
 	// printing); it must be idempotent.
 	Paid func(ctx context.Context, o *store.OrderingOrder)
+	// Changed tells an order's phone it changed (closed unpaid); may be nil.
+	Changed func(orderID int64)
 	// Expire: an unpaid order is closed after this (DefaultExpire).
 	Expire time.Duration
 	Now    func() time.Time

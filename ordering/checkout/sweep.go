@@ -83,6 +83,9 @@ func (p *Payments) expire(ctx context.Context) {
 		if err != nil {
 			p.log.Warn("ordering: cannot close an unpaid order", "trade_no", o.TradeNo, "err", err)
 		} else if closed {
+			if p.opt.Changed != nil {
+				p.opt.Changed(o.ID)
+			}
 			p.log.Info("ordering: unpaid order closed", "trade_no", o.TradeNo, "after", p.opt.Expire)
 		}
 	}

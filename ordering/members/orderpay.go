@@ -37,6 +37,9 @@ func (l *Ledger) PayOrder(ctx context.Context, restaurantID int64, customerID, p
 		if err := tx.InsertMemberOrderPayment(&p); err != nil {
 			return err
 		}
+		if err := tx.MarkOrderingPaidByCard(orderID); err != nil {
+			return err
+		}
 		p.PaidAt = tx.Now()
 		out = p
 		return nil

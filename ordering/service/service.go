@@ -41,8 +41,11 @@ type Options struct {
 	// PrintImage prints a picture on the receipt printer (the fleet's);
 	// it returns the printer's name.
 	PrintImage func(ctx context.Context, title string, render func(width int) (image.Image, error)) (string, error)
-	Now        func() time.Time
-	Log        *slog.Logger
+	// Extend adds to the API's options what the daemon wires beside the
+	// menus (customers, logins, online payment); may be nil.
+	Extend func(*api.Options)
+	Now    func() time.Time
+	Log    *slog.Logger
 	// Members switches on the member endpoints (seed 002 §11–§14).
 	Members *api.MemberOptions
 }
@@ -106,9 +109,13 @@ func Open(ctx context.Context, opt Options) (*Channel, error) {
 		}
 		proxies = append(proxies, n)
 	}
-	c.API = api.New(api.Options{DB: opt.DB, Restaurants: rests, Placer: opt.Placer, TakeCodeStart: cfg.Ordering.TakeCodeStart,
+	ao := api.Options{DB: opt.DB, Restaurants: rests, Placer: opt.Placer, TakeCodeStart: cfg.Ordering.TakeCodeStart,
 		OpenOrdersPerTable: cfg.Ordering.OpenOrdersPerTable, CreatesPerMinute: cfg.Ordering.CreatesPerMinute,
-		CalcsPerMinute: cfg.Ordering.CalcsPerMinute, TrustedProxies: proxies, Now: opt.Now, Log: opt.Log, Members: opt.Members})
+		CalcsPerMinute: cfg.Ordering.CalcsPerMinute, TrustedProxies: proxies, Now: opt.Now, Log: opt.Log, Members: opt.Members}
+	if opt.Extend != nil {
+		opt.Extend(&ao)
+	}
+	c.API = api.New(ao)
 	return c, nil
 }
 
