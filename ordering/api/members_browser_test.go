@@ -61,6 +61,9 @@ func TestPhonePaysWithTheCard(t *testing.T) {
 	if pay, err := m.db.MemberOrderPayment(ctx, orderNo(id)); err != nil || pay.AmountFen != 4000 {
 		t.Fatalf("payment row %+v %v", pay, err)
 	}
+	if r := m.want(m.do("GET", prefix+"orders/"+id+"/is-paid?res_id=1&token="+tok, ""), 200); r.body["is_paid"] != true {
+		t.Fatalf("is-paid after the card payment: %s", r.raw)
+	}
 	p.click("#back")
 	p.wait("order page", `location.search.includes('oid=`+id+`')`, 10*time.Second)
 	if p.jsErrors() != "" {
