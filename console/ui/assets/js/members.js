@@ -19,7 +19,7 @@ function wire() {
   wired = true;
   $('member-search').addEventListener('submit', (e) => { e.preventDefault(); search(); });
   $('member-issue').addEventListener('submit', (e) => { e.preventDefault(); issue(); });
-  $('member-import').addEventListener('submit', (e) => { e.preventDefault(); importCSV(); });
+  $('member-upload').addEventListener('submit', (e) => { e.preventDefault(); importCSV(); });
   $('member-adjust').addEventListener('submit', (e) => { e.preventDefault(); adjust(); });
 }
 
@@ -85,7 +85,7 @@ async function importCSV() {
   const text = await f.text();
   const send = async (pin) => {
     try {
-      const r = await api.post('/api/members/cards/import', { csv: text, manager_pin: pin || '' });
+      const r = await api.post(`/api/members/cards/import`, { csv: text, manager_pin: pin || '' });
       toast('已导入 ' + r.imported + ' 张卡', 'ok');
       $('member-q').value = '';
       await search();
@@ -95,7 +95,7 @@ async function importCSV() {
       if (err.status === 403 && !pin) {
         const p = pinInput();
         await confirmDialog({ title: '导入含初始余额', sub: '需要店长 PIN', body: p, confirmText: '导入', submit: async () => {
-          const r = await api.post('/api/members/cards/import', { csv: text, manager_pin: p.value });
+          const r = await api.post(`/api/members/cards/import`, { csv: text, manager_pin: p.value });
           toast('已导入 ' + r.imported + ' 张卡', 'ok');
           await search();
         } });
