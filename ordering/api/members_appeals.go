@@ -1,12 +1,15 @@
 package api
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/posbridge/posbridge/ordering/members"
+	"github.com/posbridge/posbridge/ordering/menu"
 	"github.com/posbridge/posbridge/ordering/orders"
 	"github.com/posbridge/posbridge/ordering/views"
 	"github.com/posbridge/posbridge/store"
@@ -131,36 +134,57 @@ type exceptionOrder struct {
 	Feedback *feedbackView `json:"feedback"`
 }
 
-// orderExceptions is §14.1: the customer's orders paid with their card
-// that the store did not accept (cancelled or rejected), and every order
-// they appealed.
+// orderExceptions is §14.1 (digest decision): the customer's orders paid
+// online or with their card that ended cancelled or rejected, WeChat orders
+// that closed unpaid (the customer may have paid), and every order they
+// appealed.
 func (s *Server) orderExceptions(w http.ResponseWriter, r *http.Request) {
 	c, rest, ok := s.memberLogin(w, r)
 	if !ok {
 		return
 	}
-	paid, err := s.opt.DB.MemberOrderPaymentsOf(r.Context(), rest.ID, customerKey(c), 200)
+	ctx := r.Context()
+	paid, err := s.opt.DB.MemberOrderPaymentsOf(ctx, rest.ID, customerKey(c), 200)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out := []exceptionOrder{}
+	own, err := s.opt.DB.OrderingOrdersOfCustomer(ctx, rest.ID, c.CustomerID, "")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	seen := map[int64]bool{}
+	var list []*store.OrderingOrder
 	for _, p := range paid {
-		o, err := s.opt.DB.OrderingOrder(r.Context(), p.OrderID)
-		if err != nil {
-			continue
+		if o, err := s.opt.DB.OrderingOrder(ctx, p.OrderID); err == nil && !seen[o.ID] {
+			seen[o.ID] = true
+			list = append(list, o)
 		}
+	}
+	for _, o := range own {
+		if !seen[o.ID] {
+			seen[o.ID] = true
+			list = append(list, o)
+		}
+	}
+	slices.SortFunc(list, func(a, b *store.OrderingOrder) int { return cmp.Compare(b.ID, a.ID) })
+	out := []exceptionOrder{}
+	for _, o := range list {
 		fb := s.feedbackOf(r, "order", o.ID)
-		if fb == nil && orders.Status(o.Status) >= orders.Placed {
-			continue // accepted or still open: no problem
+		ended := orders.Status(o.Status) < orders.Placed
+		online := o.PaidType == menu.PaidWeChat || o.PaidType == menu.PaidMemberCard
+		if fb == nil && !(ended && online && (!o.PaidAt.IsZero() || o.PaidType == menu.PaidWeChat)) {
+			continue
 		}
 		rec, err := orders.Decode(o.OrderJSON)
 		if err != nil {
 			continue
 		}
 		v := orders.NewView(o, rec, rest.Schedule.Zone(), orders.Owner)
-		v.IsPaid, v.PaidMch = true, "member"
-		v.PaidTime = optTime(p.PaidAt, rest)
+		if p, err := s.opt.DB.MemberOrderPayment(ctx, o.ID); err == nil {
+			v.IsPaid, v.PaidMch, v.PaidTime = true, "member", optTime(p.PaidAt, rest)
+		}
 		out = append(out, exceptionOrder{View: v, Feedback: fb})
 	}
 	page, err := views.Paginate(out, r.URL.Path, r.URL.Query())
@@ -171,7 +195,7 @@ func (s *Server) orderExceptions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, page)
 }
 
-// orderFeedback is §14.2: an order the customer paid with their card.
+// orderFeedback is §14.2: the customer's order, or one paid with their card.
 func (s *Server) orderFeedback(w http.ResponseWriter, r *http.Request) {
 	c, rest, ok := s.memberLogin(w, r)
 	if !ok {
@@ -181,16 +205,18 @@ func (s *Server) orderFeedback(w http.ResponseWriter, r *http.Request) {
 	if !decodeSmall(w, r, &b) {
 		return
 	}
-	p, err := s.opt.DB.MemberOrderPayment(r.Context(), b.Order)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.CustomerID != customerKey(c) || p.RestaurantID != rest.ID)) {
+	// The customer's own order (created while logged in) or one they paid
+	// with their card; any other is not acknowledged.
+	o, err := s.opt.DB.OrderingOrder(r.Context(), b.Order)
+	mine := err == nil && o.RestaurantID == rest.ID && o.CustomerID == c.CustomerID && c.CustomerID != 0
+	if err == nil && !mine {
+		p, perr := s.opt.DB.MemberOrderPayment(r.Context(), b.Order)
+		mine = perr == nil && p.CustomerID == customerKey(c) && p.RestaurantID == rest.ID
+	}
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !mine) {
 		writeFields(w, map[string]any{"order": []string{"订单不存在"}})
 		return
 	}
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	o, err := s.opt.DB.OrderingOrder(r.Context(), b.Order)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
