@@ -66,6 +66,9 @@ type ConsoleConfig struct {
 	Listen   string `mapstructure:"listen" yaml:"listen"`       // default 127.0.0.1:8686
 	Pin      string `mapstructure:"pin" yaml:"pin"`             // plaintext or bcrypt hash; required off loopback
 	APIToken string `mapstructure:"api_token" yaml:"api_token"` // Bearer token for store tools on the LAN
+	// ManagerPin guards what moves a member's money by hand (会员 view:
+	// adjust a balance); plaintext or bcrypt hash, asked even on this PC.
+	ManagerPin string `mapstructure:"manager_pin" yaml:"manager_pin"`
 	// NoPageBeep is how long no console page may be connected while an order
 	// waits before the printers beep (ESC B).
 	NoPageBeep time.Duration `mapstructure:"no_page_beep" yaml:"no_page_beep"`

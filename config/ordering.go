@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/posbridge/posbridge/ordering/members/rules"
 	"github.com/posbridge/posbridge/ordering/provider/accounts"
 )
 
@@ -45,6 +46,9 @@ type OrderingConfig struct {
 	WeChat   accounts.WeChat   `mapstructure:"wechat" yaml:"wechat"`
 	Facebook accounts.Facebook `mapstructure:"facebook" yaml:"facebook"`
 	Payment  OrderingPayment   `mapstructure:"payment" yaml:"payment"`
+	// Members is the store's member cards: levels, points, the top-up price
+	// list (ordering.members, issue 18).
+	Members rules.Config `mapstructure:"members" yaml:"members"`
 }
 
 // RestaurantConfig is one restaurant of the ordering channel.
@@ -70,6 +74,7 @@ func orderingDefaults() OrderingConfig {
 		WeChat:             accounts.WeChat{}.WithDefaults(),
 		Facebook:           accounts.Facebook{}.WithDefaults(),
 		Payment:            OrderingPayment{Expire: 15 * time.Minute},
+		Members:            rules.Config{Points: rules.DefaultConfig().Points},
 	}
 }
 

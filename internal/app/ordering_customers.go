@@ -31,6 +31,9 @@ type orderingCustomers struct {
 	payments *checkout.Payments
 	sms      *sms.Sandbox // the sandbox's codes, shown in the console's log
 	sandbox  *sandbox.Provider
+	// providers are each restaurant's payment providers by name (钱方, 收钱吧,
+	// the sandbox): member top-ups use them too (members.go).
+	providers map[int64]map[string]payment.Provider
 
 	mu  sync.Mutex
 	api *api.Server // set once the listener is built
@@ -143,6 +146,7 @@ func (s *scanToOrder) openCustomers(start func(string, func(context.Context) err
 			}
 		},
 	})
+	oc.providers = provs
 	s.customers = oc
 	start("ordering payments", func(ctx context.Context) error {
 		oc.payments.Run(ctx, 0)

@@ -28,7 +28,11 @@ func (s *Server) payURL(w http.ResponseWriter, r *http.Request) {
 	switch method {
 	case "", "wechat":
 	case "member":
-		writeDetail(w, http.StatusForbidden, "会员卡支付尚未开通。")
+		if s.opt.Members == nil {
+			writeDetail(w, http.StatusForbidden, "会员卡支付尚未开通。")
+			return
+		}
+		s.memberPayURL(w, r, rest, o) // members_pay.go
 		return
 	default:
 		writeFields(w, map[string]any{"method": []string{"应是 wechat 或 member"}})

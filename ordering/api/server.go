@@ -86,6 +86,8 @@ type Options struct {
 	Mount map[string]http.Handler
 	Now   func() time.Time
 	Log   *slog.Logger
+	// Members switches on §11–§14 and card payment (nil: they are 404).
+	Members *MemberOptions
 }
 
 // Server serves the ordering listener.
@@ -174,6 +176,7 @@ func (s *Server) routes() {
 	for pattern, h := range s.opt.Mount {
 		m.Handle(pattern, h)
 	}
+	s.memberRoutes(handle, m)
 	m.HandleFunc(prefix, func(w http.ResponseWriter, r *http.Request) { notFound(w) })
 	m.Handle("/", s.page())
 	s.mux = m

@@ -49,6 +49,8 @@ type Options struct {
 	Extend func(*api.Options)
 	Now    func() time.Time
 	Log    *slog.Logger
+	// Members switches on the member endpoints (seed 002 §11–§14).
+	Members *api.MemberOptions
 }
 
 // Channel is the running scan-to-order channel.
@@ -119,7 +121,7 @@ func Open(ctx context.Context, opt Options) (*Channel, error) {
 	}
 	ao := api.Options{DB: opt.DB, Restaurants: rests, Placer: opt.Placer, TakeCodeStart: cfg.Ordering.TakeCodeStart,
 		OpenOrdersPerTable: cfg.Ordering.OpenOrdersPerTable, CreatesPerMinute: cfg.Ordering.CreatesPerMinute,
-		CalcsPerMinute: cfg.Ordering.CalcsPerMinute, TrustedProxies: proxies, Now: opt.Now, Log: opt.Log}
+		CalcsPerMinute: cfg.Ordering.CalcsPerMinute, TrustedProxies: proxies, Now: opt.Now, Log: opt.Log, Members: opt.Members}
 	if opt.Extend != nil {
 		opt.Extend(&ao)
 	}
