@@ -40,6 +40,8 @@ type Server struct {
 	Metrics *metrics.Registry
 	// Menus is the scan-to-order channel's menus (nil when it is off).
 	Menus MenuDesk
+	// WeChatSync is the WeChat Pay catering sync (nil when it is off).
+	WeChatSync WeChatSyncDesk
 
 	access  guard         // who may use the console (auth.go)
 	streams streamLimiter // open event streams (events_limit.go)
@@ -77,6 +79,7 @@ func (s *Server) buildMux() *routeMux {
 		mux.HandleFunc("POST /api/orders/{code}/"+path, s.orderAction(act))
 	}
 	mux.HandleFunc("POST /api/orders/{code}/reprint", s.reprint)
+	s.routeWeChatSync(mux)
 	mux.HandleFunc("POST /api/scan", s.scan)
 	mux.HandleFunc("POST /api/pos/orders", s.submitPOS)
 	mux.HandleFunc("GET /api/pos/orders/{id}", s.getPOS)
