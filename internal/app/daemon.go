@@ -174,8 +174,17 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	d.Fleet = fleet
 	d.Settings = &Settings{cur: cfg, log: log, bus: bus, install: fleetInstaller(runCtx, fleet, buildFleet), restartNotice: true}
 	scan := newScanToOrder(cfg, db, log, opts.Now)
+	wx, err := newWeChatSync(runCtx, cfg, db, log, opts.Now)
+	if err != nil {
+		consoleLn.Close()
+		if pushLn != nil {
+			pushLn.Close()
+		}
+		return err
+	}
+	defer wx.close()
 	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append(append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, scan.channels()...), opts.Channels...),
-		Reporters: append(ig.hooks.Reporters(), opts.Reporters...),
+		Reporters: append(append(ig.hooks.Reporters(), wx.reporters()...), opts.Reporters...),
 		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 
@@ -227,7 +236,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 	d.OrderingTableURL = scan.tableURL()
 	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance,
-		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus()}
+		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus(), WeChatSync: wx.attach(b, scan)}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if cfg.Scanner.Serial != "" {
 		port, err := scanner.ParseURI(cfg.Scanner.Serial)

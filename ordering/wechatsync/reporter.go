@@ -58,8 +58,10 @@ type Options struct {
 	Identities Identities
 	Payments   Payments // nil: no online payments known, no PAY_SUCCESS
 	Menus      Menus    // nil: no dish types or priorities, CNY
-	// PublicURL is ordering.public_url: order_entry is the table's page on it.
-	PublicURL string
+	// PublicURL is ordering.public_url (read at each sync: the sandbox
+	// knows it only once its listener is open); order_entry is the table's
+	// page on it.
+	PublicURL func() string
 	// Refresher renews a stale page access_token before a (re)send; nil
 	// sends the token kept.
 	Refresher wechatpay.LoginTokenRefresher

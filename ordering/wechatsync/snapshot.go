@@ -116,7 +116,10 @@ func (r *Reporter) orderEntry(o *store.OrderingOrder, m *menu.Menu) string {
 			version = t.QRCodeVersion
 		}
 	}
-	u, err := sticker.URL(r.opt.PublicURL, o.RestaurantID, o.TableID, version)
+	if r.opt.PublicURL == nil {
+		return ""
+	}
+	u, err := sticker.URL(r.opt.PublicURL(), o.RestaurantID, o.TableID, version)
 	if err != nil {
 		return ""
 	}
