@@ -38,7 +38,10 @@ func syncState(t *testing.T, db *store.DB, code, action string) *store.WeChatPay
 func waitSynced(t *testing.T, db *store.DB, code, action string, within time.Duration) *store.WeChatPaySync {
 	t.Helper()
 	var s *store.WeChatPaySync
-	if !waitFor(within, func() bool { s = syncState(t, db, code, action); return s != nil && s.State != store.WeChatPaySyncPending }) {
+	if !waitFor(within, func() bool {
+		s = syncState(t, db, code, action)
+		return s != nil && s.State != store.WeChatPaySyncPending
+	}) {
 		t.Fatalf("%s %s is still %+v after %s", code, action, s, within)
 	}
 	return s
@@ -198,7 +201,10 @@ func TestARefusedReplyIsNeverSuccess(t *testing.T) {
 	if status, _ := env.API("POST", "/api/orders/"+code+"/wechatpay/retry", map[string]any{}, nil); status != http.StatusAccepted {
 		t.Fatalf("retry answered %d", status)
 	}
-	if !waitFor(15*time.Second, func() bool { s = syncState(t, db, code, "CREATE_DEAL"); return s != nil && s.State == store.WeChatPaySyncDone }) {
+	if !waitFor(15*time.Second, func() bool {
+		s = syncState(t, db, code, "CREATE_DEAL")
+		return s != nil && s.State == store.WeChatPaySyncDone
+	}) {
 		t.Fatalf("after the retry: %s %s", s.State, s.Message)
 	}
 	if bodies, accepted := syncsOf(w.fake, code, "CREATE_DEAL"); len(bodies) != 2 || accepted != 2 || bodies[0] != bodies[1] {
@@ -217,7 +223,10 @@ func TestARefusedReplyIsNeverSuccess(t *testing.T) {
 	if status, _ := env.API("POST", "/api/orders/"+bad+"/wechatpay/retry", map[string]any{}, nil); status != http.StatusAccepted {
 		t.Fatalf("retry of a refused sync answered %d", status)
 	}
-	if !waitFor(15*time.Second, func() bool { s = syncState(t, db, bad, "CREATE_DEAL"); return s != nil && s.State == store.WeChatPaySyncDone }) {
+	if !waitFor(15*time.Second, func() bool {
+		s = syncState(t, db, bad, "CREATE_DEAL")
+		return s != nil && s.State == store.WeChatPaySyncDone
+	}) {
 		t.Fatalf("a refused sync retried by staff: %s %s", s.State, s.Message)
 	}
 }
