@@ -21,6 +21,7 @@ import (
 	"github.com/posbridge/posbridge/ordering/pricing"
 	"github.com/posbridge/posbridge/ordering/service"
 	"github.com/posbridge/posbridge/store"
+	"github.com/posbridge/posbridge/wechatpay"
 	"github.com/posbridge/posbridge/wechatpay/fake"
 )
 
@@ -39,6 +40,8 @@ type payWorld struct {
 	fake *fake.Server
 	yaml string // the wechatpay: and ordering: sections
 	menu *menu.Menu
+	cfg  wechatpay.Config // the same wechatpay: section
+	key  *rsa.PrivateKey
 }
 
 func newPayWorld(t *testing.T, dir string) *payWorld {
@@ -84,7 +87,11 @@ func newPayWorld(t *testing.T, dir string) *payWorld {
 		"  base_url: " + base + "\n" +
 		"  restaurants:\n" +
 		"    - { id: 1, sub_mchid: \"" + subMchID + "\", sub_appid: " + subAppID + ", out_shop_no: \"1862\", dish_types: { \"" + category + "\": FAST_FOOD } }\n"
-	return &payWorld{fake: srv, yaml: yaml, menu: m}
+	cfg := wechatpay.Config{Enabled: true, Mode: wechatpay.ModeServiceProvider, SpMchID: spMchID, SpAppID: spAppID,
+		MerchantSerialNo: mchSerial, PrivateKeyFile: keyFile, PublicKeyID: srv.PublicKeyID(), PublicKeyFile: pubFile, BaseURL: base,
+		Restaurants: []wechatpay.Restaurant{{ID: 1, SubMchID: subMchID, SubAppID: subAppID, OutShopNo: "1862",
+			DishTypes: map[string]string{category: "FAST_FOOD"}}}}
+	return &payWorld{fake: srv, yaml: yaml, menu: m, cfg: cfg, key: key}
 }
 
 var tradeSeq int64
@@ -94,6 +101,13 @@ var tradeSeq int64
 // customer who placed it (0: none) and hands it to the flow through the
 // inbox, as the channel's Placer does.
 func placeOrder(t *testing.T, db *store.DB, customerID int64, status orders.Status, wake func()) string {
+	t.Helper()
+	return placeOrderThen(t, db, customerID, status, wake, nil)
+}
+
+// placeOrderThen is placeOrder with before run between the create and the
+// hand-over (a payment confirmed meanwhile).
+func placeOrderThen(t *testing.T, db *store.DB, customerID int64, status orders.Status, wake func(), before func(code string)) string {
 	t.Helper()
 	ctx := context.Background()
 	p := testMenu(t).Products[0]
@@ -109,6 +123,9 @@ func placeOrder(t *testing.T, db *store.DB, customerID int64, status orders.Stat
 	must(t, err)
 	if customerID != 0 {
 		must(t, db.Write(ctx, func(tx *store.Tx) error { return tx.SetOrderingOrderCustomer(o.TradeNo, customerID) }))
+	}
+	if before != nil {
+		before(o.TradeNo)
 	}
 	must(t, channel.Placer{DB: db, Wake: wake}.Place(ctx, o))
 	return o.TradeNo
