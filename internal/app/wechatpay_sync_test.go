@@ -3,8 +3,8 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
