@@ -227,6 +227,7 @@ async function loadWeChatSync(o, box) {
     const syncs = res.syncs || [];
     if (!syncs.length) {
       box.replaceChildren(h('span', { class: 'muted' }, '等待同步'));
+      setTimeout(() => { if (openCode === o.code && box.isConnected) loadWeChatSync(o, box); }, 2000);
       return;
     }
     const list = h('ol', { class: 'timeline' });
@@ -238,6 +239,10 @@ async function loadWeChatSync(o, box) {
           s.can_retry ? h('button', { type: 'button', class: 'btn btn-sm', dataset: { act: 'wechat-retry' }, onclick: () => retryWeChatSync(o) }, '重试') : null)));
     }
     box.replaceChildren(list);
+    // A sync still under way is read again while its order stays open.
+    if (syncs.some((s) => s.state === 'pending' || s.state === 'failed')) {
+      setTimeout(() => { if (openCode === o.code && box.isConnected) loadWeChatSync(o, box); }, 2000);
+    }
   } catch (err) {
     box.replaceChildren(h('span', { class: 'muted' }, '无法读取微信支付同步：' + err.message));
   }
