@@ -100,39 +100,6 @@ func (db *DB) WeChatPaySyncs(ctx context.Context, orderCode string) ([]*WeChatPa
 	return out, rows.Err()
 }
 
-// WeChatPaySyncStates are the state of each listed order's syncs, by order
-// code and action, for the order list's column.
-func (db *DB) WeChatPaySyncStates(ctx context.Context, codes []string) (map[string]map[string]string, error) {
-	out := map[string]map[string]string{}
-	for start := 0; start < len(codes); start += 500 {
-		part := codes[start:min(start+500, len(codes))]
-		args := make([]any, len(part))
-		for i, c := range part {
-			args[i] = c
-		}
-		rows, err := db.reader.QueryContext(ctx, `SELECT order_code, action, state FROM wechatpay_syncs WHERE order_code IN (`+placeholders(len(part))+`)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var code, action, state string
-			if err := rows.Scan(&code, &action, &state); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if out[code] == nil {
-				out[code] = map[string]string{}
-			}
-			out[code][action] = state
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 // QueueWeChatPaySync stores a sync before its first send: its snapshot and
 // body, or (state not_syncable) why it is never sent. A row already there
 // is kept as it is and returned with queued false: the snapshot of the
@@ -202,4 +169,16 @@ func (tx *Tx) RestartWeChatPaySync(orderCode, action string) (bool, error) {
 	}
 	n, _ := res.RowsAffected()
 	return n > 0, nil
+}
+
+// pruneWeChatPaySyncs removes the syncs and customers of pruned orders
+// (in is "(?,…)" for codes): they hold page tokens, kept no longer than
+// the order.
+func (tx *Tx) pruneWeChatPaySyncs(in string, codes []any) error {
+	for _, table := range []string{"wechatpay_syncs", "ordering_order_customers"} {
+		if _, err := tx.exec(`DELETE FROM `+table+` WHERE order_code IN `+in, codes...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
