@@ -136,6 +136,11 @@ func (r *Reporter) paidThroughWeChat(ctx context.Context, code string) bool {
 // sync carries out one sync: stored first, then sent until WeChat Pay
 // accepts it.
 func (r *Reporter) sync(ctx context.Context, t bridge.Transition, action wechatpay.SyncAction) error {
+	if action == wechatpay.ActionPaySuccess {
+		if err := r.createDealFirst(ctx, t); err != nil {
+			return err
+		}
+	}
 	cur, err := r.opt.DB.WeChatPaySync(ctx, t.Code, string(action))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -193,6 +198,24 @@ func (r *Reporter) sync(ctx context.Context, t bridge.Transition, action wechatp
 		r.opt.Log.Error("record wechatpay sync failure", "order", t.Code, "status", action, "err", werr)
 	}
 	return err
+}
+
+// createDealFirst holds a PAY_SUCCESS back until WeChat Pay has the order's
+// CREATE_DEAL (or it is never to be sent): the lane keeps them in order
+// while both wait, and this keeps them in order when the CREATE_DEAL was
+// refused for good and waits for a staff retry. An order whose placing was
+// never reported (the reporter came later) is reported placed first.
+func (r *Reporter) createDealFirst(ctx context.Context, t bridge.Transition) error {
+	deal, err := r.opt.DB.WeChatPaySync(ctx, t.Code, string(wechatpay.ActionCreateDeal))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return r.sync(ctx, t, wechatpay.ActionCreateDeal)
+	case err != nil:
+		return err
+	case deal.State == store.WeChatPaySyncPending || deal.State == store.WeChatPaySyncFailed:
+		return &waitError{message: "等待下单信息同步到微信支付后，再同步支付结果"}
+	}
+	return nil
 }
 
 // queue builds the sync's snapshot and body and stores them before
@@ -281,13 +304,17 @@ func (r *Reporter) Classify(err error) bridge.Verdict {
 }
 
 // waitError: the last failure asked for a pause (Retry-After, a slow retry
-// after a credential refusal) that has not passed; nothing is sent.
+// after a credential refusal) that has not passed, or a PAY_SUCCESS waits
+// for its CREATE_DEAL; nothing is sent.
 type waitError struct {
 	until   time.Time
 	message string
 }
 
 func (e *waitError) Error() string {
+	if e.until.IsZero() {
+		return "wechatpay sync: PAY_SUCCESS waits for the order's CREATE_DEAL"
+	}
 	return "wechatpay sync waits until " + e.until.Format(time.RFC3339) + " before its next attempt"
 }
 

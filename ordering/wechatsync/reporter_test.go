@@ -2,7 +2,9 @@ package wechatsync_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,5 +128,46 @@ func TestASignErrorIsRetriedSlowly(t *testing.T) {
 	must(t, err)
 	if s.State != store.WeChatPaySyncPending || s.NextAt.Before(time.Now().Add(wechatpay.AlertRetryInterval-time.Minute)) {
 		t.Fatalf("%+v", s)
+	}
+}
+
+// A PAY_SUCCESS never goes before its CREATE_DEAL, also when WeChat Pay
+// refused the CREATE_DEAL for good: it waits (retried, nothing sent)
+// until a staff retry got the CREATE_DEAL through.
+func TestPaySuccessWaitsForARefusedCreateDeal(t *testing.T) {
+	w := newPayWorld(t, t.TempDir())
+	payments := &paidOnline{paid: map[string]*wechatpay.SyncPayment{}}
+	rep, db := reporterOn(t, w, payments)
+	ctx := context.Background()
+	cust := weChatCustomer(t, db, subAppID, "oSubOpenid0000000000000012", "page-token-12")
+	code := placeOrder(t, db, cust, orders.Placed, nil)
+	payments.pay(code, &wechatpay.SyncPayment{PayTime: time.Now(), TransactionID: "4200000000202612020000000003", OutTradeNo: "QF" + code})
+	placed := bridge.Transition{Source: order.SourceOrdering, Code: code, To: order.StatusPendingPayment, Payment: order.PaymentUnpaid, At: time.Now()}
+	paid := bridge.Transition{Source: order.SourceOrdering, Code: code, From: order.StatusPendingPayment, To: order.StatusNew,
+		Payment: order.PaymentPaid, At: time.Now().Add(time.Second)}
+
+	w.fake.SetFault(fake.Fault{Kind: fake.FaultParamError, Path: fake.SyncPath, Times: 1})
+	if err := rep.Report(ctx, "t1", placed); err == nil || rep.Classify(err).Retry {
+		t.Fatalf("a PARAM_ERROR: %v %+v", err, rep.Classify(err))
+	}
+	err := rep.Report(ctx, "t2", paid)
+	if v := rep.Classify(err); err == nil || !v.Retry || !strings.Contains(v.Message, "等待下单") {
+		t.Fatalf("a PAY_SUCCESS behind a refused CREATE_DEAL: %v %+v", err, v)
+	}
+	if bodies, _ := syncsOf(w.fake, code, "PAY_SUCCESS"); len(bodies) != 0 {
+		t.Fatalf("PAY_SUCCESS went before its CREATE_DEAL")
+	}
+	must(t, rep.Report(ctx, "t1", placed)) // staff pressed 重试
+	must(t, rep.Report(ctx, "t2", paid))
+	var statuses []string
+	for _, r := range w.fake.Received() {
+		if r.Accepted {
+			var head struct{ Status string }
+			must(t, json.Unmarshal(r.Body, &head))
+			statuses = append(statuses, head.Status)
+		}
+	}
+	if strings.Join(statuses, ",") != "CREATE_DEAL,PAY_SUCCESS" {
+		t.Fatalf("accepted %v", statuses)
 	}
 }
