@@ -71,16 +71,24 @@ func (d *Desk) Retry(ctx context.Context, code, actor string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	open := false
 	for _, s := range syncs {
+		if s.State == store.WeChatPaySyncFailed {
+			open = true
+		}
 		if s.State != store.WeChatPaySyncPending {
 			continue
 		}
+		open = true
 		if err := d.DB.Write(ctx, func(tx *store.Tx) error {
 			_, err := tx.RestartWeChatPaySync(code, s.Action)
 			return err
 		}); err != nil {
 			return 0, err
 		}
+	}
+	if !open {
+		return 0, ErrNothingToRetry
 	}
 	rows, err := d.DB.ListOutbox(ctx, store.OutboxFilter{OrderCode: code, States: []string{store.OutboxPending, store.OutboxFailed}, Limit: 50})
 	if err != nil {
@@ -91,7 +99,11 @@ func (d *Desk) Retry(ctx context.Context, code, actor string) (int, error) {
 		if row.Destination != Name {
 			continue
 		}
-		if err := d.Bridge.RetryOutbox(ctx, row.ID, actor); err != nil {
+		err := d.Bridge.RetryOutbox(ctx, row.ID, actor)
+		if bridge.ErrorCode(err) == bridge.ENotFound {
+			continue // it ended meanwhile
+		}
+		if err != nil {
 			return n, err
 		}
 		n++
