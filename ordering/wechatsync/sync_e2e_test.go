@@ -230,3 +230,40 @@ func TestARefusedReplyIsNeverSuccess(t *testing.T) {
 		t.Fatalf("a refused sync retried by staff: %s %s", s.State, s.Message)
 	}
 }
+
+// While WeChat Pay hangs on one order's sync, that order is accepted and
+// printed, the next order's sync goes out and a 开个店 order goes through;
+// once the hanging call times out the sync is sent again, the same bytes,
+// and accepted once.
+func TestAHangingWeChatPayHoldsUpNothing(t *testing.T) {
+	env, w := startDaemon(t)
+	db := env.Daemon.DB
+	cust := weChatCustomer(t, db, subAppID, "oSubOpenid0000000000000005", "page-token-5")
+	w.fake.SetFault(fake.Fault{Kind: fake.FaultHang, Path: fake.SyncPath, Times: 1})
+	hung := placeOrder(t, db, cust, orders.Awaiting, env.Daemon.Bridge.NotifyInbox)
+	if !waitFor(10*time.Second, func() bool { b, _ := syncsOf(w.fake, hung, "CREATE_DEAL"); return len(b) == 1 }) {
+		t.Fatal("the first sync never reached WeChat Pay")
+	}
+	next := placeOrder(t, db, cust, orders.Awaiting, env.Daemon.Bridge.NotifyInbox)
+	kgd := env.Fake.NewOrder(kfake.OrderSpec{StoreID: "1862", Type: order.TypePickup,
+		Items: []order.Item{{Seq: 1, ProductID: "p1", Name: "珍珠奶茶", Price: 1500, Quantity: 1}}})
+	for _, c := range []string{hung, next, kgd.Code} {
+		if _, err := env.WaitStatus(c, order.StatusAccepted, 15*time.Second); err != nil {
+			t.Fatalf("an order waited for the hanging WeChat Pay: %v", err)
+		}
+	}
+	if s := waitSynced(t, db, next, "CREATE_DEAL", 15*time.Second); s.State != store.WeChatPaySyncDone {
+		t.Fatalf("the next order's sync waited behind the hanging one: %+v", s)
+	}
+	if s := syncState(t, db, hung, "CREATE_DEAL"); s == nil || s.State != store.WeChatPaySyncPending {
+		t.Fatalf("the hanging sync: %+v", s)
+	}
+	// The client gives up after its 30 s timeout and tries again.
+	if s := waitSynced(t, db, hung, "CREATE_DEAL", 60*time.Second); s.State != store.WeChatPaySyncDone {
+		t.Fatalf("after the hang: %+v", s)
+	}
+	bodies, accepted := syncsOf(w.fake, hung, "CREATE_DEAL")
+	if len(bodies) != 2 || accepted != 1 || bodies[0] != bodies[1] {
+		t.Fatalf("%d bodies, %d accepted; want the same body twice, accepted once", len(bodies), accepted)
+	}
+}
