@@ -30,19 +30,21 @@ type printerHealth func(name string) (ok bool, why string)
 type acceptPolicy struct {
 	cfg    config.AcceptConfig
 	stores map[string]config.StoreConfig
+	zones  map[string]*time.Location // each store's stores[].timezone, for its hours
 }
 
 func newAcceptPolicy(cfg *config.Config) *acceptPolicy {
-	p := &acceptPolicy{cfg: cfg.Accept, stores: map[string]config.StoreConfig{}}
+	p := &acceptPolicy{cfg: cfg.Accept, stores: map[string]config.StoreConfig{}, zones: map[string]*time.Location{}}
 	for _, s := range cfg.Stores {
 		p.stores[s.ID] = s
+		p.zones[s.ID] = cfg.StoreDay(s.ID).Location()
 	}
 	return p
 }
 
 // mode is auto or manual for this order, and the rule that chose it.
 func (p *acceptPolicy) mode(o *order.Order, now time.Time) (mode, why string) {
-	if st, ok := p.stores[o.StoreID]; ok && p.cfg.OutsideHours != "" && !withinHours(st.Hours, now) {
+	if st, ok := p.stores[o.StoreID]; ok && p.cfg.OutsideHours != "" && !withinHoursIn(st.Hours, now, p.zones[o.StoreID]) {
 		return p.cfg.OutsideHours, "营业时间外"
 	}
 	for i, r := range p.cfg.Rules {
@@ -148,11 +150,14 @@ func ruleMatches(r config.AcceptRule, o *order.Order) bool {
 
 // withinHours reports whether now falls in one of the "HH:MM-HH:MM" ranges
 // (Asia/Shanghai). Ranges may cross midnight. No ranges = always open.
-func withinHours(ranges []string, now time.Time) bool {
+func withinHours(ranges []string, now time.Time) bool { return withinHoursIn(ranges, now, Shanghai) }
+
+// withinHoursIn reads the ranges on the clock of zone (a store's timezone).
+func withinHoursIn(ranges []string, now time.Time, zone *time.Location) bool {
 	if len(ranges) == 0 {
 		return true
 	}
-	t := now.In(Shanghai)
+	t := now.In(zone)
 	minute := t.Hour()*60 + t.Minute()
 	for _, r := range ranges {
 		from, to, ok := parseRange(r)

@@ -89,3 +89,22 @@ func TestHoldReservedPrintsLater(t *testing.T) {
 		t.Fatal("only reserved orders are held")
 	}
 }
+
+// A store's hours are read on its own clock (stores[].timezone): 21:00 in
+// Berlin is 04:00 the next morning in Shanghai.
+func TestBusinessHoursInTheStoresZone(t *testing.T) {
+	cfg := &config.Config{Accept: config.AcceptConfig{Mode: "auto", OutsideHours: "manual"},
+		Stores: []config.StoreConfig{{ID: "b", Hours: []string{"09:00-22:00"}, Timezone: "Europe/Berlin"}}}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newAcceptPolicy(cfg)
+	o := &order.Order{StoreID: "b"}
+	if mode, _ := p.mode(o, time.Date(2026, 12, 2, 21, 0, 0, 0, berlin)); mode != "auto" {
+		t.Errorf("21:00 in Berlin: %s, want auto (open)", mode)
+	}
+	if mode, why := p.mode(o, time.Date(2026, 12, 2, 23, 0, 0, 0, berlin)); mode != "manual" || why != "营业时间外" {
+		t.Errorf("23:00 in Berlin: %s %s, want manual outside hours", mode, why)
+	}
+}

@@ -121,8 +121,15 @@ type PollConfig struct {
 type StoreConfig struct {
 	ID   string `mapstructure:"id" yaml:"id" json:"id,omitempty"`
 	Name string `mapstructure:"name" yaml:"name" json:"name,omitempty"`
-	// Hours are business hours like "09:00-22:00" (Asia/Shanghai); empty = always open.
+	// Hours are business hours like "09:00-22:00" on the store's clock
+	// (Timezone); empty = always open.
 	Hours []string `mapstructure:"hours" yaml:"hours" json:"hours,omitempty"`
+	// Timezone is the store's IANA zone ("" = Asia/Shanghai) and DayStart
+	// when its business day begins ("" = 04:00, seed 002's start_time):
+	// the day of its reports (日结), of scan-to-order's take codes and open
+	// check. Read them through Config.StoreDay.
+	Timezone string `mapstructure:"timezone" yaml:"timezone" json:"timezone,omitempty"`
+	DayStart string `mapstructure:"day_start" yaml:"day_start" json:"day_start,omitempty"`
 }
 
 // AcceptConfig is the accept policy.

@@ -14,6 +14,8 @@ import (
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/posbridge/posbridge/internal/connuri"
 )
 
 // LoadOptions say where to look for the config file and what may stand in
@@ -415,7 +417,7 @@ func (c *Config) resolvePaths(base string) {
 		p := &c.Printers[i]
 		scheme, rest, ok := strings.Cut(p.Connection, "://")
 		if ok && strings.EqualFold(scheme, "file") {
-			if path := filePath(rest); path != "" && !filepath.IsAbs(path) {
+			if path := connuri.FilePath(rest); path != "" && !filepath.IsAbs(path) {
 				p.Connection = "file://" + filepath.ToSlash(resolvePath(base, path))
 			}
 		}

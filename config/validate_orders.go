@@ -34,6 +34,7 @@ func (v *validator) storeList() {
 				v.err(fmt.Sprintf("%s.hours[%d]", key, j), "%v", err)
 			}
 		}
+		v.storeDay(key, s)
 	}
 }
 

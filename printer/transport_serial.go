@@ -6,13 +6,15 @@ import (
 	"time"
 
 	"go.bug.st/serial"
+
+	"github.com/posbridge/posbridge/internal/connuri"
 )
 
 // serialTransport is a printer on a serial port (RS-232, USB virtual COM,
 // Bluetooth SPP). The port is opened per session like a TCP connection.
 type serialTransport struct {
 	name   string
-	params SerialParams
+	params connuri.Connection // the line settings: Baud, DataBits, Parity, StopBits, Flow
 	opt    TransportOptions
 }
 
@@ -20,23 +22,7 @@ func (t *serialTransport) TwoWay() bool   { return true }
 func (t *serialTransport) String() string { return "serial://" + t.name }
 
 func (t *serialTransport) Open(ctx context.Context) (Link, error) {
-	mode := &serial.Mode{BaudRate: t.params.Baud, DataBits: t.params.DataBits, StopBits: serial.OneStopBit}
-	switch t.params.StopBits {
-	case "1.5":
-		mode.StopBits = serial.OnePointFiveStopBits
-	case "2":
-		mode.StopBits = serial.TwoStopBits
-	}
-	switch t.params.Parity {
-	case "odd":
-		mode.Parity = serial.OddParity
-	case "even":
-		mode.Parity = serial.EvenParity
-	case "mark":
-		mode.Parity = serial.MarkParity
-	case "space":
-		mode.Parity = serial.SpaceParity
-	}
+	mode := t.params.SerialMode()
 	unlock, err := lockDevice(ctx, t.name)
 	if err != nil {
 		return nil, fmt.Errorf("serial printer %s: %w", t.name, err)

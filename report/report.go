@@ -120,7 +120,7 @@ func Day(in Input, day string) (Report, error) {
 		return Report{}, err
 	}
 	r := Report{Kind: KindDay, Day: day, StoreID: in.Store, From: from, To: to, MadeAt: in.Now}
-	build(&r, in, rule.zone(), func(rec *Order, t time.Time) bool {
+	build(&r, in, rule.Location(), func(rec *Order, t time.Time) bool {
 		return in.Rules(rec.StoreID).DayOf(t) == day
 	})
 	return r, nil
@@ -129,7 +129,7 @@ func Day(in Input, day string) (Report, error) {
 // Shift computes the report of [from, to): a staff shift.
 func Shift(in Input, from, to time.Time, staff string) Report {
 	r := Report{Kind: KindShift, StoreID: in.Store, From: from, To: to, Staff: staff, MadeAt: in.Now}
-	build(&r, in, in.Rules(in.Store).zone(), func(_ *Order, t time.Time) bool {
+	build(&r, in, in.Rules(in.Store).Location(), func(_ *Order, t time.Time) bool {
 		return !t.Before(from) && t.Before(to)
 	})
 	return r

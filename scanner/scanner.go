@@ -8,12 +8,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"go.bug.st/serial"
+
+	"github.com/posbridge/posbridge/internal/connuri"
 )
 
 // Port says how to open a scanner: serial:///dev/ttyACM0?baud=9600 or serial://COM5?baud=9600.
@@ -22,28 +22,18 @@ type Port struct {
 	Mode serial.Mode
 }
 
-// ParseURI reads a scanner URI.
+// ParseURI reads a scanner URI in the connection grammar config check
+// validates (connuri): a serial port with its line settings. Flow control
+// is not applied: scanners send a few bytes at a time.
 func ParseURI(uri string) (Port, error) {
-	u, err := url.Parse(uri)
-	if err != nil || u.Scheme != "serial" {
+	c, err := connuri.Parse(uri)
+	if err != nil {
+		return Port{}, fmt.Errorf("scanner %w", err)
+	}
+	if c.Scheme != "serial" {
 		return Port{}, fmt.Errorf("scanner %q: write it as serial:///dev/ttyACM0?baud=9600 or serial://COM5?baud=9600", uri)
 	}
-	path := u.Path
-	if u.Host != "" {
-		path = u.Host + u.Path // serial://COM5
-	}
-	if path == "" {
-		return Port{}, fmt.Errorf("scanner %q: no port given", uri)
-	}
-	p := Port{Path: path, Mode: serial.Mode{BaudRate: 9600, DataBits: 8, Parity: serial.NoParity, StopBits: serial.OneStopBit}}
-	if b := u.Query().Get("baud"); b != "" {
-		n, err := strconv.Atoi(b)
-		if err != nil || n <= 0 {
-			return Port{}, fmt.Errorf("scanner %q: baud must be a number like 9600", uri)
-		}
-		p.Mode.BaudRate = n
-	}
-	return p, nil
+	return Port{Path: c.Path, Mode: *c.SerialMode()}, nil
 }
 
 // Reader reads codes from one serial scanner.

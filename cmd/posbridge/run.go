@@ -48,11 +48,7 @@ func cmdRun(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opts := daemonOptions(ctx, cfg, log)
-	ready := opts.Ready
-	opts.Ready = func(d *app.Daemon) {
-		ready(d)
-		printBanner(cfg, d)
-	}
+	opts.Ready = func(d *app.Daemon) { printBanner(cfg, d) }
 	err = withStartupFix(cfg, app.Run(ctx, cfg, log, opts))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "posbridge run:", err)

@@ -2,16 +2,12 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/posbridge/posbridge/bridge"
@@ -53,6 +49,16 @@ type Options struct {
 	// DiscoverSerial are extra device paths printer discovery treats as
 	// serial ports (tests give it a socat pty).
 	DiscoverSerial []string
+	// Loops are background jobs of the caller (the nightly backup) run in
+	// the daemon's lifecycle once it is live: Close stops them and waits
+	// for them before the database closes.
+	Loops []Loop
+}
+
+// Loop is one background job of Options.Loops; Run returns when ctx ends.
+type Loop struct {
+	Name string
+	Run  func(ctx context.Context, d *Daemon)
 }
 
 // Daemon is everything Run started.
@@ -80,75 +86,35 @@ type Daemon struct {
 
 // Run runs posbridge until ctx ends, then stops gracefully within
 // stopBudget: the print write in progress finishes, the outbox state is
-// persisted (it always is: rows are written before calls), the database closes.
+// persisted (it always is: rows are written before calls), the database
+// closes. It is Main's Run, a wait for ctx or a failing component, and Close.
 func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options) error {
-	// The last line of a run, after the database closed: a log that ends
-	// without it ended in a crash or a kill.
-	var stopping time.Time
-	defer func() {
-		if !stopping.IsZero() {
-			log.Info("posbridge stopped", "took", time.Since(stopping).Round(time.Millisecond))
-		}
-	}()
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return fmt.Errorf("data directory %s cannot be created: %w", cfg.DataDir, err)
-	}
-	if opts.Lock != nil {
-		release, err := opts.Lock(cfg.DataDir)
-		if err != nil {
-			return err
-		}
-		defer release()
-	}
-
-	// A schema upgrade of a large database takes a while (17 s for a million
-	// orders): the log says why the console is not up yet.
-	log.Info("opening the database", "path", filepath.Join(cfg.DataDir, "posbridge.db"), "schema", store.SchemaVersion())
-	opened := time.Now()
-	db, err := store.Open(ctx, filepath.Join(cfg.DataDir, "posbridge.db"), store.Options{})
-	if err != nil {
+	m := NewMain(cfg, log, opts)
+	if err := m.Run(ctx); err != nil {
+		_ = m.Close()
 		return err
 	}
-	defer db.Close()
-	if took := time.Since(opened); took > 2*time.Second {
-		log.Info("database opened", "took", took.Round(time.Millisecond))
+	select {
+	case <-ctx.Done():
+	case <-m.Failed():
 	}
+	return m.Close()
+}
 
-	instance := rand.Text() // names this run on the console's and the push listener's health checks
-	d := &Daemon{Config: cfg, DB: db, instance: instance}
-	if cfg.SetupMode() {
-		next, err := d.runSetupMode(ctx, log, opts, func() { stopping = time.Now() })
-		if err != nil || next == nil {
-			return err
-		}
-		cfg, d.Config = next, next
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
+// startLive opens the listeners, builds the bridge and the printers and
+// starts every loop of live (or sandbox) mode inside m's lifecycle.
+func (m *Main) startLive(cfg *config.Config) error {
+	d, log, opts, runCtx := m.daemon, m.log, m.opts, m.ctx
+	db, instance, start := d.DB, d.instance, m.start
 
 	// The listeners open first: the sandbox platform needs the push address.
-	var pushLn net.Listener
-	if cfg.Push.Listen != "" {
-		if pushLn, err = console.Listen(cfg.Push.Listen); err != nil {
-			return err
-		}
-		d.PushAddr = pushLn.Addr().String()
-	}
-	consoleLn, err := console.Listen(cfg.Console.Listen)
+	pushLn, consoleLn, err := m.listen(cfg)
 	if err != nil {
-		if pushLn != nil {
-			pushLn.Close()
-		}
 		return err
 	}
-	d.ConsoleAddr = consoleLn.Addr().String()
 
 	client, pub, err := d.platformClient(runCtx, log, opts)
 	if err != nil {
-		consoleLn.Close()
-		if pushLn != nil {
-			pushLn.Close()
-		}
 		return err
 	}
 
@@ -164,10 +130,6 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 	}
 	first, err := buildFleet(cfg)
 	if err != nil {
-		consoleLn.Close()
-		if pushLn != nil {
-			pushLn.Close()
-		}
 		return err
 	}
 	fleet := newLiveFleet(first)
@@ -188,90 +150,104 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger, opts Options
 		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 
-	var wg sync.WaitGroup
-	start := func(name string, f func(context.Context) error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := f(runCtx); err != nil && runCtx.Err() == nil {
-				log.Error("component stopped", "component", name, "err", err)
-				cancel()
-			}
-		}()
-	}
 	start("storage check", func(ctx context.Context) error { b.CheckDeferredStorage(ctx); return nil })
 	if err := first.Start(runCtx); err != nil {
-		cancel()
 		return err
 	}
-	// Closed last: a print write in progress finishes before the database closes.
-	defer fleet.Close()
+	// Closed after the loops stopped: a print write in progress finishes
+	// before the database closes.
+	m.onClose(fleet.Close)
 	start("bridge", b.Run)
 	start("settings watch", d.Settings.watch)
 	start("webhooks", ig.hooks.Run)
 	start("poller", func(ctx context.Context) error { poller.New(client, b, cfg, log, opts.Now).Run(ctx); return nil })
+	start("retention", func(ctx context.Context) error { m.retention(db, cfg, log).run(ctx); return nil })
 	if pushLn != nil {
-		var tlsCfg *tls.Config
-		if cfg.Push.TLSCertFile != "" {
-			cert, err := tls.LoadX509KeyPair(cfg.Push.TLSCertFile, cfg.Push.TLSKeyFile)
-			if err != nil {
-				cancel()
-				return fmt.Errorf("push TLS certificate: %w", err)
-			}
-			tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		if err := m.servePush(cfg, pushLn, client, pub, b, ig, log); err != nil {
+			return err
 		}
-		partnerID, appID := client.Merchant()
-		recv := &push.Receiver{DB: db, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
-			Log: log, Now: opts.Now, Instance: instance, Tables: tableOrders{b}, Signer: client}
-		if cfg.PushOpenWithoutAuth() {
-			refusePushes(recv, b, cfg, log)
-		}
-		start("push listener", func(ctx context.Context) error {
-			return console.Serve(ctx, pushLn, ig.push(recv.Handler()), tlsCfg, log)
-		})
 	}
 	if d.OrderingAddr, err = scan.open(runCtx, b, fleet, start); err != nil {
-		cancel()
 		return err
 	}
 	d.OrderingTableURL = scan.tableURL()
+	scan.linkMenus(b)
 	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance,
 		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus(), WeChatSync: wx.attach(b, scan)}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
-	if cfg.Scanner.Serial != "" {
-		port, err := scanner.ParseURI(cfg.Scanner.Serial)
-		if err != nil {
-			cancel()
-			return err
-		}
-		r := &scanner.Reader{Port: port, Log: log, OnCode: func(code string) {
-			res := b.Scan(runCtx, code, "serial")
-			log.Info("scan", "code", code, "action", res.Action, "status", res.Status, "error", res.Error)
-		}}
-		start("scanner", func(ctx context.Context) error { r.Run(ctx); return nil })
+	if err := m.startScanner(cfg, b, log); err != nil {
+		return err
 	}
 	if d.Sandbox != nil {
 		start("sandbox platform", d.Sandbox.run)
+	}
+	for _, l := range opts.Loops {
+		start(l.Name, func(ctx context.Context) error { l.Run(ctx, d); return nil })
 	}
 	log.Info("posbridge running", "console", "http://"+d.ConsoleAddr, "push", d.PushAddr, "ordering", d.OrderingAddr, "mode", cfg.Platform.Mode,
 		"stores", len(cfg.Stores), "printers", len(cfg.Printers))
 	if opts.Ready != nil {
 		opts.Ready(d)
 	}
+	return nil
+}
 
-	<-runCtx.Done()
-	stopping = time.Now()
-	log.Info("stopping posbridge", "reason", stopReason(ctx))
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(stopBudget):
-		log.Warn("components did not stop within the budget; closing the database anyway", "budget", stopBudget)
+// listen opens the push listener (when push.listen is set) and the
+// console's; Close closes them if Serve never did.
+func (m *Main) listen(cfg *config.Config) (pushLn, consoleLn net.Listener, err error) {
+	d := m.daemon
+	if cfg.Push.Listen != "" {
+		if pushLn, err = console.Listen(cfg.Push.Listen); err != nil {
+			return nil, nil, err
+		}
+		m.onClose(func() { pushLn.Close() })
+		d.PushAddr = pushLn.Addr().String()
 	}
-	if ctx.Err() == nil {
-		return errors.New("a component failed; see the log above")
+	if consoleLn, err = console.Listen(cfg.Console.Listen); err != nil {
+		return nil, nil, err
 	}
+	m.onClose(func() { consoleLn.Close() })
+	d.ConsoleAddr = consoleLn.Addr().String()
+	return pushLn, consoleLn, nil
+}
+
+// servePush receives 开个店's pushes on pushLn (TLS when push.tls_cert_file is set).
+func (m *Main) servePush(cfg *config.Config, pushLn net.Listener, client *kaigedian.Client, pub *rsa.PublicKey,
+	b *bridge.Bridge, ig *integrations, log *slog.Logger) error {
+	var tlsCfg *tls.Config
+	if cfg.Push.TLSCertFile != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.Push.TLSCertFile, cfg.Push.TLSKeyFile)
+		if err != nil {
+			return fmt.Errorf("push TLS certificate: %w", err)
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	partnerID, appID := client.Merchant()
+	recv := &push.Receiver{DB: m.daemon.DB, Sink: b, PublicKey: pub, Token: cfg.Push.Token, PartnerID: partnerID, AppID: appID,
+		Log: log, Now: m.opts.Now, Instance: m.daemon.instance, Tables: tableOrders{b}, Signer: client}
+	if cfg.PushOpenWithoutAuth() {
+		refusePushes(recv, b, cfg, log)
+	}
+	m.start("push listener", func(ctx context.Context) error {
+		return console.Serve(ctx, pushLn, ig.push(recv.Handler()), tlsCfg, log)
+	})
+	return nil
+}
+
+// startScanner reads the serial barcode scanner, when scanner.serial is set.
+func (m *Main) startScanner(cfg *config.Config, b *bridge.Bridge, log *slog.Logger) error {
+	if cfg.Scanner.Serial == "" {
+		return nil
+	}
+	port, err := scanner.ParseURI(cfg.Scanner.Serial)
+	if err != nil {
+		return err
+	}
+	r := &scanner.Reader{Port: port, Log: log, OnCode: func(code string) {
+		res := b.Scan(m.ctx, code, "serial")
+		log.Info("scan", "code", code, "action", res.Action, "status", res.Status, "error", res.Error)
+	}}
+	m.start("scanner", func(ctx context.Context) error { r.Run(ctx); return nil })
 	return nil
 }
 

@@ -115,7 +115,7 @@ func restaurantMatches(w http.ResponseWriter, rest *Restaurant, body int64) bool
 // schedule and whether the table's meal is open (开台消费 charged).
 func (s *Server) env(r *http.Request, rest *Restaurant, tableID int64) (pricing.Env, error) {
 	now := s.now()
-	env := pricing.Env{Schedule: rest.Schedule, Now: now}
+	env := pricing.Env{Schedule: rest.Schedule, Now: now, Paused: rest.paused()}
 	if tableID > 0 {
 		open, err := s.opt.DB.TableMealOpen(r.Context(), rest.ID, tableID, now, mealIdle)
 		if err != nil {

@@ -21,7 +21,7 @@ func (s *Server) restaurantInfo(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	info, err := views.RestaurantInfo(m, views.InfoParams{RestaurantID: rest.ID, TableID: tableID, Schedule: rest.Schedule, Now: s.now()})
+	info, err := views.RestaurantInfo(m, views.InfoParams{RestaurantID: rest.ID, TableID: tableID, Schedule: rest.Schedule, Now: s.now(), Paused: rest.paused()})
 	if errors.Is(err, views.ErrUnknownTable) {
 		writeDetail(w, http.StatusNotFound, "桌台不存在，请扫描桌上的二维码。")
 		return

@@ -30,6 +30,17 @@ type Restaurant struct {
 	// Menu returns the current menu (a menu.Watcher's, which keeps the
 	// previous one when an edit is broken).
 	Menu func() *menu.Menu
+	// Paused says why the store takes no scan-to-order orders now (置休),
+	// "" while it does; nil = never paused.
+	Paused func() string
+}
+
+// paused is the restaurant's pause notice ("" = taking orders).
+func (r *Restaurant) paused() string {
+	if r.Paused == nil {
+		return ""
+	}
+	return r.Paused()
 }
 
 // Placer puts a stored order into the store's flow: the prompt and sound,

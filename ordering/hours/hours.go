@@ -15,11 +15,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/posbridge/posbridge/internal/storeday"
 	"github.com/posbridge/posbridge/ordering/menu"
 )
 
 // DefaultDayStart is seed 002's start_time "04:00:00".
-const DefaultDayStart = 4 * time.Hour
+const DefaultDayStart = storeday.DefaultDayStart
 
 // Schedule is where and when a restaurant's days begin: its store's time
 // zone and business-day start (from the store's config, not the menu).
@@ -28,16 +29,18 @@ type Schedule struct {
 	DayStart time.Duration // after midnight, < 24h
 }
 
+// ScheduleOf is the schedule of a store's day rule (config.StoreDay).
+func ScheduleOf(r storeday.Rule) Schedule {
+	return Schedule{Location: r.Location(), DayStart: r.Start}
+}
+
+// Rule is the schedule as storeday counts days: reports, take codes and the
+// open check agree on which day an instant belongs to.
+func (s Schedule) Rule() storeday.Rule { return storeday.Rule{Zone: s.loc(), Start: s.DayStart} }
+
 // BusinessDate is midnight (in the restaurant's zone) of the business day
 // that now belongs to.
-func (s Schedule) BusinessDate(now time.Time) time.Time {
-	t := now.In(s.loc())
-	y, m, d := t.Date()
-	if sinceMidnight(t) < s.DayStart {
-		d--
-	}
-	return time.Date(y, m, d, 0, 0, 0, 0, s.loc())
-}
+func (s Schedule) BusinessDate(now time.Time) time.Time { return s.Rule().Date(now) }
 
 // Zone is the restaurant's time zone (UTC when unset).
 func (s Schedule) Zone() *time.Location { return s.loc() }
@@ -49,19 +52,8 @@ func (s Schedule) loc() *time.Location {
 	return s.Location
 }
 
-func sinceMidnight(t time.Time) time.Duration {
-	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute + time.Duration(t.Second())*time.Second
-}
-
 // ParseDayStart reads "04:00" or "04:00:00".
-func ParseDayStart(s string) (time.Duration, error) {
-	for _, layout := range []string{"15:04", "15:04:05"} {
-		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
-			return sinceMidnight(t), nil
-		}
-	}
-	return 0, fmt.Errorf("营业日切换时间 %q 应写成 04:00 这样的“时:分”", s)
-}
+func ParseDayStart(s string) (time.Duration, error) { return storeday.ParseDayStart(s) }
 
 // Reason says which of the three checks refused.
 type Reason int

@@ -17,6 +17,9 @@ type Fen = money.Fen
 type Env struct {
 	Schedule hours.Schedule // the restaurant's zone and day start
 	Now      time.Time
+	// Paused is why the store stopped taking scan-to-order orders (门店置休
+	// on 开个店), "" while it takes them: the open check refuses with it.
+	Paused string
 	// TableOpened: this table's meal already has an order, so 开台消费 was
 	// charged on it and is not asked again.
 	TableOpened bool
@@ -138,6 +141,10 @@ func price(m *menu.Menu, c cart, env Env, e *ValidationError) *Quote {
 	}
 	if !t.Allows(q.EatType) {
 		e.addf([]any{"eat_type"}, "%s不能下%s订单", tableWord(t), q.EatType.Name())
+		return nil
+	}
+	if env.Paused != "" {
+		e.add(env.Paused, NonField)
 		return nil
 	}
 	if err := env.Schedule.Check(m, q.EatType, env.Now); err != nil {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/internal/storeday"
 	"github.com/posbridge/posbridge/ordering/api"
 	"github.com/posbridge/posbridge/ordering/hours"
 	"github.com/posbridge/posbridge/ordering/menu"
@@ -30,7 +31,8 @@ type Options struct {
 	Config *config.Config
 	DB     *store.DB
 	Placer api.Placer
-	// Schedule is a store's time zone and business-day start (stores[]).
+	// Schedule is a store's time zone and business-day start; nil reads
+	// them from the config (stores[].timezone, stores[].day_start).
 	Schedule func(storeID string) hours.Schedule
 	// Expire rejects an order past ordering.accept_deadline through the
 	// flow; nil sets the status in the channel only.
@@ -53,6 +55,8 @@ type Channel struct {
 	edit     sync.Mutex
 	watchers map[int64]*menu.Watcher
 	paths    map[int64]string
+	pauseMu  sync.Mutex
+	pauses   map[string]string // store id → why scan-to-order is paused (linked.go)
 }
 
 // Open loads every restaurant's menu (a menu that does not load is an
@@ -62,10 +66,13 @@ func Open(ctx context.Context, opt Options) (*Channel, error) {
 		opt.Log = slog.Default()
 	}
 	if opt.Schedule == nil {
-		opt.Schedule = func(string) hours.Schedule { return DefaultSchedule() }
+		opt.Schedule = func(storeID string) hours.Schedule { return hours.ScheduleOf(opt.Config.StoreDay(storeID)) }
 	}
 	cfg := opt.Config
 	c := &Channel{opt: opt, watchers: map[int64]*menu.Watcher{}, paths: map[int64]string{}}
+	if err := c.loadPauses(ctx); err != nil {
+		return nil, err
+	}
 	var rests []api.Restaurant
 	for _, r := range cfg.Ordering.Restaurants {
 		path, err := menuPath(cfg, r)
@@ -93,7 +100,9 @@ func Open(ctx context.Context, opt Options) (*Channel, error) {
 			return nil, fmt.Errorf("ordering.restaurants %d: menu %s: %w (check it with `posbridge menu check %s`)", r.ID, path, err, path)
 		}
 		c.watchers[r.ID], c.paths[r.ID] = w, path
-		rests = append(rests, api.Restaurant{ID: r.ID, StoreID: r.StoreID, Schedule: opt.Schedule(r.StoreID), Menu: w.Menu})
+		storeID := r.StoreID
+		rests = append(rests, api.Restaurant{ID: r.ID, StoreID: storeID, Schedule: opt.Schedule(storeID), Menu: w.Menu,
+			Paused: func() string { return c.Paused(storeID) }})
 	}
 	var proxies []*api.Proxy
 	for _, p := range cfg.Ordering.TrustedProxies {
@@ -210,11 +219,10 @@ func (c *Channel) Close() {
 	c.watchers = map[int64]*menu.Watcher{}
 }
 
-// DefaultSchedule is the platform's zone (Asia/Shanghai, fixed +08:00 so
-// that no tzdata is needed) and the seed's 04:00 day start.
-func DefaultSchedule() hours.Schedule {
-	return hours.Schedule{Location: time.FixedZone("Asia/Shanghai", 8*3600), DayStart: hours.DefaultDayStart}
-}
+// DefaultSchedule is a store's unless its config says otherwise: the
+// platform's zone (Asia/Shanghai, from the embedded zone database) and the
+// seed's 04:00 day start.
+func DefaultSchedule() hours.Schedule { return hours.ScheduleOf(storeday.Default()) }
 
 // menuPath is where restaurant r's menu is read and edited. When it lies
 // under data_dir/menus (the config folder is read-only to the service) and

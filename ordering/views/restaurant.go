@@ -51,6 +51,9 @@ type Info struct {
 	TZString           string        `json:"tz_string"`
 	Today              string        `json:"today"`
 	Weekday            int           `json:"weekday"`
+	// PauseNotice is posbridge's, not the seed's: set while the store has
+	// paused scan-to-order (置休), the sentence the page shows.
+	PauseNotice string `json:"pause_notice,omitempty"`
 }
 
 // Category is one entry of categories.
@@ -169,6 +172,8 @@ type InfoParams struct {
 	TableID  *int64
 	Schedule hours.Schedule
 	Now      time.Time
+	// Paused is why the store takes no orders now (置休), "" while it does.
+	Paused string
 }
 
 // RestaurantInfo renders §2.1. An unknown table is ErrUnknownTable.
@@ -195,7 +200,7 @@ func RestaurantInfo(m *menu.Menu, p InfoParams) (*Info, error) {
 		StartTime:          clockSeconds(p.Schedule.DayStart),
 		IsMemberCardEnable: r.IsMemberCardEnable,
 		TZOffset:           offset / 60, TZString: local.Format("-07:00"),
-		Today: day.Format("2006-01-02"), Weekday: int(day.Weekday()),
+		Today: day.Format("2006-01-02"), Weekday: int(day.Weekday()), PauseNotice: p.Paused,
 		Categories: []Category{}, Tables: []Table{}, PaidTypes: []PaidType{},
 	}
 	for _, c := range r.Categories {

@@ -66,6 +66,7 @@
 
   // ---- open or not: the three checks of seed §2.1, in the restaurant's zone
   function openNow(info, eat) {
+    if (info.pause_notice) return info.pause_notice;
     if (!info.takeout.eat_types_enable[eat]) return '本店暂不接受' + ['堂食', '外卖配送', '外卖自取', '等取'][eat] + '订单';
     var p = info.takeout_periods, wd = info.weekday;
     if (!p.open[wd]) return '本店今天休息';

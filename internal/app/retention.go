@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -21,7 +21,7 @@ type retention struct {
 	now               func() time.Time
 }
 
-// newRetention is the daemon's daily pruning; run it with go r.run(ctx).
+// newRetention is the daemon's daily pruning; Main runs it in its lifecycle.
 func newRetention(db *store.DB, days int, log *slog.Logger) *retention {
 	return &retention{db: db, days: days, log: log, firstDelay: 5 * time.Minute, every: 24 * time.Hour, now: time.Now}
 }

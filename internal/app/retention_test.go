@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -21,7 +21,7 @@ func TestRetentionPrunesOnlyOldClosedOrders(t *testing.T) {
 	today := time.Date(2026, 6, 1, 12, 0, 0, 0, time.FixedZone("CST", 8*3600))
 
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), databaseFileName), store.Options{Now: now})
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "posbridge.db"), store.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

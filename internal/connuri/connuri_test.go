@@ -1,11 +1,11 @@
-package config
+package connuri
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestParseConnection(t *testing.T) {
+func TestParse(t *testing.T) {
 	tests := []struct {
 		in   string
 		want Connection
@@ -24,9 +24,14 @@ func TestParseConnection(t *testing.T) {
 		{"file:///C:/pos/out.bin", Connection{Scheme: "file", Path: "C:/pos/out.bin"}},
 		{"file://out/receipt.bin", Connection{Scheme: "file", Path: "out/receipt.bin"}},
 		{"virtual://kitchen", Connection{Scheme: "virtual", Name: "kitchen"}},
+		// where config check and the printers used to differ, the meaning that ran wins
+		{"windows:///XP-80C/", Connection{Scheme: "windows", Name: "XP-80C"}},
+		{"windows://50%25 off %2F bar%2F", Connection{Scheme: "windows", Name: "50% off / bar/"}},
+		{"file:///tmp/out%20two.bin", Connection{Scheme: "file", Path: "/tmp/out two.bin"}},
+		{"virtual://front/", Connection{Scheme: "virtual", Name: "front"}},
 	}
 	for _, tt := range tests {
-		got, err := ParseConnection(tt.in)
+		got, err := Parse(tt.in)
 		if err != nil {
 			t.Errorf("%s: %v", tt.in, err)
 			continue
@@ -37,7 +42,7 @@ func TestParseConnection(t *testing.T) {
 	}
 }
 
-func TestParseConnectionErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"", "is empty"},
 		{"192.168.1.87:9100", "no scheme"},
@@ -59,12 +64,16 @@ func TestParseConnectionErrors(t *testing.T) {
 		{"serial://COM3?baud=9600&databits=8", "did you mean data_bits?"},
 		{"serial://COM3?speed=9600", `unknown setting "speed"`},
 		{"usb://", "device file"},
+		{"usb://lp0", "device file"},
+		{"tcp://front printer:9100", "has a space in it"},
+		{"file:///tmp/%zz", "file path"},
+		{"virtual:///", "give the virtual printer a name"},
 		{"windows://", "printer's name"},
 		{"file://", "file path"},
 		{"virtual://", "give the virtual printer a name"},
 	}
 	for _, tt := range tests {
-		_, err := ParseConnection(tt.in)
+		_, err := Parse(tt.in)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: err = %v, want …%s…", tt.in, err, tt.want)
 		}
