@@ -138,13 +138,9 @@ func (m *Main) startLive(cfg *config.Config) error {
 	scan := newScanToOrder(cfg, db, log, opts.Now)
 	wx, err := newWeChatSync(runCtx, cfg, db, log, opts.Now)
 	if err != nil {
-		consoleLn.Close()
-		if pushLn != nil {
-			pushLn.Close()
-		}
 		return err
 	}
-	defer wx.close()
+	m.onClose(wx.close)
 	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append(append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, scan.channels()...), opts.Channels...),
 		Reporters: append(append(ig.hooks.Reporters(), wx.reporters()...), opts.Reporters...),
 		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
