@@ -13,6 +13,7 @@ import (
 	"github.com/posbridge/posbridge/console"
 	"github.com/posbridge/posbridge/ordering/customers"
 	"github.com/posbridge/posbridge/ordering/menu"
+	"github.com/posbridge/posbridge/ordering/provider/wechat"
 	"github.com/posbridge/posbridge/ordering/service"
 	"github.com/posbridge/posbridge/ordering/wechatsync"
 	"github.com/posbridge/posbridge/store"
@@ -74,7 +75,18 @@ func newWeChatSync(ctx context.Context, cfg *config.Config, db *store.DB, log *s
 		w.close()
 		return nil, err
 	}
-	w.reporter = wechatsync.New(wechatsync.Options{
+	// A page token older than two hours is renewed at WeChat before a
+	// (re)send, when the ordering page's official account is configured.
+	var refresher wechatpay.LoginTokenRefresher
+	if oc := cfg.Ordering.WeChat; oc.Configured() {
+		wc, err := wechat.New(oc, wechat.Options{Logger: log})
+		if err != nil {
+			w.close()
+			return nil, fmt.Errorf("ordering.wechat: %w", err)
+		}
+		refresher = &wechatsync.Refresher{DB: db, WeChat: wc}
+	}
+	w.reporter = wechatsync.New(wechatsync.Options{Refresher: refresher,
 		DB: db, Config: wcfg, Sender: client, Identities: customers.NewService(db, nil, tokens, customers.Limits{}, log),
 		Menus: weChatMenus{w}, Payments: weChatPayments{db}, PublicURL: func() string { return cfg.Ordering.PublicURL }, CustomerOf: customerOf,
 		Now: now, Log: log.With("component", "wechatpay-sync"),
