@@ -43,6 +43,9 @@ type Server struct {
 	Menus MenuDesk
 	// Members is the member ledger (会员 view; nil: the view says it is off).
 	Members *members.Ledger
+	// Refunds are the online payments' refunds the order drawer shows
+	// (online_refunds.go); nil: none.
+	Refunds RefundBook
 
 	access  guard         // who may use the console (auth.go)
 	streams streamLimiter // open event streams (events_limit.go)
@@ -108,6 +111,7 @@ func (s *Server) buildMux() *routeMux {
 	s.routeSettings(mux)
 	s.routeMenus(mux)
 	s.routeMembers(mux)
+	s.routeOnlineRefunds(mux)
 	s.routeUI(mux)
 	s.routeAuth(mux)
 	s.routeScreens(mux)
