@@ -65,7 +65,9 @@ type accessTokenRequest struct {
 }
 
 // weixinAccessToken is §9.3: the redirect's code exchanged, the customer
-// found or made, §3.2's reply with the openid. 400 for a bad code or state.
+// found or made (or, with a login, bound to it), §3.2's reply with the
+// openid. 400 for a bad code or state, 403 for an account another
+// customer logged in with.
 func (s *Server) weixinAccessToken(w http.ResponseWriter, r *http.Request) {
 	if !s.customersOn(w) {
 		return
@@ -90,8 +92,17 @@ func (s *Server) weixinAccessToken(w http.ResponseWriter, r *http.Request) {
 		writeFields(w, map[string]any{"code": []string{customers.ErrBadOAuth.Error()}})
 		return
 	}
-	l, err := s.opt.OAuth.WeChatLogin(r.Context(), rest.ID, strings.TrimSpace(req.Code), state)
+	// A customer logged in (by SMS, Facebook) binds the WeChat account to
+	// themselves rather than getting another account; a login of another
+	// restaurant is no login here.
+	var bindTo int64
+	if c, ok := s.optionalCaller(r); ok && c.RestaurantID == rest.ID {
+		bindTo = c.CustomerID
+	}
+	l, err := s.opt.OAuth.WeChatLogin(r.Context(), rest.ID, strings.TrimSpace(req.Code), state, bindTo)
 	switch {
+	case errors.Is(err, customers.ErrIdentityBound):
+		writeDetail(w, http.StatusForbidden, err.Error())
 	case errors.Is(err, customers.ErrBadOAuth), errors.Is(err, customers.ErrSnapshotUser):
 		writeFields(w, map[string]any{"code": []string{err.Error()}})
 	case err != nil:
