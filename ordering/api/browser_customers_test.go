@@ -146,7 +146,7 @@ func TestPhoneWeChatLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _ := sandboxPayRig(t, func(o *Options) {
+	r, gw := sandboxPayRig(t, func(o *Options) {
 		oauth, err := o.Customers.NewOAuth(wc, nil, o.Now)
 		if err != nil {
 			t.Fatal(err)
@@ -175,6 +175,31 @@ func TestPhoneWeChatLogin(t *testing.T) {
 	ids, err := r.db.CustomerIdentities(context.Background(), mustInt(t, num(me["id"])))
 	if err != nil || len(ids) != 1 || !strings.HasSuffix(ids[0].Subject, wxfake.DefaultUser.OpenID) || ids[0].AccessToken == "" {
 		t.Fatalf("the identity kept for the WeChat Pay sync: %+v %v", ids, err)
+	}
+	// §3.6: no phone yet, so delivery asks to bind one before the address book
+	p.click(`.item[data-product="105"] button.add`)
+	p.wait("options", `!document.getElementById('sheet').hidden`, 3*time.Second)
+	p.click("#sheet-add")
+	p.click("#go")
+	p.wait("the eat type choice", `!document.getElementById('eat-row').hidden`, 5*time.Second)
+	p.do(chromedp.Evaluate[chromedp.Void](`(s => { s.value = '1'; s.dispatchEvent(new Event('change')); })(document.getElementById('eat'))`))
+	p.wait("bind-phone step", `!document.getElementById('bind-box').hidden && document.getElementById('address-box').hidden`, 5*time.Second)
+	p.shot("25-bind-phone")
+	p.do(chromedp.SendKeys(chromedp.ID("bind-phone"), "13955556666"))
+	p.click("#bind-send")
+	p.wait("code sent", `document.getElementById('bind-error').textContent === '验证码已发送'`, 5*time.Second)
+	code := gw.LastCode("13955556666")
+	if len(code) != 6 {
+		t.Fatalf("the gateway got no code: %+v", gw.Messages())
+	}
+	p.do(chromedp.SendKeys(chromedp.ID("bind-code"), "000000"))
+	p.click("#bind-go")
+	p.wait("a wrong code refused", `document.getElementById('bind-error').textContent !== '' && document.getElementById('bind-error').textContent !== '验证码已发送' && !document.getElementById('bind-box').hidden`, 5*time.Second)
+	p.do(chromedp.SetValue(chromedp.ID("bind-code"), code))
+	p.click("#bind-go")
+	p.wait("the address book", `document.getElementById('bind-box').hidden && !document.getElementById('address-box').hidden`, 5*time.Second)
+	if me := r.want(r.do("GET", prefix+"users/me", "", "Authorization", "Bearer "+tok), 200).body; me["phone"] != "13955556666" {
+		t.Fatalf("the phone bound: %v", me)
 	}
 	if e := p.jsErrors(); e != "" {
 		t.Fatal(e)

@@ -487,12 +487,20 @@
   $('eat').onchange = function () { state.eatType = parseInt(this.value, 10); showDelivery(); quote(); };
   $('paid').onchange = function () { quote(); };
 
+  // showDelivery: delivery needs a login, then a phone (§3.6: a customer
+  // who logged in by WeChat or Facebook binds one), then an address.
   function showDelivery() {
     var on = state.eatType === 1;
     $('login-box').hidden = !on || !!loginToken();
-    $('address-box').hidden = !on || !loginToken();
     $('login-wx').hidden = !inWeChat();
-    if (on && loginToken()) loadAddresses();
+    if (!on || !loginToken()) { $('address-box').hidden = true; $('bind-box').hidden = true; return; }
+    call('GET', API + 'users/me?res_id=' + rid).then(function (r) {
+      if (r.status === 401) { saveLogin(''); showDelivery(); return; }
+      var needPhone = r.status === 200 && !r.data.phone;
+      $('bind-box').hidden = !needPhone;
+      $('address-box').hidden = needPhone;
+      if (!needPhone) loadAddresses();
+    });
   }
   function loadAddresses(pick) {
     return call('GET', API + 'user-addresses?res_id=' + rid + '&page_size=50').then(function (r) {
@@ -536,6 +544,21 @@
       if (r.status !== 200) { $('login-error').textContent = errorText(r); return; }
       saveLogin(r.data.token);
       $('login-error').textContent = '';
+      showDelivery();
+    });
+  };
+  $('bind-send').onclick = function () {
+    var btn = this;
+    call('POST', API + 'users/send-phone-token', { res_id: rid, phone: $('bind-phone').value.trim(), context: 'register' }).then(function (r) {
+      if (r.status !== 200 || !r.data.send) { $('bind-error').textContent = r.status === 200 ? '短信发送失败，请稍后再试' : errorText(r); return; }
+      $('bind-error').textContent = '验证码已发送';
+      btn.disabled = true; setTimeout(function () { btn.disabled = false; }, 60000);
+    });
+  };
+  $('bind-go').onclick = function () {
+    call('POST', API + 'users/bind-phone?res_id=' + rid, { phone: $('bind-phone').value.trim(), token: $('bind-code').value.trim() }).then(function (r) {
+      if (r.status !== 200 && r.status !== 204) { $('bind-error').textContent = errorText(r); return; }
+      $('bind-error').textContent = '';
       showDelivery();
     });
   };
