@@ -213,3 +213,35 @@ func (s *Server) qfpay(restaurantID int64) (*qfpay.Client, bool) {
 	}
 	return s.opt.QFPay(restaurantID)
 }
+
+// facebookAuthorizeURL is the redirect login's start: Facebook's login
+// dialog, back to the page (?fb=1) with the token in the fragment. 404
+// when the shop has no Facebook app.
+func (s *Server) facebookAuthorizeURL(w http.ResponseWriter, r *http.Request) {
+	rest, _, ok := s.restaurant(w, r, "")
+	if !ok {
+		return
+	}
+	if s.opt.OAuth == nil {
+		writeDetail(w, http.StatusNotFound, customers.ErrNotConfigured.Error())
+		return
+	}
+	q := url.Values{"rid": {strconv.FormatInt(rest.ID, 10)}, "fb": {"1"}}
+	if tid := r.URL.Query().Get("table_id"); tid != "" {
+		if _, err := strconv.ParseInt(tid, 10, 64); err != nil {
+			writeFields(w, map[string]any{"table_id": []string{"应是整数"}})
+			return
+		}
+		q.Set("tid", tid)
+	}
+	u, err := s.opt.OAuth.FacebookAuthorizeURL(rest.ID, s.pageURL(r, q))
+	if errors.Is(err, customers.ErrNotConfigured) {
+		writeDetail(w, http.StatusNotFound, err.Error())
+		return
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"url": u})
+}

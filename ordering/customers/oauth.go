@@ -229,3 +229,18 @@ func (o *OAuth) WeChatJSSDKConfig(ctx context.Context, pageURL string) (wechat.J
 	}
 	return o.wechat.JSSDKConfig(ctx, pageURL, []string{"chooseWXPay", "getLocation", "openLocation", "scanQRCode"})
 }
+
+// FacebookAuthorizeURL is Facebook's login dialog for the page's redirect
+// login: it comes back to redirect with the user token in the fragment and
+// a state only posbridge could have made (the page checks it is the one it
+// was given before it sends the token to debug-token).
+func (o *OAuth) FacebookAuthorizeURL(restaurantID int64, redirect string) (string, error) {
+	if o.facebook == nil {
+		return "", ErrNotConfigured
+	}
+	state, err := o.states.Sign("f" + strconv.FormatInt(restaurantID, 10))
+	if err != nil {
+		return "", err
+	}
+	return o.facebook.LoginDialogURL(redirect, state)
+}

@@ -93,6 +93,7 @@
   function start() {
     if (!(rid > 0) || isNaN(tid)) { block('请扫描桌上的二维码', '这个网址缺少餐厅或桌台信息。'); return; }
     if (q.get('code') && (q.get('wx') || q.get('qf'))) { oauthReturn(); return; }
+    if (q.get('fb') && location.hash.indexOf('access_token=') >= 0) { facebookReturn(); return; }
     var pending = loadPending();
     if (pending) { resend(pending); return; }
     var oid = parseInt(q.get('oid'), 10);
@@ -493,6 +494,7 @@
     var on = state.eatType === 1;
     $('login-box').hidden = !on || !!loginToken();
     $('login-wx').hidden = !inWeChat();
+    if (on && !loginToken()) probeFacebook();
     if (!on || !loginToken()) { $('address-box').hidden = true; $('bind-box').hidden = true; return; }
     call('GET', API + 'users/me?res_id=' + rid).then(function (r) {
       if (r.status === 401) { saveLogin(''); showDelivery(); return; }
@@ -569,6 +571,43 @@
       else $('login-error').textContent = errorText(r);
     });
   };
+  // Facebook's redirect login (no SDK from a CDN): the login dialog comes
+  // back with the user token in the fragment and the state it was given;
+  // debug-token checks the token at the Graph API and logs in.
+  var fbProbed = false;
+  function probeFacebook() {
+    if (fbProbed || inWeChat()) return;
+    fbProbed = true;
+    call('GET', API + 'facebook/authorize-url?res_id=' + rid + '&table_id=' + tid).then(function (r) {
+      $('login-fb').hidden = r.status !== 200;
+    });
+  }
+  $('login-fb').onclick = function () {
+    call('GET', API + 'facebook/authorize-url?res_id=' + rid + '&table_id=' + tid).then(function (r) {
+      if (r.status !== 200 || !r.data.url) { $('login-error').textContent = errorText(r); return; }
+      sessionStorage.setItem('pb-fb-state-' + rid, new URL(r.data.url).searchParams.get('state') || '');
+      location.href = r.data.url;
+    });
+  };
+  function facebookReturn() {
+    var h = new URLSearchParams(location.hash.slice(1));
+    var want = sessionStorage.getItem('pb-fb-state-' + rid) || '';
+    sessionStorage.removeItem('pb-fb-state-' + rid);
+    var u = new URL(location.href);
+    u.searchParams.delete('fb');
+    history.replaceState(null, '', u.pathname + u.search);
+    q = new URLSearchParams(u.search);
+    if (!want || h.get('state') !== want) {
+      start();
+      $('login-error').textContent = 'Facebook 登录失败：登录已过期，请重新登录'; // shown with the login box
+      return;
+    }
+    call('POST', API + 'facebook/debug-token', { res_id: rid, access_token: h.get('access_token') || '' }).then(function (r) {
+      if (r.status === 200) saveLogin(r.data.token);
+      start();
+      if (r.status !== 200) $('login-error').textContent = 'Facebook 登录失败：' + errorText(r);
+    });
+  }
   function cleanURL() {
     var u = new URL(location.href);
     ['code', 'state', 'wx', 'qf'].forEach(function (k) { u.searchParams.delete(k); });
