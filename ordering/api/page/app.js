@@ -494,6 +494,7 @@
     var on = state.eatType === 1;
     $('login-box').hidden = !on || !!loginToken();
     $('login-wx').hidden = !inWeChat();
+    $('addr-locate').hidden = !inWeChat();
     if (on && !loginToken()) probeFacebook();
     if (!on || !loginToken()) { $('address-box').hidden = true; $('bind-box').hidden = true; return; }
     call('GET', API + 'users/me?res_id=' + rid).then(function (r) {
@@ -520,6 +521,35 @@
       quote();
     });
   }
+  // The WeChat JS-SDK (served by posbridge, never a CDN) is loaded in
+  // WeChat's browser only, configured by §9.1's jssdk-config for this page.
+  var wxReady = null;
+  function loadWX() {
+    if (wxReady) return wxReady;
+    wxReady = new Promise(function (resolve, reject) {
+      var fail = function (msg) { wxReady = null; reject(new Error(msg)); };
+      var sc = document.createElement('script');
+      sc.src = '/static/jweixin-1.6.0.js';
+      sc.onerror = function () { fail('无法加载微信 JS-SDK'); };
+      sc.onload = function () {
+        call('GET', API + 'weixin/jssdk-config?res_id=' + rid + '&url=' + encodeURIComponent(location.href.split('#')[0])).then(function (r) {
+          if (r.status !== 200 || !window.wx) { fail(errorText(r)); return; }
+          window.wx.config({ debug: false, appId: r.data.appId, timestamp: r.data.timestamp, nonceStr: r.data.nonceStr, signature: r.data.signature, jsApiList: r.data.jsApiList });
+          window.wx.error(function (e) { fail((e && e.errMsg) || '微信 JS-SDK 配置失败'); });
+          window.wx.ready(function () { resolve(window.wx); });
+        });
+      };
+      document.head.appendChild(sc);
+    });
+    return wxReady;
+  }
+  $('addr-locate').onclick = function () {
+    loadWX().then(function (wx) {
+      wx.getLocation({ type: 'gcj02',
+        success: function (res) { $('addr-lon').value = String(res.longitude); $('addr-lat').value = String(res.latitude); $('address-error').textContent = ''; },
+        fail: function () { $('address-error').textContent = '无法获取位置，请在微信中允许定位，或手动填写'; } });
+    }, function (err) { $('address-error').textContent = err.message; });
+  };
   $('address').onchange = function () { quote(); };
   $('address-new').onclick = function () { $('address-form').hidden = !$('address-form').hidden; };
   $('addr-save').onclick = function () {
