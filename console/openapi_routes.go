@@ -17,6 +17,8 @@ var apiOps = []apiOp{
 	{Method: "POST", Path: "/api/orders/{code}/complete", Tag: "actions", Summary: "Mark completed (已取餐)", Responses: actionResponses},
 	{Method: "POST", Path: "/api/orders/{code}/deliver", Tag: "actions", Summary: "Hand to the courier (配送中)", Body: []apiParam{{"contacts_name", "the courier"}, {"mobile", "the courier's phone"}}, Responses: actionResponses},
 	{Method: "POST", Path: "/api/orders/{code}/cancel", Tag: "actions", Summary: "After-sales cancel at the platform", Body: []apiParam{{"reason", "required"}}, Responses: actionResponses},
+	{Method: "GET", Path: "/api/orders/{code}/online-refunds", Tag: "orders", Summary: "The refunds of a scan-to-order order paid online (钱方 / 收钱吧): 退款中 / 已退款 / 退款失败 with a sentence for staff; [] for other orders", Responses: []int{200}},
+	{Method: "POST", Path: "/api/orders/{code}/online-refunds/retry", Tag: "actions", Summary: "Try the provider's refused refunds again, under the same refund number (never refunded twice; audited)", Responses: []int{200, 404, 409}},
 	{Method: "POST", Path: "/api/orders/{code}/reprint", Tag: "actions", Summary: "Print a document of the order again, marked 补打", Body: []apiParam{{"doc", "receipt | kitchen | label"}, {"printer", "only this printer (optional)"}}, Responses: []int{202, 400, 404, 409}},
 	{Method: "GET", Path: "/api/orders/{code}/wechatpay", Tag: "orders", Summary: "The order's WeChat Pay catering syncs (CREATE_DEAL, PAY_SUCCESS): state, staff message, retry allowed", Responses: []int{200}},
 	{Method: "POST", Path: "/api/orders/{code}/wechatpay/retry", Tag: "orders", Summary: "Send the order's failed or waiting WeChat Pay syncs again now", Responses: []int{202, 404}},

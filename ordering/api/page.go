@@ -32,6 +32,11 @@ func (s *Server) page() http.Handler {
 			r2 := r.Clone(r.Context())
 			r2.URL.Path = r.URL.Path[len("/static"):]
 			files.ServeHTTP(w, r2)
+		case "/static/jweixin-1.6.0.js": // the WeChat JS-SDK, vendored: never a CDN
+			w.Header().Set("Cache-Control", "public, max-age=86400")
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = r.URL.Path[len("/static"):]
+			files.ServeHTTP(w, r2)
 		default:
 			notFound(w)
 		}
