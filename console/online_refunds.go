@@ -2,12 +2,11 @@ package console
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/posbridge/posbridge/order"
-	"github.com/posbridge/posbridge/store"
+	"github.com/posbridge/posbridge/ordering/checkout"
 )
 
 // The refunds of a scan-to-order order paid online (钱方 / 收钱吧): staff
@@ -15,11 +14,10 @@ import (
 // provider (an outbox row); the drawer shows its state and, when the
 // provider refused it, lets staff try again under the same refund number.
 
-// RefundBook is where the refunds are kept (*store.DB).
+// RefundBook is where the refunds are kept (checkout.Book), by order code.
 type RefundBook interface {
-	OrderingOrderByTradeNo(ctx context.Context, tradeNo string) (*store.OrderingOrder, error)
-	OrderingRefunds(ctx context.Context, orderID int64) ([]*store.OrderingRefund, error)
-	RetryOrderingRefunds(ctx context.Context, orderID int64, actor string) (int, error)
+	Refunds(ctx context.Context, code string) ([]*checkout.Refund, bool, error)
+	RetryRefunds(ctx context.Context, code, actor string) (n int, found bool, err error)
 }
 
 // onlineRefundView is one refund as the drawer shows it.
@@ -39,15 +37,15 @@ type onlineRefundView struct {
 // maxRefundDetail bounds the provider's text shown to staff.
 const maxRefundDetail = 200
 
-func refundView(f *store.OrderingRefund) onlineRefundView {
+func refundView(f *checkout.Refund) onlineRefundView {
 	v := onlineRefundView{State: f.State, Amount: order.Fen(f.AmountFen), Reason: f.Reason, Tries: f.Tries,
 		Detail: clip(f.Detail, maxRefundDetail), CreatedAt: f.CreatedAt, DoneAt: f.DoneAt}
 	amount := order.Fen(f.AmountFen).String()
 	switch f.State {
-	case store.RefundDone:
+	case checkout.RefundDone:
 		v.StateLabel = "已退款"
 		v.Sentence = "已原路退回顾客 " + amount + "。"
-	case store.RefundFailed:
+	case checkout.RefundFailed:
 		v.StateLabel = "退款失败"
 		v.Sentence = "支付服务商拒绝了这笔 " + amount + " 的退款，钱还没有退给顾客。请核对商户后台后点「重试退款」，或线下退给顾客。"
 	default:
@@ -72,40 +70,22 @@ func (s *Server) routeOnlineRefunds(mux *routeMux) {
 	mux.HandleFunc("POST /api/orders/{code}/online-refunds/retry", s.retryOnlineRefunds)
 }
 
-// refundOrder finds the scan-to-order order of a console code; ok false
-// when the answer is written (no such order is an empty list, not an error:
-// most orders are not paid online).
-func (s *Server) refundOrder(w http.ResponseWriter, r *http.Request) (*store.OrderingOrder, bool) {
+func (s *Server) listOnlineRefunds(w http.ResponseWriter, r *http.Request) {
 	if s.Refunds == nil {
 		writeJSON(w, http.StatusOK, map[string]any{"refunds": []onlineRefundView{}})
-		return nil, false
-	}
-	o, err := s.Refunds.OrderingOrderByTradeNo(r.Context(), r.PathValue("code"))
-	if errors.Is(err, store.ErrNotFound) {
-		writeJSON(w, http.StatusOK, map[string]any{"refunds": []onlineRefundView{}})
-		return nil, false
-	}
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, "读取退款记录失败："+err.Error())
-		return nil, false
-	}
-	return o, true
-}
-
-func (s *Server) listOnlineRefunds(w http.ResponseWriter, r *http.Request) {
-	o, ok := s.refundOrder(w, r)
-	if !ok {
 		return
 	}
-	s.writeOnlineRefunds(w, r, o)
-}
-
-func (s *Server) writeOnlineRefunds(w http.ResponseWriter, r *http.Request, o *store.OrderingOrder) {
-	list, err := s.Refunds.OrderingRefunds(r.Context(), o.ID)
+	// No such order is an empty list, not an error: most orders are not
+	// paid online.
+	list, _, err := s.Refunds.Refunds(r.Context(), r.PathValue("code"))
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "读取退款记录失败："+err.Error())
 		return
 	}
+	writeOnlineRefunds(w, list)
+}
+
+func writeOnlineRefunds(w http.ResponseWriter, list []*checkout.Refund) {
 	out := make([]onlineRefundView, 0, len(list))
 	for _, f := range list {
 		out = append(out, refundView(f))
@@ -118,24 +98,24 @@ func (s *Server) retryOnlineRefunds(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "本店没有开启在线支付")
 		return
 	}
-	o, err := s.Refunds.OrderingOrderByTradeNo(r.Context(), r.PathValue("code"))
-	if errors.Is(err, store.ErrNotFound) {
+	code := r.PathValue("code")
+	n, found, err := s.Refunds.RetryRefunds(r.Context(), code, actorOf(r))
+	switch {
+	case err != nil:
+		writeError(w, http.StatusInternalServerError, "重试退款失败："+err.Error())
+		return
+	case !found:
 		writeError(w, http.StatusNotFound, "这不是在线支付的扫码点餐订单")
 		return
+	case n == 0:
+		writeError(w, http.StatusConflict, "没有失败的退款可以重试（退款中或已退款）")
+		return
 	}
+	s.log().Info("console: staff retried a refused online refund", "trade_no", code, "refunds", n, "actor", actorOf(r))
+	list, _, err := s.Refunds.Refunds(r.Context(), code)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "读取退款记录失败："+err.Error())
 		return
 	}
-	n, err := s.Refunds.RetryOrderingRefunds(r.Context(), o.ID, actorOf(r))
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, "重试退款失败："+err.Error())
-		return
-	}
-	if n == 0 {
-		writeError(w, http.StatusConflict, "没有失败的退款可以重试（退款中或已退款）")
-		return
-	}
-	s.log().Info("console: staff retried a refused online refund", "trade_no", o.TradeNo, "refunds", n, "actor", actorOf(r))
-	s.writeOnlineRefunds(w, r, o)
+	writeOnlineRefunds(w, list)
 }
