@@ -23,19 +23,19 @@ func TestPhoneShowsTheCardTopsUpAndPaysWithIt(t *testing.T) {
 
 	p := newPhone(t)
 	p.do(chromedp.Navigate(m.http.URL + "/?rid=1&tid=1&ver=1"))
-	p.wait("menu", `document.querySelectorAll('.item').length === 6`, 10*time.Second)
+	p.wait("menu", `document.querySelectorAll('.item').length === 6`, 20*time.Second)
 	// logged in (the login itself is the order page's, tested there)
 	tok := strings.TrimPrefix(me[1], "Bearer ")
 	p.do(chromedp.Evaluate[chromedp.Void](`localStorage.setItem('pb-login-1', '` + tok + `')`))
-	p.wait("the 会员卡 button", `!document.getElementById('member-open').hidden`, 5*time.Second)
+	p.wait("the 会员卡 button", `!document.getElementById('member-open').hidden`, 15*time.Second)
 	p.click("#member-open")
-	p.wait("no card yet", `!!document.getElementById('m-bind')`, 5*time.Second)
+	p.wait("no card yet", `!!document.getElementById('m-bind')`, 15*time.Second)
 	p.do(chromedp.SendKeys(chromedp.ID("m-bind-no"), "C777"), chromedp.SendKeys(chromedp.ID("m-bind-pwd"), "1111"))
 	p.click("#m-bind")
-	p.wait("a wrong password refused", `document.getElementById('m-error').textContent !== ''`, 5*time.Second)
+	p.wait("a wrong password refused", `document.getElementById('m-error').textContent !== ''`, 15*time.Second)
 	p.do(chromedp.Evaluate[chromedp.Void](`document.getElementById("m-bind-pwd").value = ""`), chromedp.SendKeys(chromedp.ID("m-bind-pwd"), "2580"))
 	p.click("#m-bind")
-	p.wait("the card", `!!document.getElementById('m-balance') && document.querySelectorAll('#m-consume li').length > 0`, 5*time.Second)
+	p.wait("the card", `!!document.getElementById('m-balance') && document.querySelectorAll('#m-consume li').length > 0`, 15*time.Second)
 	if b, pts, lv := p.text("#m-balance"), p.text("#m-points"), p.text("#m-level"); b != "￥50.00" || pts != "0" || lv != "普通会员 · 无折扣" {
 		t.Fatalf("card screen: balance %q points %q level %q", b, pts, lv)
 	}
@@ -44,14 +44,14 @@ func TestPhoneShowsTheCardTopsUpAndPaysWithIt(t *testing.T) {
 
 	// 充值 ￥100.00 for ￥90.00 on the provider's page
 	p.click("#m-topup")
-	p.wait("the price list", `!!document.getElementById('m-price-0')`, 5*time.Second)
+	p.wait("the price list", `!!document.getElementById('m-price-0')`, 15*time.Second)
 	if s := p.text("#m-prices"); !strings.Contains(s, "充 ￥100.00（付 ￥90.00）") || !strings.Contains(s, "充 ￥10.00") {
 		t.Fatalf("price list %q", s)
 	}
 	p.fitsPhone("the top-up screen")
 	p.shot("member-topup")
 	p.click("#m-price-0")
-	p.wait("the provider's pay page", `location.pathname.startsWith('/sandbox-pay/') && !!document.getElementById('pay')`, 10*time.Second)
+	p.wait("the provider's pay page", `location.pathname.startsWith('/sandbox-pay/') && !!document.getElementById('pay')`, 20*time.Second)
 	if c, _ := m.ledger.CardOf(ctx, 1, "61"); c.BalanceFen != 5000 {
 		t.Fatalf("credited before paying: %d", c.BalanceFen)
 	}
@@ -60,7 +60,7 @@ func TestPhoneShowsTheCardTopsUpAndPaysWithIt(t *testing.T) {
 	if b, pts := p.text("#m-balance"), p.text("#m-points"); b != "￥150.00" || pts != "20" {
 		t.Fatalf("after the top-up: balance %q points %q", b, pts)
 	}
-	p.wait("the top-up in the log", `document.getElementById('m-consume').innerText.includes('+￥100.00')`, 5*time.Second)
+	p.wait("the top-up in the log", `document.getElementById('m-consume').innerText.includes('+￥100.00')`, 15*time.Second)
 	p.shot("member-topped-up")
 	time.Sleep(300 * time.Millisecond) // the sandbox's notification lands too
 	if c, _ := m.ledger.CardOf(ctx, 1, "61"); c.BalanceFen != 15000 {
@@ -69,20 +69,20 @@ func TestPhoneShowsTheCardTopsUpAndPaysWithIt(t *testing.T) {
 
 	// back to the table's menu, order and pay with the card
 	p.click("#m-close")
-	p.wait("the menu again", `location.search.includes('tid=1') && document.querySelectorAll('.item').length === 6`, 10*time.Second)
+	p.wait("the menu again", `location.search.includes('tid=1') && document.querySelectorAll('.item').length === 6`, 20*time.Second)
 	p.click(`.item[data-product="105"] button.add`)
-	p.wait("options", `!document.getElementById('sheet').hidden`, 3*time.Second)
+	p.wait("options", `!document.getElementById('sheet').hidden`, 15*time.Second)
 	p.click("#sheet-add")
 	p.click("#go")
-	p.wait("the pay choice", `!document.getElementById('pay-row').hidden && !document.getElementById('submit').disabled`, 5*time.Second)
+	p.wait("the pay choice", `!document.getElementById('pay-row').hidden && !document.getElementById('submit').disabled`, 15*time.Second)
 	if evalJS[bool](p, `!document.querySelector('#paid option[value="2"]').disabled`) {
 		t.Fatal("WeChat payment offered by a menu without it")
 	}
 	p.do(chromedp.Evaluate[chromedp.Void](`(s => { s.value = '3'; s.dispatchEvent(new Event('change')); })(document.getElementById('paid'))`))
-	p.wait("priced", `!document.getElementById('submit').disabled`, 5*time.Second)
+	p.wait("priced", `!document.getElementById('submit').disabled`, 15*time.Second)
 	total := p.text("#totals dd.total")
 	p.click("#submit")
-	p.wait("the confirmation page", `location.pathname === '/member-pay' && !!document.getElementById('pay')`, 10*time.Second)
+	p.wait("the confirmation page", `location.pathname === '/member-pay' && !!document.getElementById('pay')`, 20*time.Second)
 	if a := p.text("#amount"); a != total {
 		t.Fatalf("confirmation page amount %q, checkout total %q", a, total)
 	}
@@ -91,9 +91,9 @@ func TestPhoneShowsTheCardTopsUpAndPaysWithIt(t *testing.T) {
 	}
 	p.do(chromedp.SendKeys(chromedp.ID("card_pwd"), "2580"))
 	p.click("#pay")
-	p.wait("paid", `!!document.getElementById('paid')`, 10*time.Second)
+	p.wait("paid", `!!document.getElementById('paid')`, 20*time.Second)
 	p.click("#back")
-	p.wait("the order, paid", `new URLSearchParams(location.search).get('oid') && !!document.getElementById('pay-state') && document.getElementById('pay-state').textContent === '会员卡支付：已支付' && document.getElementById('state').textContent === '等待商家确认'`, 10*time.Second)
+	p.wait("the order, paid", `new URLSearchParams(location.search).get('oid') && !!document.getElementById('pay-state') && document.getElementById('pay-state').textContent === '会员卡支付：已支付' && document.getElementById('state').textContent === '等待商家确认'`, 20*time.Second)
 	p.fitsPhone("the paid order")
 	p.shot("member-order-paid")
 	m.placed.waitPlaced(t, 1)
