@@ -51,6 +51,8 @@ func (s *Server) routeMembers(mux *routeMux) {
 	mux.HandleFunc("POST /api/members/cards/{id}/adjust", s.memberAdjust)
 	mux.HandleFunc("GET /api/members/appeals", s.memberAppeals)
 	mux.HandleFunc("POST /api/members/appeals/{id}/resolve", s.memberResolve)
+	mux.HandleFunc("POST /api/members/deposits/{id}/refund", s.memberTopUpRefund) // member_refunds.go
+	mux.HandleFunc("GET /api/members/ledger.csv", s.memberLedgerAllCSV)
 }
 
 func (s *Server) ledger(w http.ResponseWriter) (*members.Ledger, bool) {

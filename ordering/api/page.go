@@ -27,7 +27,7 @@ func (s *Server) page() http.Handler {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-cache")
 			w.Write(index)
-		case "/static/app.js", "/static/app.css":
+		case "/static/app.js", "/static/app.css", "/static/member.js":
 			w.Header().Set("Cache-Control", "no-cache")
 			r2 := r.Clone(r.Context())
 			r2.URL.Path = r.URL.Path[len("/static"):]

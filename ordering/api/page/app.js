@@ -91,6 +91,7 @@
   }
 
   function start() {
+    if (rid > 0 && q.get('doid')) { member('topUpReturn', parseInt(q.get('doid'), 10)); return; } // back from a top-up's pay page
     if (!(rid > 0) || isNaN(tid)) { block('请扫描桌上的二维码', '这个网址缺少餐厅或桌台信息。'); return; }
     if (q.get('code') && (q.get('wx') || q.get('qf'))) { oauthReturn(); return; }
     if (q.get('fb') && location.hash.indexOf('access_token=') >= 0) { facebookReturn(); return; }
@@ -372,6 +373,7 @@
         history.replaceState(null, '', u.pathname + u.search);
         showStatus(r.data.id, r.data);
         if (r.data.paid_type === 2 && r.data.status === 0) startPay(r.data.id);
+        if (r.data.paid_type === 3 && r.data.status === 0) member('pay', r.data.id);
         return;
       }
       if (r.status >= 500 || r.status === 429) { // the key is kept: the next try may be answered
@@ -455,10 +457,10 @@
           el('span', { text: money(fen(l.total_price)) })]);
       })),
       el('dl', {}, [el('dt', { 'class': 'total', text: '合计' }), el('dd', { 'class': 'total', id: 'order-total', text: money(fen(o.total_fee)) })]),
-      el('p', { 'class': 'muted', id: 'pay-state', text: o.paid_type === 2 ? (o.is_paid ? '微信支付：已支付' : '微信支付：待支付') : '线下支付：请到吧台付款。' })
+      el('p', { 'class': 'muted', id: 'pay-state', text: o.paid_type === 2 || o.paid_type === 3 ? (o.paid_type === 2 ? '微信支付：' : '会员卡支付：') + (o.is_paid ? '已支付' : '待支付') : '线下支付：请到吧台付款。' })
     ]));
-    if (o.status === 0 && o.paid_type === 2) {
-      box.appendChild(el('button', { type: 'button', id: 'pay-now', 'class': 'primary wide', text: '去支付 ' + money(fen(o.total_fee)), on: { click: function () { startPay(o.id); } } }));
+    if (o.status === 0 && (o.paid_type === 2 || o.paid_type === 3)) {
+      box.appendChild(el('button', { type: 'button', id: 'pay-now', 'class': 'primary wide', text: '去支付 ' + money(fen(o.total_fee)), on: { click: function () { if (o.paid_type === 3) member('pay', o.id); else startPay(o.id); } } }));
     }
     box.appendChild(el('button', { type: 'button', 'class': 'primary wide', text: '继续点单', on: { click: function () {
       if (follow) follow.stop();
@@ -481,7 +483,9 @@
     var delivery = tid === -1 && state.info.takeout.eat_types_enable[1];
     $('eat-row').hidden = !delivery;
     if (delivery) $('eat').value = String(state.eatType);
-    $('pay-row').hidden = !offersPaid(2);
+    $('pay-row').hidden = !offersPaid(2) && !offersPaid(3);
+    Array.prototype.forEach.call($('paid').options, function (o) { o.hidden = o.disabled = o.value !== '1' && !offersPaid(parseInt(o.value, 10)); });
+    if ($('paid').selectedOptions[0] && $('paid').selectedOptions[0].disabled) $('paid').value = '1';
     $('pay-note').hidden = !$('pay-row').hidden;
     showDelivery();
   }
@@ -690,6 +694,14 @@
       }
     });
   }
+  // member runs a function of the card module (member.js, a module script
+  // that runs after this one): now, or once the document is parsed.
+  function member(name, arg) {
+    var go = function () { if (window.pbMember) window.pbMember[name](arg); };
+    if (window.pbMember) go(); else document.addEventListener('DOMContentLoaded', go);
+  }
+  window.pbPage = { API: API, rid: rid, tid: tid, $: $, el: el, fen: fen, money: money, call: call, errorText: errorText,
+    loginToken: loginToken, saveLogin: saveLogin, tokenOf: tokenOf, showStatus: showStatus, loadMenu: loadMenu, inWeChat: inWeChat };
   var origRender = renderMenu;
   renderMenu = function () { state.menuShown = true; origRender(); };
   start();
