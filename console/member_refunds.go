@@ -10,7 +10,6 @@ import (
 
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/ordering/members"
-	"github.com/posbridge/posbridge/store"
 )
 
 // 会员: a top-up refunded through its payment provider (behind the
@@ -53,7 +52,7 @@ func (s *Server) memberTopUpRefund(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, members.ErrUnknownDeposit):
 		writeError(w, http.StatusNotFound, "没有这笔充值")
-	case errors.Is(err, store.ErrDepositRefunded):
+	case errors.Is(err, members.ErrDepositRefunded):
 		writeError(w, http.StatusConflict, err.Error())
 	case err != nil:
 		writeError(w, http.StatusBadRequest, err.Error())

@@ -14,3 +14,6 @@ const (
 
 // ErrCardExists: the customer already has a card here, or the card id is taken.
 var ErrCardExists = store.ErrMemberCardExists
+
+// ErrDepositRefunded: the top-up was refunded already.
+var ErrDepositRefunded = store.ErrDepositRefunded
