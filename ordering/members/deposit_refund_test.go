@@ -96,8 +96,8 @@ func TestTopUpRefundedThroughTheProviderOnce(t *testing.T) {
 	if _, err := l.RefundTopUp(ctx, d.ID, "staff:店长", "again"); !errors.Is(err, store.ErrDepositRefunded) {
 		t.Fatalf("a second refund: %v", err)
 	}
-	if c, _ := l.CardOf(ctx, 1, "c1"); c.BalanceFen != 0 {
-		t.Fatalf("balance %d after the refund, want 0", c.BalanceFen)
+	if c, _ := l.CardOf(ctx, 1, "c1"); c.BalanceFen != 0 || c.Points != 0 {
+		t.Fatalf("balance %d, points %d after the refund, want 0 and 0 (the 10 bonus points go with the money)", c.BalanceFen, c.Points)
 	}
 	mustCheck(t, db)
 
