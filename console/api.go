@@ -269,7 +269,7 @@ func (s *Server) platform(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"health": s.Bridge.Health(), "calls": viewOfCalls(calls)})
+	writeJSON(w, http.StatusOK, map[string]any{"health": viewOfHealth(s.Bridge.Health()), "calls": viewOfCalls(calls)})
 }
 
 func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
