@@ -141,7 +141,7 @@ func (s *Server) orderAction(act bridge.Action) http.HandlerFunc {
 			writeActionError(w, req.Code, err)
 			return
 		}
-		writeJSON(w, http.StatusAccepted, res)
+		writeJSON(w, http.StatusAccepted, actionResultView(res))
 	}
 }
 
