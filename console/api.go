@@ -171,14 +171,14 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 		// A typed number several of the day's orders share (two stores'
 		// 1001, a take code and a pickup number): staff pick one.
 		writeJSON(w, http.StatusMultipleChoices, map[string]any{"error": res.Error, "pickup_no": strings.TrimSpace(body.Code),
-			"candidates": res.Candidates})
+			"candidates": viewOfCandidates(res.Candidates)})
 		return
 	}
 	if res.Outcome == bridge.ENotFound || res.Outcome == bridge.EInvalid {
 		writeJSON(w, scanStatus(res.Outcome), map[string]string{"error": res.Error})
 		return
 	}
-	writeJSON(w, scanStatus(res.Outcome), res)
+	writeJSON(w, scanStatus(res.Outcome), viewOfScan(res))
 }
 
 func (s *Server) reprint(w http.ResponseWriter, r *http.Request) {
