@@ -260,7 +260,7 @@ func (s *Server) getPOS(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, p)
+	writeJSON(w, http.StatusOK, posOrderView(p))
 }
 
 func (s *Server) platform(w http.ResponseWriter, r *http.Request) {
