@@ -10,6 +10,9 @@ import (
 )
 
 // Courier is who takes a delivery order away (statusOperation 4 needs it).
+// Its JSON is storage, not a view: the 开个店 channel keeps it in a queued
+// call's outbox payload (kaigedian/channel/calls.go), and rows already queued
+// must read back the same.
 type Courier struct {
 	Name   string `json:"contacts_name"`
 	Mobile string `json:"mobile"`
@@ -32,9 +35,9 @@ type ActionRequest struct {
 
 // ActionResult is what an action did.
 type ActionResult struct {
-	Code   string       `json:"code"`
-	Action string       `json:"action"`
-	Status order.Status `json:"status"`
+	Code   string
+	Action string
+	Status order.Status
 }
 
 // Do carries out a staff decision: checks it against the order's state,

@@ -50,19 +50,19 @@ var ErrUnknownDevice = &Error{Code: ENotFound, Message: "屏幕未配对或已�
 
 // DeviceView is a device as the console lists it (never its token).
 type DeviceView struct {
-	ID          int64     `json:"id"`
-	Name        string    `json:"name"`
-	Kind        string    `json:"kind"`
-	Station     string    `json:"station,omitempty"`
-	Paired      bool      `json:"paired"`
-	PairCode    string    `json:"pair_code,omitempty"` // only right after it was made
-	PairExpires time.Time `json:"pair_expires,omitzero"`
-	CreatedAt   time.Time `json:"created_at"`
-	CreatedBy   string    `json:"created_by,omitempty"`
-	PairedAt    time.Time `json:"paired_at,omitzero"`
-	LastSeenAt  time.Time `json:"last_seen_at,omitzero"`
-	LastIP      string    `json:"last_ip,omitempty"`
-	RevokedAt   time.Time `json:"revoked_at,omitzero"`
+	ID          int64
+	Name        string
+	Kind        string
+	Station     string
+	Paired      bool
+	PairCode    string // only right after it was made
+	PairExpires time.Time
+	CreatedAt   time.Time
+	CreatedBy   string
+	PairedAt    time.Time
+	LastSeenAt  time.Time
+	LastIP      string
+	RevokedAt   time.Time
 }
 
 func deviceView(d *store.Device) DeviceView {

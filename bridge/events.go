@@ -25,15 +25,15 @@ const (
 
 // Event is one live update.
 type Event struct {
-	ID      int64     `json:"id"`
-	Type    string    `json:"type"`
-	Time    time.Time `json:"time"`
-	Code    string    `json:"code,omitempty"`
-	Status  string    `json:"status,omitempty"`
-	Kind    string    `json:"kind,omitempty"`  // decision: accept | refund; alert: its key
-	Level   string    `json:"level,omitempty"` // alerts
-	Message string    `json:"message,omitempty"`
-	Data    any       `json:"data,omitempty"`
+	ID      int64
+	Type    string
+	Time    time.Time
+	Code    string
+	Status  string
+	Kind    string // decision: accept | refund; alert: its key
+	Level   string // alerts
+	Message string
+	Data    any
 }
 
 // Bus fans events out to subscribers (console pages). A slow subscriber loses

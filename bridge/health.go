@@ -15,44 +15,44 @@ type healthState struct {
 
 // PlatformHealth is a snapshot of the link to 开个店.
 type PlatformHealth struct {
-	PushEnabled    bool                  `json:"push_enabled"`
-	LastPushAt     time.Time             `json:"last_push_at,omitzero"`
-	PushesReceived int64                 `json:"pushes_received"`
-	PushesRefused  int64                 `json:"pushes_refused"`
-	LastPlatformOK time.Time             `json:"last_platform_ok,omitzero"`
-	LastError      string                `json:"last_error,omitempty"`
-	LastErrorHint  string                `json:"last_error_hint,omitempty"` // LastError for staff, in Chinese
-	LastErrorAt    time.Time             `json:"last_error_at,omitzero"`
-	MissedPushes   int64                 `json:"missed_pushes"`
-	Polls          map[string]PollHealth `json:"polls"`
-	Problems       []Problem             `json:"problems"` // problems.go
+	PushEnabled    bool
+	LastPushAt     time.Time
+	PushesReceived int64
+	PushesRefused  int64
+	LastPlatformOK time.Time
+	LastError      string
+	LastErrorHint  string // LastError for staff, in Chinese
+	LastErrorAt    time.Time
+	MissedPushes   int64
+	Polls          map[string]PollHealth
+	Problems       []Problem // problems.go
 	// Channels is every registered channel's link, by source (开个店's
 	// is also the fields above, as the console has always read them).
-	Channels map[order.Source]ChannelHealth `json:"channels"`
+	Channels map[order.Source]ChannelHealth
 }
 
 // ChannelHealth is the state of one channel's link: its last answer and
 // its last error.
 type ChannelHealth struct {
-	LastOK        time.Time `json:"last_ok,omitzero"`
-	LastError     string    `json:"last_error,omitempty"`
-	LastErrorHint string    `json:"last_error_hint,omitempty"` // LastError for staff, in Chinese
-	LastErrorAt   time.Time `json:"last_error_at,omitzero"`
-	Calls         int64     `json:"calls"`  // answered since start
-	Errors        int64     `json:"errors"` // failed since start
+	LastOK        time.Time
+	LastError     string
+	LastErrorHint string // LastError for staff, in Chinese
+	LastErrorAt   time.Time
+	Calls         int64 // answered since start
+	Errors        int64 // failed since start
 }
 
 // PollHealth is the state of one polling loop (per store and kind).
 type PollHealth struct {
-	LastSuccess   time.Time `json:"last_success,omitzero"`
-	LastError     string    `json:"last_error,omitempty"`
-	LastErrorHint string    `json:"last_error_hint,omitempty"` // LastError for staff, in Chinese
-	LastErrorAt   time.Time `json:"last_error_at,omitzero"`
-	LastFound     int       `json:"last_found"`
-	Interval      string    `json:"interval,omitempty"`
+	LastSuccess   time.Time
+	LastError     string
+	LastErrorHint string // LastError for staff, in Chinese
+	LastErrorAt   time.Time
+	LastFound     int
+	Interval      string
 	// Idle: the last run had nothing to ask the platform (no open orders to
 	// reconcile). It is not a success: only an answer from the platform is.
-	Idle bool `json:"idle,omitempty"`
+	Idle bool
 }
 
 func newHealthState() *healthState {

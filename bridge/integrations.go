@@ -42,9 +42,9 @@ func (b *Bridge) HandOver(ctx context.Context, storeID, staff string) (report.Re
 
 // HandedOver is a past hand-over with the figures kept then.
 type HandedOver struct {
-	ID     int64         `json:"id"`
-	Staff  string        `json:"staff,omitempty"`
-	Report report.Report `json:"report"`
+	ID     int64
+	Staff  string
+	Report report.Report
 }
 
 func handedOver(s store.Shift) (HandedOver, error) {

@@ -29,37 +29,37 @@ const kitchenRecallFor = 45 * time.Minute
 // order's items (what a bump names); a set meal keeps only the parts the
 // station makes.
 type KitchenItem struct {
-	Index  int        `json:"index"`
-	Item   order.Item `json:"item"`
-	Bumped bool       `json:"bumped"`
+	Index  int
+	Item   order.Item
+	Bumped bool
 }
 
 // KitchenTicket is an order on a station's screen.
 type KitchenTicket struct {
-	Code        string        `json:"code"`
-	PickupNo    string        `json:"pickup_no,omitempty"`
-	StoreID     string        `json:"store_id"`
-	StoreName   string        `json:"store_name,omitempty"`
-	Status      order.Status  `json:"status"`
-	StatusLabel string        `json:"status_label"`
-	TypeLabel   string        `json:"type_label,omitempty"`
-	Table       string        `json:"table,omitempty"`
-	Note        string        `json:"note,omitempty"`
-	ExpectAt    time.Time     `json:"expect_at,omitzero"`
-	Since       time.Time     `json:"since"` // when the kitchen got it (accepted)
-	DoneAt      time.Time     `json:"done_at,omitzero"`
-	Paused      bool          `json:"paused,omitempty"`   // a refund request stopped the kitchen
-	Recalled    bool          `json:"recalled,omitempty"` // brought back after it was done
-	Items       []KitchenItem `json:"items"`
+	Code        string
+	PickupNo    string
+	StoreID     string
+	StoreName   string
+	Status      order.Status
+	StatusLabel string
+	TypeLabel   string
+	Table       string
+	Note        string
+	ExpectAt    time.Time
+	Since       time.Time // when the kitchen got it (accepted)
+	DoneAt      time.Time
+	Paused      bool // a refund request stopped the kitchen
+	Recalled    bool // brought back after it was done
+	Items       []KitchenItem
 }
 
 // KitchenBoard is what a station's screen shows.
 type KitchenBoard struct {
-	Station  string          `json:"station"`
-	Printer  bool            `json:"printer"` // a kitchen printer prints this station too
-	Tickets  []KitchenTicket `json:"tickets"` // oldest first: the next to make is on the left
-	Recent   []KitchenTicket `json:"recent"`  // done lately, newest first, for recall
-	Stations []string        `json:"stations"`
+	Station  string
+	Printer  bool            // a kitchen printer prints this station too
+	Tickets  []KitchenTicket // oldest first: the next to make is on the left
+	Recent   []KitchenTicket // done lately, newest first, for recall
+	Stations []string
 }
 
 // stationNamed finds a station of the config.
@@ -183,10 +183,10 @@ type BumpRequest struct {
 // BumpResult says what the tap did: the station is done with the order,
 // and the order was marked made (every screen station is done).
 type BumpResult struct {
-	Code        string `json:"code"`
-	StationDone bool   `json:"station_done"`
-	Made        bool   `json:"made"`
-	Message     string `json:"message,omitempty"`
+	Code        string
+	StationDone bool
+	Made        bool
+	Message     string
 }
 
 // Bump records a kitchen screen's tap. When it finishes the last item of

@@ -14,17 +14,17 @@ const pickupCallFor = 90 * time.Minute
 
 // PickupNumber is one number on the pickup screen.
 type PickupNumber struct {
-	Code     string    `json:"code"`
-	PickupNo string    `json:"pickup_no"`
-	StoreID  string    `json:"store_id"`
-	Since    time.Time `json:"since"` // accepted (制作中) or made (请取餐)
+	Code     string
+	PickupNo string
+	StoreID  string
+	Since    time.Time // accepted (制作中) or made (请取餐)
 }
 
 // PickupBoard is the pickup TV: numbers being made and numbers to collect.
 // Delivery orders are not on it (a courier takes them).
 type PickupBoard struct {
-	Making []PickupNumber `json:"making"` // oldest first
-	Ready  []PickupNumber `json:"ready"`  // newest first: the last call on top
+	Making []PickupNumber // oldest first
+	Ready  []PickupNumber // newest first: the last call on top
 }
 
 // Pickup builds the pickup screen of today's business day; storeID "" is

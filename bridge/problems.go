@@ -12,11 +12,11 @@ import (
 // without authentication, a damaged database, orders of a store this PC
 // does not serve. The console shows every open problem in its status bar.
 type Problem struct {
-	Key     string    `json:"key"`
-	Level   string    `json:"level"`   // warn | critical
-	Title   string    `json:"title"`   // a few words for the status bar
-	Message string    `json:"message"` // what is wrong and what to do
-	Since   time.Time `json:"since"`
+	Key     string
+	Level   string // warn | critical
+	Title   string // a few words for the status bar
+	Message string // what is wrong and what to do
+	Since   time.Time
 }
 
 type problemSet struct {

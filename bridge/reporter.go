@@ -28,7 +28,8 @@ type Reporter interface {
 	Classify(err error) Verdict
 }
 
-// Transition is one move of an order's lifecycle, as reporters get it.
+// Transition is one move of an order's lifecycle, as reporters get it. Its
+// JSON is storage, not a view: it is a reporter row's outbox payload.
 type Transition struct {
 	Source  order.Source  `json:"source"`
 	Code    string        `json:"code"`

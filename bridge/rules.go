@@ -144,15 +144,15 @@ const (
 // code (EConflict when the state does not allow a step, ENotFound for an
 // unknown code, EInvalid for an empty one, EInternal).
 type ScanResult struct {
-	Code    string       `json:"code,omitempty"`
-	Action  string       `json:"action,omitempty"` // made | completed | duplicate_read
-	Status  order.Status `json:"status,omitempty"`
-	Error   string       `json:"error,omitempty"`
-	Outcome string       `json:"-"`
-	Pickup  string       `json:"pickup_no,omitempty"`
-	Message string       `json:"message,omitempty"` // what to show large on the console
+	Code    string
+	Action  string // made | completed | duplicate_read
+	Status  order.Status
+	Error   string
+	Outcome string
+	Pickup  string
+	Message string // what to show large on the console
 	// Candidates: a typed pickup number several orders share; staff pick one.
-	Candidates []ScanCandidate `json:"candidates,omitempty"`
+	Candidates []ScanCandidate
 }
 
 // scanStep decides what a (non-duplicate) scan of an order does.

@@ -13,16 +13,16 @@ import (
 // ScanCandidate is one of the orders a shared pickup number names: the
 // console shows them to pick from.
 type ScanCandidate struct {
-	Code   string       `json:"code"`
-	Source order.Source `json:"source"`
-	Label  string       `json:"source_label"`
-	Store  string       `json:"store_id"`
+	Code   string
+	Source order.Source
+	Label  string
+	Store  string
 	// StoreName tells two stores' 1001 apart on the picker.
-	StoreName string       `json:"store_name,omitempty"`
-	Pickup    string       `json:"pickup_no"`
-	Table     string       `json:"table,omitempty"`
-	Status    order.Status `json:"status"`
-	Created   time.Time    `json:"created_at"`
+	StoreName string
+	Pickup    string
+	Table     string
+	Status    order.Status
+	Created   time.Time
 }
 
 // pickupSpan is how far back a typed pickup number is looked for.

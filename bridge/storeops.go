@@ -53,7 +53,8 @@ func isStoreCall(kind string) bool {
 }
 
 // StoreCallBody is a store call's request and its outbox payload: a
-// 沽清 change (codes in a sales channel) or a store status event.
+// 沽清 change (codes in a sales channel) or a store status event. Its JSON
+// is storage, not a view: it is the payload of queued outbox rows.
 type StoreCallBody struct {
 	StoreID  string            `json:"store_id"`
 	Codes    []string          `json:"codes,omitempty"`
@@ -218,7 +219,8 @@ func (b *Bridge) SetStoreStatus(ctx context.Context, storeID, event, actor strin
 }
 
 // SellResult is what a sell-out row keeps: the codes the platform took and
-// the ones it listed as failed.
+// the ones it listed as failed. Its JSON is storage, not a view: the
+// channel writes it as the outbox row's result (the console shows it as kept).
 type SellResult struct {
 	Succeeded []string `json:"succeeded"`
 	Failed    []string `json:"failed"`
@@ -267,20 +269,20 @@ func (b *Bridge) storeCallSucceeded(tx *store.Tx, a *after, row *store.OutboxRow
 
 // StoreCall is a store call as the console and the CLI show it.
 type StoreCall struct {
-	ID        int64       `json:"id"`
-	Kind      string      `json:"kind"`
-	Op        string      `json:"op"`
-	Label     string      `json:"label"`
-	StoreID   string      `json:"store_id"`
-	Codes     []string    `json:"codes,omitempty"`
-	Channel   string      `json:"channel,omitempty"`
-	State     string      `json:"state"` // pending | done | failed
-	Attempts  int         `json:"attempts"`
-	Error     string      `json:"error,omitempty"` // why it failed or is being retried, in Chinese
-	Result    *SellResult `json:"result,omitempty"`
-	Actor     string      `json:"actor,omitempty"`
-	CreatedAt time.Time   `json:"created_at"`
-	DoneAt    time.Time   `json:"done_at,omitzero"`
+	ID        int64
+	Kind      string
+	Op        string
+	Label     string
+	StoreID   string
+	Codes     []string
+	Channel   string
+	State     string // pending | done | failed
+	Attempts  int
+	Error     string // why it failed or is being retried, in Chinese
+	Result    *SellResult
+	Actor     string
+	CreatedAt time.Time
+	DoneAt    time.Time
 }
 
 func (b *Bridge) storeCallView(row *store.OutboxRow) StoreCall {
@@ -319,37 +321,37 @@ func (b *Bridge) StoreCallByID(ctx context.Context, id int64) (StoreCall, error)
 // GoodsItem is a product staff can sell out: seen in recent orders or
 // sold out now.
 type GoodsItem struct {
-	StoreID  string    `json:"store_id"`
-	Code     string    `json:"code"`
-	Name     string    `json:"name"`
-	SoldOut  bool      `json:"sold_out"`
-	Channels []string  `json:"channels,omitempty"` // where it is sold out ("" = the default)
-	Since    time.Time `json:"since,omitzero"`
-	Actor    string    `json:"actor,omitempty"`
-	Pending  bool      `json:"pending"` // a call about it is still going out
+	StoreID  string
+	Code     string
+	Name     string
+	SoldOut  bool
+	Channels []string // where it is sold out ("" = the default)
+	Since    time.Time
+	Actor    string
+	Pending  bool // a call about it is still going out
 	// Item is the product as last ordered, for adding it to a 围餐 order.
-	Item *order.Item `json:"item,omitempty"`
+	Item *order.Item
 }
 
 // StoreStatusView is a store's status as posbridge last set it.
 type StoreStatusView struct {
-	StoreID   string     `json:"store_id"`
-	StoreName string     `json:"store_name"`
-	Event     string     `json:"event,omitempty"` // open | close | rest | reopen; "" = never set here
-	Label     string     `json:"label"`
-	Confirmed bool       `json:"confirmed"`
-	Actor     string     `json:"actor,omitempty"`
-	At        time.Time  `json:"at,omitzero"`
-	Call      *StoreCall `json:"call,omitempty"`
+	StoreID   string
+	StoreName string
+	Event     string // open | close | rest | reopen; "" = never set here
+	Label     string
+	Confirmed bool
+	Actor     string
+	At        time.Time
+	Call      *StoreCall
 }
 
 // GoodsView is the console's 沽清 and store page.
 type GoodsView struct {
-	Items  []GoodsItem       `json:"items"`
-	Stores []StoreStatusView `json:"stores"`
-	Calls  []StoreCall       `json:"calls"` // newest first
+	Items  []GoodsItem
+	Stores []StoreStatusView
+	Calls  []StoreCall // newest first
 	// Channels are the channels a change goes to (platform.sell_out_channels).
-	Channels []string `json:"channels"`
+	Channels []string
 }
 
 // recentItemsWindow is how far back orders are read for the product list.

@@ -144,14 +144,14 @@ func (e *SubmitConflictError) Error() string {
 
 // POSOrder is the state of an offline order handed in by the cashier system.
 type POSOrder struct {
-	ID             int64     `json:"id"`
-	State          string    `json:"state"` // pending | done | failed
-	ThirdOrderCode string    `json:"third_order_code,omitempty"`
-	OrderCode      string    `json:"order_code,omitempty"`
-	Attempts       int       `json:"attempts"`
-	LastError      string    `json:"last_error,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
-	DoneAt         time.Time `json:"done_at,omitzero"`
+	ID             int64
+	State          string // pending | done | failed
+	ThirdOrderCode string
+	OrderCode      string
+	Attempts       int
+	LastError      string
+	CreatedAt      time.Time
+	DoneAt         time.Time
 }
 
 // ErrUnknownPOSOrder is returned for an id that is not an offline order.

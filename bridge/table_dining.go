@@ -148,7 +148,8 @@ const (
 )
 
 // TableCallBody is a 围餐 call's request and its outbox payload: the
-// order's lines as staff set them, and for a settlement what was paid.
+// order's lines as staff set them, and for a settlement what was paid. Its
+// JSON is storage (the outbox payload), not a view.
 type TableCallBody struct {
 	OrderCode string       `json:"order_code"`
 	ThirdCode string       `json:"third_code,omitempty"`

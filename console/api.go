@@ -141,7 +141,7 @@ func (s *Server) orderAction(act bridge.Action) http.HandlerFunc {
 			writeActionError(w, req.Code, err)
 			return
 		}
-		writeJSON(w, http.StatusAccepted, res)
+		writeJSON(w, http.StatusAccepted, actionResultView(res))
 	}
 }
 
@@ -171,14 +171,14 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 		// A typed number several of the day's orders share (two stores'
 		// 1001, a take code and a pickup number): staff pick one.
 		writeJSON(w, http.StatusMultipleChoices, map[string]any{"error": res.Error, "pickup_no": strings.TrimSpace(body.Code),
-			"candidates": res.Candidates})
+			"candidates": viewOfCandidates(res.Candidates)})
 		return
 	}
 	if res.Outcome == bridge.ENotFound || res.Outcome == bridge.EInvalid {
 		writeJSON(w, scanStatus(res.Outcome), map[string]string{"error": res.Error})
 		return
 	}
-	writeJSON(w, scanStatus(res.Outcome), res)
+	writeJSON(w, scanStatus(res.Outcome), viewOfScan(res))
 }
 
 func (s *Server) reprint(w http.ResponseWriter, r *http.Request) {
@@ -260,7 +260,7 @@ func (s *Server) getPOS(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, p)
+	writeJSON(w, http.StatusOK, posOrderView(p))
 }
 
 func (s *Server) platform(w http.ResponseWriter, r *http.Request) {
@@ -269,7 +269,7 @@ func (s *Server) platform(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"health": s.Bridge.Health(), "calls": viewOfCalls(calls)})
+	writeJSON(w, http.StatusOK, map[string]any{"health": viewOfHealth(s.Bridge.Health()), "calls": viewOfCalls(calls)})
 }
 
 func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {

@@ -49,7 +49,7 @@ func (s *Server) listDevices(w http.ResponseWriter, r *http.Request) {
 	for _, st := range s.Config.KitchenStations() {
 		stations = append(stations, map[string]any{"name": st.Name, "printer": st.Printer})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"devices": ds, "stations": stations, "pair_bases": s.pairBases(r)})
+	writeJSON(w, http.StatusOK, map[string]any{"devices": viewOfDevices(ds), "stations": stations, "pair_bases": s.pairBases(r)})
 }
 
 type deviceBody struct {
@@ -112,14 +112,14 @@ func (s *Server) revokeDevice(w http.ResponseWriter, r *http.Request) {
 // pairLinks is a new pairing code with the links a screen opens and a QR
 // code of the first (a tablet scans it with its camera; a TV types it).
 type pairLinks struct {
-	bridge.DeviceView
+	deviceView
 	PairURLs []string `json:"pair_urls"`
 	PairQR   string   `json:"pair_qr,omitempty"` // data: URL of a PNG
 	Warning  string   `json:"warning,omitempty"`
 }
 
 func (s *Server) withPairLinks(r *http.Request, v bridge.DeviceView) pairLinks {
-	out := pairLinks{DeviceView: v, PairURLs: []string{}}
+	out := pairLinks{deviceView: deviceView(v), PairURLs: []string{}}
 	for _, base := range s.pairBases(r) {
 		out.PairURLs = append(out.PairURLs, base+"/pair/"+v.PairCode)
 	}

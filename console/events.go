@@ -64,7 +64,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 					continue
 				}
 			}
-			b, err := json.Marshal(e)
+			b, err := json.Marshal(viewOfEvent(e))
 			if err != nil {
 				continue
 			}

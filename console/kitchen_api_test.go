@@ -10,9 +10,18 @@ import (
 	"github.com/posbridge/posbridge/order"
 )
 
-func bump(t *testing.T, env *harness.Env, station, code string, item *int) (int, bridge.BumpResult) {
+// bumpReply is the wire of a bump's answer, read by its API names (the
+// console shapes it; bridge.BumpResult carries no JSON names).
+type bumpReply struct {
+	Code        string `json:"code"`
+	StationDone bool   `json:"station_done"`
+	Made        bool   `json:"made"`
+	Message     string `json:"message,omitempty"`
+}
+
+func bump(t *testing.T, env *harness.Env, station, code string, item *int) (int, bumpReply) {
 	t.Helper()
-	var res bridge.BumpResult
+	var res bumpReply
 	body := map[string]any{}
 	if item != nil {
 		body["item"] = *item

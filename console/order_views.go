@@ -189,3 +189,11 @@ func convertAll[T, V any](in []T, f func(T) V) []V {
 	}
 	return out
 }
+
+// actionResultView is bridge.ActionResult: what POST
+// /api/orders/{code}/<action> answers.
+type actionResultView struct {
+	Code   string       `json:"code"`
+	Action string       `json:"action"`
+	Status order.Status `json:"status"`
+}

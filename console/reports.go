@@ -194,7 +194,7 @@ func (s *Server) listShifts(w http.ResponseWriter, r *http.Request) {
 	if shifts == nil {
 		shifts = []bridge.HandedOver{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"shifts": shifts})
+	writeJSON(w, http.StatusOK, map[string]any{"shifts": viewOfShifts(shifts)})
 }
 
 // printShift prints a past hand-over's slip again from the figures kept then.

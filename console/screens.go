@@ -58,7 +58,7 @@ func (s *Server) kitchenBoard(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, board)
+	writeJSON(w, http.StatusOK, viewOfKitchenBoard(board))
 }
 
 func (s *Server) kitchenBump(w http.ResponseWriter, r *http.Request) {
@@ -87,7 +87,7 @@ func (s *Server) kitchenBump(w http.ResponseWriter, r *http.Request) {
 		s.screenError(w, req.Code, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeJSON(w, http.StatusOK, bumpResultView(res))
 }
 
 func (s *Server) kitchenRecall(w http.ResponseWriter, r *http.Request) {
@@ -117,5 +117,5 @@ func (s *Server) pickupBoard(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, board)
+	writeJSON(w, http.StatusOK, viewOfPickupBoard(board))
 }

@@ -65,7 +65,7 @@ func (s *Server) goods(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, v)
+	writeJSON(w, http.StatusOK, viewOfGoods(v))
 }
 
 func (s *Server) changeGoods(out bool) http.HandlerFunc {
@@ -117,7 +117,7 @@ func (s *Server) writeCalls(w http.ResponseWriter, r *http.Request, ids []int64)
 		}
 		calls = append(calls, c)
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"calls": calls})
+	writeJSON(w, http.StatusAccepted, map[string]any{"calls": viewOfStoreCalls(calls)})
 }
 
 func (s *Server) storeCall(w http.ResponseWriter, r *http.Request) {
@@ -131,7 +131,7 @@ func (s *Server) storeCall(w http.ResponseWriter, r *http.Request) {
 		writeBridgeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, c)
+	writeJSON(w, http.StatusOK, viewOfStoreCall(c))
 }
 
 func writeStoreCallError(w http.ResponseWriter, err error) { writeBridgeError(w, err) }
