@@ -2,6 +2,7 @@ package printer
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/posbridge/posbridge/config"
@@ -78,4 +79,14 @@ func BenchmarkTenCupLabels(b *testing.B) {
 		n = len(out)
 	}
 	b.ReportMetric(float64(n), "bytes_out")
+}
+
+// amountCols and padLeft line the benchmark's amounts up as the receipt does.
+const amountCols = 10
+
+func padLeft(s string, w int) string {
+	if n := w - TextColumns(s); n > 0 {
+		return strings.Repeat(" ", n) + s
+	}
+	return s
 }

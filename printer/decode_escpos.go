@@ -366,7 +366,7 @@ func (x *escposDecoder) barcode() {
 	data := x.d[x.i+4 : end]
 	text := string(data)
 	if m == 73 {
-		text = decodeCode128Payload(data)
+		text = DecodeCode128Payload(data)
 	}
 	x.add(PreviewLine{Kind: LineBarcode, Data: text, Style: Style{Align: x.st.Align}, H: x.barHeight, Module: x.barModule})
 	x.i = end
@@ -383,11 +383,11 @@ func (x *escposDecoder) rasterImage() {
 	n := stride * rows
 	end := min(len(x.d), x.i+8+n)
 	x.flush(false)
-	if stride > 0 && rows > 0 && end-(x.i+8) == n && stride*8 <= maxRasterDots {
+	if stride > 0 && rows > 0 && end-(x.i+8) == n && stride*8 <= MaxRasterDots {
 		r := &Raster{Width: stride * 8, Height: rows, Bits: append([]byte(nil), x.d[x.i+8:end]...)}
 		// consecutive bands of one image join into one picture
 		if k := len(x.pv.Lines) - 1; k >= 0 && x.pv.Lines[k].Kind == LineImage && x.pv.Lines[k].Image != nil &&
-			x.pv.Lines[k].Image.Width == r.Width && x.pv.Lines[k].Image.Height+rows <= maxRasterDots {
+			x.pv.Lines[k].Image.Width == r.Width && x.pv.Lines[k].Image.Height+rows <= MaxRasterDots {
 			prev := x.pv.Lines[k].Image
 			prev.Bits = append(prev.Bits, r.Bits...)
 			prev.Height += rows

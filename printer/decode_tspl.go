@@ -183,7 +183,7 @@ func skipBitmap(data []byte, i int, cur *LabelView) int {
 	}
 	if cur != nil {
 		it := LabelItem{Kind: "bitmap", X: args[0], Y: args[1], W: args[2] * 8, H: args[3]}
-		if it.W > 0 && it.H > 0 && it.W <= maxRasterDots && it.H <= maxRasterDots {
+		if it.W > 0 && it.H > 0 && it.W <= MaxRasterDots && it.H <= MaxRasterDots {
 			// TSC's bit 0 is black, the inverse of a Raster
 			r := &Raster{Width: it.W, Height: it.H, Bits: make([]byte, n)}
 			for k, c := range data[j : j+n] {
@@ -236,7 +236,7 @@ func labelLines(items []LabelItem) []PreviewLine {
 				col++
 			}
 			text.WriteString(it.Text)
-			col += colWidth(it.Text) * min(max(1, it.XMul), 10)
+			col += TextColumns(it.Text) * min(max(1, it.XMul), 10)
 			inv = inv || it.Invert
 		case "qr":
 			end()
@@ -254,4 +254,12 @@ func labelLines(items []LabelItem) []PreviewLine {
 	}
 	end()
 	return out
+}
+
+// abs is |v|, for the line-grouping tolerance.
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
 }

@@ -152,10 +152,10 @@ func (e *escpos) line(b []byte, st Style, cols int) {
 	e.setStyle(st)
 	if st.Invert {
 		e.setAlign(AlignLeft)
-		pad := padFor(st.Align, len(b), cols)
-		e.out = appendSpaces(e.out, pad)
+		pad := AlignPadding(st.Align, len(b), cols)
+		e.out = AppendSpaces(e.out, pad)
 		e.out = append(e.out, b...)
-		e.out = appendSpaces(e.out, cols-pad-len(b))
+		e.out = AppendSpaces(e.out, cols-pad-len(b))
 	} else {
 		e.setAlign(st.Align)
 		e.out = append(e.out, b...)
@@ -167,7 +167,7 @@ func (e *escpos) text(b *Block) {
 	cols := e.cols(b.Style)
 	rest := b.Text
 	for {
-		par, more, found := cutLine(rest)
+		par, more, found := CutLine(rest)
 		e.scratch = e.p.Charset.Append(e.scratch[:0], par)
 		e.wrapped(e.scratch, b.Style, cols, b.Hang, false)
 		if !found {
@@ -185,9 +185,9 @@ func (e *escpos) wrapped(text []byte, st Style, cols, hang int, indentFirst bool
 		if hang > 0 && (!first || indentFirst) {
 			indent = hang
 		}
-		end, next := wrap(text, start, cols-indent, hang)
+		end, next := WrapLine(text, start, cols-indent, hang)
 		if indent > 0 {
-			line := appendSpaces(make([]byte, 0, indent+end-start), indent)
+			line := AppendSpaces(make([]byte, 0, indent+end-start), indent)
 			e.line(append(line, text[start:end]...), st, cols)
 		} else {
 			e.line(text[start:end], st, cols)
@@ -214,7 +214,7 @@ func (e *escpos) row(b *Block) {
 	}
 	if leftCols < cols/3 { // the right column is too wide to share a line
 		for start := 0; ; {
-			end, next := nextLine(left, start, cols)
+			end, next := NextLine(left, start, cols)
 			e.line(left[start:end], st, cols)
 			if start = next; start >= len(left) {
 				break
@@ -222,17 +222,17 @@ func (e *escpos) row(b *Block) {
 		}
 		st.Align = AlignRight
 		for start := 0; start < len(right); {
-			end, next := nextLine(right, start, cols)
+			end, next := NextLine(right, start, cols)
 			e.line(right[start:end], st, cols)
 			start = next
 		}
 		return
 	}
-	end, next := wrap(left, 0, leftCols, b.Hang)
+	end, next := WrapLine(left, 0, leftCols, b.Hang)
 	e.setStyle(st)
 	e.setAlign(AlignLeft)
 	e.out = append(e.out, left[:end]...)
-	e.out = appendSpaces(e.out, cols-end-len(right))
+	e.out = AppendSpaces(e.out, cols-end-len(right))
 	e.out = append(e.out, right...)
 	e.out = append(e.out, '\n')
 	if next < len(left) {
@@ -241,7 +241,7 @@ func (e *escpos) row(b *Block) {
 			return
 		}
 		for start := next; start < len(left); {
-			end, n := nextLine(left, start, leftCols)
+			end, n := NextLine(left, start, leftCols)
 			e.line(left[start:end], st, cols)
 			start = n
 		}
@@ -287,7 +287,7 @@ const rasterBandRows = 128
 // raster sends r with `GS v 0`, shifted right by blank dots for alignment
 // (a white margin in the image itself rather than ESC a).
 func (e *escpos) raster(r *Raster, a Align) {
-	if off := padFor(a, r.Width, e.p.Dots); off > 0 {
+	if off := AlignPadding(a, r.Width, e.p.Dots); off > 0 {
 		r = r.Padded(r.Width+off, off)
 	}
 	stride := r.Stride()

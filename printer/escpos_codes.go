@@ -104,8 +104,8 @@ func (e *escpos) barcode(b *Block) error {
 	}
 	start := len(e.out)
 	e.out = append(e.out, 0x1D, 0x6B, 0x49, 0x00) // GS k 73 n: n filled in below
-	payload, modules, ok := code128Payload(e.out, b.Data)
-	w := code128ModuleDots(modules, e.p.Dots)
+	payload, modules, ok := Code128Payload(e.out, b.Data)
+	w := Code128ModuleDots(modules, e.p.Dots)
 	if !ok || w == 0 {
 		e.out = e.out[:start]
 		return nil
@@ -134,17 +134,17 @@ func barcodeRaster(data string, dots, height int) (*Raster, bool) {
 		return nil, false
 	}
 	modules := bc.Bounds().Dx()
-	w := code128ModuleDots(modules+2*code128QuietModules, dots)
+	w := Code128ModuleDots(modules+2*Code128QuietModules, dots)
 	if w == 0 {
 		return nil, false
 	}
-	r := NewRaster((modules+2*code128QuietModules)*w, height)
+	r := NewRaster((modules+2*Code128QuietModules)*w, height)
 	for x := 0; x < modules; x++ {
 		if color.GrayModel.Convert(bc.At(bc.Bounds().Min.X+x, bc.Bounds().Min.Y)).(color.Gray).Y >= 128 {
 			continue
 		}
 		for dx := 0; dx < w; dx++ {
-			px := (code128QuietModules+x)*w + dx
+			px := (Code128QuietModules+x)*w + dx
 			for y := 0; y < height; y++ {
 				r.Set(px, y)
 			}

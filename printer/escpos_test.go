@@ -50,15 +50,15 @@ func TestCode128Payloads(t *testing.T) {
 		{"AB12", []byte{'{', 'B', 'A', 'B', '1', '2'}}, // short run stays in B
 	}
 	for _, c := range cases {
-		got, _, ok := code128Payload(nil, c.in)
+		got, _, ok := Code128Payload(nil, c.in)
 		if !ok || !bytes.Equal(got, c.want) {
 			t.Errorf("%q: % X (ok %v), want % X", c.in, got, ok, c.want)
 		}
-		if back := decodeCode128Payload(got); back != c.in {
+		if back := DecodeCode128Payload(got); back != c.in {
 			t.Errorf("%q decodes back as %q", c.in, back)
 		}
 	}
-	if _, _, ok := code128Payload(nil, "奶茶"); ok {
+	if _, _, ok := Code128Payload(nil, "奶茶"); ok {
 		t.Error("non-ASCII must not encode as Code128")
 	}
 }

@@ -1,57 +1,20 @@
 package printer
 
 import (
-	"time"
+	"bytes"
+	"testing"
 
-	"github.com/posbridge/posbridge/config"
-	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/printer/internal/printtest"
 )
 
-var fixedTime = time.Date(2024, 5, 1, 4, 30, 0, 0, time.UTC) // 12:30 in Shanghai
-
-// sampleOrder is a pickup order with every field a receipt shows.
-func sampleOrder() *order.Order {
-	return &order.Order{
-		Code: "202405011230001234", StoreID: "s1", StoreName: "茶颜悦色 五一广场店",
-		Channel: 2, Type: order.TypePickup, PickupNo: "A023", Note: "少冰 不要吸管 谢谢😀",
-		Mobile: "13612349227", ActualPay: 4300, Original: 4800, Discount: 700, PackageFee: 200,
-		PayChannelName: "微信支付", CreatedAt: fixedTime, ExpectAt: fixedTime.Add(20 * time.Minute),
-		Items: []order.Item{
-			{Seq: 1, ProductID: "p1", Name: "珍珠奶茶", Price: 1200, Quantity: 2, Spec: "大杯", Property: "少冰·半糖",
-				Materials: []order.Item{{Name: "椰果", Price: 200, Quantity: 1}}},
-			{Seq: 2, ProductID: "p2", ThirdProductID: "T-77", Name: "芝士葡萄多多冰沙（季节限定超长名字）", Price: 1800, Quantity: 1, Spec: "中杯"},
-			{Seq: 3, ProductID: "p9", Name: "下午茶套餐", Price: 600, Quantity: 1, Children: []order.Item{
-				{Name: "蛋挞", Quantity: 2}, {Name: "柠檬茶", ProductID: "p3", Quantity: 1, Spec: "小杯"},
-			}},
-		},
-		Discounts: []order.Discount{{ActivityName: "满40减7", Amount: 700}},
-	}
-}
-
-// deliveryOrder is a reserved delivery order with a masked contact and address.
-func deliveryOrder() *order.Order {
-	o := sampleOrder()
-	o.Code, o.Type, o.PickupNo, o.Note = "20240501123000567890123", order.TypeDeliveryReserve, "", ""
-	o.DeliverFee = 500
-	o.Deliveries = []order.Contact{{Kind: 1, Name: "王先生", Mobile: "13812345678", Address: "长沙市天心区五一大道 1 号 3 栋 402"}}
-	return o
-}
-
-// emptyOrder has nothing but a code: documents must stay correct.
-func emptyOrder() *order.Order { return &order.Order{Code: "9"} }
-
-var testProfiles = map[string]config.PrinterConfig{
-	"80mm":      {Name: "front", Role: "receipt", Paper: "80mm", Charset: "gbk"},
-	"58raster":  {Name: "small", Role: "receipt", Paper: "58mm", Charset: "gb2312", QR: "raster", Barcode: "raster"},
-	"kitchen":   {Name: "热饮档", Role: "kitchen", Paper: "80mm"},
-	"tspl40":    {Name: "cup", Role: "label", Language: "tspl", Label: config.LabelConfig{WidthMM: 40, HeightMM: 30, GapMM: 2}},
-	"tspl50":    {Name: "cup2", Role: "label", Language: "tspl", Label: config.LabelConfig{WidthMM: 50, HeightMM: 30, GapMM: 3, Sensor: "bline", OffsetX: 8, OffsetY: -4}},
-	"escposlbl": {Name: "cup3", Role: "label", Language: "escpos", Label: config.LabelConfig{WidthMM: 50, HeightMM: 30}},
-}
-
-func testPrintConfig() config.PrintConfig {
-	return config.PrintConfig{Footer: "谢谢惠顾 欢迎再来"}
-}
+var (
+	fixedTime       = printtest.FixedTime
+	sampleOrder     = printtest.SampleOrder
+	deliveryOrder   = printtest.DeliveryOrder
+	emptyOrder      = printtest.EmptyOrder
+	testProfiles    = printtest.Profiles
+	testPrintConfig = printtest.PrintConfig
+)
 
 // testLogo is a small checkered logo.
 func testLogo() *Raster {
@@ -64,4 +27,38 @@ func testLogo() *Raster {
 		}
 	}
 	return r
+}
+func assertPrintable(t *testing.T, b []byte) {
+	t.Helper()
+	if bytes.IndexByte(b, 0x1A) >= 0 {
+		t.Fatalf("0x1A in % X", b)
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] < 0x20 || b[i] == 0x7F || b[i] == 0x80 || b[i] == 0xFF {
+			t.Fatalf("stray byte %02X at %d in % X", b[i], i, b)
+		}
+		if b[i] >= 0x81 {
+			if i+1 >= len(b) {
+				t.Fatalf("lead byte at end of % X", b)
+			}
+			if _, ok := DecodeGB(b[i], b[i+1]); !ok {
+				t.Fatalf("% X at %d is not a two-byte character", b[i:i+2], i)
+			}
+			i++
+		}
+	}
+}
+
+func decodeForTest(b []byte) string {
+	var out []rune
+	for i := 0; i < len(b); i++ {
+		if b[i] < 0x80 {
+			out = append(out, rune(b[i]))
+			continue
+		}
+		r, _ := DecodeGB(b[i], b[i+1])
+		out = append(out, r)
+		i++
+	}
+	return string(out)
 }

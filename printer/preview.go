@@ -108,8 +108,8 @@ func writeLines(sb *strings.Builder, lines []PreviewLine, cols int) {
 		switch l.Kind {
 		case LineText:
 			if cols > 0 && l.Style.Align != AlignLeft {
-				w := colWidth(l.Text) * l.Style.W()
-				sb.WriteString(strings.Repeat(" ", padFor(l.Style.Align, w, cols)))
+				w := TextColumns(l.Text) * l.Style.W()
+				sb.WriteString(strings.Repeat(" ", AlignPadding(l.Style.Align, w, cols)))
 			}
 			if l.Style.Invert {
 				sb.WriteString("▌" + l.Text + "▐")

@@ -54,24 +54,22 @@ func (t *tspl) cmd(parts ...string) {
 	t.out = append(t.out, '\r', '\n')
 }
 
-func itoa(v int) string { return strconv.Itoa(v) }
-
 func (t *tspl) header() {
 	g := t.p.Label
-	t.cmd("SIZE ", itoa(g.WidthMM), " mm,", itoa(g.HeightMM), " mm")
+	t.cmd("SIZE ", strconv.Itoa(g.WidthMM), " mm,", strconv.Itoa(g.HeightMM), " mm")
 	if g.BlackMark {
-		t.cmd("BLINE ", itoa(g.GapMM), " mm,0 mm")
+		t.cmd("BLINE ", strconv.Itoa(g.GapMM), " mm,0 mm")
 	} else {
-		t.cmd("GAP ", itoa(g.GapMM), " mm,0 mm")
+		t.cmd("GAP ", strconv.Itoa(g.GapMM), " mm,0 mm")
 	}
 	t.cmd("DIRECTION 1,0")
 	// REFERENCE takes no negative origin: negative offsets move every item instead
-	t.cmd("REFERENCE ", itoa(max(0, g.OffsetX)), ",", itoa(max(0, g.OffsetY)))
+	t.cmd("REFERENCE ", strconv.Itoa(max(0, g.OffsetX)), ",", strconv.Itoa(max(0, g.OffsetY)))
 	t.dx, t.dy = min(0, g.OffsetX), min(0, g.OffsetY)
 }
 
 func (t *tspl) xy(x, y int) string {
-	return itoa(max(0, x+t.dx)) + "," + itoa(max(0, y+t.dy))
+	return strconv.Itoa(max(0, x+t.dx)) + "," + strconv.Itoa(max(0, y+t.dy))
 }
 
 // qrCell is the QR module size on labels: 3 dots at 203 dpi (0.375 mm).
@@ -92,7 +90,7 @@ func (t *tspl) label(blocks []Block, copies int) {
 		if blocks[i].Type == BlockQR {
 			size := qrModulesFor(blocks[i].Data) * t.qrCell(&blocks[i])
 			t.qrX, t.qrY = t.w-t.side-size, t.h-tsplTopMargin-size
-			t.cmd("QRCODE ", t.xy(t.qrX, t.qrY), ",M,", itoa(t.qrCell(&blocks[i])), ",A,0,\"", tsplEscape(blocks[i].Data), "\"")
+			t.cmd("QRCODE ", t.xy(t.qrX, t.qrY), ",M,", strconv.Itoa(t.qrCell(&blocks[i])), ",A,0,\"", tsplEscape(blocks[i].Data), "\"")
 			break
 		}
 	}
@@ -104,7 +102,7 @@ func (t *tspl) label(blocks []Block, copies int) {
 			y = t.text(b, y)
 		case BlockSeparator:
 			if y+4 <= t.h {
-				t.cmd("BAR ", t.xy(t.side, y+1), ",", itoa(t.right(y, 4)-t.side), ",2")
+				t.cmd("BAR ", t.xy(t.side, y+1), ",", strconv.Itoa(t.right(y, 4)-t.side), ",2")
 			}
 			y += 6
 		case BlockBarcode:
@@ -115,11 +113,11 @@ func (t *tspl) label(blocks []Block, copies int) {
 			y += max(1, b.Lines) * (24 + tsplLineGap)
 		case BlockBeep:
 			if t.p.Beep {
-				t.cmd("SOUND 5,", itoa(100*max(1, min(b.Lines, 9))))
+				t.cmd("SOUND 5,", strconv.Itoa(100*max(1, min(b.Lines, 9))))
 			}
 		}
 	}
-	t.cmd("PRINT 1,", itoa(copies))
+	t.cmd("PRINT 1,", strconv.Itoa(copies))
 }
 
 // right is the right edge of the text area for a line from y to y+lh: short
@@ -152,9 +150,9 @@ func (t *tspl) text(b *Block, y int) int {
 		if first && len(right) > 0 {
 			lineCols = max(1, avail-len(right)-1)
 		}
-		end, next := nextLine(text, start, lineCols)
+		end, next := NextLine(text, start, lineCols)
 		line := text[start:end]
-		x := t.side + padFor(b.Style.Align, len(line), avail)*colDots
+		x := t.side + AlignPadding(b.Style.Align, len(line), avail)*colDots
 		if b.Type == BlockRow {
 			x = t.side
 		}
@@ -165,7 +163,7 @@ func (t *tspl) text(b *Block, y int) int {
 			t.textCmd(t.side+(avail-len(right))*colDots, y, wm, hm, right)
 		}
 		if b.Style.Invert {
-			t.cmd("REVERSE ", t.xy(t.side-2, y-2), ",", itoa(avail*colDots+4), ",", itoa(24*hm+4))
+			t.cmd("REVERSE ", t.xy(t.side-2, y-2), ",", strconv.Itoa(avail*colDots+4), ",", strconv.Itoa(24*hm+4))
 		}
 		y += lh
 		start = next
@@ -199,7 +197,7 @@ func (t *tspl) barcode(b *Block, y int) int {
 	if h <= 0 {
 		h = 40
 	}
-	_, modules, ok := code128Payload(nil, b.Data)
+	_, modules, ok := Code128Payload(nil, b.Data)
 	if !ok {
 		return y
 	}
@@ -208,8 +206,8 @@ func (t *tspl) barcode(b *Block, y int) int {
 	if narrow < 1 || y+h+24 > t.h {
 		return y
 	}
-	x := t.side + padFor(b.Style.Align, modules*narrow, avail)
-	t.cmd("BARCODE ", t.xy(x, y), ",\"128\",", itoa(h), ",1,0,", itoa(narrow), ",", itoa(narrow), ",\"", tsplEscape(b.Data), "\"")
+	x := t.side + AlignPadding(b.Style.Align, modules*narrow, avail)
+	t.cmd("BARCODE ", t.xy(x, y), ",\"128\",", strconv.Itoa(h), ",1,0,", strconv.Itoa(narrow), ",", strconv.Itoa(narrow), ",\"", tsplEscape(b.Data), "\"")
 	return y + h + 28
 }
 
@@ -219,8 +217,8 @@ func (t *tspl) bitmap(b *Block, y int) int {
 	if y+r.Height > t.h {
 		return y
 	}
-	x := t.side + padFor(b.Style.Align, r.Width, t.w-2*t.side)
-	t.out = append(t.out, "BITMAP "+t.xy(x, y)+","+itoa(r.Stride())+","+itoa(r.Height)+",0,"...)
+	x := t.side + AlignPadding(b.Style.Align, r.Width, t.w-2*t.side)
+	t.out = append(t.out, "BITMAP "+t.xy(x, y)+","+strconv.Itoa(r.Stride())+","+strconv.Itoa(r.Height)+",0,"...)
 	for _, c := range r.Bits {
 		t.out = append(t.out, ^c)
 	}

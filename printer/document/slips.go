@@ -1,6 +1,7 @@
-package printer
+package document
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -86,7 +87,7 @@ func TestPage(p Profile, at time.Time, sandbox bool) Document {
 		Text("打印测试页", stBigCenter),
 		Text("打印机: "+p.Name, Style{}),
 		Text("用途: "+roleLabel(p.Role)+"  字符集: "+p.Charset.Name(), Style{}),
-		Text("纸宽: "+itoa(p.Columns)+" 列 / "+itoa(p.Dots)+" 点", Style{}),
+		Text("纸宽: "+strconv.Itoa(p.Columns)+" 列 / "+strconv.Itoa(p.Dots)+" 点", Style{}),
 		Text(ruler, Style{}),
 		Text("中文：珍珠奶茶（大杯）少冰·半糖 ×2 ￥12.50", Style{}),
 		Text("大字 取餐号 A023", stBig),

@@ -1,4 +1,4 @@
-package printer
+package document
 
 // Code128 for `GS k` m=73: the data starts with a code-set selector and, in set
 // C, every byte is a digit pair as a binary value 0–99. Numeric order codes go
@@ -6,15 +6,15 @@ package printer
 // module width scanners read.
 
 const (
-	code128QuietModules = 10 // each side
+	Code128QuietModules = 10 // each side
 	minScanModuleDots   = 2  // 0.25 mm at 203 dpi: the narrowest bar scanners read reliably
 	maxModuleDots       = 3
 )
 
-// code128Payload appends the GS k data (selectors included) for s and returns
+// Code128Payload appends the GS k data (selectors included) for s and returns
 // the symbol width in modules with quiet zones. ok is false when s holds
 // characters outside ASCII 32–126 or the payload exceeds 255 bytes.
-func code128Payload(dst []byte, s string) (out []byte, modules int, ok bool) {
+func Code128Payload(dst []byte, s string) (out []byte, modules int, ok bool) {
 	if len(s) == 0 {
 		return dst, 0, false
 	}
@@ -77,13 +77,13 @@ func code128Payload(dst []byte, s string) (out []byte, modules int, ok bool) {
 	if len(dst)-start > 255 {
 		return dst[:start], 0, false
 	}
-	modules = symbols*11 + 13 + 2*code128QuietModules // the stop pattern is 13 modules
+	modules = symbols*11 + 13 + 2*Code128QuietModules // the stop pattern is 13 modules
 	return dst, modules, true
 }
 
-// code128ModuleDots picks the module width for a symbol of the given modules
+// Code128ModuleDots picks the module width for a symbol of the given modules
 // on a line of dots: up to 3, at least 2; 0 when it cannot fit.
-func code128ModuleDots(modules, dots int) int {
+func Code128ModuleDots(modules, dots int) int {
 	if modules <= 0 {
 		return 0
 	}
@@ -96,8 +96,8 @@ func code128ModuleDots(modules, dots int) int {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// decodeCode128Payload turns GS k m=73 data back into text (virtual printer).
-func decodeCode128Payload(d []byte) string {
+// DecodeCode128Payload turns GS k m=73 data back into text (virtual printer).
+func DecodeCode128Payload(d []byte) string {
 	var out []byte
 	set := byte('B')
 	for i := 0; i < len(d); i++ {

@@ -1,7 +1,8 @@
-// Package printer turns posbridge documents into printer bytes (ESC/POS with
-// GB18030 text, TSPL for cup labels), carries them over tcp/serial/usb/spooler
-// links, reads printer status, and decodes its own output back into previews.
-package printer
+// Package document is the neutral printed document (blocks of text, rows, codes
+// and images), the templates that build one from an order (receipt, kitchen
+// tickets, cup labels, slips), the printer profile it is laid out for, and the
+// text layout both encoders share.
+package document
 
 import (
 	"encoding/json"

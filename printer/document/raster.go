@@ -1,4 +1,4 @@
-package printer
+package document
 
 import (
 	"errors"
@@ -19,8 +19,8 @@ type Raster struct {
 	Bits   []byte `json:"bits"` // base64 in JSON
 }
 
-// maxRasterDots bounds images so a corrupt job row cannot allocate gigabytes.
-const maxRasterDots = 4096
+// MaxRasterDots bounds images so a corrupt job row cannot allocate gigabytes.
+const MaxRasterDots = 4096
 
 // NewRaster is a white raster of w×h dots.
 func NewRaster(w, h int) *Raster {
@@ -51,8 +51,8 @@ func (r *Raster) Validate() error {
 	if r == nil {
 		return errors.New("image block has no image")
 	}
-	if r.Width <= 0 || r.Height <= 0 || r.Width > maxRasterDots || r.Height > maxRasterDots {
-		return fmt.Errorf("image is %d×%d dots; it must be 1–%d on each side", r.Width, r.Height, maxRasterDots)
+	if r.Width <= 0 || r.Height <= 0 || r.Width > MaxRasterDots || r.Height > MaxRasterDots {
+		return fmt.Errorf("image is %d×%d dots; it must be 1–%d on each side", r.Width, r.Height, MaxRasterDots)
 	}
 	if len(r.Bits) != r.Stride()*r.Height {
 		return fmt.Errorf("image has %d bytes of bits, want %d for %d×%d", len(r.Bits), r.Stride()*r.Height, r.Width, r.Height)

@@ -1,4 +1,4 @@
-package printer
+package document
 
 // Layout works on encoded bytes because that is how the printer measures: a
 // byte < 0x80 is one column, a two-byte GB character is two, whatever Unicode
@@ -12,11 +12,11 @@ func charLen(b []byte, i int) int {
 	return 1
 }
 
-// nextLine finds the line of at most cols columns that starts at b[start]:
+// NextLine finds the line of at most cols columns that starts at b[start]:
 // it never splits a two-byte character, breaks ASCII words at a space when one
 // is in the second half of the line, and drops the spaces at a break. The line
 // is b[start:end]; the next one starts at next (== len(b) at the end).
-func nextLine(b []byte, start, cols int) (end, next int) {
+func NextLine(b []byte, start, cols int) (end, next int) {
 	if cols < 1 {
 		cols = 1
 	}
@@ -47,7 +47,7 @@ func nextLine(b []byte, start, cols int) (end, next int) {
 	return end, next
 }
 
-// breakAtSpace moves a line break found by nextLine back to the last space
+// breakAtSpace moves a line break found by NextLine back to the last space
 // of the line when the break would fall inside a word or between two hanzi
 // of one option; a line with no space keeps the break (it must).
 func breakAtSpace(b []byte, start, end, next int) (int, int) {
@@ -73,9 +73,9 @@ func breakAtSpace(b []byte, start, end, next int) (int, int) {
 	return end, next
 }
 
-// wrap is nextLine for a block: with hang, breaks at spaces.
-func wrap(b []byte, start, cols, hang int) (end, next int) {
-	end, next = nextLine(b, start, cols)
+// WrapLine is NextLine for a block: with hang, breaks at spaces.
+func WrapLine(b []byte, start, cols, hang int) (end, next int) {
+	end, next = NextLine(b, start, cols)
 	if hang > 0 {
 		end, next = breakAtSpace(b, start, end, next)
 	}
@@ -86,9 +86,9 @@ func isWordByte(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '-' || c == '_'
 }
 
-// cutLine splits s at its first newline: the line (without CR) and the rest;
+// CutLine splits s at its first newline: the line (without CR) and the rest;
 // found is false when s has no newline.
-func cutLine(s string) (line, rest string, found bool) {
+func CutLine(s string) (line, rest string, found bool) {
 	for i := 0; i < len(s); i++ {
 		if s[i] == '\n' {
 			return trimCR(s[:i]), s[i+1:], true
@@ -104,16 +104,16 @@ func trimCR(s string) string {
 	return s
 }
 
-// appendSpaces appends n spaces.
-func appendSpaces(dst []byte, n int) []byte {
+// AppendSpaces appends n spaces.
+func AppendSpaces(dst []byte, n int) []byte {
 	for ; n > 0; n-- {
 		dst = append(dst, ' ')
 	}
 	return dst
 }
 
-// padFor is the left padding that aligns a line of width w in cols columns.
-func padFor(a Align, w, cols int) int {
+// AlignPadding is the left padding that aligns a line of width w in cols columns.
+func AlignPadding(a Align, w, cols int) int {
 	switch a {
 	case AlignCenter:
 		return max(0, (cols-w)/2)

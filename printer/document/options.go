@@ -1,4 +1,4 @@
-package printer
+package document
 
 import (
 	"strconv"
@@ -73,13 +73,13 @@ func fmtClock(t time.Time) string {
 	return t.In(Shanghai).Format("15:04")
 }
 
-// colWidth is the printed width of s: one column per ASCII byte, two per other
+// TextColumns is the printed width of s: one column per ASCII byte, two per other
 // character. It is the same in gbk, gb2312 and gb18030, replacements included.
-func colWidth(s string) int { return MustCharset(CharsetGBK).Width(s) }
+func TextColumns(s string) int { return MustCharset(CharsetGBK).Width(s) }
 
 // padLeft right-aligns s in w columns.
 func padLeft(s string, w int) string {
-	if n := w - colWidth(s); n > 0 {
+	if n := w - TextColumns(s); n > 0 {
 		return strings.Repeat(" ", n) + s
 	}
 	return s

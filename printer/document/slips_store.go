@@ -1,7 +1,6 @@
-package printer
+package document
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/posbridge/posbridge/order"
@@ -81,26 +80,4 @@ func PartialRefundSlip(o *order.Order, amount order.Fen, items []order.Item, rea
 	}
 	add(Feed(1), Cut())
 	return d
-}
-
-// AddedJobs plans the 加菜 kitchen tickets for lines a 围餐 table added to
-// order o (o.Items are the added lines only): every kitchen printer serving
-// the store whose match takes some of them. batch names the addition (the
-// push it came from) so the same push twice prints once and two additions
-// both print.
-func (f *Fleet) AddedJobs(o *order.Order, batch string) []Job {
-	var jobs []Job
-	for _, name := range f.order {
-		if !f.serves(name, o) || f.workers[name].dev.Profile.Role != RoleKitchen {
-			continue
-		}
-		opt := f.Options(name)
-		opt.Added = true
-		docs := KitchenTickets(o, NewMatcher(f.configs[name].Match), opt)
-		for i, d := range docs {
-			jobs = append(jobs, Job{Printer: name, Doc: d, Title: "加菜 " + name,
-				DedupeKey: dedupeKey(o.Code, KindKitchen, name, 0) + ":added:" + batch + ":" + strconv.Itoa(i+1)})
-		}
-	}
-	return jobs
 }
