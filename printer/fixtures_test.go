@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/printer/internal/printtest"
 )
 
@@ -61,4 +62,25 @@ func decodeForTest(b []byte) string {
 		i++
 	}
 	return string(out)
+}
+
+func profile(t testing.TB, pc config.PrinterConfig) Profile {
+	t.Helper()
+	if pc.Name == "" {
+		pc.Name = "test"
+	}
+	p, err := ProfileFromConfig(pc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func render(t testing.TB, d Document, p Profile) []byte {
+	t.Helper()
+	b, err := Render(d, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

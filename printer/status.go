@@ -47,6 +47,10 @@ const (
 	gsRValue    = 0x00
 )
 
+// cmdFence is GS r 1: the printer answers it in order, after the job before
+// it, so its reply says the job went through.
+var cmdFence = []byte{0x1D, 0x72, 0x01}
+
 // IsDLEEOTReply reports whether b has the pattern of a DLE EOT reply.
 func IsDLEEOTReply(b byte) bool { return b&dleEOTMask == dleEOTValue }
 

@@ -1,4 +1,4 @@
-package printer
+package render
 
 import (
 	"fmt"
@@ -7,26 +7,27 @@ import (
 
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/printer/document"
 )
 
 // benchReceipt is the benchmark receipt of the issue: a double-size header,
 // 30 Chinese item lines, a total, Code128 of an 18-digit order code, a QR
 // code of a 44-byte URL and a cut.
-func benchReceipt() Document {
-	d := Document{Kind: KindReceipt, Blocks: []Block{
-		Text("茶颜悦色 五一广场店", Style{Width: 2, Height: 2, Bold: true, Align: AlignCenter}),
-		Separator(""),
+func benchReceipt() document.Document {
+	d := document.Document{Kind: document.KindReceipt, Blocks: []document.Block{
+		document.Text("茶颜悦色 五一广场店", document.Style{Width: 2, Height: 2, Bold: true, Align: document.AlignCenter}),
+		document.Separator(""),
 	}}
 	for i := 0; i < 30; i++ {
-		d.Blocks = append(d.Blocks, Row(fmt.Sprintf("珍珠奶茶（大杯）少冰半糖 %d", i+1), "×2"+padLeft(order.Fen(2400).String(), amountCols), Style{}))
+		d.Blocks = append(d.Blocks, document.Row(fmt.Sprintf("珍珠奶茶（大杯）少冰半糖 %d", i+1), "×2"+padLeft(order.Fen(2400).String(), amountCols), document.Style{}))
 	}
 	url := "https://m.example.com/order/2024050112300012" // 44 bytes
 	d.Blocks = append(d.Blocks,
-		Separator(""),
-		Row("实付", order.Fen(72000).String(), Style{Height: 2, Bold: true}),
-		Barcode("202405011230001234"),
-		QR(url),
-		Cut(),
+		document.Separator(""),
+		document.Row("实付", order.Fen(72000).String(), document.Style{Height: 2, Bold: true}),
+		document.Barcode("202405011230001234"),
+		document.QR(url),
+		document.Cut(),
 	)
 	return d
 }
@@ -45,7 +46,7 @@ func BenchmarkReceipt80mm(b *testing.B) {
 	b.ResetTimer()
 	var buf []byte
 	for b.Loop() {
-		buf, _ = AppendRender(buf[:0], d, p)
+		buf, _ = Append(buf[:0], d, p)
 	}
 	b.ReportMetric(float64(len(out)), "bytes_out")
 }
@@ -57,11 +58,11 @@ func BenchmarkReceiptTemplate80mm(b *testing.B) {
 	for i := 0; i < 27; i++ {
 		o.Items = append(o.Items, o.Items[0])
 	}
-	opt := Options{ShowPrices: true, Footer: "谢谢惠顾"}
+	opt := document.Options{ShowPrices: true, Footer: "谢谢惠顾"}
 	b.ReportAllocs()
 	var n int
 	for b.Loop() {
-		out, _ := Render(Receipt(o, opt), p)
+		out, _ := Render(document.Receipt(o, opt), p)
 		n = len(out)
 	}
 	b.ReportMetric(float64(n), "bytes_out")
@@ -75,7 +76,7 @@ func BenchmarkTenCupLabels(b *testing.B) {
 	b.ReportAllocs()
 	var n int
 	for b.Loop() {
-		out, _ := Render(CupLabels(o, Matcher{}, Options{})[0], p)
+		out, _ := Render(document.CupLabels(o, document.Matcher{}, document.Options{})[0], p)
 		n = len(out)
 	}
 	b.ReportMetric(float64(n), "bytes_out")
@@ -85,7 +86,7 @@ func BenchmarkTenCupLabels(b *testing.B) {
 const amountCols = 10
 
 func padLeft(s string, w int) string {
-	if n := w - TextColumns(s); n > 0 {
+	if n := w - document.TextColumns(s); n > 0 {
 		return strings.Repeat(" ", n) + s
 	}
 	return s

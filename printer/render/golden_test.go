@@ -1,4 +1,4 @@
-package printer
+package render
 
 import (
 	"flag"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/posbridge/posbridge/printer/document"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/printer/*.golden")
@@ -45,7 +47,7 @@ func goldenFormat(b []byte) string {
 		case c >= 0x20 && c < 0x7F && c != '<':
 			sb.WriteByte(c)
 		case c >= 0x81 && i+1 < len(b):
-			if r, ok := DecodeGB(c, b[i+1]); ok {
+			if r, ok := document.DecodeGB(c, b[i+1]); ok {
 				sb.WriteRune(r)
 				i++
 				continue
@@ -60,7 +62,7 @@ func goldenFormat(b []byte) string {
 
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("..", "testdata", "printer", name+".golden")
+	path := filepath.Join("..", "..", "testdata", "printer", name+".golden")
 	text := goldenFormat(got)
 	if *update {
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
@@ -70,7 +72,7 @@ func checkGolden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./printer -run Golden -update to create it)", err)
+		t.Fatalf("%v (run go test ./printer/render -run Golden -update to create it)", err)
 	}
 	if string(want) != text {
 		t.Errorf("%s: bytes changed; diff the output of -update and review it.\n--- got ---\n%s", name, text)
@@ -80,48 +82,48 @@ func checkGolden(t *testing.T, name string, got []byte) {
 // TestGoldenDocuments pins the bytes of every document type on the printers
 // that print it.
 func TestGoldenDocuments(t *testing.T) {
-	prof := func(key string) Profile { return profile(t, testProfiles[key]) }
-	optsFor := func(key string) Options {
-		o := OptionsFor(testProfiles[key], testPrintConfig())
+	prof := func(key string) document.Profile { return profile(t, testProfiles[key]) }
+	optsFor := func(key string) document.Options {
+		o := document.OptionsFor(testProfiles[key], testPrintConfig())
 		o.PrintedAt = fixedTime
 		return o
 	}
 	type job struct {
 		name, printer string
-		docs          []Document
+		docs          []document.Document
 	}
-	kitchen := NewMatcher(testProfiles["kitchen"].Match)
+	kitchen := document.NewMatcher(testProfiles["kitchen"].Match)
 	receiptOpts := optsFor("80mm")
 	receiptOpts.Logo = testLogo()
 	sandbox := optsFor("80mm")
 	sandbox.Sandbox = true
 	itemOpts := optsFor("kitchen")
 	itemOpts.SplitByItem = true
-	reprint := Receipt(sampleOrder(), optsFor("80mm"))
+	reprint := document.Receipt(sampleOrder(), optsFor("80mm"))
 	reprint.Reprint = true
-	labels := CupLabels(sampleOrder(), Matcher{}, optsFor("tspl40"))
-	relabel := CupLabels(sampleOrder(), Matcher{}, optsFor("tspl40"))
+	labels := document.CupLabels(sampleOrder(), document.Matcher{}, optsFor("tspl40"))
+	relabel := document.CupLabels(sampleOrder(), document.Matcher{}, optsFor("tspl40"))
 	relabel[0].Reprint = true
 	jobs := []job{
-		{"receipt_80mm", "80mm", []Document{Receipt(sampleOrder(), receiptOpts)}},
-		{"receipt_58mm_raster", "58raster", []Document{Receipt(sampleOrder(), optsFor("58raster"))}},
-		{"receipt_delivery_58mm", "58raster", []Document{Receipt(deliveryOrder(), optsFor("58raster"))}},
-		{"receipt_reprint", "80mm", []Document{reprint}},
-		{"receipt_sandbox", "80mm", []Document{Receipt(sampleOrder(), sandbox)}},
-		{"receipt_empty", "80mm", []Document{Receipt(emptyOrder(), optsFor("80mm"))}},
-		{"kitchen_station", "kitchen", KitchenTickets(sampleOrder(), kitchen, optsFor("kitchen"))},
-		{"kitchen_per_item", "kitchen", KitchenTickets(sampleOrder(), kitchen, itemOpts)},
+		{"receipt_80mm", "80mm", []document.Document{document.Receipt(sampleOrder(), receiptOpts)}},
+		{"receipt_58mm_raster", "58raster", []document.Document{document.Receipt(sampleOrder(), optsFor("58raster"))}},
+		{"receipt_delivery_58mm", "58raster", []document.Document{document.Receipt(deliveryOrder(), optsFor("58raster"))}},
+		{"receipt_reprint", "80mm", []document.Document{reprint}},
+		{"receipt_sandbox", "80mm", []document.Document{document.Receipt(sampleOrder(), sandbox)}},
+		{"receipt_empty", "80mm", []document.Document{document.Receipt(emptyOrder(), optsFor("80mm"))}},
+		{"kitchen_station", "kitchen", document.KitchenTickets(sampleOrder(), kitchen, optsFor("kitchen"))},
+		{"kitchen_per_item", "kitchen", document.KitchenTickets(sampleOrder(), kitchen, itemOpts)},
 		{"labels_tspl40", "tspl40", labels},
-		{"labels_tspl50_bline_offset", "tspl50", CupLabels(sampleOrder(), Matcher{}, optsFor("tspl50"))},
+		{"labels_tspl50_bline_offset", "tspl50", document.CupLabels(sampleOrder(), document.Matcher{}, optsFor("tspl50"))},
 		{"labels_reprint", "tspl40", relabel},
-		{"labels_escpos", "escposlbl", CupLabels(sampleOrder(), Matcher{}, optsFor("escposlbl"))},
-		{"cancel", "80mm", []Document{CancelSlip(sampleOrder(), "用户取消", optsFor("80mm"))}},
-		{"refund", "80mm", []Document{RefundSlip(sampleOrder(), "商品缺货", optsFor("80mm"))}},
-		{"pause", "kitchen", []Document{PauseNotice(sampleOrder(), "不想要了", optsFor("kitchen"))}},
-		{"resume", "kitchen", []Document{ResumeNotice(sampleOrder(), optsFor("kitchen"))}},
-		{"testpage_80mm", "80mm", []Document{TestPage(prof("80mm"), fixedTime, false)}},
-		{"testpage_label", "tspl40", []Document{TestPage(prof("tspl40"), fixedTime, false)}},
-		{"beep", "80mm", []Document{BeepDocument(3)}},
+		{"labels_escpos", "escposlbl", document.CupLabels(sampleOrder(), document.Matcher{}, optsFor("escposlbl"))},
+		{"cancel", "80mm", []document.Document{document.CancelSlip(sampleOrder(), "用户取消", optsFor("80mm"))}},
+		{"refund", "80mm", []document.Document{document.RefundSlip(sampleOrder(), "商品缺货", optsFor("80mm"))}},
+		{"pause", "kitchen", []document.Document{document.PauseNotice(sampleOrder(), "不想要了", optsFor("kitchen"))}},
+		{"resume", "kitchen", []document.Document{document.ResumeNotice(sampleOrder(), optsFor("kitchen"))}},
+		{"testpage_80mm", "80mm", []document.Document{document.TestPage(prof("80mm"), fixedTime, false)}},
+		{"testpage_label", "tspl40", []document.Document{document.TestPage(prof("tspl40"), fixedTime, false)}},
+		{"beep", "80mm", []document.Document{document.BeepDocument(3)}},
 	}
 	for _, j := range jobs {
 		t.Run(j.name, func(t *testing.T) {
@@ -135,7 +137,7 @@ func TestGoldenDocuments(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				back, err := UnmarshalDocument(raw)
+				back, err := document.UnmarshalDocument(raw)
 				if err != nil {
 					t.Fatal(err)
 				}

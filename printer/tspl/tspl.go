@@ -1,7 +1,11 @@
-package printer
+// Package tspl encodes a document as TSPL commands for label printers: one
+// label per cut, text in the printer's Chinese font, a QR code in the corner.
+package tspl
 
 import (
 	"strconv"
+
+	"github.com/posbridge/posbridge/printer/document"
 )
 
 // TSPL labels are laid out top to bottom in the Chinese font TSS24.BF2
@@ -17,7 +21,7 @@ const (
 )
 
 type tspl struct {
-	p        Profile
+	p        document.Profile
 	out      []byte
 	scratch  []byte
 	w, h     int // label size in dots
@@ -26,7 +30,11 @@ type tspl struct {
 	qrX, qrY int // reserved corner of the QR code; qrX = w when none
 }
 
-func appendTSPL(dst []byte, d Document, p Profile) ([]byte, error) {
+// Append encodes d as TSPL label commands for printer p onto dst.
+func Append(dst []byte, d document.Document, p document.Profile) ([]byte, error) {
+	if err := document.CheckRenderable(d, p); err != nil {
+		return dst, err
+	}
 	g := p.Label
 	t := tspl{p: p, out: dst, w: g.WidthDots(), h: g.HeightDots()}
 	t.side = int(2*g.DotsPerMM() + 0.5)
@@ -35,15 +43,15 @@ func appendTSPL(dst []byte, d Document, p Profile) ([]byte, error) {
 		copies = max(1, p.Copies)
 	}
 	t.header()
-	for _, label := range labelsOf(markedBlocks(d)) {
+	for _, label := range labelsOf(d.MarkedBlocks()) {
 		t.label(label, copies)
 	}
 	return t.out, nil
 }
 
 // labelsOf splits blocks at Cut blocks; a document without Cut is one label.
-func labelsOf(blocks []Block) [][]Block {
-	d := Document{Blocks: blocks}
+func labelsOf(blocks []document.Block) [][]document.Block {
+	d := document.Document{Blocks: blocks}
 	return d.Labels()
 }
 
@@ -73,7 +81,7 @@ func (t *tspl) xy(x, y int) string {
 }
 
 // qrCell is the QR module size on labels: 3 dots at 203 dpi (0.375 mm).
-func (t *tspl) qrCell(b *Block) int {
+func (t *tspl) qrCell(b *document.Block) int {
 	if b.Size > 0 {
 		return min(b.Size, 10)
 	}
@@ -83,11 +91,11 @@ func (t *tspl) qrCell(b *Block) int {
 	return 3
 }
 
-func (t *tspl) label(blocks []Block, copies int) {
+func (t *tspl) label(blocks []document.Block, copies int) {
 	t.out = append(t.out, "CLS\r\n"...)
 	t.qrX, t.qrY = t.w, t.h
 	for i := range blocks {
-		if blocks[i].Type == BlockQR {
+		if blocks[i].Type == document.BlockQR {
 			size := qrModulesFor(blocks[i].Data) * t.qrCell(&blocks[i])
 			t.qrX, t.qrY = t.w-t.side-size, t.h-tsplTopMargin-size
 			t.cmd("QRCODE ", t.xy(t.qrX, t.qrY), ",M,", strconv.Itoa(t.qrCell(&blocks[i])), ",A,0,\"", tsplEscape(blocks[i].Data), "\"")
@@ -98,20 +106,20 @@ func (t *tspl) label(blocks []Block, copies int) {
 	for i := range blocks {
 		b := &blocks[i]
 		switch b.Type {
-		case BlockText, BlockRow:
+		case document.BlockText, document.BlockRow:
 			y = t.text(b, y)
-		case BlockSeparator:
+		case document.BlockSeparator:
 			if y+4 <= t.h {
 				t.cmd("BAR ", t.xy(t.side, y+1), ",", strconv.Itoa(t.right(y, 4)-t.side), ",2")
 			}
 			y += 6
-		case BlockBarcode:
+		case document.BlockBarcode:
 			y = t.barcode(b, y)
-		case BlockImage:
+		case document.BlockImage:
 			y = t.bitmap(b, y)
-		case BlockFeed:
+		case document.BlockFeed:
 			y += max(1, b.Lines) * (24 + tsplLineGap)
-		case BlockBeep:
+		case document.BlockBeep:
 			if t.p.Beep {
 				t.cmd("SOUND 5,", strconv.Itoa(100*max(1, min(b.Lines, 9))))
 			}
@@ -131,13 +139,13 @@ func (t *tspl) right(y, lh int) int {
 
 // text lays out a text or row block from y and returns the next y. Lines that
 // would run off the label are dropped rather than printed over the edge.
-func (t *tspl) text(b *Block, y int) int {
+func (t *tspl) text(b *document.Block, y int) int {
 	wm, hm := min(b.Style.W(), tsplMaxMul), min(b.Style.H(), tsplMaxMul)
 	lh := 24*hm + tsplLineGap
 	colDots := tsplCharDots * wm
 	t.scratch = t.p.Charset.Append(t.scratch[:0], b.Text)
 	nl := len(t.scratch)
-	if b.Type == BlockRow {
+	if b.Type == document.BlockRow {
 		t.scratch = t.p.Charset.Append(t.scratch, b.Right)
 	}
 	text, right := t.scratch[:nl], t.scratch[nl:]
@@ -150,10 +158,10 @@ func (t *tspl) text(b *Block, y int) int {
 		if first && len(right) > 0 {
 			lineCols = max(1, avail-len(right)-1)
 		}
-		end, next := NextLine(text, start, lineCols)
+		end, next := document.NextLine(text, start, lineCols)
 		line := text[start:end]
-		x := t.side + AlignPadding(b.Style.Align, len(line), avail)*colDots
-		if b.Type == BlockRow {
+		x := t.side + document.AlignPadding(b.Style.Align, len(line), avail)*colDots
+		if b.Type == document.BlockRow {
 			x = t.side
 		}
 		if len(line) > 0 {
@@ -189,15 +197,15 @@ func (t *tspl) textCmd(x, y, wm, hm int, enc []byte) {
 	t.out = append(t.out, "\"\r\n"...)
 }
 
-func (t *tspl) barcode(b *Block, y int) int {
-	if t.p.Barcode == ModeOff {
+func (t *tspl) barcode(b *document.Block, y int) int {
+	if t.p.Barcode == document.ModeOff {
 		return y
 	}
 	h := b.Size
 	if h <= 0 {
 		h = 40
 	}
-	_, modules, ok := Code128Payload(nil, b.Data)
+	_, modules, ok := document.Code128Payload(nil, b.Data)
 	if !ok {
 		return y
 	}
@@ -206,18 +214,18 @@ func (t *tspl) barcode(b *Block, y int) int {
 	if narrow < 1 || y+h+24 > t.h {
 		return y
 	}
-	x := t.side + AlignPadding(b.Style.Align, modules*narrow, avail)
+	x := t.side + document.AlignPadding(b.Style.Align, modules*narrow, avail)
 	t.cmd("BARCODE ", t.xy(x, y), ",\"128\",", strconv.Itoa(h), ",1,0,", strconv.Itoa(narrow), ",", strconv.Itoa(narrow), ",\"", tsplEscape(b.Data), "\"")
 	return y + h + 28
 }
 
 // bitmap sends an image with BITMAP; TSC's bit 0 is black, the inverse of ESC/POS.
-func (t *tspl) bitmap(b *Block, y int) int {
+func (t *tspl) bitmap(b *document.Block, y int) int {
 	r := b.Image.ScaledTo(t.w - 2*t.side)
 	if y+r.Height > t.h {
 		return y
 	}
-	x := t.side + AlignPadding(b.Style.Align, r.Width, t.w-2*t.side)
+	x := t.side + document.AlignPadding(b.Style.Align, r.Width, t.w-2*t.side)
 	t.out = append(t.out, "BITMAP "+t.xy(x, y)+","+strconv.Itoa(r.Stride())+","+strconv.Itoa(r.Height)+",0,"...)
 	for _, c := range r.Bits {
 		t.out = append(t.out, ^c)

@@ -1,10 +1,12 @@
-package printer
+package escpos
 
 import (
 	"fmt"
 	"image/color"
 
 	"github.com/boombuler/barcode/code128"
+	"github.com/posbridge/posbridge/printer/document"
+
 	qrcode "github.com/skip2/go-qrcode"
 )
 
@@ -15,11 +17,11 @@ const (
 
 // qrModule is the QR module size in dots: the block's own, or 6 on 80 mm and
 // 5 on narrower paper (a 44-byte URL at level M is 33 modules: 198 dots at 6).
-func (e *escpos) qrModule(b *Block) int {
+func (e *escpos) qrModule(b *document.Block) int {
 	if b.Size > 0 {
 		return min(b.Size, 16)
 	}
-	if e.p.Role == RoleLabel {
+	if e.p.Role == document.RoleLabel {
 		return 4
 	}
 	if e.p.Dots >= 576 {
@@ -28,17 +30,17 @@ func (e *escpos) qrModule(b *Block) int {
 	return 5
 }
 
-func (e *escpos) qr(b *Block) error {
+func (e *escpos) qr(b *document.Block) error {
 	if len(b.Data) > qrMaxBytes {
 		return fmt.Errorf("QR data is %d bytes; a QR code holds at most %d", len(b.Data), qrMaxBytes)
 	}
 	module := e.qrModule(b)
-	if e.p.QR == ModeRaster {
+	if e.p.QR == document.ModeRaster {
 		r, err := qrRaster(b.Data, module)
 		if err != nil {
 			return err
 		}
-		e.setAlign(AlignLeft)
+		e.setAlign(document.AlignLeft)
 		e.raster(r.ScaledTo(e.p.Dots), b.Style.Align)
 		return nil
 	}
@@ -57,14 +59,14 @@ func (e *escpos) qr(b *Block) error {
 
 // qrRaster draws data as a QR code (level M) with module dots per module,
 // with the four-module quiet zone the standard asks for.
-func qrRaster(data string, module int) (*Raster, error) {
+func qrRaster(data string, module int) (*document.Raster, error) {
 	q, err := qrcode.New(data, qrcode.Medium)
 	if err != nil {
 		return nil, fmt.Errorf("draw QR code: %w", err)
 	}
 	bm := q.Bitmap() // includes the quiet zone
 	n := len(bm)
-	r := NewRaster(n*module, n*module)
+	r := document.NewRaster(n*module, n*module)
 	for y, row := range bm {
 		for x, black := range row {
 			if !black {
@@ -82,8 +84,8 @@ func qrRaster(data string, module int) (*Raster, error) {
 
 // barcode prints Code128 where it fits the paper at a module width scanners
 // read; otherwise it prints nothing (templates always pair it with a QR code).
-func (e *escpos) barcode(b *Block) error {
-	if e.p.Barcode == ModeOff {
+func (e *escpos) barcode(b *document.Block) error {
+	if e.p.Barcode == document.ModeOff {
 		return nil
 	}
 	height := b.Size
@@ -91,21 +93,21 @@ func (e *escpos) barcode(b *Block) error {
 		height = barcodeHeightDef
 	}
 	height = min(height, 255)
-	if e.p.Barcode == ModeRaster {
+	if e.p.Barcode == document.ModeRaster {
 		r, ok := barcodeRaster(b.Data, e.p.Dots, height)
 		if !ok {
 			return nil
 		}
-		e.setAlign(AlignLeft)
+		e.setAlign(document.AlignLeft)
 		e.raster(r, b.Style.Align)
-		hri := Block{Type: BlockText, Text: b.Data, Style: Style{Align: b.Style.Align}}
+		hri := document.Block{Type: document.BlockText, Text: b.Data, Style: document.Style{Align: b.Style.Align}}
 		e.text(&hri)
 		return nil
 	}
 	start := len(e.out)
 	e.out = append(e.out, 0x1D, 0x6B, 0x49, 0x00) // GS k 73 n: n filled in below
-	payload, modules, ok := Code128Payload(e.out, b.Data)
-	w := Code128ModuleDots(modules, e.p.Dots)
+	payload, modules, ok := document.Code128Payload(e.out, b.Data)
+	w := document.Code128ModuleDots(modules, e.p.Dots)
 	if !ok || w == 0 {
 		e.out = e.out[:start]
 		return nil
@@ -128,23 +130,23 @@ func (e *escpos) barcode(b *Block) error {
 
 // barcodeRaster draws data as Code128 (github.com/boombuler/barcode picks the
 // code sets) for printers whose GS k is broken. ok is false when it does not fit.
-func barcodeRaster(data string, dots, height int) (*Raster, bool) {
+func barcodeRaster(data string, dots, height int) (*document.Raster, bool) {
 	bc, err := code128.Encode(data)
 	if err != nil {
 		return nil, false
 	}
 	modules := bc.Bounds().Dx()
-	w := Code128ModuleDots(modules+2*Code128QuietModules, dots)
+	w := document.Code128ModuleDots(modules+2*document.Code128QuietModules, dots)
 	if w == 0 {
 		return nil, false
 	}
-	r := NewRaster((modules+2*Code128QuietModules)*w, height)
+	r := document.NewRaster((modules+2*document.Code128QuietModules)*w, height)
 	for x := 0; x < modules; x++ {
 		if color.GrayModel.Convert(bc.At(bc.Bounds().Min.X+x, bc.Bounds().Min.Y)).(color.Gray).Y >= 128 {
 			continue
 		}
 		for dx := 0; dx < w; dx++ {
-			px := (Code128QuietModules+x)*w + dx
+			px := (document.Code128QuietModules+x)*w + dx
 			for y := 0; y < height; y++ {
 				r.Set(px, y)
 			}
