@@ -1,8 +1,12 @@
-package printer
+// Package preview decodes the ESC/POS and TSPL posbridge sends back into what
+// the printer would print, for the sandbox console, the virtual printer and tests.
+package preview
 
 import (
 	"strconv"
 	"strings"
+
+	"github.com/posbridge/posbridge/printer/document"
 )
 
 // Preview is what a printer would print, decoded from the bytes sent to it:
@@ -31,14 +35,14 @@ const (
 
 // PreviewLine is one printed line or event.
 type PreviewLine struct {
-	Kind  string  `json:"kind"`
-	Text  string  `json:"text,omitempty"`
-	Style Style   `json:"style,omitzero"`
-	Data  string  `json:"data,omitempty"` // QR / barcode payload
-	Count int     `json:"count,omitempty"`
-	Image *Raster `json:"-"`           // raster images, for tests that scan them
-	W     int     `json:"w,omitempty"` // image size in dots
-	H     int     `json:"h,omitempty"` // and barcode height
+	Kind  string           `json:"kind"`
+	Text  string           `json:"text,omitempty"`
+	Style document.Style   `json:"style,omitzero"`
+	Data  string           `json:"data,omitempty"` // QR / barcode payload
+	Count int              `json:"count,omitempty"`
+	Image *document.Raster `json:"-"`           // raster images, for tests that scan them
+	W     int              `json:"w,omitempty"` // image size in dots
+	H     int              `json:"h,omitempty"` // and barcode height
 	// Module is a native QR code's module size or a barcode's narrow bar
 	// width, in dots, as the bytes set them (the picture preview draws them).
 	Module int `json:"module,omitempty"`
@@ -55,16 +59,16 @@ type LabelView struct {
 
 // LabelItem is one drawn element of a label.
 type LabelItem struct {
-	Kind   string  `json:"kind"` // text | qr | barcode | bar | bitmap
-	X      int     `json:"x"`
-	Y      int     `json:"y"`
-	Text   string  `json:"text,omitempty"`
-	XMul   int     `json:"xmul,omitempty"`
-	YMul   int     `json:"ymul,omitempty"`
-	Invert bool    `json:"invert,omitempty"`
-	W      int     `json:"w,omitempty"` // bar and bitmap width; QR cell width and barcode narrow bar, in dots
-	H      int     `json:"h,omitempty"`
-	Image  *Raster `json:"-"` // bitmap: its dots (1 = black)
+	Kind   string           `json:"kind"` // text | qr | barcode | bar | bitmap
+	X      int              `json:"x"`
+	Y      int              `json:"y"`
+	Text   string           `json:"text,omitempty"`
+	XMul   int              `json:"xmul,omitempty"`
+	YMul   int              `json:"ymul,omitempty"`
+	Invert bool             `json:"invert,omitempty"`
+	W      int              `json:"w,omitempty"` // bar and bitmap width; QR cell width and barcode narrow bar, in dots
+	H      int              `json:"h,omitempty"`
+	Image  *document.Raster `json:"-"` // bitmap: its dots (1 = black)
 }
 
 // Texts is every text line of the preview (labels included), for tests.
@@ -107,9 +111,9 @@ func writeLines(sb *strings.Builder, lines []PreviewLine, cols int) {
 	for _, l := range lines {
 		switch l.Kind {
 		case LineText:
-			if cols > 0 && l.Style.Align != AlignLeft {
-				w := TextColumns(l.Text) * l.Style.W()
-				sb.WriteString(strings.Repeat(" ", AlignPadding(l.Style.Align, w, cols)))
+			if cols > 0 && l.Style.Align != document.AlignLeft {
+				w := document.TextColumns(l.Text) * l.Style.W()
+				sb.WriteString(strings.Repeat(" ", document.AlignPadding(l.Style.Align, w, cols)))
 			}
 			if l.Style.Invert {
 				sb.WriteString("▌" + l.Text + "▐")

@@ -1,22 +1,24 @@
-package printer
+package preview
 
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/posbridge/posbridge/printer/document"
 )
 
 // Decode turns bytes sent to a printer back into a preview. It understands
 // the ESC/POS and TSPL that posbridge emits, steps over commands it does not
 // know, and never panics on garbage (FuzzDecode).
 func Decode(language string, data []byte) Preview {
-	if strings.EqualFold(language, LangTSPL) {
+	if strings.EqualFold(language, document.LangTSPL) {
 		return decodeTSPL(data)
 	}
 	return decodeESCPOS(data)
 }
 
 // DecodeFor decodes with the printer's column count, so Text aligns as on paper.
-func DecodeFor(p Profile, data []byte) Preview {
+func DecodeFor(p document.Profile, data []byte) Preview {
 	pv := Decode(p.Language, data)
 	pv.Columns = p.Columns
 	return pv
@@ -30,10 +32,10 @@ type escposDecoder struct {
 	i       int
 	pv      Preview
 	kanji   bool
-	st      Style
+	st      document.Style
 	line    strings.Builder
 	pending bool // line has content
-	lineSt  Style
+	lineSt  document.Style
 	qrData  string
 	qrSet   bool
 	// geometry of native codes, for the picture preview
@@ -41,7 +43,7 @@ type escposDecoder struct {
 }
 
 func decodeESCPOS(data []byte) Preview {
-	x := escposDecoder{d: data, pv: Preview{Language: LangESCPOS, Columns: 48}}
+	x := escposDecoder{d: data, pv: Preview{Language: document.LangESCPOS, Columns: 48}}
 	x.codeDefaults()
 	x.run()
 	x.flush(false)
@@ -80,7 +82,7 @@ func (x *escposDecoder) char(s string) {
 func (x *escposDecoder) reset() {
 	x.flush(false)
 	x.kanji = false
-	x.st = Style{}
+	x.st = document.Style{}
 	x.qrSet = false
 	x.codeDefaults()
 }
@@ -113,7 +115,7 @@ func (x *escposDecoder) run() {
 			x.i++
 		default:
 			if x.kanji && x.has(2) {
-				if r, ok := DecodeGB(c, x.at(1)); ok {
+				if r, ok := document.DecodeGB(c, x.at(1)); ok {
 					x.char(string(r))
 					x.i += 2
 					continue
@@ -179,11 +181,11 @@ func (x *escposDecoder) esc() {
 	case 'a':
 		switch arg(0) {
 		case 1, '1':
-			x.st.Align = AlignCenter
+			x.st.Align = document.AlignCenter
 		case 2, '2':
-			x.st.Align = AlignRight
+			x.st.Align = document.AlignRight
 		default:
-			x.st.Align = AlignLeft
+			x.st.Align = document.AlignLeft
 		}
 		x.skip(3)
 	case 'd':
@@ -353,7 +355,7 @@ func (x *escposDecoder) barcode() {
 		for j < len(x.d) && x.d[j] != 0 {
 			j++
 		}
-		x.add(PreviewLine{Kind: LineBarcode, Data: string(x.d[x.i+3 : j]), Style: Style{Align: x.st.Align}, H: x.barHeight, Module: x.barModule})
+		x.add(PreviewLine{Kind: LineBarcode, Data: string(x.d[x.i+3 : j]), Style: document.Style{Align: x.st.Align}, H: x.barHeight, Module: x.barModule})
 		x.i = min(len(x.d), j+1)
 		return
 	}
@@ -366,9 +368,9 @@ func (x *escposDecoder) barcode() {
 	data := x.d[x.i+4 : end]
 	text := string(data)
 	if m == 73 {
-		text = DecodeCode128Payload(data)
+		text = document.DecodeCode128Payload(data)
 	}
-	x.add(PreviewLine{Kind: LineBarcode, Data: text, Style: Style{Align: x.st.Align}, H: x.barHeight, Module: x.barModule})
+	x.add(PreviewLine{Kind: LineBarcode, Data: text, Style: document.Style{Align: x.st.Align}, H: x.barHeight, Module: x.barModule})
 	x.i = end
 }
 
@@ -383,11 +385,11 @@ func (x *escposDecoder) rasterImage() {
 	n := stride * rows
 	end := min(len(x.d), x.i+8+n)
 	x.flush(false)
-	if stride > 0 && rows > 0 && end-(x.i+8) == n && stride*8 <= MaxRasterDots {
-		r := &Raster{Width: stride * 8, Height: rows, Bits: append([]byte(nil), x.d[x.i+8:end]...)}
+	if stride > 0 && rows > 0 && end-(x.i+8) == n && stride*8 <= document.MaxRasterDots {
+		r := &document.Raster{Width: stride * 8, Height: rows, Bits: append([]byte(nil), x.d[x.i+8:end]...)}
 		// consecutive bands of one image join into one picture
 		if k := len(x.pv.Lines) - 1; k >= 0 && x.pv.Lines[k].Kind == LineImage && x.pv.Lines[k].Image != nil &&
-			x.pv.Lines[k].Image.Width == r.Width && x.pv.Lines[k].Image.Height+rows <= MaxRasterDots {
+			x.pv.Lines[k].Image.Width == r.Width && x.pv.Lines[k].Image.Height+rows <= document.MaxRasterDots {
 			prev := x.pv.Lines[k].Image
 			prev.Bits = append(prev.Bits, r.Bits...)
 			prev.Height += rows
@@ -425,7 +427,7 @@ func (x *escposDecoder) qr() {
 			if !x.qrSet || !utf8.ValidString(data) {
 				data = strings.ToValidUTF8(data, "?")
 			}
-			x.add(PreviewLine{Kind: LineQR, Data: data, Style: Style{Align: x.st.Align}, Module: x.qrModule})
+			x.add(PreviewLine{Kind: LineQR, Data: data, Style: document.Style{Align: x.st.Align}, Module: x.qrModule})
 		}
 	}
 	x.i = end

@@ -1,4 +1,4 @@
-package printer
+package preview
 
 import (
 	"strings"
@@ -6,20 +6,22 @@ import (
 
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/printer/document"
+	"github.com/posbridge/posbridge/printer/render"
 )
 
 // A dish's options wrap between options, never inside one ("+珍 / 珠"),
 // and a continuation line is indented under the line it continues.
 func TestKitchenTicketWrapsAtSeparatorsWithIndent(t *testing.T) {
 	for _, paper := range []string{"58mm", "80mm"} {
-		p, err := ProfileFromConfig(config.PrinterConfig{Name: "k", Role: "kitchen", Paper: paper, Columns: map[string]int{"58mm": 32, "80mm": 48}[paper], Charset: "gbk"})
+		p, err := document.ProfileFromConfig(config.PrinterConfig{Name: "k", Role: "kitchen", Paper: paper, Columns: map[string]int{"58mm": 32, "80mm": 48}[paper], Charset: "gbk"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		o := &order.Order{Code: "A1", Items: []order.Item{{Name: "珍珠奶茶", Quantity: 1, Spec: "大杯", Property: "少冰 / 半糖",
 			Materials: []order.Item{{Name: "珍珠", Quantity: 1}, {Name: "芋圆", Quantity: 2}, {Name: "芝士奶盖", Quantity: 1}}}}}
-		docs := KitchenTickets(o, Matcher{}, Options{FontSize: 2})
-		b, err := Render(docs[0], p)
+		docs := document.KitchenTickets(o, document.Matcher{}, document.Options{FontSize: 2})
+		b, err := render.Render(docs[0], p)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package printer
+package preview
 
 import (
 	"bytes"
@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/posbridge/posbridge/printer/document"
 )
 
 func TestPreviewOfReceipt(t *testing.T) {
 	p := profile(t, testProfiles["80mm"])
-	pv := DecodeFor(p, render(t, Receipt(sampleOrder(), OptionsFor(testProfiles["80mm"], testPrintConfig())), p))
+	pv := DecodeFor(p, mustRender(t, document.Receipt(sampleOrder(), document.OptionsFor(testProfiles["80mm"], testPrintConfig())), p))
 	text := pv.Text()
 	for _, want := range []string{"茶颜悦色 五一广场店", "A023", "珍珠奶茶", "￥24.00", "￥43.00",
 		"▌备注: 少冰 不要吸管 谢谢□", "136****9227", "[二维码: 202405011230001234]", "[条码: 202405011230001234]", "谢谢惠顾", "✂"} {
@@ -29,7 +31,7 @@ func TestPreviewOfReceipt(t *testing.T) {
 			pickup = l
 		}
 	}
-	if pickup.Style.W() != 3 || pickup.Style.H() != 3 || pickup.Style.Align != AlignCenter {
+	if pickup.Style.W() != 3 || pickup.Style.H() != 3 || pickup.Style.Align != document.AlignCenter {
 		t.Errorf("pickup number style %+v, want 3×3 centred", pickup.Style)
 	}
 	if pv.Skipped != 0 {
@@ -39,8 +41,8 @@ func TestPreviewOfReceipt(t *testing.T) {
 
 func TestPreviewNeedsKanjiMode(t *testing.T) {
 	// the same text without FS & decodes as junk on a strict printer
-	enc := MustCharset("gbk").Encode("奶茶")
-	pv := Decode(LangESCPOS, append(append([]byte{0x1B, 0x40}, enc...), '\n'))
+	enc := document.MustCharset("gbk").Encode("奶茶")
+	pv := Decode(document.LangESCPOS, append(append([]byte{0x1B, 0x40}, enc...), '\n'))
 	if got := pv.Texts(); len(got) != 1 || got[0] != "????" {
 		t.Fatalf("without FS &: %q", got)
 	}
@@ -51,7 +53,7 @@ func TestPreviewHidesPricesWhenOff(t *testing.T) {
 	off := false
 	pc.ShowPrices = &off
 	p := profile(t, pc)
-	text := DecodeFor(p, render(t, Receipt(sampleOrder(), OptionsFor(pc, testPrintConfig())), p)).Text()
+	text := DecodeFor(p, mustRender(t, document.Receipt(sampleOrder(), document.OptionsFor(pc, testPrintConfig())), p)).Text()
 	if strings.Contains(text, "￥") {
 		t.Fatalf("prices printed with show_prices off:\n%s", text)
 	}
@@ -59,9 +61,9 @@ func TestPreviewHidesPricesWhenOff(t *testing.T) {
 
 func TestPreviewOfLabels(t *testing.T) {
 	p := profile(t, testProfiles["tspl40"])
-	d := CupLabels(sampleOrder(), Matcher{}, Options{})[0]
+	d := document.CupLabels(sampleOrder(), document.Matcher{}, document.Options{})[0]
 	d.Reprint = true
-	pv := Decode(LangTSPL, render(t, d, p))
+	pv := Decode(document.LangTSPL, mustRender(t, d, p))
 	if len(pv.Labels) != 4 {
 		t.Fatalf("%d labels, want 4:\n%s", len(pv.Labels), pv.Text())
 	}
@@ -83,14 +85,14 @@ func TestPreviewOfLabels(t *testing.T) {
 }
 
 func TestPreviewOfEveryGoldenHasNoUnknownCommands(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "printer", "*.golden"))
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "printer", "*.golden"))
 	if len(files) < 10 {
 		t.Fatalf("only %d golden files", len(files))
 	}
 	// rebuild from documents rather than parsing golden text
 	for key, pc := range testProfiles {
 		p := profile(t, pc)
-		out := render(t, TestPage(p, fixedTime, true), p)
+		out := mustRender(t, document.TestPage(p, fixedTime, true), p)
 		pv := DecodeFor(p, out)
 		if pv.Skipped != 0 || !strings.Contains(pv.Text(), "测试") {
 			t.Errorf("%s: skipped %d\n%s", key, pv.Skipped, pv.Text())
@@ -112,8 +114,8 @@ func TestRasterQRScans(t *testing.T) {
 		pc := testProfiles[key]
 		pc.QR = "raster"
 		p := profile(t, pc)
-		pv := DecodeFor(p, render(t, Document{Blocks: []Block{QR(url)}}, p))
-		var img *Raster
+		pv := DecodeFor(p, mustRender(t, document.Document{Blocks: []document.Block{document.QR(url)}}, p))
+		var img *document.Raster
 		for _, l := range pv.Lines {
 			if l.Kind == LineImage {
 				img = l.Image
@@ -145,15 +147,15 @@ func FuzzDecode(f *testing.F) {
 	p := profile(f, testProfiles["80mm"])
 	lp := profile(f, testProfiles["tspl40"])
 	f.Add([]byte(nil), false)
-	f.Add(render(f, Receipt(sampleOrder(), Options{ShowPrices: true, Logo: testLogo()}), p), false)
-	f.Add(render(f, CupLabels(sampleOrder(), Matcher{}, Options{})[0], lp), true)
+	f.Add(mustRender(f, document.Receipt(sampleOrder(), document.Options{ShowPrices: true, Logo: testLogo()}), p), false)
+	f.Add(mustRender(f, document.CupLabels(sampleOrder(), document.Matcher{}, document.Options{})[0], lp), true)
 	f.Add([]byte{0x1D, 0x76, 0x30, 0x00, 0xFF, 0xFF, 0xFF, 0xFF}, false)
 	f.Add([]byte{0x1D, 0x28, 0x6B, 0xFF, 0xFF, 0x31, 0x51}, false)
 	f.Add([]byte("BITMAP 1,2,99999,99999,0,"), true)
 	f.Fuzz(func(t *testing.T, data []byte, tspl bool) {
-		lang := LangESCPOS
+		lang := document.LangESCPOS
 		if tspl {
-			lang = LangTSPL
+			lang = document.LangTSPL
 		}
 		pv := Decode(lang, data)
 		_ = pv.Text()
@@ -171,13 +173,13 @@ func TestRasterBarcodeScans(t *testing.T) {
 	}
 	code := "202405011230001234"
 	p := profile(t, testProfiles["58raster"])
-	pv := DecodeFor(p, render(t, Document{Blocks: []Block{Barcode(code)}}, p))
+	pv := DecodeFor(p, mustRender(t, document.Document{Blocks: []document.Block{document.Barcode(code)}}, p))
 	if len(pv.Lines) < 2 || pv.Lines[0].Kind != LineImage || pv.Lines[1].Text != code {
 		t.Fatalf("want an image and the code under it:\n%s", pv.Text())
 	}
 	img := pv.Lines[0].Image
 	// a white margin above and below, as paper has
-	framed := NewRaster(img.Width, img.Height+40)
+	framed := document.NewRaster(img.Width, img.Height+40)
 	for y := 0; y < img.Height; y++ {
 		for x := 0; x < img.Width; x++ {
 			if img.At(x, y) {

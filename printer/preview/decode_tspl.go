@@ -1,16 +1,18 @@
-package printer
+package preview
 
 import (
 	"bytes"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/posbridge/posbridge/printer/document"
 )
 
 // decodeTSPL interprets TSPL command lines. BITMAP carries raw bytes (which
 // may contain CR and LF) after its fifth comma; everything else is a line.
 func decodeTSPL(data []byte) Preview {
-	pv := Preview{Language: LangTSPL}
+	pv := Preview{Language: document.LangTSPL}
 	var cur *LabelView
 	w, h := 0, 0
 	for i := 0; i < len(data); {
@@ -150,7 +152,7 @@ func decodeGBText(s string) string {
 			continue
 		}
 		if i+1 < len(s) {
-			if r, ok := DecodeGB(c, s[i+1]); ok {
+			if r, ok := document.DecodeGB(c, s[i+1]); ok {
 				sb.WriteRune(r)
 				i++
 				continue
@@ -183,9 +185,9 @@ func skipBitmap(data []byte, i int, cur *LabelView) int {
 	}
 	if cur != nil {
 		it := LabelItem{Kind: "bitmap", X: args[0], Y: args[1], W: args[2] * 8, H: args[3]}
-		if it.W > 0 && it.H > 0 && it.W <= MaxRasterDots && it.H <= MaxRasterDots {
+		if it.W > 0 && it.H > 0 && it.W <= document.MaxRasterDots && it.H <= document.MaxRasterDots {
 			// TSC's bit 0 is black, the inverse of a Raster
-			r := &Raster{Width: it.W, Height: it.H, Bits: make([]byte, n)}
+			r := &document.Raster{Width: it.W, Height: it.H, Bits: make([]byte, n)}
 			for k, c := range data[j : j+n] {
 				r.Bits[k] = ^c
 			}
@@ -214,7 +216,7 @@ func labelLines(items []LabelItem) []PreviewLine {
 	lineY, col, open, inv := -1000, 0, false, false
 	end := func() {
 		if open {
-			out = append(out, PreviewLine{Kind: LineText, Text: text.String(), Style: Style{Invert: inv}})
+			out = append(out, PreviewLine{Kind: LineText, Text: text.String(), Style: document.Style{Invert: inv}})
 			text.Reset()
 			open, inv = false, false
 		}
@@ -236,7 +238,7 @@ func labelLines(items []LabelItem) []PreviewLine {
 				col++
 			}
 			text.WriteString(it.Text)
-			col += TextColumns(it.Text) * min(max(1, it.XMul), 10)
+			col += document.TextColumns(it.Text) * min(max(1, it.XMul), 10)
 			inv = inv || it.Invert
 		case "qr":
 			end()
