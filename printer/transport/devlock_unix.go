@@ -1,6 +1,6 @@
 //go:build unix
 
-package printer
+package transport
 
 import (
 	"context"

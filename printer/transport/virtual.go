@@ -1,9 +1,11 @@
-package printer
+package transport
 
 import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/posbridge/posbridge/printer/preview"
 )
 
 // VirtualPrinter is a `virtual://name` printer: the sandbox prints to it and
@@ -23,10 +25,10 @@ type VirtualPrinter struct {
 
 // VirtualJob is one job a virtual printer printed.
 type VirtualJob struct {
-	Seq     int       `json:"seq"`
-	At      time.Time `json:"at"`
-	Bytes   int       `json:"bytes"`
-	Preview Preview   `json:"preview"`
+	Seq     int             `json:"seq"`
+	At      time.Time       `json:"at"`
+	Bytes   int             `json:"bytes"`
+	Preview preview.Preview `json:"preview"`
 	data    []byte
 }
 
@@ -182,7 +184,7 @@ func (l *virtualLink) Close() error {
 		return nil
 	}
 	v.seq++
-	pv := Decode(v.lang, l.data)
+	pv := preview.Decode(v.lang, l.data)
 	if v.cols > 0 {
 		pv.Columns = v.cols
 	}

@@ -1,4 +1,4 @@
-package printer_test
+package transport_test
 
 import (
 	"bytes"
@@ -10,8 +10,11 @@ import (
 
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/order"
-	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/printer/document"
 	"github.com/posbridge/posbridge/printer/fakeprinter"
+	"github.com/posbridge/posbridge/printer/preview"
+	"github.com/posbridge/posbridge/printer/render"
+	"github.com/posbridge/posbridge/printer/transport"
 )
 
 func startFake(t *testing.T) *fakeprinter.Printer {
@@ -24,23 +27,23 @@ func startFake(t *testing.T) *fakeprinter.Printer {
 	return fp
 }
 
-func device(t *testing.T, pc config.PrinterConfig) *printer.Device {
+func device(t *testing.T, pc config.PrinterConfig) *transport.Device {
 	t.Helper()
 	if pc.Name == "" {
 		pc.Name = "front"
 	}
-	d, err := printer.NewDevice(pc, printer.TransportOptions{ConnectTimeout: time.Second, WriteTimeout: 2 * time.Second})
+	d, err := transport.NewDevice(pc, transport.TransportOptions{ConnectTimeout: time.Second, WriteTimeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return d
 }
 
-func receiptBytes(t *testing.T, d *printer.Device) []byte {
+func receiptBytes(t *testing.T, d *transport.Device) []byte {
 	t.Helper()
 	o := &order.Order{Code: "202405011230001234", PickupNo: "A023", Type: order.TypePickup, ActualPay: 1250,
 		Items: []order.Item{{Name: "珍珠奶茶", Price: 1250, Quantity: 1}}}
-	b, err := printer.Render(printer.Receipt(o, printer.Options{ShowPrices: true}), d.Profile)
+	b, err := render.Render(document.Receipt(o, document.Options{ShowPrices: true}), d.Profile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +66,7 @@ func TestPrintOverTCPIsFenced(t *testing.T) {
 	if !bytes.HasPrefix(got, []byte{0x10, 0x04, 0x01}) || !bytes.HasSuffix(got, []byte{0x1D, 0x72, 0x01}) || !bytes.Contains(got, job) {
 		t.Fatalf("printer received % X", got)
 	}
-	pv := printer.Decode("escpos", got)
+	pv := preview.Decode("escpos", got)
 	if !strings.Contains(pv.Text(), "珍珠奶茶") || !strings.Contains(pv.Text(), "A023") {
 		t.Fatalf("preview of what the printer got:\n%s", pv.Text())
 	}
@@ -82,12 +85,12 @@ func TestStatusReplies(t *testing.T) {
 			pc.Role = "label"
 		}
 		d := device(t, pc)
-		for _, st := range []printer.PrinterState{printer.StateOnline, printer.StatePaperNearEnd, printer.StatePaperOut, printer.StateCoverOpen, printer.StateOffline} {
+		for _, st := range []transport.PrinterState{transport.StateOnline, transport.StatePaperNearEnd, transport.StatePaperOut, transport.StateCoverOpen, transport.StateOffline} {
 			fp.SetState(st)
 			got, err := d.Status(context.Background())
 			want := st
-			if lang == "tspl" && st == printer.StatePaperNearEnd {
-				want = printer.StateOnline // TSPL has no near-end bit
+			if lang == "tspl" && st == transport.StatePaperNearEnd {
+				want = transport.StateOnline // TSPL has no near-end bit
 			}
 			if err != nil || got != want {
 				t.Errorf("%s %s: got %s, %v", lang, st, got, err)
@@ -98,11 +101,11 @@ func TestStatusReplies(t *testing.T) {
 
 func TestPaperOutSendsNothing(t *testing.T) {
 	fp := startFake(t)
-	fp.SetState(printer.StatePaperOut)
+	fp.SetState(transport.StatePaperOut)
 	d := device(t, config.PrinterConfig{Connection: fp.URI()})
 	err := d.Print(context.Background(), receiptBytes(t, d))
-	var pe *printer.PrintError
-	if !errors.As(err, &pe) || pe.Sent || pe.State != printer.StatePaperOut || !errors.Is(err, printer.ErrCannotPrint) {
+	var pe *transport.PrintError
+	if !errors.As(err, &pe) || pe.Sent || pe.State != transport.StatePaperOut || !errors.Is(err, transport.ErrCannotPrint) {
 		t.Fatalf("err = %#v", err)
 	}
 	if !strings.Contains(err.Error(), "缺纸") {
@@ -119,7 +122,7 @@ func TestDisconnectMidJobMayHavePrinted(t *testing.T) {
 	d := device(t, config.PrinterConfig{Connection: fp.URI()})
 	job := bytes.Repeat(receiptBytes(t, d), 20)
 	err := d.Print(context.Background(), job)
-	var pe *printer.PrintError
+	var pe *transport.PrintError
 	if !errors.As(err, &pe) || !pe.Sent {
 		t.Fatalf("a dropped job must report Sent (it may have printed): %v", err)
 	}
@@ -134,8 +137,8 @@ func TestUnconfirmedJobIsNotPrinted(t *testing.T) {
 	d := device(t, config.PrinterConfig{Connection: fp.URI()})
 	d.FenceTimeout = 300 * time.Millisecond
 	err := d.Print(context.Background(), receiptBytes(t, d))
-	var pe *printer.PrintError
-	if !errors.As(err, &pe) || pe.Stage != "fence" || !pe.Sent || !errors.Is(err, printer.ErrNoReply) {
+	var pe *transport.PrintError
+	if !errors.As(err, &pe) || pe.Stage != "fence" || !pe.Sent || !errors.Is(err, transport.ErrNoReply) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -146,13 +149,13 @@ func TestStalledPrinterTimesOut(t *testing.T) {
 	d := device(t, config.PrinterConfig{Connection: fp.URI()})
 	start := time.Now()
 	st, err := d.Status(context.Background())
-	if st != printer.StateUnknown || !errors.Is(err, printer.ErrNoReply) {
+	if st != transport.StateUnknown || !errors.Is(err, transport.ErrNoReply) {
 		t.Fatalf("stalled status = %s, %v", st, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	err = d.Print(ctx, receiptBytes(t, d))
-	var pe *printer.PrintError
+	var pe *transport.PrintError
 	if !errors.As(err, &pe) || pe.Sent {
 		t.Fatalf("a stalled printer must fail before the job is sent: %v", err)
 	}
@@ -166,7 +169,7 @@ func TestPrinterDownIsConnectError(t *testing.T) {
 	fp.Down()
 	d := device(t, config.PrinterConfig{Connection: fp.URI()})
 	err := d.Print(context.Background(), receiptBytes(t, d))
-	var pe *printer.PrintError
+	var pe *transport.PrintError
 	if !errors.As(err, &pe) || pe.Stage != "connect" || pe.Sent {
 		t.Fatalf("err = %v", err)
 	}

@@ -1,4 +1,4 @@
-package printer
+package transport
 
 import (
 	"bytes"
@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/config"
-
 	"github.com/posbridge/posbridge/internal/ptypair"
+	"github.com/posbridge/posbridge/printer/document"
+	"github.com/posbridge/posbridge/printer/preview"
+	"github.com/posbridge/posbridge/printer/render"
 )
 
 // socatPair starts `socat` with two linked ptys: the host side for the
@@ -73,7 +75,7 @@ func TestSerialTransportThroughSocat(t *testing.T) {
 	if !d.Transport.TwoWay() {
 		t.Fatal("serial must be two-way")
 	}
-	job, err := Render(Document{Blocks: []Block{Text("串口打印 取餐号 A023", Style{}), Cut()}}, d.Profile)
+	job, err := render.Render(document.Document{Blocks: []document.Block{document.Text("串口打印 取餐号 A023", document.Style{}), document.Cut()}}, d.Profile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +91,7 @@ func TestSerialTransportThroughSocat(t *testing.T) {
 	if !bytes.Contains(got, job) || !bytes.HasSuffix(got, cmdFence) {
 		t.Fatalf("printer side got % X", got)
 	}
-	if pv := Decode(LangESCPOS, got); pv.Texts()[0] != "串口打印 取餐号 A023" {
+	if pv := preview.Decode(document.LangESCPOS, got); pv.Texts()[0] != "串口打印 取餐号 A023" {
 		t.Fatalf("preview %q", pv.Texts())
 	}
 }

@@ -1,10 +1,12 @@
-package printer
+package transport
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/posbridge/posbridge/printer/document"
 )
 
 // PrinterState is what a printer reports about itself.
@@ -64,7 +66,7 @@ const replyTimeout = 1500 * time.Millisecond
 // status: DLE EOT 1, 2 and 4 on ESC/POS, <ESC>!? on TSPL. Bytes that are not
 // replies (automatic status, echoes) are skipped.
 func QueryStatus(ctx context.Context, l Link, language string) (PrinterState, error) {
-	if language == LangTSPL {
+	if language == document.LangTSPL {
 		b, err := request(ctx, l, []byte{0x1B, 0x21, 0x3F}, func(byte) bool { return true })
 		if err != nil {
 			return StateUnknown, err

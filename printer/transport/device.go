@@ -1,4 +1,4 @@
-package printer
+package transport
 
 import (
 	"context"
@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/printer/document"
 )
 
 // Device is one configured printer: its profile, its transport and whether it
 // answers status queries. It sends one rendered job per session.
 type Device struct {
-	Profile   Profile
+	Profile   document.Profile
 	Transport Transport
 	// StatusQuery is false for printers that answer nothing (status_query: off):
 	// their jobs count as printed once written, as on a one-way link.
@@ -25,11 +26,11 @@ type Device struct {
 
 // NewDevice validates a printer's config and opens its transport.
 func NewDevice(pc config.PrinterConfig, opt TransportOptions) (*Device, error) {
-	p, err := ProfileFromConfig(pc)
+	p, err := document.ProfileFromConfig(pc)
 	if err != nil {
 		return nil, err
 	}
-	if err := ValidateMatch(pc.Match); err != nil {
+	if err := document.ValidateMatch(pc.Match); err != nil {
 		return nil, fmt.Errorf("printer %q: %w", pc.Name, err)
 	}
 	opt.Language = p.Language
@@ -117,8 +118,8 @@ func (d *Device) fence(ctx context.Context, l Link, size int) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if d.Profile.Language == LangTSPL {
-		st, err := QueryStatus(ctx, l, LangTSPL)
+	if d.Profile.Language == document.LangTSPL {
+		st, err := QueryStatus(ctx, l, document.LangTSPL)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package printer
+package transport
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/printer/document"
+	"github.com/posbridge/posbridge/printer/preview"
+	"github.com/posbridge/posbridge/printer/render"
 )
 
 func TestTwoWayLinks(t *testing.T) {
@@ -37,13 +40,13 @@ func TestFileTransportAppendsJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range []string{"第一单", "第二单"} {
-		job, _ := Render(Document{Blocks: []Block{Text(s, Style{}), Cut()}}, d.Profile)
+		job, _ := render.Render(document.Document{Blocks: []document.Block{document.Text(s, document.Style{}), document.Cut()}}, d.Profile)
 		if err := d.Print(context.Background(), job); err != nil {
 			t.Fatal(err)
 		}
 	}
 	b, _ := os.ReadFile(path)
-	if got := Decode(LangESCPOS, b).Texts(); len(got) != 2 || got[0] != "第一单" || got[1] != "第二单" {
+	if got := preview.Decode(document.LangESCPOS, b).Texts(); len(got) != 2 || got[0] != "第一单" || got[1] != "第二单" {
 		t.Fatalf("file holds %q", got)
 	}
 	if st, err := d.Status(context.Background()); st != StateUnknown || err != nil {
@@ -73,7 +76,7 @@ func TestVirtualPrinterKeepsPreviews(t *testing.T) {
 	}
 	v := VirtualPrinterNamed(name, "")
 	for i, s := range []string{"一", "二", "三"} {
-		job, _ := Render(Document{Blocks: []Block{Text("第"+s+"单", Style{Align: AlignCenter}), Cut()}}, d.Profile)
+		job, _ := render.Render(document.Document{Blocks: []document.Block{document.Text("第"+s+"单", document.Style{Align: document.AlignCenter}), document.Cut()}}, d.Profile)
 		if err := d.Print(context.Background(), job); err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +92,7 @@ func TestVirtualPrinterKeepsPreviews(t *testing.T) {
 		t.Fatalf("58 mm preview not centred on 32 columns:\n%s", last[1].Preview.Text())
 	}
 	v.SetState(StatePaperOut)
-	job, _ := Render(Document{Blocks: []Block{Text("第四单", Style{})}}, d.Profile)
+	job, _ := render.Render(document.Document{Blocks: []document.Block{document.Text("第四单", document.Style{})}}, d.Profile)
 	if err := d.Print(context.Background(), job); err == nil {
 		t.Fatal("paper out must fail")
 	}

@@ -1,4 +1,4 @@
-package printer_test
+package transport_test
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/printer/transport"
 )
 
 // Errors as the OS really produces them get a Chinese sentence that says
@@ -38,11 +38,11 @@ func TestExplainRealTransportErrors(t *testing.T) {
 		if c.err == nil {
 			t.Fatalf("expected an error for %q", c.want)
 		}
-		if got := printer.Explain(c.err.Error()); !strings.Contains(got, c.want) {
+		if got := transport.Explain(c.err.Error()); !strings.Contains(got, c.want) {
 			t.Errorf("Explain(%q) = %q, want it to mention %q", c.err, got, c.want)
 		}
 	}
-	if printer.Explain("") != "" {
+	if transport.Explain("") != "" {
 		t.Error("no error must explain to nothing")
 	}
 }

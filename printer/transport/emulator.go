@@ -1,4 +1,4 @@
-package printer
+package transport
 
 // Emulator answers status queries the way a printer in a given state does.
 // The fake TCP printer of the tests and the virtual printers of the sandbox

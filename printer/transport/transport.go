@@ -1,4 +1,7 @@
-package printer
+// Package transport carries printer bytes over tcp, serial, USB/file and
+// Windows spooler links (and to the in-memory virtual printer), reads real-time
+// printer status, and fences each job so a reply means it was printed.
+package transport
 
 import (
 	"context"
@@ -7,6 +10,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/internal/connuri"
+	"github.com/posbridge/posbridge/printer/document"
 )
 
 // Transport reaches one printer. Each job or status poll is one session
@@ -53,7 +57,7 @@ func (o TransportOptions) withDefaults() TransportOptions {
 		o.WriteTimeout = 15 * time.Second
 	}
 	if o.Language == "" {
-		o.Language = LangESCPOS
+		o.Language = document.LangESCPOS
 	}
 	return o
 }

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package printer
+package transport
 
 import "fmt"
 
