@@ -1,4 +1,4 @@
-package printer
+package fleet
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/posbridge/posbridge/printer/document"
+	"github.com/posbridge/posbridge/printer/render"
+	"github.com/posbridge/posbridge/printer/transport"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -30,7 +33,7 @@ type JobStore interface {
 // printer that takes one connection at a time.
 type worker struct {
 	f      *Fleet
-	dev    *Device
+	dev    *transport.Device
 	name   string
 	backup *worker
 	wake   chan struct{}
@@ -49,18 +52,18 @@ type worker struct {
 
 // PrinterStatus is a snapshot for `posbridge printers list` and the console.
 type PrinterStatus struct {
-	Name        string       `json:"name"`
-	Role        string       `json:"role"`
-	Connection  string       `json:"connection"`
-	TwoWay      bool         `json:"two_way"`
-	State       PrinterState `json:"state"`
-	Label       string       `json:"label"`
-	CheckedAt   time.Time    `json:"checked_at,omitzero"`
-	LastError   string       `json:"last_error,omitempty"`
-	Hint        string       `json:"hint,omitempty"`  // LastError for staff: what to check, in Chinese
-	Stuck       bool         `json:"stuck,omitempty"` // a job has waited too long for the printer's confirmation
-	LastPrinted time.Time    `json:"last_printed,omitzero"`
-	Backup      string       `json:"backup,omitempty"`
+	Name        string                 `json:"name"`
+	Role        string                 `json:"role"`
+	Connection  string                 `json:"connection"`
+	TwoWay      bool                   `json:"two_way"`
+	State       transport.PrinterState `json:"state"`
+	Label       string                 `json:"label"`
+	CheckedAt   time.Time              `json:"checked_at,omitzero"`
+	LastError   string                 `json:"last_error,omitempty"`
+	Hint        string                 `json:"hint,omitempty"`  // LastError for staff: what to check, in Chinese
+	Stuck       bool                   `json:"stuck,omitempty"` // a job has waited too long for the printer's confirmation
+	LastPrinted time.Time              `json:"last_printed,omitzero"`
+	Backup      string                 `json:"backup,omitempty"`
 	// FailingOver is true while jobs go to the backup because this printer fails.
 	FailingOver bool `json:"failing_over,omitempty"`
 	// StatusFrom says who told the state: printer, spooler, or none (a
@@ -72,7 +75,7 @@ func (w *worker) snapshot() PrinterStatus {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	st := w.status
-	st.Hint = Explain(st.LastError)
+	st.Hint = transport.Explain(st.LastError)
 	if st.StatusFrom == StatusFromNone && st.Hint == "" {
 		st.Hint = oneWayHint
 	}
@@ -84,11 +87,13 @@ func (w *worker) snapshot() PrinterStatus {
 }
 
 // setState records a state and emits an event when it changed.
-func (w *worker) setState(st PrinterState, errText string) { w.setStateFrom(st, errText, "", "") }
+func (w *worker) setState(st transport.PrinterState, errText string) {
+	w.setStateFrom(st, errText, "", "")
+}
 
 // setStateFrom is setState with the words and the teller of the state (the
 // spooler's label): "" keeps the state's own label and the teller before.
-func (w *worker) setStateFrom(st PrinterState, errText, label, from string) {
+func (w *worker) setStateFrom(st transport.PrinterState, errText, label, from string) {
 	if label == "" {
 		label = st.Label()
 	}
@@ -236,14 +241,14 @@ func (w *worker) print(ctx context.Context, job *store.PrintJob) {
 		}
 		w.f.emit(Event{Kind: EventJobFailed, Printer: w.name, JobID: job.ID, OrderCode: job.OrderCode, Doc: job.Doc, Err: reason})
 	}
-	doc, err := UnmarshalDocument(job.Payload)
+	doc, err := document.UnmarshalDocument(job.Payload)
 	if err != nil {
 		fail(err.Error())
 		return
 	}
 	doc.Reprint = doc.Reprint || job.Reprint
 	doc.Sandbox = doc.Sandbox || w.f.opt.Sandbox
-	data, err := Render(doc, w.dev.Profile)
+	data, err := render.Render(doc, w.dev.Profile)
 	if err != nil {
 		fail(err.Error())
 		return
@@ -266,18 +271,18 @@ func (w *worker) print(ctx context.Context, job *store.PrintJob) {
 		w.status.LastPrinted = w.f.now()
 		w.mu.Unlock()
 		if w.dev.Confirms() {
-			w.setState(StateOnline, "")
+			w.setState(transport.StateOnline, "")
 		}
 		w.f.emit(Event{Kind: EventJobDone, Printer: w.name, JobID: job.ID, OrderCode: job.OrderCode, Doc: job.Doc, Reprint: doc.Reprint})
 		return
 	}
-	var pe *PrintError
+	var pe *transport.PrintError
 	sent := true // unknown failures count as "may have printed"
-	state := StateUnknown
+	state := transport.StateUnknown
 	if errors.As(err, &pe) {
 		sent, state = pe.Sent, pe.State
 		if pe.Stage == "connect" {
-			state = StateOffline
+			state = transport.StateOffline
 		}
 	}
 	attempts := job.Attempts + 1
@@ -298,7 +303,7 @@ func (w *worker) print(ctx context.Context, job *store.PrintJob) {
 	if ctx.Err() != nil {
 		return
 	}
-	if state != StateUnknown && state != "" {
+	if state != transport.StateUnknown && state != "" {
 		w.setState(state, err.Error())
 	} else {
 		w.pollStatus(ctx) // after an error, find out why

@@ -1,4 +1,4 @@
-package printer_test
+package fleet_test
 
 import (
 	"testing"

@@ -1,10 +1,11 @@
-package printer
+package fleet
 
 import (
 	"context"
 	"slices"
 
 	"github.com/posbridge/posbridge/printer/discover"
+	"github.com/posbridge/posbridge/printer/transport"
 )
 
 // QueueReporter is a one-way transport that can still say what its queue
@@ -27,7 +28,7 @@ const oneWayHint = "单向连接，posbridge 读不到这台打印机的状态�
 // cover first (they name what to do), then anything that stops the queue.
 // With nothing flagged the spooler says ready, which for a USB printer that
 // was switched off is not proof (it learns only when a job fails).
-func spoolerState(q discover.SpoolerQueue) PrinterState {
+func spoolerState(q discover.SpoolerQueue) transport.PrinterState {
 	w := q.Printer
 	flagged := func(names ...string) bool {
 		for _, n := range names {
@@ -44,13 +45,13 @@ func spoolerState(q discover.SpoolerQueue) PrinterState {
 	}
 	switch {
 	case flagged("paper_out"):
-		return StatePaperOut
+		return transport.StatePaperOut
 	case flagged("door_open"):
-		return StateCoverOpen
+		return transport.StateCoverOpen
 	case w.WorkOffline || flagged("offline", "not_available", "error", "paper_jam", "paper_problem", "user_intervention", "blocked", "paused", "server_unknown"):
-		return StateOffline
+		return transport.StateOffline
 	}
-	return StateOnline
+	return transport.StateOnline
 }
 
 // pollQueue records what the spooler knows; false when the transport has
@@ -62,7 +63,7 @@ func (w *worker) pollQueue(ctx context.Context) bool {
 	}
 	q, err := qr.Queue(ctx)
 	if err != nil {
-		w.setStateFrom(StateUnknown, err.Error(), "", StatusFromSpooler)
+		w.setStateFrom(transport.StateUnknown, err.Error(), "", StatusFromSpooler)
 		return true
 	}
 	w.setStateFrom(spoolerState(q), "", q.Label(), StatusFromSpooler)

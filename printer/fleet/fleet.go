@@ -1,4 +1,8 @@
-package printer
+// Package fleet runs the store's printers: it plans an order's print jobs
+// (receipt, kitchen tickets, cup labels, slips), keeps them in the job store,
+// and gives each printer a worker that prints them in order exactly once,
+// polls its status and fails over to a stand-in.
+package fleet
 
 import (
 	"context"
@@ -9,6 +13,8 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/config"
+	"github.com/posbridge/posbridge/printer/document"
+	"github.com/posbridge/posbridge/printer/transport"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -21,7 +27,7 @@ type Fleet struct {
 	configs map[string]config.PrinterConfig
 	order   []string
 	workers map[string]*worker
-	logo    *Raster
+	logo    *document.Raster
 	now     func() time.Time
 
 	mu      sync.Mutex
@@ -32,11 +38,11 @@ type Fleet struct {
 
 // FleetOptions are the fleet's collaborators.
 type FleetOptions struct {
-	Sandbox   bool             // put the 测试 mark on everything
-	OnEvent   func(Event)      // printer status and job alerts for the console; must not block
-	Logger    *slog.Logger     // default slog.Default()
-	Transport TransportOptions // timeouts
-	Now       func() time.Time // default time.Now
+	Sandbox   bool                       // put the 测试 mark on everything
+	OnEvent   func(Event)                // printer status and job alerts for the console; must not block
+	Logger    *slog.Logger               // default slog.Default()
+	Transport transport.TransportOptions // timeouts
+	Now       func() time.Time           // default time.Now
 	// Layouts are what each document prints (layouts: in the config); nil
 	// is config.DefaultLayouts.
 	Layouts *config.LayoutsConfig
@@ -62,7 +68,7 @@ func NewFleet(printers []config.PrinterConfig, pc config.PrintConfig, db JobStor
 		f.now = time.Now
 	}
 	if pc.Logo != "" {
-		logo, err := LoadImage(pc.Logo, 576)
+		logo, err := document.LoadImage(pc.Logo, 576)
 		if err != nil {
 			return nil, fmt.Errorf("print.logo: %w", err)
 		}
@@ -72,7 +78,7 @@ func NewFleet(printers []config.PrinterConfig, pc config.PrintConfig, db JobStor
 		if _, dup := f.configs[c.Name]; dup {
 			return nil, fmt.Errorf("printer name %q is used twice: printer names must be unique", c.Name)
 		}
-		dev, err := NewDevice(c, opt.Transport)
+		dev, err := transport.NewDevice(c, opt.Transport)
 		if err != nil {
 			return nil, err
 		}
@@ -80,7 +86,7 @@ func NewFleet(printers []config.PrinterConfig, pc config.PrintConfig, db JobStor
 		f.order = append(f.order, c.Name)
 		w := &worker{f: f, dev: dev, name: c.Name, wake: make(chan struct{}, 1), log: opt.Logger}
 		w.status = PrinterStatus{Name: c.Name, Role: dev.Profile.Role, Connection: dev.Transport.String(),
-			TwoWay: dev.Confirms(), State: StateUnknown, Label: StateUnknown.Label(), Backup: c.Backup}
+			TwoWay: dev.Confirms(), State: transport.StateUnknown, Label: transport.StateUnknown.Label(), Backup: c.Backup}
 		if _, queue := dev.Transport.(QueueReporter); !dev.Confirms() && !queue {
 			w.status.StatusFrom = StatusFromNone
 		}
@@ -174,18 +180,18 @@ func (f *Fleet) Status() []PrinterStatus {
 }
 
 // Profile is the driver profile of a configured printer.
-func (f *Fleet) Profile(printer string) (Profile, bool) {
+func (f *Fleet) Profile(printer string) (document.Profile, bool) {
 	w, ok := f.workers[printer]
 	if !ok {
-		return Profile{}, false
+		return document.Profile{}, false
 	}
 	return w.dev.Profile, true
 }
 
 // Options are the template options of a printer: the print section merged
 // with its overrides, the logo, and the sandbox mark.
-func (f *Fleet) Options(printer string) Options {
-	opt := OptionsFor(f.configs[printer], f.cfg)
+func (f *Fleet) Options(printer string) document.Options {
+	opt := document.OptionsFor(f.configs[printer], f.cfg)
 	opt.Logo = f.logo
 	opt.Sandbox = f.opt.Sandbox
 	return opt
@@ -197,7 +203,7 @@ func (f *Fleet) TestPrint(ctx context.Context, printer string) (int64, error) {
 	if !ok {
 		return 0, fmt.Errorf("no printer named %q in the config", printer)
 	}
-	id, _, err := f.Enqueue(ctx, Job{Printer: printer, Doc: TestPage(p, f.now(), f.opt.Sandbox), Title: "测试页"})
+	id, _, err := f.Enqueue(ctx, Job{Printer: printer, Doc: document.TestPage(p, f.now(), f.opt.Sandbox), Title: "测试页"})
 	return id, err
 }
 

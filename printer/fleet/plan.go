@@ -1,26 +1,27 @@
-package printer
+package fleet
 
 import (
 	"fmt"
-	"github.com/posbridge/posbridge/config"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/printer/document"
 )
 
 // Job is a document planned for one printer, ready for Fleet.Enqueue.
 type Job struct {
 	Printer string
-	Doc     Document
+	Doc     document.Document
 	Title   string // shown in the console: the station, "2/3"…
 	// DedupeKey makes queueing idempotent (the same push twice prints once);
 	// "" for on-demand reprints, which always print.
 	DedupeKey string
 }
 
-func dedupeKey(code string, kind Kind, printer string, n int) string {
+func dedupeKey(code string, kind document.Kind, printer string, n int) string {
 	k := code + ":" + string(kind) + ":" + printer
 	if n > 0 {
 		k += ":" + strconv.Itoa(n)
@@ -47,47 +48,47 @@ func (f *Fleet) OrderJobs(o *order.Order) []Job {
 		}
 		base := f.Options(name)
 		p := f.workers[name].dev.Profile
-		m := NewMatcher(f.configs[name].Match).WithSource(orderSource(o))
+		m := document.NewMatcher(f.configs[name].Match).WithSource(orderSource(o))
 		// with sets a document's layout and copies: the layout's copies,
 		// each as often as the printer's own.
-		with := func(doc string) (Options, bool) {
+		with := func(doc string) (document.Options, bool) {
 			l := layouts.Doc(doc)
 			opt := base
-			opt.Layout = LayoutFrom(l)
+			opt.Layout = document.LayoutFrom(l)
 			opt.Copies = l.Copies * max(f.configs[name].Copies, 1)
 			return opt, l.Copies > 0
 		}
 		switch p.Role {
-		case RoleReceipt:
+		case document.RoleReceipt:
 			if opt, ok := with(config.DocCustomer); ok {
-				jobs = append(jobs, Job{Printer: name, Doc: Receipt(o, opt), Title: "小票", DedupeKey: dedupeKey(o.Code, KindReceipt, name, 0)})
+				jobs = append(jobs, Job{Printer: name, Doc: document.Receipt(o, opt), Title: "小票", DedupeKey: dedupeKey(o.Code, document.KindReceipt, name, 0)})
 			}
 			if opt, ok := with(config.DocMerchant); ok {
-				jobs = append(jobs, Job{Printer: name, Doc: Receipt(o, opt), Title: "商家联", DedupeKey: dedupeKey(o.Code, KindReceipt, name, 0) + ":merchant"})
+				jobs = append(jobs, Job{Printer: name, Doc: document.Receipt(o, opt), Title: "商家联", DedupeKey: dedupeKey(o.Code, document.KindReceipt, name, 0) + ":merchant"})
 			}
 			if opt, ok := with(config.DocDelivery); ok && o.Type.IsDelivery() {
-				jobs = append(jobs, Job{Printer: name, Doc: Receipt(o, opt), Title: "配送联", DedupeKey: dedupeKey(o.Code, KindReceipt, name, 0) + ":delivery"})
+				jobs = append(jobs, Job{Printer: name, Doc: document.Receipt(o, opt), Title: "配送联", DedupeKey: dedupeKey(o.Code, document.KindReceipt, name, 0) + ":delivery"})
 			}
-		case RoleKitchen:
+		case document.RoleKitchen:
 			opt, ok := with(config.DocKitchen)
 			if !ok {
 				continue
 			}
-			docs := KitchenTickets(o, m, opt)
+			docs := document.KitchenTickets(o, m, opt)
 			for i, d := range docs {
 				n := 0
 				if len(docs) > 1 {
 					n = i + 1
 				}
-				jobs = append(jobs, Job{Printer: name, Doc: d, Title: "厨打 " + name, DedupeKey: dedupeKey(o.Code, KindKitchen, name, n)})
+				jobs = append(jobs, Job{Printer: name, Doc: d, Title: "厨打 " + name, DedupeKey: dedupeKey(o.Code, document.KindKitchen, name, n)})
 			}
-		case RoleLabel:
+		case document.RoleLabel:
 			opt, ok := with(config.DocLabel)
 			if !ok {
 				continue
 			}
-			for _, d := range CupLabels(o, m, opt) {
-				jobs = append(jobs, Job{Printer: name, Doc: d, Title: strconv.Itoa(len(d.Labels())) + " 杯", DedupeKey: dedupeKey(o.Code, KindLabel, name, 0)})
+			for _, d := range document.CupLabels(o, m, opt) {
+				jobs = append(jobs, Job{Printer: name, Doc: d, Title: strconv.Itoa(len(d.Labels())) + " 杯", DedupeKey: dedupeKey(o.Code, document.KindLabel, name, 0)})
 			}
 		}
 	}
@@ -104,7 +105,7 @@ func (f *Fleet) layouts() config.LayoutsConfig {
 
 // ReprintJobs plans an on-demand reprint (console, `orders reprint`) of one
 // kind of document (receipt, kitchen or label) with the 补打 mark.
-func (f *Fleet) ReprintJobs(o *order.Order, kind Kind) []Job {
+func (f *Fleet) ReprintJobs(o *order.Order, kind document.Kind) []Job {
 	var out []Job
 	for _, j := range f.OrderJobs(o) {
 		if j.Doc.Kind == kind {
@@ -118,45 +119,45 @@ func (f *Fleet) ReprintJobs(o *order.Order, kind Kind) []Job {
 // SlipJob plans a cancel, refund, pause or resume slip for one printer (the
 // workflow picks the printers that printed the order). The DedupeKey is per
 // order, kind and printer: override it for a second pause of the same order.
-func (f *Fleet) SlipJob(printer string, kind Kind, o *order.Order, reason string, at time.Time) (Job, error) {
+func (f *Fleet) SlipJob(printer string, kind document.Kind, o *order.Order, reason string, at time.Time) (Job, error) {
 	if _, ok := f.workers[printer]; !ok {
 		return Job{}, fmt.Errorf("no printer named %q in the config", printer)
 	}
 	opt := f.Options(printer)
 	opt.PrintedAt = at
-	var d Document
+	var d document.Document
 	switch kind {
-	case KindCancel:
-		d = CancelSlip(o, reason, opt)
-	case KindRefund:
-		d = RefundSlip(o, reason, opt)
-	case KindPause:
-		d = PauseNotice(o, reason, opt)
-	case KindResume:
-		d = ResumeNotice(o, opt)
-	case KindReminder:
-		d = ReminderSlip(o, opt)
-	case KindPartialRefund:
-		d = PartialRefundSlip(o, 0, nil, reason, opt)
+	case document.KindCancel:
+		d = document.CancelSlip(o, reason, opt)
+	case document.KindRefund:
+		d = document.RefundSlip(o, reason, opt)
+	case document.KindPause:
+		d = document.PauseNotice(o, reason, opt)
+	case document.KindResume:
+		d = document.ResumeNotice(o, opt)
+	case document.KindReminder:
+		d = document.ReminderSlip(o, opt)
+	case document.KindPartialRefund:
+		d = document.PartialRefundSlip(o, 0, nil, reason, opt)
 	default:
 		return Job{}, fmt.Errorf("%q is not a slip (cancel, refund, pause, resume, reminder, partial_refund)", kind)
 	}
 	return Job{Printer: printer, Doc: d, Title: slipTitle(kind), DedupeKey: dedupeKey(o.Code, kind, printer, 0)}, nil
 }
 
-func slipTitle(k Kind) string {
+func slipTitle(k document.Kind) string {
 	switch k {
-	case KindCancel:
+	case document.KindCancel:
 		return "取消单"
-	case KindRefund:
+	case document.KindRefund:
 		return "退单"
-	case KindPause:
+	case document.KindPause:
 		return "暂停制作"
-	case KindResume:
+	case document.KindResume:
 		return "恢复制作"
-	case KindReminder:
+	case document.KindReminder:
 		return "备餐提醒"
-	case KindPartialRefund:
+	case document.KindPartialRefund:
 		return "部分退款"
 	}
 	return string(k)
@@ -170,15 +171,15 @@ func slipTitle(k Kind) string {
 func (f *Fleet) AddedJobs(o *order.Order, batch string) []Job {
 	var jobs []Job
 	for _, name := range f.order {
-		if !f.serves(name, o) || f.workers[name].dev.Profile.Role != RoleKitchen {
+		if !f.serves(name, o) || f.workers[name].dev.Profile.Role != document.RoleKitchen {
 			continue
 		}
 		opt := f.Options(name)
 		opt.Added = true
-		docs := KitchenTickets(o, NewMatcher(f.configs[name].Match), opt)
+		docs := document.KitchenTickets(o, document.NewMatcher(f.configs[name].Match), opt)
 		for i, d := range docs {
 			jobs = append(jobs, Job{Printer: name, Doc: d, Title: "加菜 " + name,
-				DedupeKey: dedupeKey(o.Code, KindKitchen, name, 0) + ":added:" + batch + ":" + strconv.Itoa(i+1)})
+				DedupeKey: dedupeKey(o.Code, document.KindKitchen, name, 0) + ":added:" + batch + ":" + strconv.Itoa(i+1)})
 		}
 	}
 	return jobs

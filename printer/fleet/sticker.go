@@ -1,4 +1,4 @@
-package printer
+package fleet
 
 import (
 	"context"
@@ -6,10 +6,12 @@ import (
 	"image"
 	"maps"
 	"slices"
+
+	"github.com/posbridge/posbridge/printer/document"
 )
 
 // KindSticker is a table's QR sticker printed on the receipt printer.
-const KindSticker Kind = "sticker"
+const KindSticker document.Kind = "sticker"
 
 // ErrNoReceiptPrinter: no ESC/POS receipt printer is configured.
 var ErrNoReceiptPrinter = errors.New("没有配置小票打印机（role: receipt）")
@@ -27,8 +29,8 @@ func (f *Fleet) PrintImage(ctx context.Context, title string, render func(width 
 		if err != nil {
 			return "", err
 		}
-		doc := Document{Kind: KindSticker, Sandbox: f.opt.Sandbox, Blocks: []Block{
-			Image(RasterFromImage(img, p.Dots), AlignCenter), Feed(2), Cut()}}
+		doc := document.Document{Kind: KindSticker, Sandbox: f.opt.Sandbox, Blocks: []document.Block{
+			document.Image(document.RasterFromImage(img, p.Dots), document.AlignCenter), document.Feed(2), document.Cut()}}
 		_, _, err = f.Enqueue(ctx, Job{Printer: c.Name, Doc: doc, Title: title})
 		return c.Name, err
 	}

@@ -1,4 +1,4 @@
-package printer_test
+package fleet_test
 
 import (
 	"context"
@@ -11,8 +11,11 @@ import (
 
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/order"
-	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/printer/document"
 	"github.com/posbridge/posbridge/printer/fakeprinter"
+	"github.com/posbridge/posbridge/printer/fleet"
+	"github.com/posbridge/posbridge/printer/preview"
+	"github.com/posbridge/posbridge/printer/transport"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -34,11 +37,11 @@ func openStore(t *testing.T, c *clock) *store.DB {
 
 type events struct {
 	mu  sync.Mutex
-	all []printer.Event
+	all []fleet.Event
 }
 
-func (e *events) add(ev printer.Event) { e.mu.Lock(); e.all = append(e.all, ev); e.mu.Unlock() }
-func (e *events) has(kind printer.EventKind, name string) bool {
+func (e *events) add(ev fleet.Event) { e.mu.Lock(); e.all = append(e.all, ev); e.mu.Unlock() }
+func (e *events) has(kind fleet.EventKind, name string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, ev := range e.all {
@@ -54,10 +57,10 @@ func fastPrint() config.PrintConfig {
 		StatusEvery: 50 * time.Millisecond, FailoverAttempts: 2, StaleAfter: 10 * time.Minute, KitchenSplit: "station"}
 }
 
-func startFleet(t *testing.T, db *store.DB, printers []config.PrinterConfig, ev *events) *printer.Fleet {
+func startFleet(t *testing.T, db *store.DB, printers []config.PrinterConfig, ev *events) *fleet.Fleet {
 	t.Helper()
-	f, err := printer.NewFleet(printers, fastPrint(), db, printer.FleetOptions{OnEvent: ev.add,
-		Transport: printer.TransportOptions{ConnectTimeout: 300 * time.Millisecond, WriteTimeout: time.Second}})
+	f, err := fleet.NewFleet(printers, fastPrint(), db, fleet.FleetOptions{OnEvent: ev.add,
+		Transport: transport.TransportOptions{ConnectTimeout: 300 * time.Millisecond, WriteTimeout: time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +122,7 @@ func printedPickups(fp *fakeprinter.Printer) []string {
 		if !c.HasJob() {
 			continue
 		}
-		text := printer.Decode("escpos", c.Data()).Text()
+		text := preview.Decode("escpos", c.Data()).Text()
 		mark := ""
 		if strings.Contains(text, "补打") {
 			mark = "*"
@@ -136,7 +139,7 @@ func printedPickups(fp *fakeprinter.Printer) []string {
 	return out
 }
 
-func enqueueOrder(t *testing.T, f *printer.Fleet, o *order.Order) {
+func enqueueOrder(t *testing.T, f *fleet.Fleet, o *order.Order) {
 	t.Helper()
 	for _, j := range f.OrderJobs(o) {
 		if _, _, err := f.Enqueue(context.Background(), j); err != nil {
@@ -158,7 +161,7 @@ func TestFleetPrintsInOrderExactlyOnce(t *testing.T) {
 	if got := strings.Join(printedPickups(fp), ","); got != "A001,A002,A003" {
 		t.Fatalf("printed %s", got)
 	}
-	if st := f.Status()[0]; st.State != printer.StateOnline || st.LastPrinted.IsZero() {
+	if st := f.Status()[0]; st.State != transport.StateOnline || st.LastPrinted.IsZero() {
 		t.Fatalf("status %+v", st)
 	}
 }
@@ -170,7 +173,7 @@ func TestFleetDroppedJobPrintsAgainWithReprintMark(t *testing.T) {
 	ev := &events{}
 	f := startFleet(t, db, []config.PrinterConfig{{Name: "front", Role: "receipt", Connection: fp.URI()}}, ev)
 	enqueueOrder(t, f, testOrder("201", "A001"))
-	eventually(t, "a retry after the drop", func() bool { return ev.has(printer.EventJobRetry, "front") })
+	eventually(t, "a retry after the drop", func() bool { return ev.has(fleet.EventJobRetry, "front") })
 	enqueueOrder(t, f, testOrder("202", "A002"))
 	eventually(t, "both done", allDone(t, db, 2))
 	if got := strings.Join(printedPickups(fp), ","); got != "A001~,A001*,A002" {
@@ -185,7 +188,7 @@ func TestFleetRecoversJobsInterruptedByACrash(t *testing.T) {
 	// a previous run queued two jobs and crashed while sending the first
 	pc := config.PrinterConfig{Name: "front", Role: "receipt", Connection: fp.URI()}
 	for i, code := range []string{"301", "302"} {
-		doc := printer.Receipt(testOrder(code, []string{"A001", "A002"}[i]), printer.Options{})
+		doc := document.Receipt(testOrder(code, []string{"A001", "A002"}[i]), document.Options{})
 		payload, _ := doc.Marshal()
 		id, _, err := db.EnqueuePrintJob(ctx, store.PrintJob{Printer: "front", OrderCode: code, Doc: "receipt", Payload: payload})
 		if err != nil {
@@ -218,7 +221,7 @@ func TestFleetFailsOverAndOfflinePrinterBlocksNoOther(t *testing.T) {
 	if !kitchen.WaitJobs(1, 5*time.Second) {
 		t.Fatal("the kitchen waited for the offline receipt printer")
 	}
-	eventually(t, "failover", func() bool { return ev.has(printer.EventJobMoved, "front") })
+	eventually(t, "failover", func() bool { return ev.has(fleet.EventJobMoved, "front") })
 	if !front2.WaitJobs(1, 5*time.Second) {
 		t.Fatal("the backup printed nothing")
 	}
@@ -226,7 +229,7 @@ func TestFleetFailsOverAndOfflinePrinterBlocksNoOther(t *testing.T) {
 		t.Fatalf("backup printed %s (nothing had reached the offline printer: no 补打)", got)
 	}
 	eventually(t, "jobs done", allDone(t, db, 2))
-	if st := f.Status()[0]; st.State != printer.StateOffline || !st.FailingOver {
+	if st := f.Status()[0]; st.State != transport.StateOffline || !st.FailingOver {
 		t.Fatalf("front status %+v", st)
 	}
 	// while front keeps failing, the next receipt goes straight to the backup
@@ -243,7 +246,7 @@ func TestFleetHoldsStaleJobsAfterAnOutage(t *testing.T) {
 	db := openStore(t, c)
 	ctx := context.Background()
 	c.set(-20 * time.Minute) // queued 20 minutes ago, before the daemon went down
-	doc := printer.Receipt(testOrder("501", "A001"), printer.Options{})
+	doc := document.Receipt(testOrder("501", "A001"), document.Options{})
 	payload, _ := doc.Marshal()
 	if _, _, err := db.EnqueuePrintJob(ctx, store.PrintJob{Printer: "front", OrderCode: "501", Doc: "receipt", Payload: payload}); err != nil {
 		t.Fatal(err)
@@ -256,7 +259,7 @@ func TestFleetHoldsStaleJobsAfterAnOutage(t *testing.T) {
 	if st := jobStates(t, db)["501/receipt@front"]; st != store.JobHeld {
 		t.Fatalf("stale job is %s, want held", st)
 	}
-	if !ev.has(printer.EventJobsHeld, "front") {
+	if !ev.has(fleet.EventJobsHeld, "front") {
 		t.Fatal("no jobs_held event for the console")
 	}
 	if got := strings.Join(printedPickups(fp), ","); got != "A002" {
@@ -273,7 +276,7 @@ func TestFleetPrintsAReleasedJobDespiteTheOutage(t *testing.T) {
 	db := openStore(t, c)
 	ctx := context.Background()
 	c.set(-20 * time.Minute)
-	doc := printer.Receipt(testOrder("511", "A003"), printer.Options{})
+	doc := document.Receipt(testOrder("511", "A003"), document.Options{})
 	payload, _ := doc.Marshal()
 	id, _, err := db.EnqueuePrintJob(ctx, store.PrintJob{Printer: "front", OrderCode: "511", Doc: "receipt", Payload: payload})
 	if err != nil {
@@ -294,18 +297,18 @@ func TestFleetPrintsAReleasedJobDespiteTheOutage(t *testing.T) {
 
 func TestFleetWaitsForPaperWithoutDuplicates(t *testing.T) {
 	fp := startFake(t)
-	fp.SetState(printer.StatePaperOut)
+	fp.SetState(transport.StatePaperOut)
 	db := openStore(t, &clock{})
 	ev := &events{}
 	f := startFleet(t, db, []config.PrinterConfig{{Name: "front", Role: "receipt", Connection: fp.URI()}}, ev)
 	enqueueOrder(t, f, testOrder("601", "A001"))
-	eventually(t, "paper out shown", func() bool { return f.Status()[0].State == printer.StatePaperOut })
-	eventually(t, "a status event", func() bool { return ev.has(printer.EventStatus, "front") })
+	eventually(t, "paper out shown", func() bool { return f.Status()[0].State == transport.StatePaperOut })
+	eventually(t, "a status event", func() bool { return ev.has(fleet.EventStatus, "front") })
 	time.Sleep(150 * time.Millisecond)
 	if len(fp.Jobs()) != 0 {
 		t.Fatal("job bytes went to a printer without paper")
 	}
-	fp.SetState(printer.StateOnline)
+	fp.SetState(transport.StateOnline)
 	eventually(t, "printed after the paper is back", allDone(t, db, 1))
 	if got := strings.Join(printedPickups(fp), ","); got != "A001" {
 		t.Fatalf("printed %s (no 补打: nothing had been sent)", got)
@@ -315,8 +318,8 @@ func TestFleetWaitsForPaperWithoutDuplicates(t *testing.T) {
 func TestFleetTestPrintOnVirtualPrinter(t *testing.T) {
 	db := openStore(t, &clock{})
 	name := "fleet-" + t.Name()
-	f, err := printer.NewFleet([]config.PrinterConfig{{Name: "v", Role: "receipt", Connection: "virtual://" + name, Paper: "58mm"}},
-		fastPrint(), db, printer.FleetOptions{Sandbox: true})
+	f, err := fleet.NewFleet([]config.PrinterConfig{{Name: "v", Role: "receipt", Connection: "virtual://" + name, Paper: "58mm"}},
+		fastPrint(), db, fleet.FleetOptions{Sandbox: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +330,7 @@ func TestFleetTestPrintOnVirtualPrinter(t *testing.T) {
 	if _, err := f.TestPrint(context.Background(), "v"); err != nil {
 		t.Fatal(err)
 	}
-	v := printer.VirtualPrinterNamed(name, "")
+	v := transport.VirtualPrinterNamed(name, "")
 	eventually(t, "test page", func() bool { return v.Printed() == 1 })
 	text := v.Last(1)[0].Preview.Text()
 	for _, want := range []string{"打印测试页", "测试单 非真实订单", "[二维码: posbridge test v]", "[条码: 20240501]"} {
@@ -342,13 +345,13 @@ func TestFleetTestPrintOnVirtualPrinter(t *testing.T) {
 
 func TestOrderJobsRouting(t *testing.T) {
 	db := openStore(t, &clock{})
-	f, err := printer.NewFleet([]config.PrinterConfig{
+	f, err := fleet.NewFleet([]config.PrinterConfig{
 		{Name: "front", Role: "receipt", Connection: "virtual://r-" + t.Name()},
 		{Name: "store2", Role: "receipt", Connection: "virtual://s2-" + t.Name(), Stores: []string{"s2"}},
 		{Name: "hot", Role: "kitchen", Connection: "virtual://h-" + t.Name(), Match: config.MatchConfig{Names: []string{"*茶"}}},
 		{Name: "grill", Role: "kitchen", Connection: "virtual://g-" + t.Name(), Match: config.MatchConfig{ProductIDs: []string{"burger"}}},
 		{Name: "cup", Role: "label", Connection: "virtual://c-" + t.Name(), Match: config.MatchConfig{Names: []string{"*茶"}}},
-	}, config.PrintConfig{KitchenSplit: "item"}, db, printer.FleetOptions{})
+	}, config.PrintConfig{KitchenSplit: "item"}, db, fleet.FleetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,17 +365,17 @@ func TestOrderJobsRouting(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Fatalf("jobs\n%s\nwant\n%s", strings.Join(got, " "), want)
 	}
-	re := f.ReprintJobs(o, printer.KindReceipt)
+	re := f.ReprintJobs(o, document.KindReceipt)
 	if len(re) != 1 || !re[0].Doc.Reprint || re[0].DedupeKey != "" {
 		t.Fatalf("reprint %+v", re)
 	}
-	for _, k := range []printer.Kind{printer.KindCancel, printer.KindRefund, printer.KindPause, printer.KindResume} {
+	for _, k := range []document.Kind{document.KindCancel, document.KindRefund, document.KindPause, document.KindResume} {
 		j, err := f.SlipJob("hot", k, o, "顾客不要了", time.Now())
 		if err != nil || j.Doc.Kind != k || j.DedupeKey != "701:"+string(k)+":hot" {
 			t.Errorf("%s: %+v %v", k, j, err)
 		}
 	}
-	if _, err := f.SlipJob("hot", printer.KindReceipt, o, "", time.Time{}); err == nil {
+	if _, err := f.SlipJob("hot", document.KindReceipt, o, "", time.Time{}); err == nil {
 		t.Error("a receipt is not a slip")
 	}
 }
@@ -386,7 +389,7 @@ func TestNewFleetRejectsBadConfig(t *testing.T) {
 		{{Name: "a", Connection: "tcp://1.2.3.4", Charset: "big5"}},
 		{{Name: "a", Connection: "tcp://1.2.3.4", Match: config.MatchConfig{Names: []string{"[x"}}}},
 	} {
-		if _, err := printer.NewFleet(pcs, config.PrintConfig{}, db, printer.FleetOptions{}); err == nil {
+		if _, err := fleet.NewFleet(pcs, config.PrintConfig{}, db, fleet.FleetOptions{}); err == nil {
 			t.Errorf("%+v accepted", pcs)
 		}
 	}
@@ -395,7 +398,7 @@ func TestNewFleetRejectsBadConfig(t *testing.T) {
 // The sandbox config (what `posbridge run` uses without a file) must start.
 func TestFleetRunsTheSandboxConfig(t *testing.T) {
 	cfg := config.Sandbox()
-	f, err := printer.NewFleet(cfg.Printers, cfg.Print, openStore(t, &clock{}), printer.FleetOptions{Sandbox: true})
+	f, err := fleet.NewFleet(cfg.Printers, cfg.Print, openStore(t, &clock{}), fleet.FleetOptions{Sandbox: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,10 @@
-package printer
+package fleet
 
-import "time"
+import (
+	"time"
+
+	"github.com/posbridge/posbridge/printer/transport"
+)
 
 // EventKind names what happened on a printer.
 type EventKind string
@@ -16,15 +20,15 @@ const (
 
 // Event is pushed to the console through FleetOptions.OnEvent.
 type Event struct {
-	Kind      EventKind    `json:"kind"`
-	Printer   string       `json:"printer"`
-	State     PrinterState `json:"state,omitempty"`
-	JobID     int64        `json:"job_id,omitempty"`
-	OrderCode string       `json:"order_code,omitempty"`
-	Doc       string       `json:"doc,omitempty"`
-	To        string       `json:"to,omitempty"`    // job_moved: the backup printer
-	Count     int64        `json:"count,omitempty"` // jobs_held
-	Reprint   bool         `json:"reprint,omitempty"`
+	Kind      EventKind              `json:"kind"`
+	Printer   string                 `json:"printer"`
+	State     transport.PrinterState `json:"state,omitempty"`
+	JobID     int64                  `json:"job_id,omitempty"`
+	OrderCode string                 `json:"order_code,omitempty"`
+	Doc       string                 `json:"doc,omitempty"`
+	To        string                 `json:"to,omitempty"`    // job_moved: the backup printer
+	Count     int64                  `json:"count,omitempty"` // jobs_held
+	Reprint   bool                   `json:"reprint,omitempty"`
 	// Waiting is how long the job has waited since it was first tried.
 	Waiting time.Duration `json:"waiting,omitempty"`
 	Err     string        `json:"error,omitempty"`

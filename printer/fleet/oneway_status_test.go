@@ -1,4 +1,4 @@
-package printer_test
+package fleet_test
 
 import (
 	"context"
@@ -7,7 +7,8 @@ import (
 	"testing"
 
 	"github.com/posbridge/posbridge/config"
-	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/printer/fleet"
+	"github.com/posbridge/posbridge/printer/transport"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -22,7 +23,7 @@ func TestOneWayPrinterSaysStatusUnknownWithAHint(t *testing.T) {
 	out := filepath.ToSlash(filepath.Join(t.TempDir(), "out.bin"))
 	f := startFleet(t, db, []config.PrinterConfig{{Name: "file", Role: "receipt", Connection: "file://" + out, Paper: "80mm", Charset: "gbk", StatusQuery: "on", Copies: 1}}, &events{})
 	st := f.Status()[0]
-	if st.State != printer.StateUnknown || st.Label != "状态未知" || st.StatusFrom != printer.StatusFromNone || st.TwoWay ||
+	if st.State != transport.StateUnknown || st.Label != "状态未知" || st.StatusFrom != fleet.StatusFromNone || st.TwoWay ||
 		!strings.Contains(st.Hint, "测试打印") {
 		t.Fatalf("one-way status: %+v", st)
 	}

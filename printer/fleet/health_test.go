@@ -1,4 +1,4 @@
-package printer_test
+package fleet_test
 
 import (
 	"context"
@@ -8,8 +8,9 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/config"
-	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/printer/fakeprinter"
+	"github.com/posbridge/posbridge/printer/fleet"
+	"github.com/posbridge/posbridge/printer/transport"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -25,10 +26,10 @@ func TestHealthFollowsTheFakePrinter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fp.Close()
-	f, err := printer.NewFleet([]config.PrinterConfig{
+	f, err := fleet.NewFleet([]config.PrinterConfig{
 		{Name: "kitchen", Role: "kitchen", Connection: fp.URI(), StatusQuery: "on"},
 		{Name: "file", Role: "receipt", Connection: "file://" + filepath.Join(t.TempDir(), "out.bin")},
-	}, config.PrintConfig{StatusEvery: 50 * time.Millisecond}, db, printer.FleetOptions{})
+	}, config.PrintConfig{StatusEvery: 50 * time.Millisecond}, db, fleet.FleetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,8 +52,8 @@ func TestHealthFollowsTheFakePrinter(t *testing.T) {
 		}
 	}
 	waitHealth(true)
-	fp.SetState(printer.StatePaperOut)
-	if why := waitHealth(false); why != printer.StatePaperOut.Label() {
+	fp.SetState(transport.StatePaperOut)
+	if why := waitHealth(false); why != transport.StatePaperOut.Label() {
 		t.Fatalf("reason %q", why)
 	}
 	if ok, _ := f.Health("file"); !ok {
@@ -96,8 +97,8 @@ func TestStatusPollingSurvivesAClockJumpBack(t *testing.T) {
 	}
 	defer fp.Close()
 	clk := &movableClock{}
-	f, err := printer.NewFleet([]config.PrinterConfig{{Name: "kitchen", Role: "kitchen", Connection: fp.URI(), StatusQuery: "on"}},
-		config.PrintConfig{StatusEvery: 50 * time.Millisecond}, db, printer.FleetOptions{Now: clk.now})
+	f, err := fleet.NewFleet([]config.PrinterConfig{{Name: "kitchen", Role: "kitchen", Connection: fp.URI(), StatusQuery: "on"}},
+		config.PrintConfig{StatusEvery: 50 * time.Millisecond}, db, fleet.FleetOptions{Now: clk.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestStatusPollingSurvivesAClockJumpBack(t *testing.T) {
 	defer f.Close()
 	time.Sleep(200 * time.Millisecond)
 	clk.jump(-time.Hour)
-	fp.SetState(printer.StatePaperOut)
+	fp.SetState(transport.StatePaperOut)
 	deadline := time.Now().Add(3 * time.Second)
 	for {
 		if ok, _ := f.Health("kitchen"); !ok {
@@ -127,8 +128,8 @@ func TestStatusPollingSurvivesAClockJumpBack(t *testing.T) {
 func TestHealthOfAPrinterStuckMidJob(t *testing.T) {
 	ctx := context.Background()
 	db, fp := openStore(t, &clock{}), startFake(t)
-	f, err := printer.NewFleet([]config.PrinterConfig{{Name: "front", Role: "receipt", Connection: fp.URI()}},
-		fastPrint(), db, printer.FleetOptions{StuckAfter: 200 * time.Millisecond})
+	f, err := fleet.NewFleet([]config.PrinterConfig{{Name: "front", Role: "receipt", Connection: fp.URI()}},
+		fastPrint(), db, fleet.FleetOptions{StuckAfter: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package printer
+package fleet
 
 import "github.com/posbridge/posbridge/order"
 

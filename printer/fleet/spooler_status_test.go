@@ -1,4 +1,4 @@
-package printer
+package fleet
 
 import (
 	"context"
@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/config"
-	"github.com/posbridge/posbridge/store"
-
 	"github.com/posbridge/posbridge/printer/discover"
+	"github.com/posbridge/posbridge/printer/transport"
+	"github.com/posbridge/posbridge/store"
 )
 
 // A windows:// printer reports the spooler's view, not "online".
@@ -18,16 +18,16 @@ func TestSpoolerStateFromFlagsAndJobs(t *testing.T) {
 	cases := []struct {
 		name string
 		q    discover.SpoolerQueue
-		want PrinterState
+		want transport.PrinterState
 	}{
-		{"ready", discover.SpoolerQueue{}, StateOnline},
-		{"offline flag", discover.SpoolerQueue{Printer: discover.WindowsInfo{Status: []string{"offline"}}}, StateOffline},
-		{"use printer offline", discover.SpoolerQueue{Printer: discover.WindowsInfo{WorkOffline: true}}, StateOffline},
-		{"paper out", discover.SpoolerQueue{Printer: discover.WindowsInfo{Status: []string{"error", "paper_out"}}}, StatePaperOut},
-		{"door", discover.SpoolerQueue{Printer: discover.WindowsInfo{Status: []string{"door_open"}}}, StateCoverOpen},
-		{"a job in error", discover.SpoolerQueue{Printer: discover.WindowsInfo{Jobs: 2}, Jobs: []discover.SpoolerJob{{ID: 4, Status: []string{"error"}}}}, StateOffline},
-		{"a job out of paper", discover.SpoolerQueue{Jobs: []discover.SpoolerJob{{ID: 4, Status: []string{"paper_out"}}}}, StatePaperOut},
-		{"paused", discover.SpoolerQueue{Printer: discover.WindowsInfo{Status: []string{"paused"}}}, StateOffline},
+		{"ready", discover.SpoolerQueue{}, transport.StateOnline},
+		{"offline flag", discover.SpoolerQueue{Printer: discover.WindowsInfo{Status: []string{"offline"}}}, transport.StateOffline},
+		{"use printer offline", discover.SpoolerQueue{Printer: discover.WindowsInfo{WorkOffline: true}}, transport.StateOffline},
+		{"paper out", discover.SpoolerQueue{Printer: discover.WindowsInfo{Status: []string{"error", "paper_out"}}}, transport.StatePaperOut},
+		{"door", discover.SpoolerQueue{Printer: discover.WindowsInfo{Status: []string{"door_open"}}}, transport.StateCoverOpen},
+		{"a job in error", discover.SpoolerQueue{Printer: discover.WindowsInfo{Jobs: 2}, Jobs: []discover.SpoolerJob{{ID: 4, Status: []string{"error"}}}}, transport.StateOffline},
+		{"a job out of paper", discover.SpoolerQueue{Jobs: []discover.SpoolerJob{{ID: 4, Status: []string{"paper_out"}}}}, transport.StatePaperOut},
+		{"paused", discover.SpoolerQueue{Printer: discover.WindowsInfo{Status: []string{"paused"}}}, transport.StateOffline},
 	}
 	for _, c := range cases {
 		if got := spoolerState(c.q); got != c.want {
@@ -39,7 +39,7 @@ func TestSpoolerStateFromFlagsAndJobs(t *testing.T) {
 // spoolerRecording plays the Windows spooler's answers for one printer:
 // a one-way link that has a queue to ask.
 type spoolerRecording struct {
-	Transport
+	transport.Transport
 	mu sync.Mutex
 	q  discover.SpoolerQueue
 }
@@ -92,7 +92,7 @@ func TestWorkerReportsTheSpoolersView(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	st := wait("offline from the spooler", func(st PrinterStatus) bool { return st.State == StateOffline })
+	st := wait("offline from the spooler", func(st PrinterStatus) bool { return st.State == transport.StateOffline })
 	if st.StatusFrom != StatusFromSpooler || st.Label != "已设为脱机使用" {
 		t.Fatalf("status %+v", st)
 	}
@@ -100,12 +100,12 @@ func TestWorkerReportsTheSpoolersView(t *testing.T) {
 		t.Fatalf("Health = %v %q: an offline spooler must hold auto-accept", ok, why)
 	}
 	rec.set(discover.SpoolerQueue{Printer: discover.WindowsInfo{Jobs: 1}, Jobs: []discover.SpoolerJob{{ID: 3, Status: []string{"paper_out"}}}})
-	st = wait("paper out from a job", func(st PrinterStatus) bool { return st.State == StatePaperOut })
+	st = wait("paper out from a job", func(st PrinterStatus) bool { return st.State == transport.StatePaperOut })
 	if st.Label != "队列中 1 个任务、缺纸" {
 		t.Fatalf("label %q", st.Label)
 	}
 	rec.set(discover.SpoolerQueue{})
-	wait("ready again", func(st PrinterStatus) bool { return st.State == StateOnline && st.Label == "就绪" })
+	wait("ready again", func(st PrinterStatus) bool { return st.State == transport.StateOnline && st.Label == "就绪" })
 	if ok, _ := f.Health("win"); !ok {
 		t.Fatal("a ready spooler still holds orders")
 	}

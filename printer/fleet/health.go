@@ -1,4 +1,6 @@
-package printer
+package fleet
+
+import "github.com/posbridge/posbridge/printer/transport"
 
 // Health reports whether a printer can print now, for the accept policy:
 // an order is never accepted automatically into a kitchen that cannot see
@@ -12,7 +14,7 @@ func (f *Fleet) Health(name string) (ok bool, why string) {
 	if !w.dev.Confirms() {
 		// The spooler's offline or paper out is worth a staff prompt; its
 		// silence proves nothing, and a bare one-way link knows nothing.
-		if st := w.snapshot(); st.StatusFrom == StatusFromSpooler && st.State != StateUnknown && !st.State.CanPrint() {
+		if st := w.snapshot(); st.StatusFrom == StatusFromSpooler && st.State != transport.StateUnknown && !st.State.CanPrint() {
 			return false, st.Label
 		}
 		return true, ""
@@ -24,7 +26,7 @@ func (f *Fleet) Health(name string) (ok bool, why string) {
 	switch {
 	case st.State.CanPrint():
 		return true, ""
-	case st.State == StateUnknown && st.CheckedAt.IsZero():
+	case st.State == transport.StateUnknown && st.CheckedAt.IsZero():
 		return true, "" // not asked yet (just started): do not hold orders for it
 	}
 	return false, st.Label
