@@ -69,6 +69,7 @@ func (b *Bridge) Do(ctx context.Context, req ActionRequest) (ActionResult, error
 		if err != nil {
 			return err
 		}
+		b.nameCourierChannel(rec.Source, req.Courier)
 		if err := b.doTx(tx, a, rec, req); err != nil {
 			return err
 		}
@@ -80,7 +81,7 @@ func (b *Bridge) Do(ctx context.Context, req ActionRequest) (ActionResult, error
 
 // doTx applies an action to rec inside a transaction.
 func (b *Bridge) doTx(tx *store.Tx, a *after, rec *store.OrderRecord, req ActionRequest) error {
-	to, err := checkAction(rec, req.Action)
+	to, err := checkAction(rec.State(), req.Action)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -58,8 +57,30 @@ func keepAddress(old, fresh *order.Order) {
 	fresh.Address, fresh.Deliveries = old.Address, old.Deliveries
 }
 
-// dayKey names one store's day of historyOrders.
-type dayKey struct{ store, day string }
+// OrderHistory reads a store's day of orders a page at a time, with
+// their delivery addresses: where the address of a delivery order whose
+// detail has none is found. A channel implements it when its details can
+// lack the address (开个店's historyOrders, kaigedian/channel); the
+// orders of a channel without it never wait for an address.
+type OrderHistory interface {
+	DayOrders(ctx context.Context, storeID string, day time.Time, page, pageSize int) (orders []order.Order, total int, err error)
+}
+
+// history is the OrderHistory of source's channel (nil: none).
+func (b *Bridge) history(source order.Source) OrderHistory {
+	ch, err := b.channels.get(source)
+	if err != nil {
+		return nil
+	}
+	h, _ := ch.(OrderHistory)
+	return h
+}
+
+// dayKey names one store's day of a source's order history.
+type dayKey struct {
+	source     order.Source
+	store, day string
+}
 
 // address is what historyOrders says of a delivery order.
 type address struct {
@@ -107,7 +128,7 @@ func (b *Bridge) addressLoop(ctx context.Context) {
 		}
 		groups := map[dayKey][]store.AddressWanted{}
 		for _, w := range wanted {
-			k := dayKey{w.StoreID, BusinessDay(w.CreatedAt)}
+			k := dayKey{w.Source.Or(order.SourceKaigedian), w.StoreID, BusinessDay(w.CreatedAt)}
 			groups[k] = append(groups[k], w)
 		}
 		for k, ws := range groups {
@@ -127,8 +148,13 @@ func (b *Bridge) addressLoop(ctx context.Context) {
 // them.
 func (b *Bridge) fetchAddresses(ctx context.Context, k dayKey, wanted []store.AddressWanted) {
 	now := b.now()
-	b.history.mu.Lock()
-	d := b.history.day(k, now)
+	hp := b.history(k.source)
+	if hp == nil {
+		b.addressesMissed(ctx, wanted) // its channel is gone: they print without it once the attempts are spent
+		return
+	}
+	b.days.mu.Lock()
+	d := b.days.day(k, now)
 	missing := map[string]bool{}
 	for _, w := range wanted {
 		if _, seen := d.orders[w.Code]; !seen {
@@ -136,23 +162,23 @@ func (b *Bridge) fetchAddresses(ctx context.Context, k dayKey, wanted []store.Ad
 		}
 	}
 	due := len(missing) > 0 && (now.Sub(d.at) >= historyFresh || now.Before(d.at))
-	b.history.mu.Unlock()
+	b.days.mu.Unlock()
 	from := d.last
 	if due {
-		found, last, err := readNewest(ctx, b.platform, k.store, wanted[0].CreatedAt, missing, from)
+		found, last, err := readNewest(ctx, hp, k.store, wanted[0].CreatedAt, missing, from)
 		if err != nil {
 			if ctx.Err() == nil {
 				b.log.Warn("historyOrders failed; delivery addresses wait", "store", k.store, "day", k.day, "err", err)
-				b.health.platformError(now, "historyOrders", err)
+				b.health.platformError(k.source, now, "historyOrders", err, b.explain(k.source, err))
 				b.addressesMissed(ctx, wanted)
 			}
 			return
 		}
-		b.health.platformOK(now)
-		b.history.mu.Lock()
+		b.health.platformOK(k.source, now)
+		b.days.mu.Lock()
 		d.at, d.last = now, max(d.last, last)
 		maps.Copy(d.orders, found)
-		b.history.mu.Unlock()
+		b.days.mu.Unlock()
 	}
 	b.addressesFound(ctx, wanted, d)
 }
@@ -163,17 +189,16 @@ func (b *Bridge) fetchAddresses(ctx context.Context, k dayKey, wanted []store.Ad
 // says how many there are) and then pages back from the last, where the
 // newest are when the list runs oldest first; later reads go on from where
 // the last one ended. It returns what it found and the last page it read.
-func readNewest(ctx context.Context, hp Platform, storeID string, day time.Time, want map[string]bool, from int) (map[string]*address, int, error) {
+func readNewest(ctx context.Context, hp OrderHistory, storeID string, day time.Time, want map[string]bool, from int) (map[string]*address, int, error) {
 	found := map[string]*address{}
 	left, calls, last := len(want), 0, 0
 	take := func(page int) (pages int, err error) {
 		calls++
-		res, err := hp.HistoryOrders(ctx, kaigedian.HistoryRequest{StoreID: storeID, Day: day, PageNum: page, PageSize: historyPageSize})
+		orders, total, err := hp.DayOrders(ctx, storeID, day, page, historyPageSize)
 		if err != nil {
 			return 0, err
 		}
-		for _, it := range res.Items {
-			o := it.Order
+		for _, o := range orders {
 			var a *address
 			if !needsAddress(&o) {
 				a = &address{text: o.Address, contacts: o.Deliveries}
@@ -184,7 +209,7 @@ func readNewest(ctx context.Context, hp Platform, storeID string, day time.Time,
 			found[o.Code] = a
 		}
 		last = max(last, page)
-		return (res.Total + historyPageSize - 1) / historyPageSize, nil
+		return (total + historyPageSize - 1) / historyPageSize, nil
 	}
 	more := func() bool { return left > 0 && calls < historyPages }
 	if from == 0 {
@@ -214,9 +239,9 @@ func (b *Bridge) addressesFound(ctx context.Context, wanted []store.AddressWante
 	err := b.write(ctx, func(tx *store.Tx, a *after) error {
 		missed = missed[:0]
 		for _, w := range wanted {
-			b.history.mu.Lock()
+			b.days.mu.Lock()
 			h, seen := d.orders[w.Code]
-			b.history.mu.Unlock()
+			b.days.mu.Unlock()
 			if !seen {
 				missed = append(missed, w)
 				continue

@@ -1,6 +1,7 @@
 // Package bridge holds every business rule of posbridge: the order state
 // machine of seed 000, the accept policy, scan rules, what to print where, and
-// the outbox dispatcher. It drives store, printer and kaigedian; adapters at
+// the outbox dispatcher. It drives store and printer, and the sources of
+// orders through the ports of channel.go (开个店's is kaigedian/channel); adapters at
 // the edges (push receiver, poller, console, scanner) call into it.
 package bridge
 
@@ -13,18 +14,10 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/config"
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
 )
-
-// Platform is what the bridge still reads of 开个店 directly: the order
-// history, for delivery addresses (address.go). Everything else goes
-// through the channel port (channel.go). *kaigedian.Client implements it.
-type Platform interface {
-	HistoryOrders(ctx context.Context, req kaigedian.HistoryRequest) (*kaigedian.HistoryResult, error)
-}
 
 // Printers is the part of the printer fleet the bridge uses.
 // *printer.Fleet implements it.
@@ -64,7 +57,6 @@ type Deps struct {
 	// Reporters follow orders' lifecycles (reporter.go).
 	Channels  []Channel
 	Reporters []Reporter
-	Platform  Platform
 	Printers  Printers
 	Bus       *Bus
 	Logger    *slog.Logger
@@ -78,7 +70,6 @@ type Bridge struct {
 	db        *store.DB
 	channels  channels
 	reporters reporters
-	platform  Platform
 	printers  Printers
 	bus       *Bus
 	log       *slog.Logger
@@ -90,7 +81,7 @@ type Bridge struct {
 	outboxWake  chan struct{}
 	refundWake  chan struct{} // claims.go
 	addressWake chan struct{} // address.go
-	history     historyCache  // address.go
+	days        historyCache  // address.go
 
 	scanMu    sync.Mutex
 	lastScans map[string]time.Time
@@ -116,7 +107,7 @@ func New(d Deps) *Bridge {
 		d.Bus = NewBus(d.Now)
 	}
 	b := &Bridge{
-		cfg: d.Config, db: d.Store, channels: newChannels(d.Channels), reporters: newReporters(d.Reporters), platform: d.Platform, printers: d.Printers, bus: d.Bus,
+		cfg: d.Config, db: d.Store, channels: newChannels(d.Channels), reporters: newReporters(d.Reporters), printers: d.Printers, bus: d.Bus,
 		log: d.Logger, now: d.Now, policy: newAcceptPolicy(d.Config),
 		inboxWake: make(chan struct{}, 1), detailWake: make(chan struct{}, 1), outboxWake: make(chan struct{}, 1),
 		lastScans: map[string]time.Time{}, health: newHealthState(), refundWake: make(chan struct{}, 1),

@@ -36,7 +36,7 @@ const claimAttempts = 3
 // accept, say) is not worth a call: it is only logged.
 func (b *Bridge) claim(tx *store.Tx, a *after, p decodedPush) error {
 	if rec, err := tx.GetOrder(p.ch.Code); err == nil {
-		trial := *rec
+		trial := rec.State() // the order stays as it is
 		if out := applyPlatform(&trial, p.ch, b.codes(p.ch.Source)); !out.changed && len(out.effects) == 0 {
 			b.log.Debug("unauthenticated push that changes nothing absorbed", "order", p.ch.Code, "why", out.ignored)
 			return nil

@@ -89,11 +89,11 @@ func (b *Bridge) fetchDetails(ctx context.Context, ch Channel, codes []string, c
 			return
 		}
 		b.log.Warn("queryDetail failed; will retry", "source", ch.Source(), "orders", len(codes), "err", err)
-		b.health.platformError(b.now(), "queryDetail", err)
+		b.channelError(ch, "queryDetail", err)
 		b.detailFailed(ctx, codes, "查询订单详情失败："+ch.Classify(err).Message)
 		return
 	}
-	b.health.platformOK(b.now())
+	b.channelOK(ch)
 	got := map[string]bool{}
 	var fetched []Detail
 	for _, d := range details {
@@ -190,7 +190,7 @@ func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d Detail) error {
 	partlyRefunded := partlyRefundedNow(rec.Detail, &detail)
 	keepAddress(rec.Detail, &detail)
 	rec.Detail, rec.RawDetail = &detail, d.Raw
-	if needsAddress(&detail) && !rec.NeedsAddress && rec.AddressAttempts < addressAttempts {
+	if needsAddress(&detail) && !rec.NeedsAddress && rec.AddressAttempts < addressAttempts && b.history(rec.Source) != nil {
 		rec.NeedsAddress, rec.AddressNextAt = true, zeroTime
 		a.address = true
 	}
@@ -201,7 +201,7 @@ func (b *Bridge) applyDetailTx(tx *store.Tx, a *after, d Detail) error {
 	}
 	out := outcome{from: rec.Status, to: rec.Status}
 	if detail.PlatformStatus != 0 && detail.PlatformStatus != rec.PlatformStatus {
-		out = applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Via: order.ViaPoll, Source: rec.Source, Code: rec.Code,
+		out = applyToRecord(rec, order.Change{Kind: order.ChangeStatus, Via: order.ViaPoll, Source: rec.Source, Code: rec.Code,
 			PlatformStatus: detail.PlatformStatus}, b.codes(rec.Source))
 	}
 	if rec.Status == order.StatusNew && rec.Decision == store.DecisionNone {

@@ -104,7 +104,7 @@ func (b *Bridge) applyChangeTx(tx *store.Tx, a *after, ch order.Change, header *
 	if header != nil {
 		fillFromHeader(rec, header)
 	}
-	out := applyPlatform(rec, ch, b.codes(rec.Source))
+	out := applyToRecord(rec, ch, b.codes(rec.Source))
 	if out.ignored != "" {
 		b.log.Debug("platform event absorbed", "order", ch.Code, "why", out.ignored, "source", ch.Via)
 	}
@@ -188,7 +188,7 @@ func (b *Bridge) firstSeen(tx *store.Tx, a *after, ch order.Change, header *orde
 		// A refund of an order we never saw: refunds follow an accept.
 		codes := b.codes(ch.Source)
 		rec.Status, rec.NeedsDetail, rec.PlatformStatus = order.StatusAccepted, true, codes.CodeOf(order.StatusAccepted)
-		out := applyPlatform(rec, ch, codes)
+		out := applyToRecord(rec, ch, codes)
 		note = out.note
 		if rec.Status == order.StatusRefundRequested {
 			rec.Decision, rec.DecisionSince, rec.DecisionNote = store.DecisionRefund, now, out.note

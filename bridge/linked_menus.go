@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"sync"
-
-	"github.com/posbridge/posbridge/kaigedian"
 )
 
 // LinkedMenus is a menu posbridge serves itself whose products may carry
@@ -66,12 +64,12 @@ func (b *Bridge) sellOutLinked(ctx context.Context, storeID string, codes []stri
 
 // pauseLinked follows a store status on the linked menus: 置休 and 停业
 // close scan-to-order, 营业 and 开启 open it.
-func (b *Bridge) pauseLinked(ctx context.Context, storeID string, ev kaigedian.StoreEvent, actor string) {
+func (b *Bridge) pauseLinked(ctx context.Context, storeID string, ev StoreEvent, actor string) {
 	m := b.linkedMenus()
 	if m == nil {
 		return
 	}
-	paused := ev == kaigedian.StoreRest || ev == kaigedian.StoreClose
+	paused := ev.pauses()
 	reason := ""
 	if paused {
 		reason = "门店" + ev.Label() + "，暂停接单"

@@ -64,12 +64,12 @@ func rank(s order.Status) int { return s.Rank() }
 // on: money returned after that is a refund (退单), before it a cancellation
 // (取消单). A local accept the platform never confirmed does not count: the
 // customer may have cancelled first.
-func wasAccepted(rec *store.OrderRecord, codes StatusCodes) bool {
-	switch s, _ := codes.StatusOf(rec.PlatformStatus); s {
+func wasAccepted(st *order.State, codes StatusCodes) bool {
+	switch s, _ := codes.StatusOf(st.PlatformStatus); s {
 	case order.StatusAccepted, order.StatusMade, order.StatusDelivering, order.StatusDelivered, order.StatusCompleted:
 		return true
 	}
-	switch rec.Status {
+	switch st.Status {
 	case order.StatusMade, order.StatusDelivering, order.StatusCompleted, order.StatusRefundRequested, order.StatusRefundProcessing:
 		return true
 	}
@@ -78,24 +78,24 @@ func wasAccepted(rec *store.OrderRecord, codes StatusCodes) bool {
 
 // effective is the lifecycle state of an order, looking through a pending
 // refund request.
-func effective(rec *store.OrderRecord) order.Status {
-	if rec.Status.RefundPending() && rec.StatusBeforeRefund != "" {
-		return rec.StatusBeforeRefund
+func effective(st *order.State) order.Status {
+	if st.Status.RefundPending() && st.StatusBeforeRefund != "" {
+		return st.StatusBeforeRefund
 	}
-	return rec.Status
+	return st.Status
 }
 
-// applyPlatform applies a platform announcement to rec (which it mutates).
+// applyPlatform applies a platform announcement to st (which it mutates).
 // It never moves an order backwards and never moves a terminal order, except
 // that a completed order may still be refunded (after-sales).
-func applyPlatform(rec *store.OrderRecord, ch order.Change, codes StatusCodes) outcome {
-	out := outcome{from: rec.Status, to: rec.Status, change: ch}
-	if !ch.At.IsZero() && ch.At.After(rec.PlatformAt) {
-		defer func() { rec.PlatformAt = ch.At }()
+func applyPlatform(st *order.State, ch order.Change, codes StatusCodes) outcome {
+	out := outcome{from: st.Status, to: st.Status, change: ch}
+	if !ch.At.IsZero() && ch.At.After(st.PlatformAt) {
+		defer func() { st.PlatformAt = ch.At }()
 	}
 	switch ch.Kind {
 	case order.ChangeRefund:
-		applyRefundStatus(rec, ch, &out, codes)
+		applyRefundStatus(st, ch, &out, codes)
 	case order.ChangeDelivery:
 		out.note = deliveryNote(ch)
 		out.add(effWaybill)
@@ -114,21 +114,21 @@ func applyPlatform(rec *store.OrderRecord, ch order.Change, codes StatusCodes) o
 		}
 	default:
 		if s, _ := codes.StatusOf(ch.PlatformStatus); ch.CancelStatus != 0 && s != order.StatusCancelled {
-			applyRefundStatus(rec, ch, &out, codes)
+			applyRefundStatus(st, ch, &out, codes)
 		}
-		applyStatus(rec, ch, &out, codes)
+		applyStatus(st, ch, &out, codes)
 	}
-	out.to = rec.Status
+	out.to = st.Status
 	out.changed = out.from != out.to
 	return out
 }
 
-func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome, codes StatusCodes) {
+func applyStatus(st *order.State, ch order.Change, out *outcome, codes StatusCodes) {
 	target, known := codes.StatusOf(ch.PlatformStatus)
 	if !known {
 		if raw := rawStatus(ch); raw != "" {
 			// Stored raw and shown, never refused; the order stays where it is.
-			rec.RawStatus = raw
+			st.RawStatus = raw
 			out.note = "平台状态未知（" + raw + "），已记录"
 		}
 		return
@@ -136,23 +136,23 @@ func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome, codes St
 	platformTarget := target // target may become refunded below; the platform said this
 	if target == order.StatusCancelled {
 		if ch.CancelType != 0 { // a poll or reconcile knows no type: keep the push's
-			rec.CancelType = ch.CancelType
+			st.CancelType = ch.CancelType
 		}
 		if ch.Reason != "" {
-			rec.Reason = ch.Reason
+			st.Reason = ch.Reason
 		}
-		if wasAccepted(rec, codes) {
+		if wasAccepted(st, codes) {
 			target = order.StatusRefunded
 		}
 	}
 	// The platform status only moves forward: a poll page read before the
 	// platform took our accept must not make a later cancel look like one
 	// before the accept (a cancel slip where a refund slip belongs).
-	if have, known := codes.StatusOf(rec.PlatformStatus); !known || rank(platformTarget) >= rank(have) {
-		rec.PlatformStatus = ch.PlatformStatus
+	if have, known := codes.StatusOf(st.PlatformStatus); !known || rank(platformTarget) >= rank(have) {
+		st.PlatformStatus = ch.PlatformStatus
 	}
-	rec.RawStatus = ""
-	cur := effective(rec)
+	st.RawStatus = ""
+	cur := effective(st)
 	if cur.Terminal() && !(cur == order.StatusCompleted && target == order.StatusRefunded) {
 		if cur != target {
 			out.ignored = fmt.Sprintf("order is %s; platform status %d is late", cur, ch.PlatformStatus)
@@ -163,13 +163,13 @@ func applyStatus(rec *store.OrderRecord, ch order.Change, out *outcome, codes St
 		out.ignored = fmt.Sprintf("order is %s; platform status %d is not newer", cur, ch.PlatformStatus)
 		return
 	}
-	if rec.Status.RefundPending() && !target.Terminal() {
+	if st.Status.RefundPending() && !target.Terminal() {
 		// The platform moved on (e.g. made) while a refund waits: keep waiting,
 		// but remember where to return.
-		rec.StatusBeforeRefund = target
+		st.StatusBeforeRefund = target
 		return
 	}
-	moveTo(rec, target, out)
+	moveTo(st, target, out)
 	switch target {
 	case order.StatusAccepted, order.StatusMade, order.StatusDelivering:
 		if out.from == order.StatusNew {
@@ -204,45 +204,45 @@ func rawStatus(ch order.Change) string {
 	return ""
 }
 
-func applyRefundStatus(rec *store.OrderRecord, ch order.Change, out *outcome, codes StatusCodes) {
+func applyRefundStatus(st *order.State, ch order.Change, out *outcome, codes StatusCodes) {
 	cs := ch.CancelStatus
 	switch cs {
 	case order.RefundRequested:
-		if !ch.At.IsZero() && !rec.RefundAt.IsZero() && !ch.At.After(rec.RefundAt) {
+		if !ch.At.IsZero() && !st.RefundAt.IsZero() && !ch.At.After(st.RefundAt) {
 			// The same request announced again (status push and refund push
 			// both carry it), possibly after staff already decided it.
 			out.ignored = "refund request already applied"
 			return
 		}
-		switch rec.Status {
+		switch st.Status {
 		case order.StatusNew, order.StatusAccepted, order.StatusMade, order.StatusDelivering, order.StatusCompleted:
-			rec.StatusBeforeRefund = rec.Status
-			rec.RefundStatus, rec.RefundAt = cs, ch.At
+			st.StatusBeforeRefund = st.Status
+			st.RefundStatus, st.RefundAt = cs, ch.At
 			if ch.Reason != "" {
-				rec.Reason = ch.Reason
+				st.Reason = ch.Reason
 			}
-			rec.CancelType = ch.CancelType
-			moveTo(rec, order.StatusRefundRequested, out)
+			st.CancelType = ch.CancelType
+			moveTo(st, order.StatusRefundRequested, out)
 			out.note = cancelNote("顾客申请退款", ch)
 			out.add(effAskRefund, effPauseKitchen)
 		case order.StatusRefundRequested, order.StatusRefundProcessing:
 			out.ignored = "refund already requested"
 		default:
-			out.ignored = fmt.Sprintf("refund request for a %s order", rec.Status)
+			out.ignored = fmt.Sprintf("refund request for a %s order", st.Status)
 		}
 	case order.RefundRefused, order.RefundWithdrawn:
-		rec.RefundStatus = cs
-		if !rec.Status.RefundPending() {
+		st.RefundStatus = cs
+		if !st.Status.RefundPending() {
 			out.ignored = "no refund request is waiting"
 			return
 		}
-		approved := rec.Status == order.StatusRefundProcessing
-		back := rec.StatusBeforeRefund
+		approved := st.Status == order.StatusRefundProcessing
+		back := st.StatusBeforeRefund
 		if back == "" {
 			back = order.StatusAccepted
 		}
-		moveTo(rec, back, out)
-		rec.StatusBeforeRefund = ""
+		moveTo(st, back, out)
+		st.StatusBeforeRefund = ""
 		switch {
 		case cs == order.RefundRefused && approved:
 			out.note = "平台未完成退款（退款被拒绝），订单恢复制作"
@@ -259,18 +259,18 @@ func applyRefundStatus(rec *store.OrderRecord, ch order.Change, out *outcome, co
 			out.add(effAlertRefundUndone)
 		}
 	case order.RefundRefunding, order.RefundDone:
-		rec.RefundStatus = cs
-		switch rec.Status {
+		st.RefundStatus = cs
+		switch st.Status {
 		case order.StatusRefunded, order.StatusCancelled, order.StatusRejected:
 			return // the money went back as part of an end already recorded
 		}
-		if !wasAccepted(rec, codes) {
-			moveTo(rec, order.StatusCancelled, out)
+		if !wasAccepted(st, codes) {
+			moveTo(st, order.StatusCancelled, out)
 			out.note = cancelNote("订单已取消", ch)
 			out.add(effClearDecision, effDropQueued, effCancelSlip, effMootOutbox)
 			return
 		}
-		moveTo(rec, order.StatusRefunded, out)
+		moveTo(st, order.StatusRefunded, out)
 		out.note = cancelNote(order.RefundStatus(cs).Label(), ch)
 		out.add(effClearDecision, effDropQueued, effRefundSlip, effMootOutbox)
 	default:
@@ -278,10 +278,10 @@ func applyRefundStatus(rec *store.OrderRecord, ch order.Change, out *outcome, co
 	}
 }
 
-func moveTo(rec *store.OrderRecord, s order.Status, out *outcome) {
-	rec.Status = s
+func moveTo(st *order.State, s order.Status, out *outcome) {
+	st.Status = s
 	if !s.RefundPending() {
-		rec.StatusBeforeRefund = ""
+		st.StatusBeforeRefund = ""
 	}
 	out.to = s
 }
@@ -311,4 +311,13 @@ func deliveryNote(ch order.Change) string {
 		}
 	}
 	return "配送：" + s
+}
+
+// applyToRecord runs the state machine on the state of a stored order and
+// keeps what it made of it in the row.
+func applyToRecord(rec *store.OrderRecord, ch order.Change, codes StatusCodes) outcome {
+	st := rec.State()
+	out := applyPlatform(&st, ch, codes)
+	rec.SetState(st)
+	return out
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
-	"github.com/posbridge/posbridge/store"
 )
 
 func statusChange(p int) order.Change {
@@ -65,7 +64,7 @@ func TestPlatformTransitions(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rec := &store.OrderRecord{Code: "C1", Status: c.from, StatusBeforeRefund: c.before}
+			rec := &order.State{Code: "C1", Status: c.from, StatusBeforeRefund: c.before}
 			if c.accepted {
 				rec.PlatformStatus = kaigedian.PlatformAccepted
 			}
@@ -89,7 +88,7 @@ func TestPlatformTransitions(t *testing.T) {
 // accept was confirmed: it must not lower the platform status, or the next
 // cancel would look like one before the accept (cancel slip, no refund).
 func TestStalePlatformStatusDoesNotUndoTheConfirmedAccept(t *testing.T) {
-	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
+	rec := &order.State{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
 	if out := applyPlatform(rec, statusChange(kaigedian.PlatformNew), kaigedianCodes{}); out.changed || rec.PlatformStatus != kaigedian.PlatformAccepted {
 		t.Fatalf("a stale 'new' moved the order: changed=%v platform status %d", out.changed, rec.PlatformStatus)
 	}
@@ -103,7 +102,7 @@ func TestStalePlatformStatusDoesNotUndoTheConfirmedAccept(t *testing.T) {
 }
 
 func TestUnknownStatusIsStoredRaw(t *testing.T) {
-	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: 3}
+	rec := &order.State{Code: "C1", Status: order.StatusAccepted, PlatformStatus: 3}
 	out := applyPlatform(rec, order.Change{Kind: order.ChangeStatus, Code: "C1", Unknown: map[string]string{"orderStatus": "99"}}, kaigedianCodes{})
 	if rec.Status != order.StatusAccepted || rec.RawStatus != "99" || !strings.Contains(out.note, "99") {
 		t.Fatalf("unknown status: %s raw=%q note=%q", rec.Status, rec.RawStatus, out.note)
@@ -111,7 +110,7 @@ func TestUnknownStatusIsStoredRaw(t *testing.T) {
 }
 
 func TestMadeWhileRefundWaitsReturnsToMade(t *testing.T) {
-	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
+	rec := &order.State{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
 	applyPlatform(rec, refundChange(1), kaigedianCodes{})
 	applyPlatform(rec, statusChange(31), kaigedianCodes{})
 	applyPlatform(rec, refundChange(3), kaigedianCodes{})
@@ -144,7 +143,7 @@ func TestCheckActionRefusesIllegalSteps(t *testing.T) {
 		{order.StatusCancelled, ActCancel, false, ""},
 	}
 	for _, c := range cases {
-		rec := &store.OrderRecord{Code: "C", Status: c.from}
+		rec := order.State{Code: "C", Status: c.from}
 		to, err := checkAction(rec, c.act)
 		if (err == nil) != c.ok || to != c.to {
 			t.Errorf("%s on %s: to=%q err=%v", c.act, c.from, to, err)
@@ -155,7 +154,7 @@ func TestCheckActionRefusesIllegalSteps(t *testing.T) {
 			}
 		}
 	}
-	rec := &store.OrderRecord{Code: "C", Status: order.StatusMade, Type: order.TypePickup}
+	rec := order.State{Code: "C", Status: order.StatusMade, Type: order.TypePickup}
 	if _, err := checkAction(rec, ActDeliver); err == nil {
 		t.Error("a pickup order must not go out for delivery")
 	}
@@ -178,7 +177,7 @@ func TestScanSteps(t *testing.T) {
 		{order.StatusRefundRequested, order.TypePickup, "", EConflict},
 	}
 	for _, c := range cases {
-		act, res := scanStep(&store.OrderRecord{Code: "C", Status: c.status, Type: c.typ})
+		act, res := scanStep(order.State{Code: "C", Status: c.status, Type: c.typ})
 		if act != c.act || (res == nil) != (c.refuse == "") || (res != nil && (res.Outcome != c.refuse || res.Error == "")) {
 			t.Errorf("scan %s/%d: act=%q res=%+v", c.status, c.typ, act, res)
 		}
@@ -187,7 +186,7 @@ func TestScanSteps(t *testing.T) {
 
 func TestRepeatedRefundRequestAfterDecisionIsAbsorbed(t *testing.T) {
 	at := time.UnixMilli(1_700_000_000_000)
-	rec := &store.OrderRecord{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
+	rec := &order.State{Code: "C1", Status: order.StatusAccepted, PlatformStatus: kaigedian.PlatformAccepted}
 	req := order.Change{Kind: order.ChangeRefund, Code: "C1", CancelStatus: order.RefundRequested, At: at}
 	applyPlatform(rec, req, kaigedianCodes{})
 	if rec.Status != order.StatusRefundRequested {

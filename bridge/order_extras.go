@@ -6,8 +6,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/posbridge/posbridge/kaigedian"
-
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/store"
@@ -22,42 +20,42 @@ import (
 // repeating its push (the push has no time of its own to tell them apart).
 const reminderWindow = time.Minute
 
-// OrderExtras are those fields of an order view.
+// OrderExtras are those fields of an order.
 type OrderExtras struct {
-	Delivery        *DeliveryView  `json:"delivery,omitempty"`
-	Reminders       []time.Time    `json:"reminders,omitempty"`
-	Additions       []AdditionView `json:"additions,omitempty"`
-	NeedInvoice     bool           `json:"need_invoice,omitempty"`
-	DriverFee       order.Fen      `json:"driver_fee,omitempty"`
-	PartlyRefunded  bool           `json:"partly_refunded,omitempty"`
-	PickupAt        time.Time      `json:"pickup_at,omitzero"`
-	DeliveryAt      time.Time      `json:"delivery_at,omitzero"`
-	EstimatedArrive time.Time      `json:"estimated_arrive_at,omitzero"`
-	ArrivedAt       time.Time      `json:"arrived_at,omitzero"`
+	Delivery        *Waybill
+	Reminders       []time.Time
+	Additions       []Addition
+	NeedInvoice     bool
+	DriverFee       order.Fen
+	PartlyRefunded  bool
+	PickupAt        time.Time
+	DeliveryAt      time.Time
+	EstimatedArrive time.Time
+	ArrivedAt       time.Time
 }
 
-// DeliveryView is an order's waybill as staff see it (the phone masked).
-type DeliveryView struct {
-	Status      int       `json:"status"` // -1 unknown
-	Text        string    `json:"text"`
-	Alert       bool      `json:"alert"`
-	RiderName   string    `json:"rider_name,omitempty"`
-	RiderPhone  string    `json:"rider_phone,omitempty"`
-	ChannelName string    `json:"channel_name,omitempty"`
-	ExpressNo   string    `json:"express_no,omitempty"`
-	Remark      string    `json:"remark,omitempty"`
-	ByStaff     bool      `json:"by_staff,omitempty"`
-	UpdatedAt   time.Time `json:"updated_at"`
+// Waybill is an order's waybill as staff see it (the phone masked).
+type Waybill struct {
+	Status      int // -1 unknown
+	Text        string
+	Alert       bool
+	RiderName   string
+	RiderPhone  string
+	ChannelName string
+	ExpressNo   string
+	Remark      string
+	ByStaff     bool
+	UpdatedAt   time.Time
 }
 
-// AdditionView is one batch of 围餐 lines added online.
-type AdditionView struct {
-	Items      []order.Item `json:"items"`
-	ReceivedAt time.Time    `json:"received_at"`
+// Addition is one batch of 围餐 lines added online.
+type Addition struct {
+	Items      []order.Item
+	ReceivedAt time.Time
 }
 
-func deliveryView(d store.Delivery) *DeliveryView {
-	return &DeliveryView{Status: d.Status, Text: d.Text, Alert: d.Alert, RiderName: d.RiderName, RiderPhone: d.RiderPhoneMasked(),
+func deliveryView(d store.Delivery) *Waybill {
+	return &Waybill{Status: d.Status, Text: d.Text, Alert: d.Alert, RiderName: d.RiderName, RiderPhone: d.RiderPhoneMasked(),
 		ChannelName: d.ChannelName, ExpressNo: d.ExpressNo, Remark: d.Remark, ByStaff: d.ByStaff, UpdatedAt: sh(d.UpdatedAt)}
 }
 
@@ -73,7 +71,7 @@ func detailExtras(rec *store.OrderRecord) *OrderExtras {
 }
 
 // addExtras fills the extras of list views: the detail's, and waybills.
-func (b *Bridge) addExtras(ctx context.Context, views []OrderView, recs []*store.OrderRecord) error {
+func (b *Bridge) addExtras(ctx context.Context, views []OrderDetail, recs []*store.OrderRecord) error {
 	var delivery []string
 	for i, r := range recs {
 		views[i].Extras = detailExtras(r)
@@ -100,7 +98,7 @@ func (b *Bridge) addExtras(ctx context.Context, views []OrderView, recs []*store
 }
 
 // addDetailExtras fills one order's extras, reminders and additions too.
-func (b *Bridge) addDetailExtras(ctx context.Context, v *OrderView, rec *store.OrderRecord) error {
+func (b *Bridge) addDetailExtras(ctx context.Context, v *OrderDetail, rec *store.OrderRecord) error {
 	x := detailExtras(rec)
 	if x == nil {
 		x = &OrderExtras{}
@@ -120,7 +118,7 @@ func (b *Bridge) addDetailExtras(ctx context.Context, v *OrderView, rec *store.O
 		return err
 	}
 	for _, a := range adds {
-		x.Additions = append(x.Additions, AdditionView{Items: a.Items, ReceivedAt: sh(a.ReceivedAt)})
+		x.Additions = append(x.Additions, Addition{Items: a.Items, ReceivedAt: sh(a.ReceivedAt)})
 	}
 	if x.Delivery != nil || len(x.Reminders) > 0 || len(x.Additions) > 0 || detailExtras(rec) != nil {
 		v.Extras = x
@@ -205,10 +203,37 @@ func checkCourier(c *Courier) error {
 			return &Error{Code: EInvalid, Message: fmt.Sprintf("请填写%s（最多 %d 个字）", f.label, f.max)}
 		}
 	}
-	if c.ChannelName == "" && c.ChannelCode != "" {
-		c.ChannelName = kaigedian.DeliveryChannelName(c.ChannelCode)
-	}
 	return nil
+}
+
+// Couriers is what a channel whose orders staff deliver says of couriers:
+// the name of a delivery channel code staff pick, and the delivery status
+// its delivery rows keep for a courier on the way. kaigedian/channel
+// implements it.
+type Couriers interface {
+	CourierChannelName(code string) string
+	OnTheWayStatus() int
+}
+
+// couriers is the Couriers of source's channel (nil: none).
+func (b *Bridge) couriers(source order.Source) Couriers {
+	ch, err := b.channels.get(source)
+	if err != nil {
+		return nil
+	}
+	c, _ := ch.(Couriers)
+	return c
+}
+
+// nameCourierChannel fills the name of a delivery channel staff gave by
+// code only, as the order's channel names it.
+func (b *Bridge) nameCourierChannel(source order.Source, c *Courier) {
+	if c == nil || c.ChannelName != "" || c.ChannelCode == "" {
+		return
+	}
+	if cs := b.couriers(source); cs != nil {
+		c.ChannelName = cs.CourierChannelName(c.ChannelCode)
+	}
 }
 
 // courierText is the courier as the order's history says it.
@@ -229,7 +254,11 @@ func (b *Bridge) recordStaffCourier(tx *store.Tx, rec *store.OrderRecord, out ou
 	if c == nil {
 		return nil
 	}
-	_, err := tx.SaveDelivery(store.Delivery{OrderCode: rec.Code, Status: kaigedian.DeliveryOnTheWay, RiderName: c.Name,
+	status := -1 // unknown
+	if cs := b.couriers(rec.Source); cs != nil {
+		status = cs.OnTheWayStatus()
+	}
+	_, err := tx.SaveDelivery(store.Delivery{OrderCode: rec.Code, Status: status, RiderName: c.Name,
 		RiderPhone: c.Mobile, ChannelCode: c.ChannelCode, ChannelName: c.ChannelName, ExpressNo: c.ExpressNo, Remark: c.Remark,
 		Text: "配送中（店员填写）", ByStaff: true})
 	return err

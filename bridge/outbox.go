@@ -119,11 +119,11 @@ func (b *Bridge) sendOutbox(ctx context.Context, row *store.OutboxRow) {
 		return // shutting down: the row stays pending and resumes after restart
 	}
 	if err == nil {
-		b.health.platformOK(b.now())
+		b.channelOK(ch)
 		b.outboxSucceeded(ctx, ch, row, result, "")
 		return
 	}
-	b.health.platformError(b.now(), row.Kind, err)
+	b.channelError(ch, row.Kind, err)
 	verdict := ch.Classify(err)
 	if isStoreCall(row.Kind) && verdict.Retry && verdict.Refused && row.Attempts+1 >= storeRefusalAttempts {
 		// The platform keeps saying no to a store call: show its reason.

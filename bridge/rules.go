@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/posbridge/posbridge/order"
-	"github.com/posbridge/posbridge/store"
 )
 
 // Action is a staff (or scanner) decision about an order.
@@ -69,10 +68,10 @@ func stateMessage(s order.Status) string {
 
 // checkAction returns the status an action leads to, or a StateError when the
 // order's state does not allow it. Nothing is changed.
-func checkAction(rec *store.OrderRecord, act Action) (order.Status, error) {
-	s := rec.Status
+func checkAction(st order.State, act Action) (order.Status, error) {
+	s := st.Status
 	refuse := func(what string) error {
-		return &StateError{Code: rec.Code, Status: s, Message: stateMessage(s) + "，" + what}
+		return &StateError{Code: st.Code, Status: s, Message: stateMessage(s) + "，" + what}
 	}
 	switch act {
 	case ActAccept:
@@ -97,8 +96,8 @@ func checkAction(rec *store.OrderRecord, act Action) (order.Status, error) {
 		}
 		return "", refuse("不能完成订单")
 	case ActDeliver:
-		if !rec.Type.IsDelivery() {
-			return "", &StateError{Code: rec.Code, Status: s, Message: "该订单不是外送订单，不能配送"}
+		if !st.Type.IsDelivery() {
+			return "", &StateError{Code: st.Code, Status: s, Message: "该订单不是外送订单，不能配送"}
 		}
 		if s == order.StatusAccepted || s == order.StatusMade {
 			return order.StatusDelivering, nil
@@ -109,25 +108,25 @@ func checkAction(rec *store.OrderRecord, act Action) (order.Status, error) {
 			// Refunded only once the platform says so (machine.go).
 			return order.StatusRefundProcessing, nil
 		}
-		return "", &StateError{Code: rec.Code, Status: s, Message: "该订单没有待处理的退款申请"}
+		return "", &StateError{Code: st.Code, Status: s, Message: "该订单没有待处理的退款申请"}
 	case ActRefundReject:
 		if s == order.StatusRefundRequested {
-			back := rec.StatusBeforeRefund
+			back := st.StatusBeforeRefund
 			if back == "" {
 				back = order.StatusAccepted
 			}
 			return back, nil
 		}
-		return "", &StateError{Code: rec.Code, Status: s, Message: "该订单没有待处理的退款申请"}
+		return "", &StateError{Code: st.Code, Status: s, Message: "该订单没有待处理的退款申请"}
 	case ActCancel:
-		if rec.CancelRequested {
-			return "", &StateError{Code: rec.Code, Status: s, Message: "已发起退款，等待平台处理"}
+		if st.CancelRequested {
+			return "", &StateError{Code: st.Code, Status: s, Message: "已发起退款，等待平台处理"}
 		}
 		switch s {
 		case order.StatusAccepted, order.StatusMade, order.StatusCompleted:
 			return s, nil // the platform decides; the status follows its push
 		case order.StatusNew:
-			return "", &StateError{Code: rec.Code, Status: s, Message: "该订单未接单，请使用拒单"}
+			return "", &StateError{Code: st.Code, Status: s, Message: "该订单未接单，请使用拒单"}
 		}
 		return "", refuse("不能发起退款")
 	}
@@ -157,16 +156,16 @@ type ScanResult struct {
 }
 
 // scanStep decides what a (non-duplicate) scan of an order does.
-func scanStep(rec *store.OrderRecord) (Action, *ScanResult) {
-	switch rec.Status {
+func scanStep(st order.State) (Action, *ScanResult) {
+	switch st.Status {
 	case order.StatusAccepted:
 		return ActMade, nil
 	case order.StatusMade:
-		if rec.Type.IsDelivery() {
-			return "", &ScanResult{Code: rec.Code, Status: rec.Status, Outcome: EConflict,
+		if st.Type.IsDelivery() {
+			return "", &ScanResult{Code: st.Code, Status: st.Status, Outcome: EConflict,
 				Error: "外送订单已制作完成，请在控制台填写骑手信息后配送"}
 		}
 		return ActComplete, nil
 	}
-	return "", &ScanResult{Code: rec.Code, Status: rec.Status, Outcome: EConflict, Error: stateMessage(rec.Status)}
+	return "", &ScanResult{Code: st.Code, Status: st.Status, Outcome: EConflict, Error: stateMessage(st.Status)}
 }

@@ -40,7 +40,7 @@ func (b *Bridge) Scan(ctx context.Context, raw, source string) ScanResult {
 			Message: "重复扫码，已忽略"}
 		return res
 	}
-	act, refusal := scanStep(rec)
+	act, refusal := scanStep(rec.State())
 	if refusal != nil {
 		refusal.Pickup = rec.PickupNo
 		b.publishScan(code, *refusal, source)

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/store"
 )
@@ -42,7 +41,7 @@ func storeOpLabel(op string) string {
 		return "取消沽清"
 	}
 	if e, ok := strings.CutPrefix(op, "store_"); ok {
-		if ev, known := kaigedian.StoreEvents[e]; known {
+		if ev, known := StoreEvents[e]; known {
 			return "门店" + ev.Label()
 		}
 	}
@@ -109,7 +108,7 @@ func (b *Bridge) storeFor(id string) (string, error) {
 			return id, nil
 		}
 	}
-	return "", badStoreCall("门店 %q 不是本机服务的门店", kaigedian.Cut(id, 40))
+	return "", badStoreCall("门店 %q 不是本机服务的门店", cut(id, 40))
 }
 
 // ChangeGoods writes the sell-out calls of a change: one per channel and
@@ -119,11 +118,15 @@ func (b *Bridge) ChangeGoods(ctx context.Context, req GoodsChange) ([]int64, err
 	if err != nil {
 		return nil, err
 	}
+	rules, err := b.storeRules()
+	if err != nil {
+		return nil, err
+	}
 	var codes []string
 	for _, c := range req.Codes {
 		c = strings.TrimSpace(c)
-		if !kaigedian.ValidProductCode(c) {
-			return nil, badStoreCall("%q 不是商品编码（1 到 64 位字母、数字或 _ - .）", kaigedian.Cut(c, 70))
+		if !rules.ValidProductCode(c) {
+			return nil, badStoreCall("%q 不是商品编码（%s）", cut(c, 70), rules.ProductCodeRule())
 		}
 		if !slices.Contains(codes, c) {
 			codes = append(codes, c)
@@ -132,8 +135,9 @@ func (b *Bridge) ChangeGoods(ctx context.Context, req GoodsChange) ([]int64, err
 	if len(codes) == 0 {
 		return nil, badStoreCall("请至少选择一个商品")
 	}
-	if len(codes) > 10*kaigedian.MaxSellOutCodes {
-		return nil, badStoreCall("一次最多 %d 个商品", 10*kaigedian.MaxSellOutCodes)
+	perCall := rules.MaxSellOutCodes()
+	if len(codes) > 10*perCall {
+		return nil, badStoreCall("一次最多 %d 个商品", 10*perCall)
 	}
 	channels := req.Channels
 	if len(channels) == 0 {
@@ -143,14 +147,14 @@ func (b *Bridge) ChangeGoods(ctx context.Context, req GoodsChange) ([]int64, err
 		channels = []string{""}
 	}
 	for _, ch := range channels {
-		if ch != "" && !slices.Contains(kaigedian.SellChannels, ch) {
-			return nil, badStoreCall("%q 不是开个店的销售渠道（saas、saasdelivery、saasmall、wc）", kaigedian.Cut(ch, 40))
+		if known := rules.SellChannels(); ch != "" && !slices.Contains(known, ch) {
+			return nil, badStoreCall("%q 不是开个店的销售渠道（%s）", cut(ch, 40), strings.Join(known, "、"))
 		}
 	}
 	names := map[string]string{}
 	for _, c := range codes {
 		if n := strings.TrimSpace(req.Names[c]); n != "" {
-			names[c] = kaigedian.Cut(n, 40)
+			names[c] = cut(n, 40)
 		}
 	}
 	kind, act := kindSellBack, ActSellBack
@@ -161,7 +165,7 @@ func (b *Bridge) ChangeGoods(ctx context.Context, req GoodsChange) ([]int64, err
 	err = b.write(ctx, func(tx *store.Tx, a *after) error {
 		ids = ids[:0]
 		for _, ch := range channels {
-			for batch := range slices.Chunk(codes, kaigedian.MaxSellOutCodes) {
+			for batch := range slices.Chunk(codes, perCall) {
 				id, err := b.enqueueStoreCall(tx, act, kind, "goods:"+storeID, StoreCallBody{StoreID: storeID, Codes: batch,
 					Names: names, Channel: ch, Operator: operatorName(req.Actor)}, req.Actor)
 				if err != nil {
@@ -187,9 +191,9 @@ func (b *Bridge) SetStoreStatus(ctx context.Context, storeID, event, actor strin
 	if err != nil {
 		return 0, err
 	}
-	ev, ok := kaigedian.StoreEvents[strings.TrimSpace(event)]
+	ev, ok := StoreEvents[strings.TrimSpace(event)]
 	if !ok {
-		return 0, badStoreCall("%q 不是 open（营业）、close（停业）、rest（置休）或 reopen（开启）", kaigedian.Cut(event, 20))
+		return 0, badStoreCall("%q 不是 open（营业）、close（停业）、rest（置休）或 reopen（开启）", cut(event, 20))
 	}
 	operator := operatorName(actor) // the platform requires an operator
 	var id int64
@@ -243,7 +247,11 @@ func (b *Bridge) storeCallSucceeded(tx *store.Tx, a *after, row *store.OutboxRow
 		return err
 	}
 	label := storeOpLabel(row.Op)
-	if ch := kaigedian.SellChannelName(p.Channel); p.Channel != "" {
+	if p.Channel != "" {
+		ch := p.Channel
+		if r, err := b.storeRules(); err == nil {
+			ch = r.SellChannelName(p.Channel)
+		}
 		label += "（" + ch + "）"
 	}
 	msg := fmt.Sprintf("平台已确认：%s %d 个", label, len(res.Succeeded))
@@ -275,11 +283,11 @@ type StoreCall struct {
 	DoneAt    time.Time   `json:"done_at,omitzero"`
 }
 
-func storeCallView(row *store.OutboxRow) StoreCall {
+func (b *Bridge) storeCallView(row *store.OutboxRow) StoreCall {
 	c := StoreCall{ID: row.ID, Kind: row.Kind, Op: row.Op, Label: storeOpLabel(row.Op), State: row.State,
 		Attempts: row.Attempts, Actor: row.Actor, CreatedAt: row.CreatedAt, DoneAt: row.DoneAt}
 	if row.LastError != "" {
-		c.Error = kaigedian.ExplainText(row.LastError)
+		c.Error = b.hint(row.Source, row.LastError)
 	}
 	var p StoreCallBody
 	_ = json.Unmarshal(row.Payload, &p)
@@ -305,7 +313,7 @@ func (b *Bridge) StoreCallByID(ctx context.Context, id int64) (StoreCall, error)
 	if !isStoreCall(row.Kind) {
 		return StoreCall{}, store.ErrNotFound
 	}
-	return storeCallView(row), nil
+	return b.storeCallView(row), nil
 }
 
 // GoodsItem is a product staff can sell out: seen in recent orders or
@@ -362,7 +370,7 @@ func (b *Bridge) Goods(ctx context.Context) (GoodsView, error) {
 	slices.SortFunc(calls, func(x, y *store.OutboxRow) int { return int(y.ID - x.ID) })
 	pending := map[[2]string]bool{}
 	for _, r := range calls {
-		c := storeCallView(r)
+		c := b.storeCallView(r)
 		if len(v.Calls) < 30 {
 			v.Calls = append(v.Calls, c)
 		}
@@ -428,10 +436,10 @@ func (b *Bridge) Goods(ctx context.Context) (GoodsView, error) {
 			if st.StoreID != s.ID {
 				continue
 			}
-			ev := kaigedian.StoreEvent(st.Event)
+			ev := StoreEvent(st.Event)
 			sv.Event, sv.Label, sv.Confirmed, sv.Actor, sv.At = ev.Word(), ev.Label(), st.Confirmed, st.Actor, st.At
 			if row, err := b.db.GetOutbox(ctx, st.OutboxID); err == nil {
-				c := storeCallView(row)
+				c := b.storeCallView(row)
 				sv.Call = &c
 			}
 		}

@@ -10,13 +10,40 @@ import (
 	"strings"
 	"time"
 
-	"github.com/posbridge/posbridge/kaigedian"
 	"github.com/posbridge/posbridge/store"
 )
 
+// Submissions is the channel that takes the orders a cashier system hands
+// in (开个店's /order/submit): it reads them in its document's terms.
+// kaigedian/channel implements it.
+type Submissions interface {
+	// DecodeSubmission checks an offline order as handed in and returns it;
+	// problems lists every field missing or wrong.
+	DecodeSubmission(raw []byte) (s Submission, problems []FieldProblem)
+	// StampSubmission is a decoded order (Submission.Canonical) with the
+	// third-party code the bridge gave it: what the outbox row sends.
+	StampSubmission(canonical []byte, thirdCode string) ([]byte, error)
+}
+
+// Submission is an offline order as its channel read it.
+type Submission struct {
+	StoreID   string
+	ThirdCode string // the cashier system's own code ("" when it gave none)
+	// Canonical is the order as decoded: its hash tells a resend of the
+	// same order from a different one under the same key.
+	Canonical []byte
+}
+
+// FieldProblem is one field missing or wrong, named as the document
+// names it (e.g. "orderItemList[0].productName").
+type FieldProblem struct {
+	Field   string
+	Problem string
+}
+
 // SubmitProblemsError lists what is missing or wrong in an offline order.
 type SubmitProblemsError struct {
-	Problems []kaigedian.FieldError
+	Problems []FieldProblem
 }
 
 func (e *SubmitProblemsError) Error() string {
@@ -35,29 +62,34 @@ func (e *SubmitProblemsError) Error() string {
 // thirdOrderCode gets one ("PB" and 20 hex digits), so that a retry after a
 // lost reply can find it on the platform instead of uploading it again.
 func (b *Bridge) SubmitPOS(ctx context.Context, raw []byte, actor, idemKey string) (id int64, duplicate bool, err error) {
-	req, problems := kaigedian.DecodeSubmitRequest(raw)
+	ch, err := b.storeChannel()
+	if err != nil {
+		return 0, false, err
+	}
+	pos, ok := ch.(Submissions)
+	if !ok {
+		return 0, false, fmt.Errorf("bridge: the %s channel takes no offline orders", ch.Source())
+	}
+	req, problems := pos.DecodeSubmission(raw)
 	if len(problems) > 0 {
 		return 0, false, &SubmitProblemsError{Problems: problems}
 	}
 	if len(idemKey) > 200 {
-		return 0, false, &SubmitProblemsError{Problems: []kaigedian.FieldError{{Field: "Idempotency-Key", Problem: "is longer than 200 characters"}}}
+		return 0, false, &SubmitProblemsError{Problems: []FieldProblem{{Field: "Idempotency-Key", Problem: "is longer than 200 characters"}}}
 	}
-	handedIn, err := json.Marshal(req)
-	if err != nil {
-		return 0, false, err
-	}
-	sum := sha256.Sum256(handedIn)
+	sum := sha256.Sum256(req.Canonical)
 	hash := hex.EncodeToString(sum[:])
 	var keys []string
 	if idemKey != "" {
 		keys = append(keys, "idem:"+idemKey)
 	}
-	if req.ThirdOrderCode != "" {
-		keys = append(keys, "third:"+req.StoreID+":"+req.ThirdOrderCode)
+	thirdCode := req.ThirdCode
+	if thirdCode != "" {
+		keys = append(keys, "third:"+req.StoreID+":"+thirdCode)
 	} else {
-		req.ThirdOrderCode = "PB" + strings.ReplaceAll(store.NewTxID(), "-", "")[:20]
+		thirdCode = "PB" + strings.ReplaceAll(store.NewTxID(), "-", "")[:20]
 	}
-	payload, err := json.Marshal(req)
+	payload, err := pos.StampSubmission(req.Canonical, thirdCode)
 	if err != nil {
 		return 0, false, err
 	}
@@ -90,7 +122,7 @@ func (b *Bridge) SubmitPOS(ctx context.Context, raw []byte, actor, idemKey strin
 			}
 		}
 		a.outbox = true
-		return tx.AppendAudit(store.Audit{Actor: actor, Action: "pos_submit", Detail: fmt.Sprintf("%d %s", id, req.ThirdOrderCode)})
+		return tx.AppendAudit(store.Audit{Actor: actor, Action: "pos_submit", Detail: fmt.Sprintf("%d %s", id, thirdCode)})
 	})
 	return id, duplicate, err
 }

@@ -4,7 +4,7 @@
 package config
 
 import (
-	"github.com/posbridge/posbridge/wechatpay"
+	"github.com/posbridge/posbridge/wechatpay/wxconfig"
 
 	"path/filepath"
 	"time"
@@ -43,8 +43,8 @@ type Config struct {
 	// WeChatPay is the catering order sync of scan-to-order orders (seed 003),
 	// signed with the key of the service provider (服务商 or 渠道商) that
 	// serves the store. Off unless enabled.
-	WeChatPay wechatpay.Config `mapstructure:"wechatpay" yaml:"wechatpay"`
-	Webhooks  []WebhookConfig  `mapstructure:"webhooks" yaml:"webhooks"`
+	WeChatPay wxconfig.Config `mapstructure:"wechatpay" yaml:"wechatpay"`
+	Webhooks  []WebhookConfig `mapstructure:"webhooks" yaml:"webhooks"`
 
 	loadProblems []Problem         // found while reading the file; Validate returns them
 	sources      map[string]string // key → where it was set: "line 12" or "POSBRIDGE_…"
@@ -66,6 +66,9 @@ type ConsoleConfig struct {
 	Listen   string `mapstructure:"listen" yaml:"listen"`       // default 127.0.0.1:8686
 	Pin      string `mapstructure:"pin" yaml:"pin"`             // plaintext or bcrypt hash; required off loopback
 	APIToken string `mapstructure:"api_token" yaml:"api_token"` // Bearer token for store tools on the LAN
+	// ManagerPin guards what moves a member's money by hand (会员 view:
+	// adjust a balance); plaintext or bcrypt hash, asked even on this PC.
+	ManagerPin string `mapstructure:"manager_pin" yaml:"manager_pin"`
 	// NoPageBeep is how long no console page may be connected while an order
 	// waits before the printers beep (ESC B).
 	NoPageBeep time.Duration `mapstructure:"no_page_beep" yaml:"no_page_beep"`

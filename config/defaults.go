@@ -3,7 +3,7 @@ package config
 import (
 	"time"
 
-	"github.com/posbridge/posbridge/wechatpay"
+	"github.com/posbridge/posbridge/wechatpay/wxconfig"
 )
 
 // Defaults is the configuration every absent key falls back to. It has no
@@ -52,7 +52,7 @@ func Defaults() *Config {
 		Retention: RetentionConfig{Days: 90},
 		Backup:    BackupConfig{Keep: 7},
 		Service:   ServiceConfig{Name: "posbridge"},
-		WeChatPay: wechatpay.Defaults(),
+		WeChatPay: wxconfig.Defaults(),
 	}
 }
 

@@ -67,6 +67,7 @@ func TestExampleAgreesWithDefaults(t *testing.T) {
 	d := loadYAML(t, "stores: [ { id: \"1862\", name: 南翔一店 } ]\n")
 	c.Stores, c.Printers, c.Stations, c.Accept.Rules, c.WeChatPay.Restaurants, c.Webhooks = nil, nil, nil, nil, nil, nil // examples, not defaults
 	c.Ordering.Restaurants, c.Ordering.TrustedProxies = nil, nil
+	c.Ordering.Members.Levels, c.Ordering.Members.TopUps = nil, nil
 	d.Stores, d.Stations = nil, nil
 	c.File, d.File = "", ""
 	c.sources, d.sources = nil, nil

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-viper/mapstructure/v2"
-	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/posbridge/posbridge/internal/connuri"
@@ -298,10 +296,10 @@ func sandboxWith(root *yaml.Node, env map[string]string, base string) (*Config, 
 	return c, nil
 }
 
-// decode layers base (as viper defaults), the file's keys and the
+// decode layers base (as defaults), the file's keys and the
 // environment, and decodes the result into a Config.
 func decode(raw map[string]any, base *Config, env map[string]string, tc *treeCheck) (*Config, error) {
-	v := viper.New()
+	v := settingsTree{}
 	bv := reflect.ValueOf(base).Elem()
 	for _, l := range scalarLeaves() {
 		fv := bv.FieldByIndex(l.index)
@@ -311,13 +309,11 @@ func decode(raw map[string]any, base *Config, env map[string]string, tc *treeChe
 			}
 			fv = fv.Elem()
 		}
-		v.SetDefault(l.key, fv.Interface())
+		v.set(l.key, fv.Interface())
 	}
-	v.SetDefault("platform.order_clients", base.Platform.OrderClients)
-	v.SetDefault("platform.sell_out_channels", base.Platform.SellOutChannels)
-	if err := v.MergeConfigMap(raw); err != nil {
-		return nil, err
-	}
+	v.set("platform.order_clients", base.Platform.OrderClients)
+	v.set("platform.sell_out_channels", base.Platform.SellOutChannels)
+	v.merge(raw)
 	sources := map[string]string{}
 	for key, line := range tc.lines {
 		sources[key] = lineSource(line)
@@ -334,15 +330,11 @@ func decode(raw map[string]any, base *Config, env map[string]string, tc *treeChe
 			problems = append(problems, Problem{Key: l.key, Source: name, Message: err.Error()})
 			continue
 		}
-		v.Set(l.key, val)
+		v.set(l.key, val)
 		sources[l.key] = name
 	}
 	c := &Config{}
-	err := v.Unmarshal(c,
-		viper.DecodeHook(mapstructure.StringToTimeDurationHookFunc()),
-		func(dc *mapstructure.DecoderConfig) { dc.ErrorUnused = true },
-	)
-	if err != nil {
+	if err := decodeTree(v, c); err != nil {
 		return nil, err
 	}
 	c.loadProblems = problems

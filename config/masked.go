@@ -23,6 +23,7 @@ func (c *Config) MaskedYAML() string {
 	m.Platform.BaseURL = maskURL(c.Platform.BaseURL)
 	m.WeChatPay = c.WeChatPay.Masked()
 	m.Webhooks = maskWebhooks(c.Webhooks)
+	m.Ordering = maskedCustomers(c.Ordering)
 	out, err := yaml.Marshal(toNode(reflect.ValueOf(m), false))
 	if err != nil {
 		// Only plain strings, numbers and lists reach the encoder.

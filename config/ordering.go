@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/posbridge/posbridge/ordering/members/rules"
+	"github.com/posbridge/posbridge/ordering/provider/accounts"
 )
 
 // OrderingConfig is the scan-to-order channel (seed 002): the listener the
@@ -34,6 +37,18 @@ type OrderingConfig struct {
 	// CreatesPerMinute and CalcsPerMinute are per phone address.
 	CreatesPerMinute int `mapstructure:"creates_per_minute" yaml:"creates_per_minute"`
 	CalcsPerMinute   int `mapstructure:"calcs_per_minute" yaml:"calcs_per_minute"`
+	// JWTSecretFile keys the customers' logins; "" = generated once into
+	// the data folder (0600).
+	JWTSecretFile string `mapstructure:"jwt_secret_file" yaml:"jwt_secret_file"`
+	// SMS is the store's gateway for login codes (the sandbox shows them in
+	// the console and the log instead).
+	SMS      accounts.SMS      `mapstructure:"sms" yaml:"sms"`
+	WeChat   accounts.WeChat   `mapstructure:"wechat" yaml:"wechat"`
+	Facebook accounts.Facebook `mapstructure:"facebook" yaml:"facebook"`
+	Payment  OrderingPayment   `mapstructure:"payment" yaml:"payment"`
+	// Members is the store's member cards: levels, points, the top-up price
+	// list (ordering.members, issue 18).
+	Members rules.Config `mapstructure:"members" yaml:"members"`
 }
 
 // RestaurantConfig is one restaurant of the ordering channel.
@@ -44,6 +59,9 @@ type RestaurantConfig struct {
 	// config file, or under data_dir/menus when the config folder is not
 	// writable (the service's /etc/posbridge): console edits go there.
 	MenuFile string `mapstructure:"menu_file" yaml:"menu_file"`
+	// Payment is the restaurant's own 钱方 / 收钱吧 account (else
+	// ordering.payment's).
+	Payment RestaurantPayment `mapstructure:"payment" yaml:"payment"`
 }
 
 func orderingDefaults() OrderingConfig {
@@ -53,6 +71,10 @@ func orderingDefaults() OrderingConfig {
 		OpenOrdersPerTable: 10,
 		CreatesPerMinute:   10,
 		CalcsPerMinute:     120,
+		WeChat:             accounts.WeChat{}.WithDefaults(),
+		Facebook:           accounts.Facebook{}.WithDefaults(),
+		Payment:            OrderingPayment{Expire: 15 * time.Minute},
+		Members:            rules.Config{Points: rules.DefaultConfig().Points},
 	}
 }
 

@@ -97,6 +97,8 @@ func (c *Config) Validate() []Problem {
 	v.stations()
 	v.scanner()
 	v.ordering()
+	v.members()
+	v.customers()
 	v.timings()
 	v.secretFiles()
 	v.wechatPay()

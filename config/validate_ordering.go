@@ -45,6 +45,8 @@ func (v *validator) ordering() {
 			v.err("ordering.public_url", "%q is not a web address: write it like https://order.example.com", c.PublicURL)
 		case u.RawQuery != "" || u.Fragment != "":
 			v.err("ordering.public_url", "%q must not carry ?… or #…: the QR codes add ?rid=&tid=&ver= themselves", c.PublicURL)
+		case u.Scheme != "https" && online != "" && isLoopback(u.Hostname()):
+			v.warn("ordering.public_url", "is http:// on this PC while %s is on: fine for a test, but WeChat and the payment providers only reach https addresses", online)
 		case u.Scheme != "https" && online != "":
 			v.err("ordering.public_url", "must be https:// because of %s: WeChat and the payment providers only reach https addresses", online)
 		}

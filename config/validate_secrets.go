@@ -7,7 +7,7 @@ import (
 )
 
 // secretKeys are the keys whose values let someone act as the store.
-var secretKeys = []string{"platform.access_token", "console.pin", "console.api_token", "push.token", "wechatpay.apiv3_key"}
+var secretKeys = []string{"platform.access_token", "console.pin", "console.manager_pin", "console.api_token", "push.token", "wechatpay.apiv3_key"}
 
 // secretFiles warns when a file holding a secret is readable by every
 // account on this PC. Group-readable is fine: the packages install the
@@ -55,6 +55,8 @@ func (c *Config) valueOf(key string) string {
 		return c.Platform.AccessToken
 	case "console.pin":
 		return c.Console.Pin
+	case "console.manager_pin":
+		return c.Console.ManagerPin
 	case "console.api_token":
 		return c.Console.APIToken
 	case "push.token":

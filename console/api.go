@@ -95,7 +95,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"orders": orders, "total": total})
+	writeJSON(w, http.StatusOK, map[string]any{"orders": viewOfOrders(orders), "total": total})
 }
 
 func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +108,7 @@ func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, v)
+	writeJSON(w, http.StatusOK, viewOfOrder(v))
 }
 
 // actionBody is what staff actions may carry.
@@ -269,7 +269,7 @@ func (s *Server) platform(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"health": s.Bridge.Health(), "calls": calls})
+	writeJSON(w, http.StatusOK, map[string]any{"health": s.Bridge.Health(), "calls": viewOfCalls(calls)})
 }
 
 func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
@@ -285,7 +285,7 @@ func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"calls": calls})
+	writeJSON(w, http.StatusOK, map[string]any{"calls": viewOfCalls(calls)})
 }
 
 func (s *Server) retryCall(w http.ResponseWriter, r *http.Request) {

@@ -18,6 +18,7 @@ import (
 	"github.com/posbridge/posbridge/bridge"
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/metrics"
+	"github.com/posbridge/posbridge/ordering/members"
 )
 
 // Server is the console listener's handler.
@@ -40,10 +41,13 @@ type Server struct {
 	Metrics *metrics.Registry
 	// Menus is the scan-to-order channel's menus (nil when it is off).
 	Menus MenuDesk
+	// Members is the member ledger (会员 view; nil: the view says it is off).
+	Members *members.Ledger
 
 	access  guard         // who may use the console (auth.go)
 	streams streamLimiter // open event streams (events_limit.go)
 	screens screenState   // paired screens (auth_device.go)
+	manager managerPins   // console.manager_pin tries (members.go)
 }
 
 func (s *Server) now() time.Time {
@@ -103,6 +107,7 @@ func (s *Server) buildMux() *routeMux {
 	})
 	s.routeSettings(mux)
 	s.routeMenus(mux)
+	s.routeMembers(mux)
 	s.routeUI(mux)
 	s.routeAuth(mux)
 	s.routeScreens(mux)

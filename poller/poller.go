@@ -1,8 +1,8 @@
-// Package poller runs the polling loops against 开个店: orders by
+// Package poller runs the polling loops: 开个店's orders by
 // nextStartTimestamp (the only way in when pushes cannot reach the PC, and a
-// safety net when they can), pending refunds, and reconciliation of open
-// orders with batchOrderStatus. It stores what it finds through bridge and
-// never prints or accepts anything itself.
+// safety net when they can) and pending refunds, and the reconciliation of
+// open orders, which bridge makes through each source's channel. It stores
+// what it finds through bridge and never prints or accepts anything itself.
 package poller
 
 import (
@@ -26,7 +26,6 @@ type Client interface {
 	BatchQuery(ctx context.Context, req kaigedian.BatchQueryRequest) (*kaigedian.BatchQueryResult, error)
 	HistoryOrders(ctx context.Context, req kaigedian.HistoryRequest) (*kaigedian.HistoryResult, error)
 	QueryRefundOrders(ctx context.Context, req kaigedian.RefundQueryRequest) (*kaigedian.RefundQueryResult, error)
-	BatchOrderStatus(ctx context.Context, codes []string) ([]kaigedian.OrderStatus, error)
 }
 
 // pageSize is the platform's maximum count per list call.
@@ -332,7 +331,7 @@ func (p *Poller) refundsStuck(ctx context.Context, storeID string, status int, m
 	return nil
 }
 
-// Reconcile asks the platform for the status of every order still open
+// Reconcile asks every channel for the status of every order still open
 // locally: it catches a cancel whose push was lost. (The codes include the
 // orders that ended locally within a day: it also catches an end the
 // platform contradicts, bridge/restore.go.)
@@ -341,30 +340,10 @@ func (p *Poller) Reconcile(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// reconcile goes through the bridge's channels: each source's open orders
+// are asked of its own channel, never of 开个店's batchOrderStatus.
 func (p *Poller) reconcile(ctx context.Context) (changed int, asked bool, err error) {
-	codes, err := p.db.OpenOrderCodes(ctx, order.SourceKaigedian, 500)
-	if err != nil {
-		return 0, false, err
-	}
-	for i := 0; i < len(codes); i += pageSize {
-		batch := codes[i:min(i+pageSize, len(codes))]
-		statuses, err := p.client.BatchOrderStatus(ctx, batch)
-		asked = true
-		if err != nil {
-			return changed, asked, fmt.Errorf("batchOrderStatus: %w", err)
-		}
-		page := bridge.PollPage{Via: order.ViaReconcile}
-		for _, s := range statuses {
-			if s.PlatformStatus != 0 {
-				page.Statuses = append(page.Statuses, bridge.CodeStatus{Code: s.Code, PlatformStatus: s.PlatformStatus})
-			}
-		}
-		if _, err := p.bridge.IngestPoll(ctx, page); err != nil {
-			return changed, asked, err
-		}
-		changed += len(page.Statuses)
-	}
-	return changed, asked, nil
+	return p.bridge.ReconcileOpen(ctx)
 }
 
 func (p *Poller) orderClients() []int {

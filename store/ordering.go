@@ -31,6 +31,9 @@ type OrderingOrder struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	PlacedAt      time.Time
+	CustomerID    int64     // 0: anonymous (schema 13)
+	PaidType      int       // seed §6.5: 1 offline, 2 WeChat, 3 member card
+	PaidAt        time.Time // zero until paid online
 }
 
 // NewOrderingOrder is what a create hands in: the order and its keys.
@@ -61,20 +64,22 @@ var (
 const orderingOpen = "(0, 1, 2, 3, 4, 5)"
 
 const orderingColumns = `id, restaurant_id, store_id, trade_no, table_id, table_name, eat_type, status, status_note,
-	take_code, business_day, customer_count, total_fee, view_token_hash, order_json, client_addr, created_at, updated_at, placed_at`
+	take_code, business_day, customer_count, total_fee, view_token_hash, order_json, client_addr, created_at, updated_at, placed_at,
+	customer_id, paid_type, paid_at`
 
 func scanOrderingOrder(r rowScanner) (*OrderingOrder, error) {
 	var o OrderingOrder
-	var created, updated, placed int64
+	var created, updated, placed, paid int64
 	err := r.Scan(&o.ID, &o.RestaurantID, &o.StoreID, &o.TradeNo, &o.TableID, &o.TableName, &o.EatType, &o.Status, &o.StatusNote,
-		&o.TakeCode, &o.BusinessDay, &o.CustomerCount, &o.TotalFee, &o.ViewTokenHash, &o.OrderJSON, &o.ClientAddr, &created, &updated, &placed)
+		&o.TakeCode, &o.BusinessDay, &o.CustomerCount, &o.TotalFee, &o.ViewTokenHash, &o.OrderJSON, &o.ClientAddr, &created, &updated, &placed,
+		&o.CustomerID, &o.PaidType, &paid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	o.CreatedAt, o.UpdatedAt, o.PlacedAt = fromMS(created), fromMS(updated), fromMS(placed)
+	o.CreatedAt, o.UpdatedAt, o.PlacedAt, o.PaidAt = fromMS(created), fromMS(updated), fromMS(placed), fromMS(paid)
 	return &o, nil
 }
 
@@ -137,10 +142,12 @@ func (db *DB) CreateOrderingOrder(ctx context.Context, n NewOrderingOrder) (rec 
 		}
 		o.TradeNo, o.CreatedAt, o.UpdatedAt = tradeNo, now, now
 		res, err := tx.exec(`INSERT INTO ordering_orders(restaurant_id, store_id, trade_no, table_id, table_name, eat_type, status, status_note,
-			take_code, business_day, customer_count, total_fee, view_token_hash, order_json, client_addr, created_at, updated_at)
-			VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			take_code, business_day, customer_count, total_fee, view_token_hash, order_json, client_addr, created_at, updated_at,
+			customer_id, paid_type)
+			VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			o.RestaurantID, o.StoreID, o.TradeNo, o.TableID, o.TableName, o.EatType, o.Status, o.StatusNote,
-			o.TakeCode, o.BusinessDay, o.CustomerCount, o.TotalFee, o.ViewTokenHash, o.OrderJSON, o.ClientAddr, ms(now), ms(now))
+			o.TakeCode, o.BusinessDay, o.CustomerCount, o.TotalFee, o.ViewTokenHash, o.OrderJSON, o.ClientAddr, ms(now), ms(now),
+			o.CustomerID, o.PaidType)
 		if err != nil {
 			return err
 		}
@@ -207,15 +214,17 @@ func (db *DB) OrderingOrdersAtTable(ctx context.Context, restaurantID, tableID i
 	return db.orderingList(ctx, where+` ORDER BY id DESC LIMIT 200`, restaurantID, tableID, ms(since))
 }
 
-// UnplacedOrderingOrders are the orders not yet handed to the flow.
+// UnplacedOrderingOrders are the orders not yet handed to the flow; one
+// waiting for its online payment (0) or closed unpaid (-1) is not handed
+// over (never printed).
 func (db *DB) UnplacedOrderingOrders(ctx context.Context, limit int) ([]*OrderingOrder, error) {
-	return db.orderingList(ctx, `WHERE placed_at = 0 ORDER BY id LIMIT ?`, limit)
+	return db.orderingList(ctx, `WHERE placed_at = 0 AND status NOT IN (0, -1) ORDER BY id LIMIT ?`, limit)
 }
 
 // OrderingAwaiting lists the orders still waiting for the store (status 1)
-// created before cutoff.
+// since before cutoff (created, or paid online).
 func (db *DB) OrderingAwaiting(ctx context.Context, cutoff time.Time) ([]*OrderingOrder, error) {
-	return db.orderingList(ctx, `WHERE status = 1 AND created_at < ? ORDER BY id LIMIT 500`, ms(cutoff))
+	return db.orderingList(ctx, `WHERE status = 1 AND max(created_at, paid_at) < ? ORDER BY id LIMIT 500`, ms(cutoff))
 }
 
 func (db *DB) orderingList(ctx context.Context, clause string, args ...any) ([]*OrderingOrder, error) {

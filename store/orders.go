@@ -347,7 +347,7 @@ func (db *DB) OpenOrderCodes(ctx context.Context, source order.Source, limit int
 // fetched, with their store and creation time (historyOrders is read per
 // store and day).
 func (db *DB) OrdersNeedingAddress(ctx context.Context, now time.Time, limit int) ([]AddressWanted, error) {
-	rows, err := db.readQuery(ctx, `SELECT code, store_id, created_at, first_seen_at FROM orders
+	rows, err := db.readQuery(ctx, `SELECT source, code, store_id, created_at, first_seen_at FROM orders
 		WHERE needs_address = 1 AND (address_next_at <= ? OR address_next_at > ?) ORDER BY first_seen_at LIMIT ?`,
 		ms(now), ms(now.Add(time.Hour)), limit)
 	if err != nil {
@@ -358,9 +358,11 @@ func (db *DB) OrdersNeedingAddress(ctx context.Context, now time.Time, limit int
 	for rows.Next() {
 		var w AddressWanted
 		var created, seen int64
-		if err := rows.Scan(&w.Code, &w.StoreID, &created, &seen); err != nil {
+		var source string
+		if err := rows.Scan(&source, &w.Code, &w.StoreID, &created, &seen); err != nil {
 			return nil, err
 		}
+		w.Source = order.Source(source)
 		w.CreatedAt = fromMS(created)
 		if w.CreatedAt.IsZero() {
 			w.CreatedAt = fromMS(seen)
@@ -372,6 +374,7 @@ func (db *DB) OrdersNeedingAddress(ctx context.Context, now time.Time, limit int
 
 // AddressWanted is a delivery order whose address is still to be fetched.
 type AddressWanted struct {
+	Source    order.Source
 	Code      string
 	StoreID   string
 	CreatedAt time.Time
@@ -466,4 +469,18 @@ func (db *DB) historyRows(ctx context.Context, where string, args ...any) ([]His
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// State is the order's state as the state machine works on it.
+func (r *OrderRecord) State() order.State {
+	return order.State{Code: r.Code, Type: r.Type, Status: r.Status, StatusBeforeRefund: r.StatusBeforeRefund,
+		PlatformStatus: r.PlatformStatus, RawStatus: r.RawStatus, PlatformAt: r.PlatformAt, RefundStatus: r.RefundStatus,
+		RefundAt: r.RefundAt, CancelType: r.CancelType, Reason: r.Reason, CancelRequested: r.CancelRequested}
+}
+
+// SetState keeps what the state machine made of the order's state (its
+// Code and Type are the row's and stay).
+func (r *OrderRecord) SetState(s order.State) {
+	r.Status, r.StatusBeforeRefund, r.PlatformStatus, r.RawStatus, r.PlatformAt = s.Status, s.StatusBeforeRefund, s.PlatformStatus, s.RawStatus, s.PlatformAt
+	r.RefundStatus, r.RefundAt, r.CancelType, r.Reason, r.CancelRequested = s.RefundStatus, s.RefundAt, s.CancelType, s.Reason, s.CancelRequested
 }

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/posbridge/posbridge/wechatpay/wxconfig"
 )
 
 // CertificatesPath is the platform certificate download endpoint.
@@ -50,8 +52,8 @@ type certificatesReply struct {
 // the key is the APIv3 key, the nonce and associated data are the strings'
 // bytes, the ciphertext is base64 with the 16-byte tag at its end.
 func DecryptAEADAES256GCM(apiv3Key, nonce, associatedData, ciphertext string) ([]byte, error) {
-	if len(apiv3Key) != apiv3KeyLen {
-		return nil, fmt.Errorf("the APIv3 key has %d bytes, not %d", len(apiv3Key), apiv3KeyLen)
+	if len(apiv3Key) != wxconfig.APIv3KeyLen {
+		return nil, fmt.Errorf("the APIv3 key has %d bytes, not %d", len(apiv3Key), wxconfig.APIv3KeyLen)
 	}
 	raw, err := base64.StdEncoding.DecodeString(ciphertext)
 	if err != nil {

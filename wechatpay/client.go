@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/posbridge/posbridge/wechatpay/wxconfig"
 )
 
 // Defaults of ClientOptions.
@@ -66,8 +68,8 @@ func NewClient(cfg Config, creds *Credentials, opts ClientOptions) (*Client, err
 	if !cfg.UsesPublicKey() && !cfg.UsesCertificates() {
 		missing = append(missing, "a way to verify replies (public_key_id with public_key_file, or apiv3_key)")
 	}
-	if cfg.UsesCertificates() && len(cfg.APIv3Key) != apiv3KeyLen {
-		missing = append(missing, fmt.Sprintf("an APIv3 key of %d characters", apiv3KeyLen))
+	if cfg.UsesCertificates() && len(cfg.APIv3Key) != wxconfig.APIv3KeyLen {
+		missing = append(missing, fmt.Sprintf("an APIv3 key of %d characters", wxconfig.APIv3KeyLen))
 	}
 	base, err := url.Parse(strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/"))
 	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {

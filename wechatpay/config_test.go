@@ -98,10 +98,10 @@ func TestMaskedHidesAPIv3Key(t *testing.T) {
 
 func TestDishTypeLookupIgnoresCase(t *testing.T) {
 	r := Restaurant{DishTypes: map[string]string{"drinks": "DRINK"}}
-	if got, ok := r.dishType("Drinks"); !ok || got != "DRINK" {
+	if got, ok := r.DishType("Drinks"); !ok || got != "DRINK" {
 		t.Errorf("dishType(Drinks) = %q, %v", got, ok)
 	}
-	if _, ok := r.dishType(""); ok {
+	if _, ok := r.DishType(""); ok {
 		t.Error("empty category mapped")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/internal/rsakeys"
+	"github.com/posbridge/posbridge/wechatpay/wxconfig"
 )
 
 // DoctorStatus is the verdict of one doctor check.
@@ -51,7 +52,7 @@ func DoctorKeyFiles(cfg *Config, certFile string, now time.Time) []DoctorCheck {
 		keyRow.Status, keyRow.Result = DoctorSkip, "wechatpay.enabled is false"
 		return []DoctorCheck{keyRow}
 	}
-	if msg := checkPrivateKeyFile(cfg.PrivateKeyFile); msg != "" || strings.TrimSpace(cfg.PrivateKeyFile) == "" {
+	if msg := wxconfig.CheckPrivateKeyFile(cfg.PrivateKeyFile); msg != "" || strings.TrimSpace(cfg.PrivateKeyFile) == "" {
 		if msg == "" {
 			msg = "wechatpay.private_key_file is empty"
 		}
@@ -128,14 +129,14 @@ func DoctorPublicKey(cfg *Config) DoctorCheck {
 	case id == "" && file == "":
 		row.Status, row.Result, row.Fix = DoctorFail, "neither a public key nor an apiv3_key: replies cannot be verified", fix
 		return row
-	case !publicKeyPattern.MatchString(id):
+	case !wxconfig.ValidPublicKeyID(id):
 		row.Status, row.Result, row.Fix = DoctorFail, fmt.Sprintf("public_key_id %q does not look like PUB_KEY_ID_…", id), fix
 		return row
 	case file == "":
 		row.Status, row.Result, row.Fix = DoctorFail, "public_key_file is empty", fix
 		return row
 	}
-	if msg := checkPublicKeyFile(file); msg != "" {
+	if msg := wxconfig.CheckPublicKeyFile(file); msg != "" {
 		row.Status, row.Result, row.Fix = DoctorFail, msg, fix
 		return row
 	}

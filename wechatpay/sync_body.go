@@ -270,7 +270,7 @@ func wireDishOf(r *Restaurant, d *SyncDish, cv *cnyConverter) (wireDish, error) 
 		}
 		w.Discount = new(*d.Discount)
 	}
-	if t, ok := r.dishType(d.CategoryID); ok && IsDishType(t) {
+	if t, ok := r.DishType(d.CategoryID); ok && IsDishType(t) {
 		w.Type = t
 	}
 	if d.Priority > 0 {

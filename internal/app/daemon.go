@@ -138,7 +138,7 @@ func (m *Main) startLive(cfg *config.Config) error {
 	scan := newScanToOrder(cfg, db, log, opts.Now)
 	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append(append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, scan.channels()...), opts.Channels...),
 		Reporters: append(ig.hooks.Reporters(), opts.Reporters...),
-		Platform:  client, Printers: fleet, Bus: bus, Logger: log, Now: opts.Now})
+		Printers:  fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 
 	start("storage check", func(ctx context.Context) error { b.CheckDeferredStorage(ctx); return nil })
@@ -164,7 +164,7 @@ func (m *Main) startLive(cfg *config.Config) error {
 	d.OrderingTableURL = scan.tableURL()
 	scan.linkMenus(b)
 	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance,
-		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus()}
+		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus(), Members: scan.ledger}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if err := m.startScanner(cfg, b, log); err != nil {
 		return err

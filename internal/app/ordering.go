@@ -13,6 +13,7 @@ import (
 	"github.com/posbridge/posbridge/console"
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/ordering/channel"
+	"github.com/posbridge/posbridge/ordering/members"
 	"github.com/posbridge/posbridge/ordering/service"
 	"github.com/posbridge/posbridge/ordering/simulate"
 	"github.com/posbridge/posbridge/ordering/sticker"
@@ -30,16 +31,20 @@ type scanToOrder struct {
 	now     func() time.Time
 	channel *channel.Channel
 	svc     *service.Channel
+	// customers: logins and online payment (ordering_customers.go)
+	customers *orderingCustomers
+	ledger    *members.Ledger // members.go
 }
 
 func newScanToOrder(cfg *config.Config, db *store.DB, log *slog.Logger, now func() time.Time) *scanToOrder {
-	s := &scanToOrder{cfg: cfg, db: db, log: log, now: now}
+	s := &scanToOrder{cfg: cfg, db: db, log: log, now: now, ledger: memberLedger(cfg, db)}
 	if cfg.Ordering.Listen == "" {
 		return s
 	}
 	s.channel = channel.New(channel.Options{DB: db, HoldLead: cfg.Accept.HoldLead, Now: now, Changed: func(id int64) {
 		if s.svc != nil {
 			s.svc.API.Changed(id)
+			s.customers.changed(context.Background(), db, id)
 		}
 	}})
 	return s
@@ -69,10 +74,16 @@ func (s *scanToOrder) open(ctx context.Context, b *bridge.Bridge, fleet *LiveFle
 		return "", nil
 	}
 	cfg := s.cfg
+	extend, err := s.openCustomers(start)
+	if err != nil {
+		return "", err
+	}
 	svc, err := service.Open(ctx, service.Options{
+		Extend: extend,
 		Config: cfg, DB: s.db, Now: s.now, Log: s.log,
 		Placer:     channel.Placer{DB: s.db, Wake: b.NotifyInbox},
 		PrintImage: fleet.PrintImage,
+		Members:    s.memberOptions(),
 		Expire:     func(ctx context.Context, id int64, note string) error { return s.expire(ctx, b, id, note) },
 		MenuProblem: func(rid int64, path string, err error) {
 			if err == nil {
@@ -86,6 +97,7 @@ func (s *scanToOrder) open(ctx context.Context, b *bridge.Bridge, fleet *LiveFle
 		return "", err
 	}
 	s.svc = svc
+	s.customers.setServer(svc.API)
 	ln, err := console.Listen(cfg.Ordering.Listen)
 	if err != nil {
 		svc.Close()
@@ -109,6 +121,7 @@ func (s *scanToOrder) open(ctx context.Context, b *bridge.Bridge, fleet *LiveFle
 		return console.Serve(ctx, ln, svc.API, tlsCfg, s.log)
 	})
 	start("ordering sweep", svc.Run)
+	start("member top-up expiry", s.runMembers)
 	if cfg.Sandbox && len(cfg.Ordering.Restaurants) > 0 {
 		guests := &simulate.Customers{Base: "http://" + ln.Addr().String(), Restaurant: cfg.Ordering.Restaurants[0].ID,
 			Tables: []int64{1, 2, 3, 4, -2, -2, -1}, Log: s.log}

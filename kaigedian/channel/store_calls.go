@@ -93,3 +93,34 @@ func (c *Channel) sendStore(ctx context.Context, call bridge.Call) (result strin
 		Original: t.Original, Discount: t.Discount, ActualPay: t.ActualPay, Settlement: t.ActualPay,
 		Pay: &kaigedian.PayInfo{PayChannel: t.PayChannel, PayChannelName: t.PayChannelName, PayTime: t.PaidAt}, Items: lines})
 }
+
+var (
+	_ bridge.StoreRules = (*Channel)(nil)
+	_ bridge.Hints      = (*Channel)(nil)
+)
+
+// ValidProductCode: 开个店's customer codes (thirdProductId).
+func (c *Channel) ValidProductCode(code string) bool { return kaigedian.ValidProductCode(code) }
+
+// ProductCodeRule is what ValidProductCode checks, for staff.
+func (c *Channel) ProductCodeRule() string { return "1 到 64 位字母、数字或 _ - ." }
+
+// MaxSellOutCodes is the documented limit of one sellOut call.
+func (c *Channel) MaxSellOutCodes() int { return kaigedian.MaxSellOutCodes }
+
+// SellChannels are 开个店's documented sales channels.
+func (c *Channel) SellChannels() []string { return kaigedian.SellChannels }
+
+// SellChannelName is the Chinese name staff know a sales channel by.
+func (c *Channel) SellChannelName(id string) string { return kaigedian.SellChannelName(id) }
+
+// Hint explains a platform error kept as text (an outbox row's last error).
+func (c *Channel) Hint(lastError string) string { return kaigedian.ExplainText(lastError) }
+
+var _ bridge.Couriers = (*Channel)(nil)
+
+// CourierChannelName is the documented name of a delivery channel code.
+func (c *Channel) CourierChannelName(code string) string { return kaigedian.DeliveryChannelName(code) }
+
+// OnTheWayStatus is the delivery status 开始配送.
+func (c *Channel) OnTheWayStatus() int { return kaigedian.DeliveryOnTheWay }

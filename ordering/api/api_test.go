@@ -62,7 +62,26 @@ func TestErrorShapes(t *testing.T) {
 		t.Fatalf("malformed JSON: %v", got.body)
 	}
 	r.want(r.do("POST", prefix+"orders?res_id=1", `{"pad": "`+strings.Repeat("x", maxBody)+`"}`), 413)
-	r.want(r.do("GET", prefix+"users/me", ""), 404)
+	r.want(r.do("GET", prefix+"users/me", ""), 401)
+	// forms are read as DRF reads them (fields as strings); a create cannot
+	// carry its items in a form, and the 400 names what is missing rather
+	// than the numbers given as text
+	multipartBody := "--x\r\nContent-Disposition: form-data; name=\"restaurant\"\r\n\r\n1\r\n" +
+		"--x\r\nContent-Disposition: form-data; name=\"table_id\"\r\n\r\n1\r\n--x--\r\n"
+	for _, c := range []struct{ body, ct string }{
+		{"restaurant=1&table_id=1", "application/x-www-form-urlencoded"},
+		{multipartBody, "multipart/form-data; boundary=x"},
+	} {
+		got = r.want(r.do("POST", prefix+"orders?res_id=1", c.body, "Content-Type", c.ct), 400)
+		if got.body["detail"] != nil || got.body["restaurant"] != nil || got.body["table_id"] != nil || len(got.body) == 0 {
+			t.Fatalf("form %s: %v", c.ct, got.body)
+		}
+	}
+	r.want(r.do("POST", prefix+"orders?res_id=1", "pad="+strings.Repeat("x", maxBody), "Content-Type", "application/x-www-form-urlencoded"), 413)
+	got = r.want(r.do("POST", prefix+"orders/calc-fee?res_id=1", "restaurant=1&table_id=1", "Content-Type", ""), 415)
+	if d, _ := got.body["detail"].(string); !strings.Contains(d, "JSON") {
+		t.Fatalf("untyped form 415: %v", got.body)
+	}
 	got = r.want(r.do("GET", prefix+"orders?res_id=1&table_id=-1", ""), 401)
 	if got.header.Get("WWW-Authenticate") == "" {
 		t.Fatal("401 without WWW-Authenticate")

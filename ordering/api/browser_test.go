@@ -33,7 +33,7 @@ type phone struct {
 
 func chromium(t *testing.T) string { return browsertest.Chromium(t, "the phone page tests") }
 
-func newPhone(t *testing.T) *phone {
+func newPhone(t *testing.T, extra ...chromedp.ExecAllocatorOption) *phone {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -42,6 +42,7 @@ func newPhone(t *testing.T) *phone {
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-extensions", true), chromedp.Flag("lang", "zh-CN"),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)

@@ -31,23 +31,33 @@ func (s *Server) calcBody(w http.ResponseWriter, r *http.Request, v any) (*Resta
 // calcFee is §6.9, with total_price and total_fee added so that the page
 // never adds money up.
 func (s *Server) calcFee(w http.ResponseWriter, r *http.Request) {
-	var req pricing.CalcFeeRequest
-	rest, m, ok := s.calcBody(w, r, &req)
+	var body struct {
+		pricing.CalcFeeRequest
+		UserAddress *pricing.Int `json:"user_address,omitempty"` // a login's address: its distance prices the delivery
+	}
+	rest, m, ok := s.calcBody(w, r, &body)
 	if !ok {
 		return
 	}
+	req := &body.CalcFeeRequest
 	if !restaurantMatches(w, rest, int64(req.Restaurant)) {
 		return
 	}
-	// A client's distance is never trusted for a fee: delivery needs an
-	// address (the customers issue), so calc-fee prices none.
+	// A client's distance is never trusted for a fee: only an address of
+	// the login, measured here, prices a delivery.
 	req.Distance = ""
 	env, err := s.env(r, rest, int64(req.TableID))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	q, err := pricing.CalcFee(m, &req, env)
+	if body.UserAddress != nil {
+		caller, _ := s.optionalCaller(r)
+		if _, ok := s.deliveryAddress(w, r, rest, m, &createRequest{OrderRequest: pricing.OrderRequest{EatType: req.EatType}, UserAddress: body.UserAddress}, caller, &env); !ok {
+			return
+		}
+	}
+	q, err := pricing.CalcFee(m, req, env)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -115,7 +125,7 @@ func restaurantMatches(w http.ResponseWriter, rest *Restaurant, body int64) bool
 // schedule and whether the table's meal is open (开台消费 charged).
 func (s *Server) env(r *http.Request, rest *Restaurant, tableID int64) (pricing.Env, error) {
 	now := s.now()
-	env := pricing.Env{Schedule: rest.Schedule, Now: now, Paused: rest.paused()}
+	env := pricing.Env{Schedule: rest.Schedule, Now: now, Paused: rest.paused(), Member: s.memberDiscount(r, rest)}
 	if tableID > 0 {
 		open, err := s.opt.DB.TableMealOpen(r.Context(), rest.ID, tableID, now, mealIdle)
 		if err != nil {

@@ -60,8 +60,8 @@ var idemKeyRE = regexp.MustCompile(`^[A-Za-z0-9_.:-]{8,80}$`)
 // the sticker's version, the table's cap, the Idempotency-Key; 200 with the
 // order and its view_token.
 func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
-	addr := s.clientAddr(r)
-	if ok, retry := s.creates.allow(addr); !ok {
+	client := s.clientAddr(r)
+	if ok, retry := s.creates.allow(client); !ok {
 		tooMany(w, retry)
 		return
 	}
@@ -95,12 +95,17 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !s.checkCreate(w, r, rest, &req) {
+	caller, loggedIn := s.optionalCaller(r)
+	if !s.checkCreate(w, r, rest, &req, loggedIn) {
 		return
 	}
 	env, err := s.env(r, rest, int64(req.TableID))
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	addr, ok := s.deliveryAddress(w, r, rest, m, &req, caller, &env)
+	if !ok {
 		return
 	}
 	q, err := pricing.PriceOrder(m, &req.OrderRequest, env)
@@ -118,15 +123,22 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 		rec.PaidType = int(*req.PaidType)
 	}
 	rec.CustomerName, rec.CustomerPhone, rec.CustomerAddress = strings.TrimSpace(req.CustomerName), normalizePhone(req.CustomerPhone), strings.TrimSpace(req.CustomerAddress)
+	if addr != nil { // the address book's entry is what the rider reads
+		rec.UserAddress, rec.CustomerName, rec.CustomerPhone, rec.CustomerAddress = addr.ID, addr.Name, addr.Phone, addr.Address
+	}
+	status := orders.Awaiting
+	if rec.PaidType == menu.PaidWeChat {
+		status = orders.Placed // waits for its payment; handed to the flow when paid
+	}
 	rec.CustomerCount, rec.Remark, rec.PlanTime = int(req.CustomerCount), strings.TrimSpace(req.Remark), planTime
 	token := newToken()
 	now := s.now()
 	o, replay, err := s.opt.DB.CreateOrderingOrder(r.Context(), store.NewOrderingOrder{
 		Order: store.OrderingOrder{
 			RestaurantID: rest.ID, StoreID: rest.StoreID, TableID: q.Table.ID, TableName: q.Table.Name, EatType: int(q.EatType),
-			Status: int(orders.Awaiting), BusinessDay: rest.Schedule.BusinessDate(now).Format(time.DateOnly),
+			Status: int(status), BusinessDay: rest.Schedule.BusinessDate(now).Format(time.DateOnly),
 			CustomerCount: rec.CustomerCount, TotalFee: int64(q.TotalFee), ViewTokenHash: tokenHash(token),
-			OrderJSON: rec.Encode(), ClientAddr: addr,
+			OrderJSON: rec.Encode(), ClientAddr: client, CustomerID: caller.CustomerID, PaidType: rec.PaidType,
 		},
 		IdemKey: key, BodyHash: hash, TakeCode: orders.HasTakeCode(int(q.EatType)), TakeCodeStart: s.opt.TakeCodeStart,
 		RealTable: !q.Table.IsVirtual(), OpenCap: s.opt.OpenOrdersPerTable, MealIdle: mealIdle,
@@ -150,6 +162,10 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 	// The order is durable: the phone has its answer now, and the hand-over
 	// to the flow (the inbox, then bridge) goes on beside it; after a crash
 	// the sweep hands over what was not.
+	if o.Status == int(orders.Placed) {
+		writeJSON(w, http.StatusOK, createReply{View: orders.NewView(o, &rec, rest.Schedule.Zone(), orders.Owner), ViewToken: token})
+		return
+	}
 	s.handing.Add(1)
 	go func() {
 		defer s.handing.Done()
@@ -200,7 +216,7 @@ func (s *Server) answerReplay(w http.ResponseWriter, r *http.Request, rest *Rest
 
 // checkCreate checks what pricing does not: the restaurant, ver's spelling,
 // the customer's address book (a login), the text bounds.
-func (s *Server) checkCreate(w http.ResponseWriter, r *http.Request, rest *Restaurant, req *createRequest) bool {
+func (s *Server) checkCreate(w http.ResponseWriter, r *http.Request, rest *Restaurant, req *createRequest, loggedIn bool) bool {
 	if !restaurantMatches(w, rest, int64(req.Restaurant)) {
 		return false
 	}
@@ -226,7 +242,7 @@ func (s *Server) checkCreate(w http.ResponseWriter, r *http.Request, rest *Resta
 		}
 		req.Ver = v
 	}
-	if req.UserAddress != nil {
+	if req.UserAddress != nil && !loggedIn {
 		writeFields(w, map[string]any{"user_address": []string{"使用收货地址需要先登录"}})
 		return false
 	}

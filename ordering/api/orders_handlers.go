@@ -30,7 +30,7 @@ func (s *Server) orderList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if *tableID == -1 {
-		unauthorized(w)
+		s.customerOrders(w, r, rest)
 		return
 	}
 	if _, ok := m.Table(*tableID); !ok {
@@ -85,8 +85,8 @@ func (s *Server) orderDetail(w http.ResponseWriter, r *http.Request) {
 }
 
 // ownOrder finds the order of the path for its view_token (?token= or the
-// X-View-Token header). Without the token the order does not exist, for
-// this reader: 404, so ids cannot be probed.
+// X-View-Token header), or for the login that created it. Without either
+// the order does not exist, for this reader: 404, so ids cannot be probed.
 func (s *Server) ownOrder(w http.ResponseWriter, r *http.Request) (*Restaurant, *store.OrderingOrder, bool) {
 	rest, _, ok := s.restaurant(w, r, "")
 	if !ok {
@@ -102,7 +102,7 @@ func (s *Server) ownOrder(w http.ResponseWriter, r *http.Request) (*Restaurant, 
 		token = r.Header.Get("X-View-Token")
 	}
 	o, err := s.opt.DB.OrderingOrder(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (o.RestaurantID != rest.ID || !tokenMatches(o.ViewTokenHash, token))) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (o.RestaurantID != rest.ID || !(tokenMatches(o.ViewTokenHash, token) || s.ownsOrder(r, o)))) {
 		notFound(w)
 		return nil, nil, false
 	}
@@ -123,4 +123,50 @@ func tokenMatches(stored, token string) bool {
 		match |= subtle.ConstantTimeCompare([]byte(h), []byte(want))
 	}
 	return match == 1
+}
+
+// ownsOrder: the request's login created the order.
+func (s *Server) ownsOrder(r *http.Request, o *store.OrderingOrder) bool {
+	c, ok := s.optionalCaller(r)
+	return ok && o.CustomerID != 0 && o.CustomerID == c.CustomerID
+}
+
+// customerOrders is §6.1's takeout list (table_id -1): the login's own
+// orders, with their customer fields.
+func (s *Server) customerOrders(w http.ResponseWriter, r *http.Request, rest *Restaurant) {
+	c, ok := s.Authenticate(w, r)
+	if !ok {
+		return
+	}
+	filter := ""
+	switch st := r.URL.Query().Get("status"); st {
+	case "":
+	case "9":
+		filter = "finished"
+	case "unfinished":
+		filter = "unfinished"
+	default:
+		writeFields(w, map[string]any{"status": []string{"应是 9（已完成）或 unfinished（未完成）"}})
+		return
+	}
+	list, err := s.opt.DB.OrderingOrdersOfCustomer(r.Context(), rest.ID, c.CustomerID, filter)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]orders.View, 0, len(list))
+	for _, o := range list {
+		rec, err := orders.Decode(o.OrderJSON)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out = append(out, orders.NewView(o, rec, rest.Schedule.Zone(), orders.Owner))
+	}
+	page, err := views.Paginate(out, r.URL.Path, r.URL.Query())
+	if err != nil {
+		writeDetail(w, http.StatusNotFound, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
 }

@@ -17,8 +17,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/posbridge/posbridge/ordering/checkout"
+	"github.com/posbridge/posbridge/ordering/customers"
 	"github.com/posbridge/posbridge/ordering/hours"
 	"github.com/posbridge/posbridge/ordering/menu"
+	"github.com/posbridge/posbridge/ordering/provider/qfpay"
 	"github.com/posbridge/posbridge/store"
 )
 
@@ -64,8 +67,27 @@ type Options struct {
 	CalcsPerMinute   int
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
 	TrustedProxies []*Proxy
-	Now            func() time.Time
-	Log            *slog.Logger
+	// Tokens verify customers' logins (nil: no logins, every endpoint that
+	// needs one answers 401).
+	Tokens *customers.Tokens
+	// Customers are the accounts behind the logins (SMS codes, addresses);
+	// OAuth their WeChat and Facebook logins. nil: those endpoints answer 404.
+	Customers *customers.Service
+	OAuth     *customers.OAuth
+	// Payments is the online payment (nil: pay-url answers 403).
+	Payments *checkout.Payments
+	// QFPay is a restaurant's 钱方 client for §8's openid flow (nil: none).
+	QFPay func(restaurantID int64) (*qfpay.Client, bool)
+	// PublicURL is where phones reach the page (ordering.public_url): the
+	// address WeChat, 钱方 and 收钱吧 send the browser back to.
+	PublicURL string
+	// Mount adds handlers beside the API (the sandbox's simulated pay
+	// page), by ServeMux pattern.
+	Mount map[string]http.Handler
+	Now   func() time.Time
+	Log   *slog.Logger
+	// Members switches on §11–§14 and card payment (nil: they are 404).
+	Members *MemberOptions
 }
 
 // Server serves the ordering listener.
@@ -150,6 +172,11 @@ func (s *Server) routes() {
 	handle("orders/calc-discount-fee", map[string]http.HandlerFunc{"POST": s.calcDiscountFee})
 	handle("orders/calc-delivery-fee", map[string]http.HandlerFunc{"POST": s.calcDeliveryFee})
 	handle("image-upload-base64", map[string]http.HandlerFunc{"POST": s.imageUpload})
+	s.customerRoutes(handle)
+	for pattern, h := range s.opt.Mount {
+		m.Handle(pattern, h)
+	}
+	s.memberRoutes(handle, m)
 	m.HandleFunc(prefix, func(w http.ResponseWriter, r *http.Request) { notFound(w) })
 	m.Handle("/", s.page())
 	s.mux = m

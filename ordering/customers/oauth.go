@@ -100,10 +100,16 @@ func (o *OAuth) WeChatLogin(ctx context.Context, restaurantID int64, code, state
 // debug_token (this app's, a user's, valid, not expired), then the customer
 // found by the Facebook user id or created.
 func (o *OAuth) FacebookLogin(ctx context.Context, restaurantID int64, userToken string) (Login, error) {
+	return o.FacebookLoginAs(ctx, restaurantID, userToken, "")
+}
+
+// FacebookLoginAs is §10.1's debug-token: FacebookLogin, and the token must
+// be the named user's ("" = any).
+func (o *OAuth) FacebookLoginAs(ctx context.Context, restaurantID int64, userToken, userID string) (Login, error) {
 	if o.facebook == nil {
 		return Login{}, ErrNotConfigured
 	}
-	info, err := o.facebook.VerifyUserToken(ctx, userToken, "")
+	info, err := o.facebook.VerifyUserToken(ctx, userToken, userID)
 	if errors.Is(err, facebook.ErrTokenRejected) {
 		return Login{}, ErrFacebookLogin
 	}
@@ -173,4 +179,13 @@ func cutRestaurant(subject string) (int64, string, bool) {
 		}
 	}
 	return 0, subject, false
+}
+
+// WeChatJSSDKConfig is §9.1: wx.config's fields for the page at pageURL
+// (the jsapi_ticket is cached by the client until it expires).
+func (o *OAuth) WeChatJSSDKConfig(ctx context.Context, pageURL string) (wechat.JSConfig, error) {
+	if o.wechat == nil {
+		return wechat.JSConfig{}, ErrNotConfigured
+	}
+	return o.wechat.JSSDKConfig(ctx, pageURL, []string{"chooseWXPay", "getLocation", "openLocation", "scanQRCode"})
 }

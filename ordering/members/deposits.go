@@ -157,3 +157,44 @@ func checkAppeal(phone, reason string, images []string, imageOK func(string) boo
 	}
 	return nil
 }
+
+// AppealOrder records a customer's appeal about an order they paid that was
+// not accepted (§14.2); the caller has checked the order is theirs.
+// completed: the order was finished (nothing to appeal).
+func (l *Ledger) AppealOrder(ctx context.Context, customerID string, orderID int64, completed bool, phone, reason string, images []string, imageOK func(string) bool) (int64, error) {
+	if err := checkAppeal(phone, reason, images, imageOK); err != nil {
+		return 0, err
+	}
+	if completed {
+		return 0, ErrAppealDone
+	}
+	var id int64
+	err := l.db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		id, err = tx.InsertMemberAppeal(&store.MemberAppeal{Kind: "order", RefID: orderID, CustomerID: customerID, Phone: phone,
+			Reason: reason, Images: images})
+		if errors.Is(err, store.ErrAppealExists) {
+			return ErrAppealTwice
+		}
+		return err
+	})
+	return id, err
+}
+
+// ResolveAppeal marks an appeal handled (console, audited by who and why).
+func (l *Ledger) ResolveAppeal(ctx context.Context, id int64, by, note string) (bool, error) {
+	note = strings.TrimSpace(note)
+	if len(note) > 200 {
+		return false, errors.New("处理说明最多 200 字节")
+	}
+	var changed bool
+	err := l.db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		changed, err = tx.ResolveMemberAppeal(id, by, note)
+		return err
+	})
+	return changed, err
+}
+
+// DepositRef is a top-up order's number as the page shows it (§13.1 "D251").
+func DepositRef(id int64) string { return fmt.Sprintf("D%d", id) }

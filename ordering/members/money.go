@@ -44,7 +44,7 @@ func PayInTx(tx *store.Tx, cardID int64, amount order.Fen, orderRef, actor strin
 // password when the card has one, then the debit and whatever the caller
 // records of the order (markPaid), in one transaction.
 func (l *Ledger) Pay(ctx context.Context, restaurantID int64, customerID, password string, amount order.Fen, orderRef string,
-	markPaid func(tx *store.Tx) error) (store.MemberEntry, error) {
+	markPaid func(tx *store.Tx, card *store.MemberCard, row store.MemberEntry) error) (store.MemberEntry, error) {
 	c, err := l.db.MemberCardOf(ctx, restaurantID, customerID)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.MemberEntry{}, ErrNoCard
@@ -62,6 +62,11 @@ func (l *Ledger) Pay(ctx context.Context, restaurantID int64, customerID, passwo
 		if !l.passwordOK(c, password) {
 			return store.MemberEntry{}, ErrWrongCard
 		}
+		// The right password does not use up a try: a member pays more
+		// than five times an hour.
+		if err := l.db.ReleaseMemberTry(ctx, restaurantID, "pay:"+c.CardNo); err != nil {
+			return store.MemberEntry{}, err
+		}
 	}
 	var row store.MemberEntry
 	err = l.db.Write(ctx, func(tx *store.Tx) error {
@@ -76,7 +81,7 @@ func (l *Ledger) Pay(ctx context.Context, restaurantID int64, customerID, passwo
 			return err
 		}
 		if markPaid != nil {
-			return markPaid(tx)
+			return markPaid(tx, card, row)
 		}
 		return nil
 	})

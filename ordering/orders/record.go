@@ -23,6 +23,7 @@ type Record struct {
 	CustomerName     string               `json:"customer_name,omitempty"`
 	CustomerPhone    string               `json:"customer_phone,omitempty"`
 	CustomerAddress  string               `json:"customer_address,omitempty"`
+	UserAddress      int64                `json:"user_address,omitempty"` // the address book's id (delivery)
 	CustomerCount    int                  `json:"customer_count"`
 	Remark           string               `json:"remark,omitempty"`
 	PlanTime         time.Time            `json:"plan_time,omitzero"`

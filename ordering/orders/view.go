@@ -104,8 +104,17 @@ func NewView(o *store.OrderingOrder, r *Record, zone *time.Location, p Privacy) 
 		CreateTime: o.CreatedAt.In(zone).Format(TimeLayout), StatusText: Status(o.Status).Label(), StatusNote: o.StatusNote,
 		Products: make([]LineView, len(r.Lines)),
 	}
+	if !o.PaidAt.IsZero() {
+		v.IsPaid = true
+		t := o.PaidAt.In(zone).Format(TimeLayout)
+		v.PaidTime = &t
+	}
 	if p == Owner {
 		v.CustomerName, v.CustomerPhone, v.CustomerAddress = r.CustomerName, r.CustomerPhone, r.CustomerAddress
+		if r.UserAddress != 0 {
+			id := r.UserAddress
+			v.UserAddress = &id
+		}
 		v.TakeCodeDataURI = TakeCodeDataURI(o.TakeCode)
 	}
 	if !r.PlanTime.IsZero() {

@@ -12,9 +12,16 @@ import (
 //
 //	total_fee = total_price + total_box_fee + (tax included ? 0 : tax)
 //	          + delivery_fee + service_fee − discount_fee
-func fees(m *menu.Menu, q *Quote, distance *int64) {
+func fees(m *menu.Menu, q *Quote, distance *int64, member func(Fen) (string, Fen)) {
 	r := &m.Restaurant
 	q.Discounts, q.DiscountFee = discounts(r, q.EatType, q.TotalPrice)
+	if member != nil {
+		if name, off := member(q.TotalPrice - q.DiscountFee); off > 0 {
+			off = min(off, q.TotalPrice-q.DiscountFee)
+			q.Discounts = append(q.Discounts, Adjusted{Name: name, Value: off, IsMember: true})
+			q.DiscountFee += off
+		}
+	}
 	if r.Takeout.EnableService {
 		q.Services, q.ServiceFee = services(r, q.EatType, q.TotalPrice-q.DiscountFee)
 	}

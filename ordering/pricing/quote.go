@@ -27,6 +27,10 @@ type Env struct {
 	// for delivery; nil when unknown (a client's own distance is never
 	// used for an order).
 	Distance *int64
+	// Member is the logged-in customer's member discount on what the
+	// menu's discounts left of the goods (nil: no card, or not logged in):
+	// its line shows in calc-fee with is_member (seed §6.9).
+	Member func(left Fen) (name string, off Fen)
 }
 
 // Quote is the server's price of a cart.
@@ -176,7 +180,7 @@ func price(m *menu.Menu, c cart, env Env, e *ValidationError) *Quote {
 	if checkOrderDefault(m, q, c, env, e); !e.empty() {
 		return nil
 	}
-	fees(m, q, env.Distance)
+	fees(m, q, env.Distance, env.Member)
 	return q
 }
 

@@ -6,6 +6,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -43,8 +44,13 @@ type Options struct {
 	// PrintImage prints a picture on the receipt printer (the fleet's);
 	// it returns the printer's name.
 	PrintImage func(ctx context.Context, title string, render func(width int) (image.Image, error)) (string, error)
-	Now        func() time.Time
-	Log        *slog.Logger
+	// Extend adds to the API's options what the daemon wires beside the
+	// menus (customers, logins, online payment); may be nil.
+	Extend func(*api.Options)
+	Now    func() time.Time
+	Log    *slog.Logger
+	// Members switches on the member endpoints (seed 002 §11–§14).
+	Members *api.MemberOptions
 }
 
 // Channel is the running scan-to-order channel.
@@ -113,9 +119,13 @@ func Open(ctx context.Context, opt Options) (*Channel, error) {
 		}
 		proxies = append(proxies, n)
 	}
-	c.API = api.New(api.Options{DB: opt.DB, Restaurants: rests, Placer: opt.Placer, TakeCodeStart: cfg.Ordering.TakeCodeStart,
+	ao := api.Options{DB: opt.DB, Restaurants: rests, Placer: opt.Placer, TakeCodeStart: cfg.Ordering.TakeCodeStart,
 		OpenOrdersPerTable: cfg.Ordering.OpenOrdersPerTable, CreatesPerMinute: cfg.Ordering.CreatesPerMinute,
-		CalcsPerMinute: cfg.Ordering.CalcsPerMinute, TrustedProxies: proxies, Now: opt.Now, Log: opt.Log})
+		CalcsPerMinute: cfg.Ordering.CalcsPerMinute, TrustedProxies: proxies, Now: opt.Now, Log: opt.Log, Members: opt.Members}
+	if opt.Extend != nil {
+		opt.Extend(&ao)
+	}
+	c.API = api.New(ao)
 	return c, nil
 }
 
@@ -261,5 +271,9 @@ var periodRE = regexp.MustCompile(`\{start_time: "[0-9:]+", end_time: "[0-9:]+"\
 // the sandbox sees scan-to-order orders at any hour.
 func SandboxMenu() []byte {
 	out := periodRE.ReplaceAll(menu.Example(), []byte(`{start_time: "00:00", end_time: "23:59"}`))
+	// delivery and WeChat payment too: the sandbox's pay page stands in for
+	// 钱方 / 收钱吧, its SMS codes are in the log
+	out = bytes.Replace(out, []byte("eat_types_enable: [true, false, true, true]"), []byte("eat_types_enable: [true, true, true, true]"), 1)
+	out = bytes.Replace(out, []byte("    - {value: 1, label: 线下支付}\n"), []byte("    - {value: 1, label: 线下支付}\n    - {value: 2, label: 微信支付}\n"), 1)
 	return append([]byte("# 沙盒演示菜单：全天营业。\n"), out...)
 }

@@ -27,6 +27,8 @@
 
   function call(method, path, body, headers) {
     var opts = { method: method, headers: Object.assign({ 'Accept': 'application/json' }, headers || {}) };
+    var lt = loginToken();
+    if (lt) opts.headers['Authorization'] = 'Bearer ' + lt;
     if (body !== undefined) { opts.headers['Content-Type'] = 'application/json'; opts.body = typeof body === 'string' ? body : JSON.stringify(body); }
     return fetch(path, opts).then(function (res) {
       return res.text().then(function (t) {
@@ -90,11 +92,20 @@
 
   function start() {
     if (!(rid > 0) || isNaN(tid)) { block('请扫描桌上的二维码', '这个网址缺少餐厅或桌台信息。'); return; }
+    if (q.get('code') && (q.get('wx') || q.get('qf'))) { oauthReturn(); return; }
     var pending = loadPending();
     if (pending) { resend(pending); return; }
     var oid = parseInt(q.get('oid'), 10);
-    if (oid > 0 && tokenOf(oid)) { showStatus(oid); return; }
+    if (oid > 0 && tokenOf(oid)) { showStatus(oid); askPaid(oid); shopName(); return; }
     loadMenu();
+  }
+
+  // shopName fills the header on the order page (opened by its link, or
+  // on the way back from the pay page).
+  function shopName() {
+    call('GET', API + 'restaurants/' + rid).then(function (r) {
+      if (r.status === 200 && r.data.name) { $('shop').textContent = r.data.name; document.title = r.data.name + ' · 扫码点餐'; }
+    });
   }
 
   function loadMenu() {
@@ -279,7 +290,8 @@
     $('submit').disabled = true;
     $('checkout-error').textContent = '';
     return call('POST', API + 'orders/calc-fee?res_id=' + rid, { restaurant: rid, table_id: tid, eat_type: state.eatType,
-      customer_count: people(), ignore_extra_price: true, products: cartBody() }).then(function (r) {
+      customer_count: people(), ignore_extra_price: true, products: cartBody(),
+      user_address: state.eatType === 1 && selectedAddress() ? selectedAddress() : undefined }).then(function (r) {
       if (seq !== quoteSeq) return;
       if (r.status !== 200) { $('checkout-error').textContent = errorText(r); return; }
       state.quote = r.data; state.quote.seq = seq;
@@ -287,10 +299,15 @@
       function row(k, v, cls) { dl.appendChild(el('dt', { 'class': cls || '', text: k })); dl.appendChild(el('dd', { 'class': cls || '', text: v })); }
       row('商品', money(fen(d.total_price)));
       if (fen(d.total_box_fee)) row('餐盒费', money(fen(d.total_box_fee)));
+      if (state.eatType === 1) row('配送费', fen(d.delivery_fee) < 0 ? '超出配送范围' : money(fen(d.delivery_fee)));
       (d.discounts || []).forEach(function (x) { row(x.name, '-' + money(fen(x.value))); });
       (d.services || []).forEach(function (x) { row(x.name, money(fen(x.value))); });
       if (fen(d.tax_fee) && !d.is_tax_included) row('税费', money(fen(d.tax_fee)));
       row('合计', money(fen(d.total_fee)), 'total');
+      if (state.eatType === 1 && (!selectedAddress() || fen(d.delivery_fee) < 0)) {
+        $('checkout-error').textContent = selectedAddress() ? '这个地址超出配送范围，请换一个地址或改为自取' : '请先选择收货地址';
+        return;
+      }
       $('submit').disabled = false;
       renderCart();
     }).catch(function () { $('checkout-error').textContent = '网络不通，请检查网络后重试'; });
@@ -303,6 +320,7 @@
       sel.onchange = quote;
     }
     $('people-row').hidden = state.eatType !== 0;
+    setupCheckoutRows();
     $('checkout').hidden = false;
     renderCart();
     quote();
@@ -327,11 +345,14 @@
   $('submit').onclick = function () {
     if (state.busy || !state.quote) return;
     var d = state.quote;
-    var body = JSON.stringify({ restaurant: rid, table_id: tid, eat_type: state.eatType, paid_type: 1, ver: ver,
+    var paid = paidType();
+    if (state.eatType === 1 && !selectedAddress()) { $('checkout-error').textContent = '请先选择收货地址'; return; }
+    var body = JSON.stringify({ restaurant: rid, table_id: tid, eat_type: state.eatType, paid_type: paid, ver: ver,
       customer_count: state.eatType === 0 ? people() : 1, remark: $('remark').value.trim(), ignore_extra_price: true,
+      user_address: state.eatType === 1 ? selectedAddress() : undefined,
       products: cartBody(), total_price: d.total_price, total_box_fee: d.total_box_fee, total_tax_fee: d.tax_fee,
-      delivery_fee: 0, discount_fee: d.discount_fee, service_fee: d.service_fee, total_fee: d.total_fee, total_fee_cny: -1,
-      discounts: d.discounts, services: d.services });
+      delivery_fee: state.eatType === 1 ? d.delivery_fee : 0, discount_fee: d.discount_fee, service_fee: d.service_fee,
+      total_fee: d.total_fee, total_fee_cny: paid === 2 ? d.total_fee : -1, discounts: d.discounts, services: d.services });
     var p = { key: uuid(), body: body, at: Date.now(), tid: tid, ver: ver };
     localStorage.setItem(pendingKey(), JSON.stringify(p));
     send(p);
@@ -349,6 +370,7 @@
         var u = new URL(location.href); u.searchParams.set('oid', r.data.id);
         history.replaceState(null, '', u.pathname + u.search);
         showStatus(r.data.id, r.data);
+        if (r.data.paid_type === 2 && r.data.status === 0) startPay(r.data.id);
         return;
       }
       if (r.status >= 500 || r.status === 429) { // the key is kept: the next try may be answered
@@ -432,13 +454,149 @@
           el('span', { text: money(fen(l.total_price)) })]);
       })),
       el('dl', {}, [el('dt', { 'class': 'total', text: '合计' }), el('dd', { 'class': 'total', id: 'order-total', text: money(fen(o.total_fee)) })]),
-      el('p', { 'class': 'muted', text: '线下支付：请到吧台付款。' })
+      el('p', { 'class': 'muted', id: 'pay-state', text: o.paid_type === 2 ? (o.is_paid ? '微信支付：已支付' : '微信支付：待支付') : '线下支付：请到吧台付款。' })
     ]));
+    if (o.status === 0 && o.paid_type === 2) {
+      box.appendChild(el('button', { type: 'button', id: 'pay-now', 'class': 'primary wide', text: '去支付 ' + money(fen(o.total_fee)), on: { click: function () { startPay(o.id); } } }));
+    }
     box.appendChild(el('button', { type: 'button', 'class': 'primary wide', text: '继续点单', on: { click: function () {
       if (follow) follow.stop();
       var u = new URL(location.href); u.searchParams.delete('oid'); history.replaceState(null, '', u.pathname + u.search);
       $('status').hidden = true; loadMenu();
     } } }));
+  }
+
+  // ---- customers (issue 16): login by SMS code or WeChat, addresses for
+  // delivery, online payment and the return from the provider's page
+  function loginKey() { return 'pb-login-' + rid; }
+  function loginToken() { try { return localStorage.getItem(loginKey()) || ''; } catch (e) { return ''; } }
+  function saveLogin(tok) { if (tok) localStorage.setItem(loginKey(), tok); else localStorage.removeItem(loginKey()); }
+  function inWeChat() { return /MicroMessenger/i.test(navigator.userAgent); }
+  function paidType() { return $('pay-row').hidden ? 1 : parseInt($('paid').value, 10) || 1; }
+  function selectedAddress() { var v = parseInt($('address').value, 10); return v > 0 ? v : 0; }
+  function offersPaid(v) { return (state.info.paid_types || []).some(function (p) { return p.value === v; }); }
+
+  function setupCheckoutRows() {
+    var delivery = tid === -1 && state.info.takeout.eat_types_enable[1];
+    $('eat-row').hidden = !delivery;
+    if (delivery) $('eat').value = String(state.eatType);
+    $('pay-row').hidden = !offersPaid(2);
+    $('pay-note').hidden = !$('pay-row').hidden;
+    showDelivery();
+  }
+  $('eat').onchange = function () { state.eatType = parseInt(this.value, 10); showDelivery(); quote(); };
+  $('paid').onchange = function () { quote(); };
+
+  function showDelivery() {
+    var on = state.eatType === 1;
+    $('login-box').hidden = !on || !!loginToken();
+    $('address-box').hidden = !on || !loginToken();
+    $('login-wx').hidden = !inWeChat();
+    if (on && loginToken()) loadAddresses();
+  }
+  function loadAddresses(pick) {
+    return call('GET', API + 'user-addresses?res_id=' + rid + '&page_size=50').then(function (r) {
+      if (r.status === 401) { saveLogin(''); showDelivery(); return; }
+      if (r.status !== 200) { $('address-error').textContent = errorText(r); return; }
+      var sel = $('address'), keep = pick || selectedAddress();
+      sel.textContent = '';
+      r.data.results.forEach(function (a) {
+        var far = a.distance < 0 ? '（无位置）' : '（' + a.distance.toFixed(1) + ' 公里）';
+        sel.appendChild(el('option', { value: a.id, text: a.name + ' ' + a.address + far }));
+        if (!keep && a.is_default) keep = a.id;
+      });
+      if (keep) sel.value = String(keep);
+      $('address-form').hidden = r.data.results.length > 0;
+      quote();
+    });
+  }
+  $('address').onchange = function () { quote(); };
+  $('address-new').onclick = function () { $('address-form').hidden = !$('address-form').hidden; };
+  $('addr-save').onclick = function () {
+    var lon = $('addr-lon').value.trim(), lat = $('addr-lat').value.trim();
+    var body = { name: $('addr-name').value.trim(), gender: 1, phone: $('addr-phone').value.trim(), address: $('addr-text').value.trim(), is_default: true };
+    if (lon && lat) { body.longitude = Number(lon); body.latitude = Number(lat); }
+    call('POST', API + 'user-addresses?res_id=' + rid, body).then(function (r) {
+      if (r.status !== 201) { $('address-error').textContent = errorText(r); return; }
+      $('address-error').textContent = '';
+      $('address-form').hidden = true;
+      loadAddresses(r.data.id);
+    });
+  };
+  $('login-send').onclick = function () {
+    var btn = this;
+    call('POST', API + 'users/send-phone-token', { res_id: rid, phone: $('login-phone').value.trim(), context: 'login' }).then(function (r) {
+      if (r.status !== 200 || !r.data.send) { $('login-error').textContent = r.status === 200 ? '短信发送失败，请稍后再试' : errorText(r); return; }
+      $('login-error').textContent = '验证码已发送';
+      btn.disabled = true; setTimeout(function () { btn.disabled = false; }, 60000);
+    });
+  };
+  $('login-go').onclick = function () {
+    call('POST', API + 'users/login', { res_id: rid, username: $('login-phone').value.trim(), password: $('login-code').value.trim() }).then(function (r) {
+      if (r.status !== 200) { $('login-error').textContent = errorText(r); return; }
+      saveLogin(r.data.token);
+      $('login-error').textContent = '';
+      showDelivery();
+    });
+  };
+  // WeChat's consent page comes back to this page with code and state
+  $('login-wx').onclick = function () {
+    call('GET', API + 'weixin/authorize-url?res_id=' + rid + '&table_id=' + tid).then(function (r) {
+      if (r.status === 200 && r.data.url) location.href = r.data.url;
+      else $('login-error').textContent = errorText(r);
+    });
+  };
+  function cleanURL() {
+    var u = new URL(location.href);
+    ['code', 'state', 'wx', 'qf'].forEach(function (k) { u.searchParams.delete(k); });
+    history.replaceState(null, '', u.pathname + u.search);
+    q = new URLSearchParams(u.search);
+  }
+  function oauthReturn() {
+    var code = q.get('code'), st = q.get('state'), qf = q.get('qf');
+    cleanURL();
+    if (qf) {
+      call('POST', API + 'qfpay/get-weixin-openid?res_id=' + rid, { code: code }).then(function (r) {
+        var oid = parseInt(sessionStorage.getItem('pb-pay-' + rid), 10);
+        if (r.status === 200) localStorage.setItem('pb-openid-' + rid, r.data.openid);
+        if (oid > 0 && tokenOf(oid)) { showStatus(oid); if (r.status === 200) startPay(oid); } else start();
+      });
+      return;
+    }
+    call('POST', API + 'weixin/access-token', { res_id: rid, code: code, state: st }).then(function (r) {
+      if (r.status === 200) saveLogin(r.data.token);
+      start();
+      if (r.status !== 200) $('notice').hidden = false, $('notice').textContent = '微信登录失败：' + errorText(r);
+    });
+  }
+
+  // startPay opens the provider's pay page; 钱方 needs the payer's openid
+  // under its official account first (§8).
+  function startPay(id) {
+    var openid = localStorage.getItem('pb-openid-' + rid) || '';
+    var tok = tokenOf(id);
+    call('GET', API + 'orders/' + id + '/pay-url?res_id=' + rid + '&method=wechat&token=' + encodeURIComponent(tok || '') + '&openid=' + encodeURIComponent(openid)).then(function (r) {
+      if (r.status === 200 && r.data.url) { location.href = r.data.url; return; }
+      if (r.status === 403 && !openid && state.info && state.info.takeout.pay_mch === 'qf' && inWeChat()) {
+        sessionStorage.setItem('pb-pay-' + rid, String(id));
+        call('GET', API + 'qfpay/authorize-url?res_id=' + rid + '&table_id=' + tid).then(function (a) {
+          if (a.status === 200 && a.data.url) location.href = a.data.url;
+        });
+        return;
+      }
+      var n = $('pay-state');
+      if (n) n.textContent = r.status === 200 ? '暂时无法打开支付页面，请点“去支付”重试' : errorText(r);
+    });
+  }
+  // askPaid asks once on the way back from the pay page (the provider is
+  // asked when its notification has not come yet).
+  function askPaid(id) {
+    var tok = tokenOf(id);
+    call('GET', API + 'orders/' + id + '/is-paid?res_id=' + rid + '&token=' + encodeURIComponent(tok)).then(function (r) {
+      if (r.status === 200 && r.data.is_paid) {
+        call('GET', API + 'orders/' + id + '?res_id=' + rid + '&token=' + encodeURIComponent(tok)).then(function (o) { if (o.status === 200) renderStatus(o.data); });
+      }
+    });
   }
   var origRender = renderMenu;
   renderMenu = function () { state.menuShown = true; origRender(); };

@@ -1,64 +1,13 @@
 package facebook
 
-import (
-	"regexp"
-	"strings"
+import "github.com/posbridge/posbridge/ordering/provider/accounts"
 
-	"github.com/posbridge/posbridge/ordering/provider"
-	"github.com/posbridge/posbridge/ordering/provider/internal/wire"
-)
+// Config is the store's account here. It lives in package accounts, so the
+// config package reads it without this client (and its net/http).
+type Config = accounts.Facebook
 
-// Defaults (ordering.facebook.graph_base_url, graph_version).
+// The production hosts, when the config leaves them out.
 const (
-	DefaultGraphBaseURL = "https://graph.facebook.com"
-	DefaultGraphVersion = "v21.0"
+	DefaultGraphBaseURL = accounts.FacebookDefaultGraphBaseURL
+	DefaultGraphVersion = accounts.FacebookDefaultGraphVersion
 )
-
-// Config is ordering.facebook.
-type Config struct {
-	AppID        string `mapstructure:"app_id" yaml:"app_id"`
-	AppSecret    string `mapstructure:"app_secret" yaml:"app_secret"`
-	GraphBaseURL string `mapstructure:"graph_base_url" yaml:"graph_base_url"`
-	GraphVersion string `mapstructure:"graph_version" yaml:"graph_version"`
-}
-
-// Configured reports whether Facebook login is set up.
-func (c Config) Configured() bool {
-	return strings.TrimSpace(c.AppID) != "" || strings.TrimSpace(c.AppSecret) != ""
-}
-
-// WithDefaults fills the base URL and version when empty.
-func (c Config) WithDefaults() Config {
-	if strings.TrimSpace(c.GraphBaseURL) == "" {
-		c.GraphBaseURL = DefaultGraphBaseURL
-	}
-	if strings.TrimSpace(c.GraphVersion) == "" {
-		c.GraphVersion = DefaultGraphVersion
-	}
-	return c
-}
-
-var (
-	appIDRE   = regexp.MustCompile(`^[0-9]{5,20}$`)
-	versionRE = regexp.MustCompile(`^v[0-9]{1,3}\.[0-9]$`)
-)
-
-// Validate checks a configured app (defaults applied); an unconfigured one is
-// valid: Facebook login is then off.
-func (c Config) Validate() error {
-	if !c.Configured() {
-		return nil
-	}
-	c = c.WithDefaults()
-	p := provider.Problems{Section: "facebook"}
-	p.Required("app_id", c.AppID, "the App ID of your Facebook app (developers.facebook.com → your app → Settings → Basic)")
-	if id := strings.TrimSpace(c.AppID); id != "" && !appIDRE.MatchString(id) {
-		p.Add("app_id", "\""+id+"\" is not an App ID (digits only, from Settings → Basic)")
-	}
-	p.Required("app_secret", c.AppSecret, "the App Secret on the same page (Settings → Basic → App Secret → Show)")
-	if !versionRE.MatchString(c.GraphVersion) {
-		p.Add("graph_version", "\""+c.GraphVersion+"\" is not a Graph API version like "+DefaultGraphVersion)
-	}
-	wire.CheckBaseURL(&p, "graph_base_url", c.GraphBaseURL, "leave it out for "+DefaultGraphBaseURL)
-	return p.Err()
-}

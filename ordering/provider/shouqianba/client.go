@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/posbridge/posbridge/ordering/provider"
+	"github.com/posbridge/posbridge/ordering/provider/accounts"
 	"github.com/posbridge/posbridge/ordering/provider/internal/wire"
 )
 
@@ -81,7 +82,7 @@ func New(cfg Config, o Options) (*Client, error) {
 		file: stateFile{path: filepath.Join(o.DataDir, terminalFileName(o.Name, cfg))},
 	}
 	if cfg.PublicKeyFile != "" {
-		k, err := loadPublicKey(cfg.PublicKeyFile)
+		k, err := accounts.LoadShouqianbaPublicKey(cfg.PublicKeyFile)
 		if err != nil {
 			return nil, err
 		}

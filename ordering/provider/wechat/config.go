@@ -1,57 +1,13 @@
 package wechat
 
-import (
-	"strings"
+import "github.com/posbridge/posbridge/ordering/provider/accounts"
 
-	"github.com/posbridge/posbridge/ordering/provider"
-	"github.com/posbridge/posbridge/ordering/provider/internal/wire"
-)
+// Config is the store's account here. It lives in package accounts, so the
+// config package reads it without this client (and its net/http).
+type Config = accounts.WeChat
 
-// Default base URLs (ordering.wechat.api_base_url, oauth_base_url).
+// The production hosts, when the config leaves them out.
 const (
-	DefaultAPIBaseURL   = "https://api.weixin.qq.com"
-	DefaultOAuthBaseURL = "https://open.weixin.qq.com"
+	DefaultAPIBaseURL   = accounts.WeChatDefaultAPIBaseURL
+	DefaultOAuthBaseURL = accounts.WeChatDefaultOAuthBaseURL
 )
-
-// Config is ordering.wechat: the certified 服务号 whose web authorisation and
-// JS-SDK the page uses.
-type Config struct {
-	AppID        string `mapstructure:"app_id" yaml:"app_id"`
-	AppSecret    string `mapstructure:"app_secret" yaml:"app_secret"`
-	APIBaseURL   string `mapstructure:"api_base_url" yaml:"api_base_url"`
-	OAuthBaseURL string `mapstructure:"oauth_base_url" yaml:"oauth_base_url"`
-}
-
-// Configured reports whether WeChat login is set up.
-func (c Config) Configured() bool {
-	return strings.TrimSpace(c.AppID) != "" || strings.TrimSpace(c.AppSecret) != ""
-}
-
-// WithDefaults fills empty base URLs.
-func (c Config) WithDefaults() Config {
-	if strings.TrimSpace(c.APIBaseURL) == "" {
-		c.APIBaseURL = DefaultAPIBaseURL
-	}
-	if strings.TrimSpace(c.OAuthBaseURL) == "" {
-		c.OAuthBaseURL = DefaultOAuthBaseURL
-	}
-	return c
-}
-
-// Validate checks a configured account (defaults applied); an unconfigured
-// one is valid: WeChat login is then off.
-func (c Config) Validate() error {
-	if !c.Configured() {
-		return nil
-	}
-	c = c.WithDefaults()
-	p := provider.Problems{Section: "wechat"}
-	p.Required("app_id", c.AppID, "the AppID of your 服务号 (公众号后台 → 设置与开发 → 基本配置), like wx1234567890abcdef")
-	if id := strings.TrimSpace(c.AppID); id != "" && (!strings.HasPrefix(id, "wx") || len(id) != 18) {
-		p.Add("app_id", "\""+id+"\" does not look like an AppID (wx followed by 16 characters): copy it from 公众号后台 → 基本配置")
-	}
-	p.Required("app_secret", c.AppSecret, "the AppSecret of the same account (基本配置 → AppSecret; reset it there if nobody kept it)")
-	wire.CheckBaseURL(&p, "api_base_url", c.APIBaseURL, "leave it out for "+DefaultAPIBaseURL)
-	wire.CheckBaseURL(&p, "oauth_base_url", c.OAuthBaseURL, "leave it out for "+DefaultOAuthBaseURL)
-	return p.Err()
-}

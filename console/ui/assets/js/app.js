@@ -18,6 +18,7 @@ import { initGoods, loadGoods, loadGoodsSoon } from './goods.js';
 import { initReports } from './reports.js';
 import { initWebhooks } from './webhooks.js';
 import { loadMenus } from './menu.js';
+import { loadMembers } from './members.js';
 import { initAlerts, setConnected } from './alerts.js';
 import { initAnnounce, loadedActive, printerFault } from './announce.js';
 import { initShortcuts } from './shortcuts.js';
@@ -25,7 +26,7 @@ import { initScreens, loadScreens } from './screens-admin.js';
 import { promptDialog } from './dialogs.js';
 import { toast } from './toast.js';
 
-const VIEWS = ['orders', 'printers', 'platform', 'goods', 'today', 'reports', 'menu', 'screens'];
+const VIEWS = ['orders', 'printers', 'platform', 'goods', 'today', 'reports', 'menu', 'members', 'screens'];
 
 async function boot() {
   initStart();
@@ -230,6 +231,7 @@ function initViews() {
     if (v === 'today') store.loadStats().catch(() => {});
     if (v === 'goods') loadGoods().catch((err) => toast(err.message, 'err'));
     if (v === 'menu') loadMenus();
+    if (v === 'members') loadMembers();
     if (v === 'screens') loadScreens();
   };
   window.addEventListener('hashchange', show);

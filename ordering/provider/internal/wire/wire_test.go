@@ -74,25 +74,6 @@ func TestNoRedirectFollowed(t *testing.T) {
 	}
 }
 
-func TestCheckBaseURL(t *testing.T) {
-	for raw, ok := range map[string]bool{
-		"https://api.weixin.qq.com":   true,
-		"http://127.0.0.1:5555/x":     true,
-		"http://localhost:1":          true,
-		"http://api.weixin.qq.com":    false,
-		"api.weixin.qq.com":           false,
-		"https://h/x?a=1":             false,
-		"":                            false,
-		"https://user:pw@example.com": false,
-	} {
-		p := provider.Problems{Section: "s"}
-		CheckBaseURL(&p, "k", raw, "what")
-		if (p.Err() == nil) != ok {
-			t.Errorf("%q: err = %v, want ok=%v", raw, p.Err(), ok)
-		}
-	}
-}
-
 func TestNonce(t *testing.T) {
 	a, b := Nonce(16), Nonce(16)
 	if len(a) != 16 || a == b || strings.Trim(a, alnum) != "" {

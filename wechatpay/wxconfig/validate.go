@@ -1,4 +1,4 @@
-package wechatpay
+package wxconfig
 
 import (
 	"fmt"
@@ -243,3 +243,17 @@ func (v *validation) dishTypes(key string, m map[string]string) {
 		v.err(key+"."+cat, "%q is not a documented dish type: %s (an unmapped category is simply sent without a type)", t, hint)
 	}
 }
+
+// APIv3KeyLen is the length of the APIv3 key (the client decrypts with it).
+const APIv3KeyLen = apiv3KeyLen
+
+// CheckPrivateKeyFile returns what is wrong with a merchant private key
+// file, or "" (the doctor checks the file the same way).
+func CheckPrivateKeyFile(path string) string { return checkPrivateKeyFile(path) }
+
+// CheckPublicKeyFile returns what is wrong with a WeChat Pay public key
+// file, or "".
+func CheckPublicKeyFile(path string) string { return checkPublicKeyFile(path) }
+
+// ValidPublicKeyID reports an id shaped as WeChat Pay's PUB_KEY_ID_….
+func ValidPublicKeyID(id string) bool { return publicKeyPattern.MatchString(id) }
