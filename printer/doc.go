@@ -7,10 +7,10 @@
 //	document   the neutral document, its templates, profiles and text layout
 //	escpos     ESC/POS encoding            (imports document)
 //	tspl       TSPL label encoding         (imports document)
-//	render     picks the encoder for a printer's language
+//	render     picks the encoder for a printer's language (imports escpos, tspl)
 //	preview    decodes printer bytes back  (imports document)
 //	transport  links, status, the virtual printer (imports document, preview)
-//	fleet      workers, job plans, failover (imports all of the above)
+//	fleet      workers, job plans, failover (imports document, render, transport)
 //
 // This package only re-exports the names the rest of posbridge uses.
 package printer
