@@ -114,7 +114,7 @@ func Render(d document.Document, p document.Profile) ([]byte, error) { return re
 
 type (
 	PrinterState     = transport.PrinterState
-	TransportOptions = transport.TransportOptions
+	TransportOptions = transport.Options
 )
 
 const (
@@ -128,12 +128,12 @@ const (
 
 func Explain(errText string) string { return transport.Explain(errText) }
 
-func NewDevice(pc config.PrinterConfig, opt transport.TransportOptions) (*transport.Device, error) {
+func NewDevice(pc config.PrinterConfig, opt transport.Options) (*transport.Device, error) {
 	return transport.NewDevice(pc, opt)
 }
 
-func OpenTransport(uri string, opt transport.TransportOptions) (transport.Transport, error) {
-	return transport.OpenTransport(uri, opt)
+func OpenTransport(uri string, opt transport.Options) (transport.Transport, error) {
+	return transport.Open(uri, opt)
 }
 
 // Decoding printer bytes back into what the printer would print (printer/preview).

@@ -38,11 +38,11 @@ type Fleet struct {
 
 // FleetOptions are the fleet's collaborators.
 type FleetOptions struct {
-	Sandbox   bool                       // put the 测试 mark on everything
-	OnEvent   func(Event)                // printer status and job alerts for the console; must not block
-	Logger    *slog.Logger               // default slog.Default()
-	Transport transport.TransportOptions // timeouts
-	Now       func() time.Time           // default time.Now
+	Sandbox   bool              // put the 测试 mark on everything
+	OnEvent   func(Event)       // printer status and job alerts for the console; must not block
+	Logger    *slog.Logger      // default slog.Default()
+	Transport transport.Options // timeouts
+	Now       func() time.Time  // default time.Now
 	// Layouts are what each document prints (layouts: in the config); nil
 	// is config.DefaultLayouts.
 	Layouts *config.LayoutsConfig

@@ -60,7 +60,7 @@ func fastPrint() config.PrintConfig {
 func startFleet(t *testing.T, db *store.DB, printers []config.PrinterConfig, ev *events) *fleet.Fleet {
 	t.Helper()
 	f, err := fleet.NewFleet(printers, fastPrint(), db, fleet.FleetOptions{OnEvent: ev.add,
-		Transport: transport.TransportOptions{ConnectTimeout: 300 * time.Millisecond, WriteTimeout: time.Second}})
+		Transport: transport.Options{ConnectTimeout: 300 * time.Millisecond, WriteTimeout: time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}

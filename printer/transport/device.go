@@ -25,7 +25,7 @@ type Device struct {
 }
 
 // NewDevice validates a printer's config and opens its transport.
-func NewDevice(pc config.PrinterConfig, opt TransportOptions) (*Device, error) {
+func NewDevice(pc config.PrinterConfig, opt Options) (*Device, error) {
 	p, err := document.ProfileFromConfig(pc)
 	if err != nil {
 		return nil, err
@@ -37,7 +37,7 @@ func NewDevice(pc config.PrinterConfig, opt TransportOptions) (*Device, error) {
 	if opt.Columns == 0 {
 		opt.Columns = p.Columns
 	}
-	t, err := OpenTransport(pc.Connection, opt)
+	t, err := Open(pc.Connection, opt)
 	if err != nil {
 		return nil, fmt.Errorf("printer %q: %w", pc.Name, err)
 	}

@@ -32,7 +32,7 @@ func device(t *testing.T, pc config.PrinterConfig) *transport.Device {
 	if pc.Name == "" {
 		pc.Name = "front"
 	}
-	d, err := transport.NewDevice(pc, transport.TransportOptions{ConnectTimeout: time.Second, WriteTimeout: 2 * time.Second})
+	d, err := transport.NewDevice(pc, transport.Options{ConnectTimeout: time.Second, WriteTimeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestTwoWritersOnOneSerialPortTakeTurns(t *testing.T) {
 	host, side := socatPair(t)
 	pp := playPrinter(t, side, StateOnline)
 	newDev := func() *Device {
-		d, err := NewDevice(config.PrinterConfig{Name: "serial", Connection: "serial://" + host + "?baud=115200", StatusQuery: "off"}, TransportOptions{})
+		d, err := NewDevice(config.PrinterConfig{Name: "serial", Connection: "serial://" + host + "?baud=115200", StatusQuery: "off"}, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

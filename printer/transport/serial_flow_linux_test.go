@@ -11,7 +11,7 @@ import (
 func TestSerialFlowControlIsSet(t *testing.T) {
 	host, _ := socatPair(t)
 	for _, flow := range []string{"rtscts", "xonxoff", "none"} {
-		tr, err := OpenTransport("serial://"+host+"?baud=9600&flow="+flow, TransportOptions{})
+		tr, err := Open("serial://"+host+"?baud=9600&flow="+flow, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -68,7 +68,7 @@ func TestSerialTransportThroughSocat(t *testing.T) {
 	}
 	host, side := socatPair(t)
 	pp := playPrinter(t, side, StateOnline)
-	d, err := NewDevice(config.PrinterConfig{Name: "serial", Connection: "serial://" + host + "?baud=19200&flow=rtscts"}, TransportOptions{})
+	d, err := NewDevice(config.PrinterConfig{Name: "serial", Connection: "serial://" + host + "?baud=19200&flow=rtscts"}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

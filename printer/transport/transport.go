@@ -41,15 +41,15 @@ var (
 	ErrOneWay  = errors.New("this connection cannot read replies from the printer")
 )
 
-// TransportOptions tune the links.
-type TransportOptions struct {
+// Options tune the links.
+type Options struct {
 	ConnectTimeout time.Duration // tcp connect; default 4 s
 	WriteTimeout   time.Duration // per job; default 15 s (+1 s per 8 KiB over serial at 9600 baud…)
 	Language       string        // escpos | tspl, for virtual printers' previews
 	Columns        int           // virtual printers: preview width
 }
 
-func (o TransportOptions) withDefaults() TransportOptions {
+func (o Options) withDefaults() Options {
 	if o.ConnectTimeout <= 0 {
 		o.ConnectTimeout = 4 * time.Second
 	}
@@ -62,8 +62,8 @@ func (o TransportOptions) withDefaults() TransportOptions {
 	return o
 }
 
-// OpenTransport builds the transport for a connection URI.
-func OpenTransport(uri string, opt TransportOptions) (Transport, error) {
+// Open builds the transport for a connection URI.
+func Open(uri string, opt Options) (Transport, error) {
 	c, err := connuri.Parse(uri)
 	if err != nil {
 		return nil, fmt.Errorf("printer connection %w", err)
@@ -90,7 +90,7 @@ func OpenTransport(uri string, opt TransportOptions) (Transport, error) {
 
 // writeDeadline is when a write of n bytes must be done: the write timeout
 // plus time for large (raster) jobs, capped by the context.
-func writeDeadline(ctx context.Context, opt TransportOptions, n int) time.Time {
+func writeDeadline(ctx context.Context, opt Options, n int) time.Time {
 	d := time.Now().Add(opt.WriteTimeout + time.Duration(n/8192)*time.Second)
 	if dl, ok := ctx.Deadline(); ok && dl.Before(d) {
 		return dl

@@ -12,7 +12,7 @@ import (
 type fileTransport struct {
 	path   string
 	device bool
-	opt    TransportOptions
+	opt    Options
 }
 
 func (t *fileTransport) TwoWay() bool { return false }
@@ -45,7 +45,7 @@ func (t *fileTransport) Open(ctx context.Context) (Link, error) {
 
 type fileLink struct {
 	f      *os.File
-	opt    TransportOptions
+	opt    Options
 	unlock func() // releases the session's lock on the device or file (devlock)
 }
 

@@ -15,7 +15,7 @@ import (
 type serialTransport struct {
 	name   string
 	params connuri.Connection // the line settings: Baud, DataBits, Parity, StopBits, Flow
-	opt    TransportOptions
+	opt    Options
 }
 
 func (t *serialTransport) TwoWay() bool   { return true }
@@ -43,7 +43,7 @@ func (t *serialTransport) Open(ctx context.Context) (Link, error) {
 type serialLink struct {
 	port   serial.Port
 	name   string
-	opt    TransportOptions
+	opt    Options
 	unlock func() // releases the session's lock on the port (devlock)
 }
 

@@ -13,7 +13,7 @@ import (
 // with a connect timeout, keepalive, and deadlines on every write and read.
 type tcpTransport struct {
 	addr string
-	opt  TransportOptions
+	opt  Options
 }
 
 func (t *tcpTransport) TwoWay() bool   { return true }
@@ -31,7 +31,7 @@ func (t *tcpTransport) Open(ctx context.Context) (Link, error) {
 // connLink is a Link over a net.Conn; the context can cut a blocked call short.
 type connLink struct {
 	conn net.Conn
-	opt  TransportOptions
+	opt  Options
 	what string
 }
 

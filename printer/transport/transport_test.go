@@ -19,7 +19,7 @@ func TestTwoWayLinks(t *testing.T) {
 		"tcp://127.0.0.1:9100": true, "serial://COM3?baud=9600": true, "usb:///dev/usb/lp0": false,
 		"file:///tmp/x": false, "virtual://" + t.Name(): true,
 	} {
-		tr, err := OpenTransport(uri, TransportOptions{})
+		tr, err := Open(uri, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,7 +27,7 @@ func TestTwoWayLinks(t *testing.T) {
 			t.Errorf("%s: TwoWay %v", uri, tr.TwoWay())
 		}
 	}
-	_, err := OpenTransport("windows://XP-80C", TransportOptions{})
+	_, err := Open("windows://XP-80C", Options{})
 	if runtime.GOOS != "windows" && (err == nil || !strings.Contains(err.Error(), "only on Windows")) {
 		t.Errorf("spooler off Windows: %v", err)
 	}
@@ -35,7 +35,7 @@ func TestTwoWayLinks(t *testing.T) {
 
 func TestFileTransportAppendsJobs(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "out.bin")
-	d, err := NewDevice(config.PrinterConfig{Name: "file", Connection: "file://" + path}, TransportOptions{})
+	d, err := NewDevice(config.PrinterConfig{Name: "file", Connection: "file://" + path}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestFileTransportAppendsJobs(t *testing.T) {
 }
 
 func TestUSBDeviceMustExist(t *testing.T) {
-	d, err := NewDevice(config.PrinterConfig{Name: "usb", Connection: "usb://" + filepath.Join(t.TempDir(), "lp0")}, TransportOptions{})
+	d, err := NewDevice(config.PrinterConfig{Name: "usb", Connection: "usb://" + filepath.Join(t.TempDir(), "lp0")}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestUSBDeviceMustExist(t *testing.T) {
 
 func TestVirtualPrinterKeepsPreviews(t *testing.T) {
 	name := "v-" + t.Name()
-	d, err := NewDevice(config.PrinterConfig{Name: "v", Connection: "virtual://" + name, Paper: "58mm"}, TransportOptions{})
+	d, err := NewDevice(config.PrinterConfig{Name: "v", Connection: "virtual://" + name, Paper: "58mm"}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,10 +32,10 @@ type docInfo1 struct {
 
 type spoolerTransport struct {
 	name string
-	opt  TransportOptions
+	opt  Options
 }
 
-func newSpoolerTransport(name string, opt TransportOptions) (Transport, error) {
+func newSpoolerTransport(name string, opt Options) (Transport, error) {
 	return &spoolerTransport{name: name, opt: opt}, nil
 }
 
