@@ -36,7 +36,7 @@ const (
 )
 
 func NewFleet(printers []config.PrinterConfig, pc config.PrintConfig, db fleet.JobStore, opt fleet.FleetOptions) (*fleet.Fleet, error) {
-	return fleet.NewFleet(printers, pc, db, opt)
+	return fleet.New(printers, pc, db, opt)
 }
 
 // Documents, templates and printer profiles (printer/document).

@@ -53,9 +53,9 @@ type FleetOptions struct {
 	StuckAfter time.Duration
 }
 
-// NewFleet checks every printer's config and builds its worker. The logo in
+// New checks every printer's config and builds its worker. The logo in
 // print.logo is loaded once here.
-func NewFleet(printers []config.PrinterConfig, pc config.PrintConfig, db JobStore, opt FleetOptions) (*Fleet, error) {
+func New(printers []config.PrinterConfig, pc config.PrintConfig, db JobStore, opt FleetOptions) (*Fleet, error) {
 	if db == nil {
 		return nil, errors.New("printer fleet needs the job store")
 	}

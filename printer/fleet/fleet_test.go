@@ -59,7 +59,7 @@ func fastPrint() config.PrintConfig {
 
 func startFleet(t *testing.T, db *store.DB, printers []config.PrinterConfig, ev *events) *fleet.Fleet {
 	t.Helper()
-	f, err := fleet.NewFleet(printers, fastPrint(), db, fleet.FleetOptions{OnEvent: ev.add,
+	f, err := fleet.New(printers, fastPrint(), db, fleet.FleetOptions{OnEvent: ev.add,
 		Transport: transport.Options{ConnectTimeout: 300 * time.Millisecond, WriteTimeout: time.Second}})
 	if err != nil {
 		t.Fatal(err)
@@ -318,7 +318,7 @@ func TestFleetWaitsForPaperWithoutDuplicates(t *testing.T) {
 func TestFleetTestPrintOnVirtualPrinter(t *testing.T) {
 	db := openStore(t, &clock{})
 	name := "fleet-" + t.Name()
-	f, err := fleet.NewFleet([]config.PrinterConfig{{Name: "v", Role: "receipt", Connection: "virtual://" + name, Paper: "58mm"}},
+	f, err := fleet.New([]config.PrinterConfig{{Name: "v", Role: "receipt", Connection: "virtual://" + name, Paper: "58mm"}},
 		fastPrint(), db, fleet.FleetOptions{Sandbox: true})
 	if err != nil {
 		t.Fatal(err)
@@ -345,7 +345,7 @@ func TestFleetTestPrintOnVirtualPrinter(t *testing.T) {
 
 func TestOrderJobsRouting(t *testing.T) {
 	db := openStore(t, &clock{})
-	f, err := fleet.NewFleet([]config.PrinterConfig{
+	f, err := fleet.New([]config.PrinterConfig{
 		{Name: "front", Role: "receipt", Connection: "virtual://r-" + t.Name()},
 		{Name: "store2", Role: "receipt", Connection: "virtual://s2-" + t.Name(), Stores: []string{"s2"}},
 		{Name: "hot", Role: "kitchen", Connection: "virtual://h-" + t.Name(), Match: config.MatchConfig{Names: []string{"*茶"}}},
@@ -389,7 +389,7 @@ func TestNewFleetRejectsBadConfig(t *testing.T) {
 		{{Name: "a", Connection: "tcp://1.2.3.4", Charset: "big5"}},
 		{{Name: "a", Connection: "tcp://1.2.3.4", Match: config.MatchConfig{Names: []string{"[x"}}}},
 	} {
-		if _, err := fleet.NewFleet(pcs, config.PrintConfig{}, db, fleet.FleetOptions{}); err == nil {
+		if _, err := fleet.New(pcs, config.PrintConfig{}, db, fleet.FleetOptions{}); err == nil {
 			t.Errorf("%+v accepted", pcs)
 		}
 	}
@@ -398,7 +398,7 @@ func TestNewFleetRejectsBadConfig(t *testing.T) {
 // The sandbox config (what `posbridge run` uses without a file) must start.
 func TestFleetRunsTheSandboxConfig(t *testing.T) {
 	cfg := config.Sandbox()
-	f, err := fleet.NewFleet(cfg.Printers, cfg.Print, openStore(t, &clock{}), fleet.FleetOptions{Sandbox: true})
+	f, err := fleet.New(cfg.Printers, cfg.Print, openStore(t, &clock{}), fleet.FleetOptions{Sandbox: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func TestHealthFollowsTheFakePrinter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fp.Close()
-	f, err := fleet.NewFleet([]config.PrinterConfig{
+	f, err := fleet.New([]config.PrinterConfig{
 		{Name: "kitchen", Role: "kitchen", Connection: fp.URI(), StatusQuery: "on"},
 		{Name: "file", Role: "receipt", Connection: "file://" + filepath.Join(t.TempDir(), "out.bin")},
 	}, config.PrintConfig{StatusEvery: 50 * time.Millisecond}, db, fleet.FleetOptions{})
@@ -97,7 +97,7 @@ func TestStatusPollingSurvivesAClockJumpBack(t *testing.T) {
 	}
 	defer fp.Close()
 	clk := &movableClock{}
-	f, err := fleet.NewFleet([]config.PrinterConfig{{Name: "kitchen", Role: "kitchen", Connection: fp.URI(), StatusQuery: "on"}},
+	f, err := fleet.New([]config.PrinterConfig{{Name: "kitchen", Role: "kitchen", Connection: fp.URI(), StatusQuery: "on"}},
 		config.PrintConfig{StatusEvery: 50 * time.Millisecond}, db, fleet.FleetOptions{Now: clk.now})
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func TestStatusPollingSurvivesAClockJumpBack(t *testing.T) {
 func TestHealthOfAPrinterStuckMidJob(t *testing.T) {
 	ctx := context.Background()
 	db, fp := openStore(t, &clock{}), startFake(t)
-	f, err := fleet.NewFleet([]config.PrinterConfig{{Name: "front", Role: "receipt", Connection: fp.URI()}},
+	f, err := fleet.New([]config.PrinterConfig{{Name: "front", Role: "receipt", Connection: fp.URI()}},
 		fastPrint(), db, fleet.FleetOptions{StuckAfter: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

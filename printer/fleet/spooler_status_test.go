@@ -65,7 +65,7 @@ func TestWorkerReportsTheSpoolersView(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	f, err := NewFleet([]config.PrinterConfig{{Name: "win", Role: "receipt", Connection: "file://" + filepath.ToSlash(filepath.Join(t.TempDir(), "out.bin"))}},
+	f, err := New([]config.PrinterConfig{{Name: "win", Role: "receipt", Connection: "file://" + filepath.ToSlash(filepath.Join(t.TempDir(), "out.bin"))}},
 		config.PrintConfig{StatusEvery: 30 * time.Millisecond}, db, FleetOptions{})
 	if err != nil {
 		t.Fatal(err)
