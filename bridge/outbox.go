@@ -411,5 +411,9 @@ func ActionLabel(op string) string {
 	case kindPayAfter:
 		return "围餐结账"
 	}
+	// A reporter's row carries the lifecycle status it reports ("new").
+	if l := order.Status(op).Label(); l != "" && l != op {
+		return "报告「" + l + "」"
+	}
 	return op
 }

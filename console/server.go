@@ -43,6 +43,8 @@ type Server struct {
 	Menus MenuDesk
 	// Members is the member ledger (会员 view; nil: the view says it is off).
 	Members *members.Ledger
+	// WeChatSync is the WeChat Pay catering sync (nil when it is off).
+	WeChatSync WeChatSyncDesk
 
 	access  guard         // who may use the console (auth.go)
 	streams streamLimiter // open event streams (events_limit.go)
@@ -81,6 +83,7 @@ func (s *Server) buildMux() *routeMux {
 		mux.HandleFunc("POST /api/orders/{code}/"+path, s.orderAction(act))
 	}
 	mux.HandleFunc("POST /api/orders/{code}/reprint", s.reprint)
+	s.routeWeChatSync(mux)
 	mux.HandleFunc("POST /api/scan", s.scan)
 	mux.HandleFunc("POST /api/pos/orders", s.submitPOS)
 	mux.HandleFunc("GET /api/pos/orders/{id}", s.getPOS)

@@ -61,6 +61,9 @@ func (db *DB) Prune(ctx context.Context, before time.Time) (PruneResult, error) 
 			if err := tx.pruneStoreExtras(in, codes); err != nil {
 				return err
 			}
+			if err := tx.pruneWeChatPaySyncs(in, codes); err != nil {
+				return err
+			}
 			if res, err = tx.exec(`DELETE FROM orders WHERE code IN `+in, codes...); err != nil {
 				return err
 			}

@@ -136,8 +136,13 @@ func (m *Main) startLive(cfg *config.Config) error {
 	d.Fleet = fleet
 	d.Settings = &Settings{cur: cfg, log: log, bus: bus, install: fleetInstaller(runCtx, fleet, buildFleet), restartNotice: true}
 	scan := newScanToOrder(cfg, db, log, opts.Now)
+	wx, err := newWeChatSync(runCtx, cfg, db, log, opts.Now)
+	if err != nil {
+		return err
+	}
+	m.onClose(wx.close)
 	b := bridge.New(bridge.Deps{Config: cfg, Store: db, Channels: append(append([]bridge.Channel{kgdchannel.New(client, opts.Now)}, scan.channels()...), opts.Channels...),
-		Reporters: append(ig.hooks.Reporters(), opts.Reporters...),
+		Reporters: append(append(ig.hooks.Reporters(), wx.reporters()...), opts.Reporters...),
 		Printers:  fleet, Bus: bus, Logger: log, Now: opts.Now})
 	d.Bridge = b
 
@@ -164,7 +169,8 @@ func (m *Main) startLive(cfg *config.Config) error {
 	d.OrderingTableURL = scan.tableURL()
 	scan.linkMenus(b)
 	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance,
-		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus(), Members: scan.ledger}
+		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus(), Members: scan.ledger,
+		WeChatSync: wx.attach(b, scan)}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if err := m.startScanner(cfg, b, log); err != nil {
 		return err

@@ -249,7 +249,16 @@ func TestOnlinePaymentThroughTheListener(t *testing.T) {
 	if got := c.want(c.do("GET", prefix+"orders/"+id+"/is-paid?res_id=1", "", auth...), 200).body; got["is_paid"] != true {
 		t.Fatalf("is-paid: %v", got)
 	}
-	// the notification replayed: paid once, handed over once
+	// the notification replayed: paid once, handed over once. The fake
+	// records its delivery when our reply is back, after the order was
+	// placed: wait for it.
+	deadline := time.Now().Add(10 * time.Second)
+	for len(c.qf.Deliveries()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(c.qf.Deliveries()) == 0 {
+		t.Fatal("钱方's fake never delivered its notification")
+	}
 	d := c.qf.Deliveries()[0]
 	if res := post(t, c.http.URL+prefix+"payments/qf/notify", string(d.Body), "X-QF-SIGN", d.Header.Get("X-Qf-Sign")); res != 200 {
 		t.Fatalf("replayed notification: %d", res)

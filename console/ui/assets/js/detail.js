@@ -68,6 +68,7 @@ function render(o) {
     infoSection(o),
     docsSection(o),
     historySection(o),
+    wechatSection(o),
     callsSection(o)].filter(Boolean));
   body.scrollTop = top;
 }
@@ -205,6 +206,56 @@ function callsSection(o) {
         c.state === 'pending' || c.state === 'failed' ? h('button', { type: 'button', class: 'btn btn-sm', onclick: () => retryCall(c, o) }, '重试') : null)));
   }
   return h('div', { class: 'section' }, h('h3', null, '平台调用'), list);
+}
+
+// wechatSection: the WeChat Pay catering sync of a scan-to-order order
+// (下单 and 支付成功), filled in once the console answers.
+function wechatSection(o) {
+  if (o.source !== 'ordering') return null;
+  const box = h('div', { class: 'wechat-sync', dataset: { wechatSync: o.code } }, h('span', { class: 'muted' }, '正在读取微信支付同步…'));
+  loadWeChatSync(o, box);
+  return h('div', { class: 'section' }, h('h3', null, '微信同步'), box);
+}
+
+async function loadWeChatSync(o, box) {
+  try {
+    const res = await api.get('/api/orders/' + encodeURIComponent(o.code) + '/wechatpay');
+    if (!res.enabled) {
+      box.replaceChildren(h('span', { class: 'muted' }, '未开启微信支付点餐同步'));
+      return;
+    }
+    const syncs = res.syncs || [];
+    if (!syncs.length) {
+      box.replaceChildren(h('span', { class: 'muted' }, '等待同步'));
+      setTimeout(() => { if (openCode === o.code && box.isConnected) loadWeChatSync(o, box); }, 2000);
+      return;
+    }
+    const list = h('ol', { class: 'timeline' });
+    for (const s of syncs) {
+      const bad = s.state === 'failed' || (s.state === 'pending' && s.attempts > 0);
+      list.appendChild(h('li', { dataset: { syncAction: s.action, syncState: s.state } }, h('time', null, timeHMS(s.done_at || s.updated_at)),
+        h('div', null, h('div', null, s.action_label + '：' + s.state_label + (s.attempts > 1 ? '（第 ' + s.attempts + ' 次）' : '')),
+          s.message ? h('div', { class: bad ? 'pcard-err' : 'who' }, s.message) : null,
+          s.can_retry ? h('button', { type: 'button', class: 'btn btn-sm', dataset: { act: 'wechat-retry' }, onclick: () => retryWeChatSync(o) }, '重试') : null)));
+    }
+    box.replaceChildren(list);
+    // A sync still under way is read again while its order stays open.
+    if (syncs.some((s) => s.state === 'pending' || s.state === 'failed')) {
+      setTimeout(() => { if (openCode === o.code && box.isConnected) loadWeChatSync(o, box); }, 2000);
+    }
+  } catch (err) {
+    box.replaceChildren(h('span', { class: 'muted' }, '无法读取微信支付同步：' + err.message));
+  }
+}
+
+async function retryWeChatSync(o) {
+  try {
+    await api.post('/api/orders/' + encodeURIComponent(o.code) + '/wechatpay/retry', {});
+    toast('已安排重新同步到微信支付', 'ok');
+    refreshOrder(o.code).catch(() => {});
+  } catch (err) {
+    toast(err.message, 'err');
+  }
 }
 
 async function retryCall(c, o) {
