@@ -17,7 +17,6 @@ import (
 	"github.com/posbridge/posbridge/order"
 	"github.com/posbridge/posbridge/ordering/members"
 	"github.com/posbridge/posbridge/ordering/money"
-	"github.com/posbridge/posbridge/store"
 )
 
 // 会员: the store's member cards — find one by number or phone, issue and
@@ -51,6 +50,8 @@ func (s *Server) routeMembers(mux *routeMux) {
 	mux.HandleFunc("POST /api/members/cards/{id}/adjust", s.memberAdjust)
 	mux.HandleFunc("GET /api/members/appeals", s.memberAppeals)
 	mux.HandleFunc("POST /api/members/appeals/{id}/resolve", s.memberResolve)
+	mux.HandleFunc("POST /api/members/deposits/{id}/refund", s.memberTopUpRefund) // member_refunds.go
+	mux.HandleFunc("GET /api/members/ledger.csv", s.memberLedgerAllCSV)
 }
 
 func (s *Server) ledger(w http.ResponseWriter) (*members.Ledger, bool) {
@@ -177,7 +178,7 @@ func (s *Server) memberIssue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := l.Issue(r.Context(), s.restaurantOr1(b.Restaurant), b.CardNo, b.Password, opening, actorOf(r))
-	if errors.Is(err, store.ErrMemberCardExists) {
+	if errors.Is(err, members.ErrCardExists) {
 		writeError(w, http.StatusConflict, "卡号 "+strings.TrimSpace(b.CardNo)+" 已存在")
 		return
 	}
@@ -329,9 +330,9 @@ type ledgerRow struct {
 	Note    string `json:"note"`
 }
 
-func rowOf(e store.MemberEntry, zone *time.Location) ledgerRow {
+func rowOf(e members.Entry, zone *time.Location) ledgerRow {
 	f := func(v int64) string {
-		if e.Account == store.AccountBalance {
+		if e.Account == members.AccountBalance {
 			return money.Format(order.Fen(v))
 		}
 		return strconv.FormatInt(v, 10)
@@ -364,7 +365,7 @@ func (s *Server) cardOfPath(w http.ResponseWriter, r *http.Request) (*members.Le
 
 func (s *Server) ledgerRows(ctx context.Context, l *members.Ledger, cardID int64, limit int) ([]ledgerRow, error) {
 	out := []ledgerRow{}
-	for _, acct := range []string{store.AccountBalance, store.AccountPoints} {
+	for _, acct := range []string{members.AccountBalance, members.AccountPoints} {
 		rows, _, err := l.Entries(ctx, cardID, acct, limit, 0)
 		if err != nil {
 			return nil, err
@@ -440,18 +441,18 @@ func (s *Server) memberAdjust(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if b.Account == "" {
-		b.Account = store.AccountBalance
+		b.Account = members.AccountBalance
 	}
 	var delta int64
 	switch b.Account {
-	case store.AccountBalance:
+	case members.AccountBalance:
 		v, err := money.ParseSigned(strings.TrimSpace(b.Delta))
 		if err != nil {
 			writeError(w, http.StatusBadRequest, "调整金额应像 50.00 或 -5.00")
 			return
 		}
 		delta = int64(v)
-	case store.AccountPoints:
+	case members.AccountPoints:
 		v, err := strconv.ParseInt(strings.TrimSpace(b.Delta), 10, 64)
 		if err != nil || v > 1e9 || v < -1e9 {
 			writeError(w, http.StatusBadRequest, "调整积分应是整数")

@@ -45,6 +45,9 @@ type Server struct {
 	Members *members.Ledger
 	// WeChatSync is the WeChat Pay catering sync (nil when it is off).
 	WeChatSync WeChatSyncDesk
+	// Refunds are the online payments' refunds the order drawer shows
+	// (online_refunds.go); nil: none.
+	Refunds RefundBook
 
 	access  guard         // who may use the console (auth.go)
 	streams streamLimiter // open event streams (events_limit.go)
@@ -111,6 +114,7 @@ func (s *Server) buildMux() *routeMux {
 	s.routeSettings(mux)
 	s.routeMenus(mux)
 	s.routeMembers(mux)
+	s.routeOnlineRefunds(mux)
 	s.routeUI(mux)
 	s.routeAuth(mux)
 	s.routeScreens(mux)

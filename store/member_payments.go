@@ -287,8 +287,26 @@ func (db *DB) MemberPaidOrdersToRefund(ctx context.Context, limit int) ([]int64,
 
 // MarkOrderingPaidByCard stamps a card-paid order paid (schema 13's
 // paid_at), in the transaction of its debit, so that is-paid and the order
-// views say so.
+// views say so; an order waiting at status 0 moves to 1 (handed to the flow
+// after the commit, like an order paid online). ErrNotPayable when the
+// order was closed meanwhile (expired unpaid, cancelled): the debit rolls
+// back with it. An id the ordering tables do not hold (the ledger's own
+// tests) has nothing to stamp.
 func (tx *Tx) MarkOrderingPaidByCard(orderID int64) error {
-	_, err := tx.exec(`UPDATE ordering_orders SET paid_at = ? WHERE id = ? AND paid_at = 0`, ms(tx.now), orderID)
-	return err
+	res, err := tx.exec(`UPDATE ordering_orders SET paid_at = ?, updated_at = ?, status = CASE WHEN status = 0 THEN 1 ELSE status END
+		WHERE id = ? AND paid_at = 0 AND status BETWEEN 0 AND 5`, ms(tx.now), ms(tx.now), orderID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	var status int
+	switch err := tx.queryRow(`SELECT status FROM ordering_orders WHERE id = ?`, orderID).Scan(&status); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	}
+	return ErrNotPayable
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -129,4 +130,25 @@ func (db *DB) SetOrderingRefund(ctx context.Context, id int64, state, providerRe
 			state, providerRefundNo, providerRefundNo, detail, ms(next), done, id)
 		return err
 	})
+}
+
+// RetryOrderingRefunds puts an order's failed refunds back in the outbox,
+// due now and under the same refund number, so the provider answers a
+// repeat with the first refund's state and never pays out twice; it
+// returns how many went back. The retry is audited under actor.
+func (db *DB) RetryOrderingRefunds(ctx context.Context, orderID int64, actor string) (retried int, err error) {
+	err = db.Write(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`UPDATE ordering_refunds SET state = 'pending', next_at = ?, done_at = 0 WHERE order_id = ? AND state = 'failed'`,
+			ms(tx.now), orderID)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		retried = int(n)
+		if n == 0 {
+			return nil
+		}
+		return tx.AppendAudit(Audit{Actor: actor, Action: "online_refund_retry", Detail: fmt.Sprintf("ordering order %d: %d refund(s)", orderID, n)})
+	})
+	return retried, err
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/posbridge/posbridge/kaigedian"
 	kgdchannel "github.com/posbridge/posbridge/kaigedian/channel"
 	"github.com/posbridge/posbridge/order"
+	"github.com/posbridge/posbridge/ordering/checkout"
 	"github.com/posbridge/posbridge/poller"
 	"github.com/posbridge/posbridge/printer"
 	"github.com/posbridge/posbridge/push"
@@ -170,7 +171,7 @@ func (m *Main) startLive(cfg *config.Config) error {
 	scan.linkMenus(b)
 	srv := &console.Server{Bridge: b, Fleet: fleet, Settings: d.Settings, Config: cfg, Log: log, Now: opts.Now, Instance: instance,
 		DiscoverSerial: opts.DiscoverSerial, Metrics: ig.metrics, Menus: scan.menus(), Members: scan.ledger,
-		WeChatSync: wx.attach(b, scan)}
+		WeChatSync: wx.attach(b, scan), Refunds: checkout.Book{DB: db}}
 	start("console", func(ctx context.Context) error { return console.Serve(ctx, consoleLn, srv.Handler(), nil, log) })
 	if err := m.startScanner(cfg, b, log); err != nil {
 		return err

@@ -36,8 +36,19 @@ func (s *scanToOrder) memberOptions() *api.MemberOptions {
 	return mo
 }
 
-// runMembers expires unpaid top-up orders and credits back card payments
-// of orders that were rejected or cancelled, once a minute.
+// topUpProvider is a restaurant's provider of that name (nil without one).
+func (s *scanToOrder) topUpProvider(rid int64, name string) payment.Provider {
+	if oc := s.customers; oc != nil {
+		if p, ok := oc.providers[rid][name]; ok {
+			return p
+		}
+	}
+	return nil
+}
+
+// runMembers expires unpaid top-up orders, sends the refunds staff made of
+// top-ups (the outbox) and credits back card payments of orders that were
+// rejected or cancelled, once a minute.
 func (s *scanToOrder) runMembers(ctx context.Context) error {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -46,6 +57,11 @@ func (s *scanToOrder) runMembers(ctx context.Context) error {
 			s.log.Warn("members: cannot expire top-up orders", "err", err)
 		} else if n > 0 {
 			s.log.Info("members: top-up orders expired", "count", n)
+		}
+		if n, err := s.ledger.SendDepositRefunds(ctx, s.topUpProvider, s.log); err != nil && ctx.Err() == nil {
+			s.log.Warn("members: cannot send top-up refunds", "err", err)
+		} else if n > 0 {
+			s.log.Info("members: top-ups refunded at the provider", "count", n)
 		}
 		if n, err := s.ledger.RefundEndedOrders(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("members: cannot credit back card payments of cancelled orders", "err", err)

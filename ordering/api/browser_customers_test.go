@@ -4,10 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/posbridge/posbridge/ordering/checkout"
@@ -132,6 +135,23 @@ func TestPhoneDeliveryLoginAndOnlinePayment(t *testing.T) {
 	}
 }
 
+// wechatBridge stands in for WeChat's in-app WeixinJSBridge, which the
+// JS-SDK talks to: it records each call (wx.config's preVerifyJSAPI with its
+// signature) and answers as WeChat does.
+const wechatBridge = `window.__bridge = { calls: [] };
+window.WeixinJSBridge = {
+  invoke: function (name, args, cb) {
+    window.__bridge.calls.push({ name: name, args: JSON.parse(JSON.stringify(args)) });
+    setTimeout(function () {
+      if (name === 'preVerifyJSAPI') cb({ err_msg: 'config:ok' });
+      else if (name === 'geoLocation') cb({ err_msg: 'getLocation:ok', latitude: 22.5505, longitude: 113.9547, speed: 0, accuracy: 30 });
+      else if (name === 'getNetworkType') cb({ err_msg: 'network_type:wifi' });
+      else cb({ err_msg: name + ':fail' });
+    }, 0);
+  },
+  on: function () {}
+};`
+
 // In WeChat's browser (a MicroMessenger user agent) the login offers
 // 微信登录: authorize-url opens WeChat's consent page, which comes back with
 // a code and posbridge's signed state; access-token logs the customer in
@@ -146,7 +166,7 @@ func TestPhoneWeChatLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _ := sandboxPayRig(t, func(o *Options) {
+	r, gw := sandboxPayRig(t, func(o *Options) {
 		oauth, err := o.Customers.NewOAuth(wc, nil, o.Now)
 		if err != nil {
 			t.Fatal(err)
@@ -154,6 +174,10 @@ func TestPhoneWeChatLogin(t *testing.T) {
 		o.OAuth = oauth
 	})
 	p := newPhone(t, chromedp.UserAgent("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Mobile Safari/537.36 MicroMessenger/8.0.50.2701"))
+	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: wechatBridge})
+		return err
+	}))
 	p.do(chromedp.Navigate(r.http.URL + "/?rid=1&tid=-1&ver=1"))
 	p.wait("menu", `document.querySelectorAll('.item').length === 6`, 10*time.Second)
 	p.click(`.item[data-product="105"] button.add`)
@@ -175,6 +199,56 @@ func TestPhoneWeChatLogin(t *testing.T) {
 	ids, err := r.db.CustomerIdentities(context.Background(), mustInt(t, num(me["id"])))
 	if err != nil || len(ids) != 1 || !strings.HasSuffix(ids[0].Subject, wxfake.DefaultUser.OpenID) || ids[0].AccessToken == "" {
 		t.Fatalf("the identity kept for the WeChat Pay sync: %+v %v", ids, err)
+	}
+	// §3.6: no phone yet, so delivery asks to bind one before the address book
+	p.click(`.item[data-product="105"] button.add`)
+	p.wait("options", `!document.getElementById('sheet').hidden`, 3*time.Second)
+	p.click("#sheet-add")
+	p.click("#go")
+	p.wait("the eat type choice", `!document.getElementById('eat-row').hidden`, 5*time.Second)
+	p.do(chromedp.Evaluate[chromedp.Void](`(s => { s.value = '1'; s.dispatchEvent(new Event('change')); })(document.getElementById('eat'))`))
+	p.wait("bind-phone step", `!document.getElementById('bind-box').hidden && document.getElementById('address-box').hidden`, 5*time.Second)
+	p.shot("25-bind-phone")
+	p.do(chromedp.SendKeys(chromedp.ID("bind-phone"), "13955556666"))
+	p.click("#bind-send")
+	p.wait("code sent", `document.getElementById('bind-error').textContent === '验证码已发送'`, 5*time.Second)
+	code := gw.LastCode("13955556666")
+	if len(code) != 6 {
+		t.Fatalf("the gateway got no code: %+v", gw.Messages())
+	}
+	p.do(chromedp.SendKeys(chromedp.ID("bind-code"), "000000"))
+	p.click("#bind-go")
+	p.wait("a wrong code refused", `document.getElementById('bind-error').textContent !== '' && document.getElementById('bind-error').textContent !== '验证码已发送' && !document.getElementById('bind-box').hidden`, 5*time.Second)
+	p.do(chromedp.SetValue(chromedp.ID("bind-code"), code))
+	p.click("#bind-go")
+	p.wait("the address book", `document.getElementById('bind-box').hidden && !document.getElementById('address-box').hidden`, 5*time.Second)
+	if me := r.want(r.do("GET", prefix+"users/me", "", "Authorization", "Bearer "+tok), 200).body; me["phone"] != "13955556666" {
+		t.Fatalf("the phone bound: %v", me)
+	}
+
+	// WeChat-only: 使用微信定位 loads the JS-SDK from posbridge (vendored),
+	// configures it with jssdk-config's signature and asks WeChat (its
+	// in-app bridge, faked below) for the location.
+	p.wait("the address form", `!document.getElementById('address-form').hidden && !document.getElementById('addr-locate').hidden`, 5*time.Second)
+	p.click("#addr-locate")
+	p.wait("the location filled", `document.getElementById('addr-lon').value === '113.9547' && document.getElementById('addr-lat').value === '22.5505'`, 10*time.Second)
+	if src := evalJS[string](p, `(document.querySelector('script[src*="jweixin"]') || {}).src || ''`); src != r.http.URL+"/static/jweixin-1.6.0.js" {
+		t.Fatalf("the JS-SDK came from %q, not posbridge", src)
+	}
+	type verify struct {
+		AppID     string `json:"verifyAppId"`
+		Timestamp string `json:"verifyTimestamp"`
+		Nonce     string `json:"verifyNonceStr"`
+		Signature string `json:"verifySignature"`
+	}
+	cfg := evalJS[verify](p, `window.__bridge.calls.find(c => c.name === 'preVerifyJSAPI').args`)
+	pageURL := evalJS[string](p, `location.href.split('#')[0]`)
+	ts, _ := strconv.ParseInt(cfg.Timestamp, 10, 64)
+	if cfg.AppID != wx.AppID() || cfg.Signature != wechat.Signature(wx.Ticket(), cfg.Nonce, ts, pageURL) {
+		t.Fatalf("wx.config as WeChat sees it: %+v (page %s)", cfg, pageURL)
+	}
+	if n := evalJS[int](p, `window.__bridge.calls.filter(c => c.name === 'geoLocation').length`); n != 1 {
+		t.Fatalf("getLocation asked %d times", n)
 	}
 	if e := p.jsErrors(); e != "" {
 		t.Fatal(e)

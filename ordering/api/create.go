@@ -127,8 +127,8 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 		rec.UserAddress, rec.CustomerName, rec.CustomerPhone, rec.CustomerAddress = addr.ID, addr.Name, addr.Phone, addr.Address
 	}
 	status := orders.Awaiting
-	if rec.PaidType == menu.PaidWeChat {
-		status = orders.Placed // waits for its payment; handed to the flow when paid
+	if rec.PaidType == menu.PaidWeChat || rec.PaidType == menu.PaidMemberCard {
+		status = orders.Placed // waits for its payment (online, or the card's confirmation page); handed to the flow when paid
 	}
 	rec.CustomerCount, rec.Remark, rec.PlanTime = int(req.CustomerCount), strings.TrimSpace(req.Remark), planTime
 	token := newToken()

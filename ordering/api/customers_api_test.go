@@ -44,7 +44,7 @@ type customerRig struct {
 	pay *checkout.Payments
 }
 
-func newCustomerRig(t *testing.T) *customerRig {
+func newCustomerRig(t *testing.T, more ...func(*Options)) *customerRig {
 	t.Helper()
 	gw, err := smsfake.Start("127.0.0.1:0", "gateway-token-0123456789")
 	if err != nil {
@@ -89,6 +89,9 @@ func newCustomerRig(t *testing.T) *customerRig {
 		})
 		o.Payments = cr.pay
 		o.QFPay = func(rid int64) (*qfpay.Client, bool) { return qc, rid == 1 }
+		for _, f := range more {
+			f(o)
+		}
 	})
 	srv = r.srv
 	listener = r.srv

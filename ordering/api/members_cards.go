@@ -199,7 +199,7 @@ const (
 
 var entryWords = map[string]string{
 	"payment": "消费", "refund": "退款", "top_up": "充值", "top_up_refund": "充值退款", "opening": "开卡余额",
-	"adjust": "人工调整", "earned": "消费获得积分", "unearned": "退款扣回积分", "redeemed": "积分抵扣", "top_up_bonus": "充值赠送积分",
+	"adjust": "人工调整", "earned": "消费获得积分", "unearned": "退款扣回积分", "redeemed": "积分抵扣", "top_up_bonus": "充值赠送积分", "top_up_bonus_refund": "充值退款扣回赠送积分",
 }
 
 func describe(e store.MemberEntry) string {

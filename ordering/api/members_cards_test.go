@@ -121,7 +121,7 @@ func TestConsumeAndScoreLogsInThePageShape(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.ledger.PayOrder(ctx, 1, "3", "", 42, 1360); err != nil {
+	if _, _, err := m.ledger.PayOrder(ctx, 1, "3", "", 42, 1360); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.db.Write(ctx, func(tx *store.Tx) error {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -221,7 +222,7 @@ func (s *Server) pageData(rest *Restaurant, o *store.OrderingOrder, card members
 	return payPageData{Shop: s.orgName(rest), TradeNo: o.TradeNo, Amount: yuanSign(order.Fen(o.TotalFee)),
 		Balance: yuanSign(order.Fen(card.BalanceFen)), CardNo: card.CardNo, Ticket: t, Action: memberPayPath,
 		NeedsPassword: card.PasswordHash != "",
-		Back:          "/?" + url.Values{"rid": {strconv.FormatInt(rest.ID, 10)}, "oid": {strconv.FormatInt(o.ID, 10)}}.Encode()}
+		Back:          "/?" + url.Values{"rid": {strconv.FormatInt(rest.ID, 10)}, "tid": {strconv.FormatInt(o.TableID, 10)}, "oid": {strconv.FormatInt(o.ID, 10)}}.Encode()}
 }
 
 func yuanSign(f order.Fen) string { return "￥" + f.Yuan() }
@@ -273,7 +274,12 @@ func (s *Server) memberPayConfirm(w http.ResponseWriter, r *http.Request) {
 		s.renderPay(w, http.StatusConflict, d)
 		return
 	}
-	p, err := s.opt.Members.Ledger.PayOrder(r.Context(), rest.ID, tc.customerID, r.PostForm.Get("card_pwd"), o.ID, order.Fen(o.TotalFee))
+	p, fresh, err := s.opt.Members.Ledger.PayOrder(r.Context(), rest.ID, tc.customerID, r.PostForm.Get("card_pwd"), o.ID, order.Fen(o.TotalFee))
+	if errors.Is(err, store.ErrNotPayable) { // expired unpaid meanwhile: nothing debited
+		d.Error = "订单已超时取消，请重新下单"
+		s.renderPay(w, http.StatusConflict, d)
+		return
+	}
 	if err != nil {
 		status := http.StatusBadRequest
 		switch {
@@ -294,9 +300,29 @@ func (s *Server) memberPayConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("ordering: order paid with a member card", "order", o.ID, "trade_no", o.TradeNo, "fen", p.AmountFen)
+	if fresh {
+		s.placePaidByCard(r.Context(), o.ID)
+	}
 	if after, err := s.opt.Members.Ledger.CardOf(r.Context(), rest.ID, tc.customerID); err == nil {
 		d.Balance = yuanSign(order.Fen(after.BalanceFen))
 	}
 	d.Done, d.Points = true, p.Points
 	s.renderPay(w, http.StatusOK, d)
+}
+
+// placePaidByCard hands an order the card just paid to the flow (prompt,
+// sound, printing), as PlacePaid does for one paid online: it waited at
+// status 0 until now. A crash before the hand-over leaves it to the sweep
+// (status 1, not placed).
+func (s *Server) placePaidByCard(ctx context.Context, orderID int64) {
+	o, err := s.opt.DB.OrderingOrder(ctx, orderID)
+	if err != nil {
+		s.log.Warn("ordering: a card-paid order to hand over is unreadable; the sweep retries", "order", orderID, "err", err)
+		return
+	}
+	s.handing.Add(1)
+	go func() {
+		defer s.handing.Done()
+		s.PlacePaid(context.WithoutCancel(ctx), o)
+	}()
 }

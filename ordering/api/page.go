@@ -27,8 +27,13 @@ func (s *Server) page() http.Handler {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-cache")
 			w.Write(index)
-		case "/static/app.js", "/static/app.css":
+		case "/static/app.js", "/static/app.css", "/static/member.js":
 			w.Header().Set("Cache-Control", "no-cache")
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = r.URL.Path[len("/static"):]
+			files.ServeHTTP(w, r2)
+		case "/static/jweixin-1.6.0.js": // the WeChat JS-SDK, vendored: never a CDN
+			w.Header().Set("Cache-Control", "public, max-age=86400")
 			r2 := r.Clone(r.Context())
 			r2.URL.Path = r.URL.Path[len("/static"):]
 			files.ServeHTTP(w, r2)

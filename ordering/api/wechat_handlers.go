@@ -65,7 +65,9 @@ type accessTokenRequest struct {
 }
 
 // weixinAccessToken is §9.3: the redirect's code exchanged, the customer
-// found or made, §3.2's reply with the openid. 400 for a bad code or state.
+// found or made (or, with a login, bound to it), §3.2's reply with the
+// openid. 400 for a bad code or state, 403 for an account another
+// customer logged in with.
 func (s *Server) weixinAccessToken(w http.ResponseWriter, r *http.Request) {
 	if !s.customersOn(w) {
 		return
@@ -90,8 +92,17 @@ func (s *Server) weixinAccessToken(w http.ResponseWriter, r *http.Request) {
 		writeFields(w, map[string]any{"code": []string{customers.ErrBadOAuth.Error()}})
 		return
 	}
-	l, err := s.opt.OAuth.WeChatLogin(r.Context(), rest.ID, strings.TrimSpace(req.Code), state)
+	// A customer logged in (by SMS, Facebook) binds the WeChat account to
+	// themselves rather than getting another account; a login of another
+	// restaurant is no login here.
+	var bindTo int64
+	if c, ok := s.optionalCaller(r); ok && c.RestaurantID == rest.ID {
+		bindTo = c.CustomerID
+	}
+	l, err := s.opt.OAuth.WeChatLogin(r.Context(), rest.ID, strings.TrimSpace(req.Code), state, bindTo)
 	switch {
+	case errors.Is(err, customers.ErrIdentityBound):
+		writeDetail(w, http.StatusForbidden, err.Error())
 	case errors.Is(err, customers.ErrBadOAuth), errors.Is(err, customers.ErrSnapshotUser):
 		writeFields(w, map[string]any{"code": []string{err.Error()}})
 	case err != nil:
@@ -201,4 +212,36 @@ func (s *Server) qfpay(restaurantID int64) (*qfpay.Client, bool) {
 		return nil, false
 	}
 	return s.opt.QFPay(restaurantID)
+}
+
+// facebookAuthorizeURL is the redirect login's start: Facebook's login
+// dialog, back to the page (?fb=1) with the token in the fragment. 404
+// when the shop has no Facebook app.
+func (s *Server) facebookAuthorizeURL(w http.ResponseWriter, r *http.Request) {
+	rest, _, ok := s.restaurant(w, r, "")
+	if !ok {
+		return
+	}
+	if s.opt.OAuth == nil {
+		writeDetail(w, http.StatusNotFound, customers.ErrNotConfigured.Error())
+		return
+	}
+	q := url.Values{"rid": {strconv.FormatInt(rest.ID, 10)}, "fb": {"1"}}
+	if tid := r.URL.Query().Get("table_id"); tid != "" {
+		if _, err := strconv.ParseInt(tid, 10, 64); err != nil {
+			writeFields(w, map[string]any{"table_id": []string{"应是整数"}})
+			return
+		}
+		q.Set("tid", tid)
+	}
+	u, err := s.opt.OAuth.FacebookAuthorizeURL(rest.ID, s.pageURL(r, q))
+	if errors.Is(err, customers.ErrNotConfigured) {
+		writeDetail(w, http.StatusNotFound, err.Error())
+		return
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"url": u})
 }

@@ -18,6 +18,9 @@ var (
 	ErrSnapshotUser  = errors.New("请在微信中打开完整页面后再登录")
 	ErrFacebookLogin = errors.New("Facebook 登录已失效，请重新登录")
 	ErrNotConfigured = errors.New("本店未开通此登录方式")
+	// ErrIdentityBound: binding a WeChat account that is already another
+	// customer's login (403).
+	ErrIdentityBound = errors.New("这个微信账号已绑定了另一个账户，请用那个账户登录，或先在那个账户里解绑")
 )
 
 // Login is what §3.2 answers, plus the openid for a WeChat login.
@@ -69,7 +72,12 @@ func (o *OAuth) WeChatAuthorizeURL(restaurantID int64, redirect string, userInfo
 // the customer found by openid or created, the page token kept (the WeChat
 // Pay sync sends it as login_token), and a login issued. A bad code or
 // state is ErrBadOAuth (400).
-func (o *OAuth) WeChatLogin(ctx context.Context, restaurantID int64, code, state string) (Login, error) {
+//
+// With bindTo (a customer already logged in at the restaurant, 0 = none)
+// the WeChat account is bound to that customer instead: the same customer
+// goes on, now with the openid and page token; an account that is another
+// customer's login is ErrIdentityBound and binds nothing.
+func (o *OAuth) WeChatLogin(ctx context.Context, restaurantID int64, code, state string, bindTo int64) (Login, error) {
 	if o.wechat == nil {
 		return Login{}, ErrNotConfigured
 	}
@@ -87,8 +95,14 @@ func (o *OAuth) WeChatLogin(ctx context.Context, restaurantID int64, code, state
 	if tok.IsSnapshotUser {
 		return Login{}, ErrSnapshotUser
 	}
-	id, err := o.svc.loginIdentity(ctx, restaurantID, store.CustomerIdentity{Provider: "wechat", AppID: o.wechat.AppID(),
-		Subject: tok.OpenID, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken})
+	ident := store.CustomerIdentity{Provider: "wechat", AppID: o.wechat.AppID(),
+		Subject: tok.OpenID, AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken}
+	var id int64
+	if bindTo != 0 {
+		id, err = o.svc.bindIdentity(ctx, restaurantID, bindTo, ident)
+	} else {
+		id, err = o.svc.loginIdentity(ctx, restaurantID, ident)
+	}
 	if err != nil {
 		return Login{}, err
 	}
@@ -153,6 +167,30 @@ func (s *Service) loginIdentity(ctx context.Context, restaurantID int64, ident s
 	return id, err
 }
 
+// bindIdentity binds the identity to the logged-in customer: theirs
+// already (the tokens are renewed) or no one's; another customer's is
+// ErrIdentityBound, in the same write, so two racing binds cannot both win.
+func (s *Service) bindIdentity(ctx context.Context, restaurantID, customerID int64, ident store.CustomerIdentity) (int64, error) {
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		subject := ident
+		subject.Subject = fmt.Sprintf("%d:%s", restaurantID, ident.Subject)
+		c, err := tx.CustomerByIdentity(subject.Provider, subject.AppID, subject.Subject)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return err
+		case c.ID != customerID:
+			return ErrIdentityBound
+		}
+		if err := tx.TouchCustomerLogin(customerID); err != nil {
+			return err
+		}
+		subject.CustomerID = customerID
+		return tx.SaveCustomerIdentity(subject)
+	})
+	return customerID, err
+}
+
 // WeChatIdentity is the customer's WeChat login under app: the openid and
 // page token the WeChat Pay sync needs; false when there is none.
 func (s *Service) WeChatIdentity(ctx context.Context, customerID int64, appID string) (store.CustomerIdentity, bool, error) {
@@ -160,15 +198,17 @@ func (s *Service) WeChatIdentity(ctx context.Context, customerID int64, appID st
 	if err != nil {
 		return store.CustomerIdentity{}, false, err
 	}
-	for _, i := range ids {
-		if i.Provider == "wechat" && i.AppID == appID {
-			if _, openid, ok := cutRestaurant(i.Subject); ok {
+	var found store.CustomerIdentity
+	ok := false
+	for _, i := range ids { // the newest: a customer who bound another WeChat account pays with it
+		if i.Provider == "wechat" && i.AppID == appID && (!ok || !i.TokenAt.Before(found.TokenAt)) {
+			if _, openid, cut := cutRestaurant(i.Subject); cut {
 				i.Subject = openid
 			}
-			return i, true, nil
+			found, ok = i, true
 		}
 	}
-	return store.CustomerIdentity{}, false, nil
+	return found, ok, nil
 }
 
 func cutRestaurant(subject string) (int64, string, bool) {
@@ -188,4 +228,19 @@ func (o *OAuth) WeChatJSSDKConfig(ctx context.Context, pageURL string) (wechat.J
 		return wechat.JSConfig{}, ErrNotConfigured
 	}
 	return o.wechat.JSSDKConfig(ctx, pageURL, []string{"chooseWXPay", "getLocation", "openLocation", "scanQRCode"})
+}
+
+// FacebookAuthorizeURL is Facebook's login dialog for the page's redirect
+// login: it comes back to redirect with the user token in the fragment and
+// a state only posbridge could have made (the page checks it is the one it
+// was given before it sends the token to debug-token).
+func (o *OAuth) FacebookAuthorizeURL(restaurantID int64, redirect string) (string, error) {
+	if o.facebook == nil {
+		return "", ErrNotConfigured
+	}
+	state, err := o.states.Sign("f" + strconv.FormatInt(restaurantID, 10))
+	if err != nil {
+		return "", err
+	}
+	return o.facebook.LoginDialogURL(redirect, state)
 }

@@ -56,11 +56,11 @@ func TestWeChatLogin(t *testing.T) {
 	}
 	u, _ := url.Parse(link)
 	state := u.Query().Get("state")
-	first, err := o.WeChatLogin(ctx, 1, wx.IssueCode("oUser1", wechat.ScopeBase), state)
+	first, err := o.WeChatLogin(ctx, 1, wx.IssueCode("oUser1", wechat.ScopeBase), state, 0)
 	if err != nil || first.OpenID != "oUser1" || first.Token == "" {
 		t.Fatalf("login: %+v %v", first, err)
 	}
-	again, err := o.WeChatLogin(ctx, 1, wx.IssueCode("oUser1", wechat.ScopeBase), state)
+	again, err := o.WeChatLogin(ctx, 1, wx.IssueCode("oUser1", wechat.ScopeBase), state, 0)
 	if err != nil || again.CustomerID != first.CustomerID {
 		t.Fatalf("the same openid again: %+v %v", again, err)
 	}
@@ -68,13 +68,13 @@ func TestWeChatLogin(t *testing.T) {
 	if err != nil || !ok || ident.Subject != "oUser1" || ident.AccessToken == "" || ident.RefreshToken == "" {
 		t.Fatalf("the kept identity: %+v %v %v", ident, ok, err)
 	}
-	if _, err := o.WeChatLogin(ctx, 2, wx.IssueCode("oUser1", wechat.ScopeBase), state); !errors.Is(err, ErrBadOAuth) {
+	if _, err := o.WeChatLogin(ctx, 2, wx.IssueCode("oUser1", wechat.ScopeBase), state, 0); !errors.Is(err, ErrBadOAuth) {
 		t.Fatalf("another restaurant's state: %v", err)
 	}
-	if _, err := o.WeChatLogin(ctx, 1, wx.IssueCode("oUser1", wechat.ScopeBase), state+"0"); !errors.Is(err, ErrBadOAuth) {
+	if _, err := o.WeChatLogin(ctx, 1, wx.IssueCode("oUser1", wechat.ScopeBase), state+"0", 0); !errors.Is(err, ErrBadOAuth) {
 		t.Fatalf("a forged state: %v", err)
 	}
-	if _, err := o.WeChatLogin(ctx, 1, "not-a-code", state); !errors.Is(err, ErrBadOAuth) {
+	if _, err := o.WeChatLogin(ctx, 1, "not-a-code", state, 0); !errors.Is(err, ErrBadOAuth) {
 		t.Fatalf("a bad code: %v", err)
 	}
 }

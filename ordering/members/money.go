@@ -18,6 +18,9 @@ func unearnKey(orderRef string) string { return "unearned:" + orderRef }
 func topUpKey(ref string) string       { return "top_up:" + ref }
 func topUpBonusKey(ref string) string  { return "top_up_bonus:" + ref }
 func topUpRefundKey(ref string) string { return "top_up_refund:" + ref }
+func topUpBonusRefundKey(ref string) string {
+	return "top_up_bonus_refund:" + ref
+}
 func redeemKey(orderRef string) string { return "redeemed:" + orderRef }
 
 // PayInTx debits amount from the card for the order in the caller's
@@ -192,10 +195,24 @@ func CreditTopUpInTx(tx *store.Tx, cardID int64, topUpRef string, e PriceEntry, 
 // RefundTopUpInTx takes a refunded top-up back off the card, once; the
 // balance left must cover it (what was spent of it is not refundable).
 func RefundTopUpInTx(tx *store.Tx, cardID int64, topUpRef string, e PriceEntry, actor string) error {
-	_, _, err := tx.AppendMemberEntry(store.MemberEntry{CardID: cardID, Account: store.AccountBalance, Delta: -int64(e.CreditFen),
+	_, done, err := tx.AppendMemberEntry(store.MemberEntry{CardID: cardID, Account: store.AccountBalance, Delta: -int64(e.CreditFen),
 		Reason: "top_up_refund", Actor: actor, TopUpRef: topUpRef, IdemKey: topUpRefundKey(topUpRef)})
 	if errors.Is(err, store.ErrMemberInsufficient) {
 		return fmt.Errorf("卡内余额不足以退回这笔充值（已消费部分不能退）: %w", ErrInsufficient)
+	}
+	if err != nil || done || e.BonusPoints <= 0 {
+		return err
+	}
+	// The top-up's bonus points go with its money, as far as they are still
+	// on the card (points already redeemed stay redeemed: the card never
+	// goes below zero).
+	c, err := tx.MemberCardByID(cardID)
+	if err != nil {
+		return err
+	}
+	if back := min(e.BonusPoints, c.Points); back > 0 {
+		_, _, err = tx.AppendMemberEntry(store.MemberEntry{CardID: cardID, Account: store.AccountPoints, Delta: -back,
+			Reason: "top_up_bonus_refund", Actor: actor, TopUpRef: topUpRef, IdemKey: topUpBonusRefundKey(topUpRef)})
 	}
 	return err
 }

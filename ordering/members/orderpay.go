@@ -18,10 +18,12 @@ func OrderRef(orderID int64) string { return "O" + strconv.FormatInt(orderID, 10
 // paid × per_yuan). Paying the same order again changes nothing and returns
 // the first payment. ErrInsufficient when the balance is short: parallel
 // payments from one card are serialised by the database's one writer and the
-// ledger's CHECK (after >= 0).
-func (l *Ledger) PayOrder(ctx context.Context, restaurantID int64, customerID, password string, orderID int64, amount order.Fen) (store.MemberOrderPayment, error) {
-	var out store.MemberOrderPayment
-	_, err := l.Pay(ctx, restaurantID, customerID, password, amount, OrderRef(orderID), func(tx *store.Tx, card *store.MemberCard, row store.MemberEntry) error {
+// ledger's CHECK (after >= 0). fresh says this call paid it (the caller
+// hands the order to the flow then, once); store.ErrNotPayable when the
+// order was closed first (expired unpaid), nothing debited.
+func (l *Ledger) PayOrder(ctx context.Context, restaurantID int64, customerID, password string, orderID int64, amount order.Fen) (out store.MemberOrderPayment, fresh bool, err error) {
+	_, err = l.Pay(ctx, restaurantID, customerID, password, amount, OrderRef(orderID), func(tx *store.Tx, card *store.MemberCard, row store.MemberEntry) error {
+		fresh = false
 		if p, err := tx.MemberOrderPaymentOf(orderID); err == nil {
 			out = *p
 			return nil
@@ -41,10 +43,10 @@ func (l *Ledger) PayOrder(ctx context.Context, restaurantID int64, customerID, p
 			return err
 		}
 		p.PaidAt = tx.Now()
-		out = p
+		out, fresh = p, true
 		return nil
 	})
-	return out, err
+	return out, fresh && err == nil, err
 }
 
 // Entries is one page of a card's rows of an account, newest first.

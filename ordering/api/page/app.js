@@ -91,8 +91,10 @@
   }
 
   function start() {
+    if (rid > 0 && q.get('doid')) { member('topUpReturn', parseInt(q.get('doid'), 10)); return; } // back from a top-up's pay page
     if (!(rid > 0) || isNaN(tid)) { block('请扫描桌上的二维码', '这个网址缺少餐厅或桌台信息。'); return; }
     if (q.get('code') && (q.get('wx') || q.get('qf'))) { oauthReturn(); return; }
+    if (q.get('fb') && location.hash.indexOf('access_token=') >= 0) { facebookReturn(); return; }
     var pending = loadPending();
     if (pending) { resend(pending); return; }
     var oid = parseInt(q.get('oid'), 10);
@@ -371,6 +373,7 @@
         history.replaceState(null, '', u.pathname + u.search);
         showStatus(r.data.id, r.data);
         if (r.data.paid_type === 2 && r.data.status === 0) startPay(r.data.id);
+        if (r.data.paid_type === 3 && r.data.status === 0) member('pay', r.data.id);
         return;
       }
       if (r.status >= 500 || r.status === 429) { // the key is kept: the next try may be answered
@@ -454,10 +457,10 @@
           el('span', { text: money(fen(l.total_price)) })]);
       })),
       el('dl', {}, [el('dt', { 'class': 'total', text: '合计' }), el('dd', { 'class': 'total', id: 'order-total', text: money(fen(o.total_fee)) })]),
-      el('p', { 'class': 'muted', id: 'pay-state', text: o.paid_type === 2 ? (o.is_paid ? '微信支付：已支付' : '微信支付：待支付') : '线下支付：请到吧台付款。' })
+      el('p', { 'class': 'muted', id: 'pay-state', text: o.paid_type === 2 || o.paid_type === 3 ? (o.paid_type === 2 ? '微信支付：' : '会员卡支付：') + (o.is_paid ? '已支付' : '待支付') : '线下支付：请到吧台付款。' })
     ]));
-    if (o.status === 0 && o.paid_type === 2) {
-      box.appendChild(el('button', { type: 'button', id: 'pay-now', 'class': 'primary wide', text: '去支付 ' + money(fen(o.total_fee)), on: { click: function () { startPay(o.id); } } }));
+    if (o.status === 0 && (o.paid_type === 2 || o.paid_type === 3)) {
+      box.appendChild(el('button', { type: 'button', id: 'pay-now', 'class': 'primary wide', text: '去支付 ' + money(fen(o.total_fee)), on: { click: function () { if (o.paid_type === 3) member('pay', o.id); else startPay(o.id); } } }));
     }
     box.appendChild(el('button', { type: 'button', 'class': 'primary wide', text: '继续点单', on: { click: function () {
       if (follow) follow.stop();
@@ -480,19 +483,31 @@
     var delivery = tid === -1 && state.info.takeout.eat_types_enable[1];
     $('eat-row').hidden = !delivery;
     if (delivery) $('eat').value = String(state.eatType);
-    $('pay-row').hidden = !offersPaid(2);
+    $('pay-row').hidden = !offersPaid(2) && !offersPaid(3);
+    Array.prototype.forEach.call($('paid').options, function (o) { o.hidden = o.disabled = o.value !== '1' && !offersPaid(parseInt(o.value, 10)); });
+    if ($('paid').selectedOptions[0] && $('paid').selectedOptions[0].disabled) $('paid').value = '1';
     $('pay-note').hidden = !$('pay-row').hidden;
     showDelivery();
   }
   $('eat').onchange = function () { state.eatType = parseInt(this.value, 10); showDelivery(); quote(); };
   $('paid').onchange = function () { quote(); };
 
+  // showDelivery: delivery needs a login, then a phone (§3.6: a customer
+  // who logged in by WeChat or Facebook binds one), then an address.
   function showDelivery() {
     var on = state.eatType === 1;
     $('login-box').hidden = !on || !!loginToken();
-    $('address-box').hidden = !on || !loginToken();
     $('login-wx').hidden = !inWeChat();
-    if (on && loginToken()) loadAddresses();
+    $('addr-locate').hidden = !inWeChat();
+    if (on && !loginToken()) probeFacebook();
+    if (!on || !loginToken()) { $('address-box').hidden = true; $('bind-box').hidden = true; return; }
+    call('GET', API + 'users/me?res_id=' + rid).then(function (r) {
+      if (r.status === 401) { saveLogin(''); showDelivery(); return; }
+      var needPhone = r.status === 200 && !r.data.phone;
+      $('bind-box').hidden = !needPhone;
+      $('address-box').hidden = needPhone;
+      if (!needPhone) loadAddresses();
+    });
   }
   function loadAddresses(pick) {
     return call('GET', API + 'user-addresses?res_id=' + rid + '&page_size=50').then(function (r) {
@@ -510,6 +525,35 @@
       quote();
     });
   }
+  // The WeChat JS-SDK (served by posbridge, never a CDN) is loaded in
+  // WeChat's browser only, configured by §9.1's jssdk-config for this page.
+  var wxReady = null;
+  function loadWX() {
+    if (wxReady) return wxReady;
+    wxReady = new Promise(function (resolve, reject) {
+      var fail = function (msg) { wxReady = null; reject(new Error(msg)); };
+      var sc = document.createElement('script');
+      sc.src = '/static/jweixin-1.6.0.js';
+      sc.onerror = function () { fail('无法加载微信 JS-SDK'); };
+      sc.onload = function () {
+        call('GET', API + 'weixin/jssdk-config?res_id=' + rid + '&url=' + encodeURIComponent(location.href.split('#')[0])).then(function (r) {
+          if (r.status !== 200 || !window.wx) { fail(errorText(r)); return; }
+          window.wx.config({ debug: false, appId: r.data.appId, timestamp: r.data.timestamp, nonceStr: r.data.nonceStr, signature: r.data.signature, jsApiList: r.data.jsApiList });
+          window.wx.error(function (e) { fail((e && e.errMsg) || '微信 JS-SDK 配置失败'); });
+          window.wx.ready(function () { resolve(window.wx); });
+        });
+      };
+      document.head.appendChild(sc);
+    });
+    return wxReady;
+  }
+  $('addr-locate').onclick = function () {
+    loadWX().then(function (wx) {
+      wx.getLocation({ type: 'gcj02',
+        success: function (res) { $('addr-lon').value = String(res.longitude); $('addr-lat').value = String(res.latitude); $('address-error').textContent = ''; },
+        fail: function () { $('address-error').textContent = '无法获取位置，请在微信中允许定位，或手动填写'; } });
+    }, function (err) { $('address-error').textContent = err.message; });
+  };
   $('address').onchange = function () { quote(); };
   $('address-new').onclick = function () { $('address-form').hidden = !$('address-form').hidden; };
   $('addr-save').onclick = function () {
@@ -539,6 +583,21 @@
       showDelivery();
     });
   };
+  $('bind-send').onclick = function () {
+    var btn = this;
+    call('POST', API + 'users/send-phone-token', { res_id: rid, phone: $('bind-phone').value.trim(), context: 'register' }).then(function (r) {
+      if (r.status !== 200 || !r.data.send) { $('bind-error').textContent = r.status === 200 ? '短信发送失败，请稍后再试' : errorText(r); return; }
+      $('bind-error').textContent = '验证码已发送';
+      btn.disabled = true; setTimeout(function () { btn.disabled = false; }, 60000);
+    });
+  };
+  $('bind-go').onclick = function () {
+    call('POST', API + 'users/bind-phone?res_id=' + rid, { phone: $('bind-phone').value.trim(), token: $('bind-code').value.trim() }).then(function (r) {
+      if (r.status !== 200 && r.status !== 204) { $('bind-error').textContent = errorText(r); return; }
+      $('bind-error').textContent = '';
+      showDelivery();
+    });
+  };
   // WeChat's consent page comes back to this page with code and state
   $('login-wx').onclick = function () {
     call('GET', API + 'weixin/authorize-url?res_id=' + rid + '&table_id=' + tid).then(function (r) {
@@ -546,6 +605,43 @@
       else $('login-error').textContent = errorText(r);
     });
   };
+  // Facebook's redirect login (no SDK from a CDN): the login dialog comes
+  // back with the user token in the fragment and the state it was given;
+  // debug-token checks the token at the Graph API and logs in.
+  var fbProbed = false;
+  function probeFacebook() {
+    if (fbProbed || inWeChat()) return;
+    fbProbed = true;
+    call('GET', API + 'facebook/authorize-url?res_id=' + rid + '&table_id=' + tid).then(function (r) {
+      $('login-fb').hidden = r.status !== 200;
+    });
+  }
+  $('login-fb').onclick = function () {
+    call('GET', API + 'facebook/authorize-url?res_id=' + rid + '&table_id=' + tid).then(function (r) {
+      if (r.status !== 200 || !r.data.url) { $('login-error').textContent = errorText(r); return; }
+      sessionStorage.setItem('pb-fb-state-' + rid, new URL(r.data.url).searchParams.get('state') || '');
+      location.href = r.data.url;
+    });
+  };
+  function facebookReturn() {
+    var h = new URLSearchParams(location.hash.slice(1));
+    var want = sessionStorage.getItem('pb-fb-state-' + rid) || '';
+    sessionStorage.removeItem('pb-fb-state-' + rid);
+    var u = new URL(location.href);
+    u.searchParams.delete('fb');
+    history.replaceState(null, '', u.pathname + u.search);
+    q = new URLSearchParams(u.search);
+    if (!want || h.get('state') !== want) {
+      start();
+      $('login-error').textContent = 'Facebook 登录失败：登录已过期，请重新登录'; // shown with the login box
+      return;
+    }
+    call('POST', API + 'facebook/debug-token', { res_id: rid, access_token: h.get('access_token') || '' }).then(function (r) {
+      if (r.status === 200) saveLogin(r.data.token);
+      start();
+      if (r.status !== 200) $('login-error').textContent = 'Facebook 登录失败：' + errorText(r);
+    });
+  }
   function cleanURL() {
     var u = new URL(location.href);
     ['code', 'state', 'wx', 'qf'].forEach(function (k) { u.searchParams.delete(k); });
@@ -598,6 +694,14 @@
       }
     });
   }
+  // member runs a function of the card module (member.js, a module script
+  // that runs after this one): now, or once the document is parsed.
+  function member(name, arg) {
+    var go = function () { if (window.pbMember) window.pbMember[name](arg); };
+    if (window.pbMember) go(); else document.addEventListener('DOMContentLoaded', go);
+  }
+  window.pbPage = { API: API, rid: rid, tid: tid, $: $, el: el, fen: fen, money: money, call: call, errorText: errorText,
+    loginToken: loginToken, saveLogin: saveLogin, tokenOf: tokenOf, showStatus: showStatus, loadMenu: loadMenu, inWeChat: inWeChat };
   var origRender = renderMenu;
   renderMenu = function () { state.menuShown = true; origRender(); };
   start();

@@ -11,6 +11,9 @@ import (
 const (
 	FacebookDefaultGraphBaseURL = "https://graph.facebook.com"
 	FacebookDefaultGraphVersion = "v21.0"
+	// FacebookDefaultDialogBaseURL is where the login dialog lives (the
+	// page's redirect login, no SDK from a CDN).
+	FacebookDefaultDialogBaseURL = "https://www.facebook.com"
 )
 
 // Facebook is ordering.facebook.
@@ -19,6 +22,9 @@ type Facebook struct {
 	AppSecret    string `mapstructure:"app_secret" yaml:"app_secret"`
 	GraphBaseURL string `mapstructure:"graph_base_url" yaml:"graph_base_url"`
 	GraphVersion string `mapstructure:"graph_version" yaml:"graph_version"`
+	// DialogBaseURL is the login dialog's host (tests and the sandbox
+	// point it at a fake).
+	DialogBaseURL string `mapstructure:"dialog_base_url" yaml:"dialog_base_url"`
 }
 
 // Configured reports whether Facebook login is set up.
@@ -33,6 +39,9 @@ func (c Facebook) WithDefaults() Facebook {
 	}
 	if strings.TrimSpace(c.GraphVersion) == "" {
 		c.GraphVersion = FacebookDefaultGraphVersion
+	}
+	if strings.TrimSpace(c.DialogBaseURL) == "" {
+		c.DialogBaseURL = FacebookDefaultDialogBaseURL
 	}
 	return c
 }
@@ -59,5 +68,6 @@ func (c Facebook) Validate() error {
 		p.Add("graph_version", "\""+c.GraphVersion+"\" is not a Graph API version like "+FacebookDefaultGraphVersion)
 	}
 	CheckBaseURL(&p, "graph_base_url", c.GraphBaseURL, "leave it out for "+FacebookDefaultGraphBaseURL)
+	CheckBaseURL(&p, "dialog_base_url", c.DialogBaseURL, "leave it out for "+FacebookDefaultDialogBaseURL)
 	return p.Err()
 }

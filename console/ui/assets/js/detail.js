@@ -9,6 +9,7 @@ import * as actions from './actions.js';
 import { renderPreview } from './preview.js';
 import { toast } from './toast.js';
 import { isTableOrder, editItems, settle } from './tables.js';
+import { refundSection } from './online_refunds.js';
 
 let openCode = '';
 let lastFocus = null;
@@ -63,6 +64,7 @@ function render(o) {
     o.status === 'refund_requested' && o.decision_note ? h('div', { class: 'section reason-box' }, '退款原因：' + o.decision_note) : null,
     o.reason && ['cancelled', 'rejected', 'refunded'].includes(o.status) ? h('div', { class: 'section reason-box' }, '原因：' + o.reason) : null,
     o.detail_error ? h('div', { class: 'section reason-box' }, '订单详情获取失败：' + o.detail_error) : null,
+    refundSection(o.code),
     itemsSection(o),
     extrasSection(o),
     infoSection(o),

@@ -50,9 +50,30 @@ async function openCard(id) {
   $('member-csv').href = '/api/members/cards/' + id + '/ledger.csv';
   const words = { payment: '消费', refund: '退款', top_up: '充值', top_up_bonus: '充值赠送', top_up_refund: '充值退款', opening: '开卡余额',
     adjust: '人工调整', earned: '消费积分', unearned: '退回积分', redeemed: '积分抵扣' };
-  $('member-ledger').replaceChildren(...(data.rows || []).map((r) => h('tr', null,
+  const refunded = new Set((data.rows || []).filter((r) => r.reason === 'top_up_refund').map((r) => r.ref));
+  $('member-ledger').replaceChildren(...(data.rows || []).map((r) => h('tr', { dataset: { ref: r.ref || '' } },
     h('td', null, r.at), h('td', null, r.account === 'balance' ? '余额' : '积分'), h('td', null, r.delta), h('td', null, r.after),
-    h('td', null, (words[r.reason] || r.reason) + (r.ref ? ' ' + r.ref : '')), h('td', null, r.actor), h('td', null, r.note))));
+    h('td', null, (words[r.reason] || r.reason) + (r.ref ? ' ' + r.ref : '')), h('td', null, r.actor), h('td', null, r.note),
+    h('td', null, r.reason === 'top_up' && /^D\d+$/.test(r.ref) && !refunded.has(r.ref)
+      ? h('button', { type: 'button', class: 'btn btn-sm', dataset: { refund: r.ref }, onclick: () => refundTopUp(r) }, '退款') : ''))));
+}
+
+// refundTopUp refunds a top-up to the payer through the provider: the
+// credit comes off the card now, the provider refund is sent by the daemon.
+async function refundTopUp(r) {
+  const reason = h('input', { id: 'refund-reason', placeholder: '退款原因', maxlength: '100', 'aria-label': '退款原因' });
+  const pin = pinInput();
+  const ok = await confirmDialog({ title: '退款充值 ' + r.ref + '（卡内扣回 ￥' + r.delta.replace(/^\+/, '') + '）',
+    sub: '原路退回付款人；卡内余额须足够扣回（已消费部分不能退）', body: h('div', null, reason, pin), confirmText: '确认退款', danger: true,
+    submit: async () => {
+      if (!reason.value.trim()) throw new Error('请填写退款原因');
+      await api.post('/api/members/deposits/' + r.ref.slice(1) + '/refund', { reason: reason.value.trim(), manager_pin: pin.value });
+    } });
+  if (ok) {
+    toast('已退款：正在原路退回', 'ok');
+    await openCard(shown.id);
+    await search();
+  }
 }
 
 function pinInput() {

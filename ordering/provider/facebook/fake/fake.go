@@ -28,7 +28,9 @@ type Options struct {
 	Versions  []string // served versions (default v21.0 … v25.0)
 	// RequireProof makes /me demand appsecret_proof ("Require App Secret").
 	RequireProof bool
-	Now          func() time.Time
+	// DialogUser logs in at the login dialog (default DialogUser).
+	DialogUser Token
+	Now        func() time.Time
 }
 
 // Token describes a user token to issue.
@@ -84,7 +86,7 @@ func Start(addr string, o Options) (*Graph, error) {
 	return g, nil
 }
 
-// URL is the graph_base_url.
+// URL is the graph_base_url (and the dialog_base_url: the fake serves both).
 func (g *Graph) URL() string { return g.srv.URL }
 
 // AppID and AppSecret are the fake app's credentials.
@@ -139,6 +141,10 @@ func (g *Graph) FailNext(statuses ...int) {
 
 func (g *Graph) serve(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if r.Method == http.MethodGet && len(parts) == 3 && parts[1] == "dialog" && parts[2] == "oauth" {
+		g.dialog(w, r, parts[0])
+		return
+	}
 	if r.Method != http.MethodGet || len(parts) != 2 {
 		g.graphError(w, http.StatusBadRequest, "Unknown path components: "+r.URL.Path, "OAuthException", 2500, 0)
 		return
