@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/printer/transport"
 )
 
 // Printer is a fake raw-TCP (port 9100) printer.
@@ -20,7 +20,7 @@ type Printer struct {
 	mu        sync.Mutex
 	ln        net.Listener
 	addr      string
-	state     printer.PrinterState
+	state     transport.PrinterState
 	silent    bool // answers nothing (status_query: off printers)
 	stall     bool
 	dropAfter int    // close a connection after this many job bytes; 0 = never
@@ -87,7 +87,7 @@ func New() (*Printer, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Printer{ln: ln, addr: ln.Addr().String(), state: printer.StateOnline}
+	p := &Printer{ln: ln, addr: ln.Addr().String(), state: transport.StateOnline}
 	p.wg.Add(1)
 	go p.accept(ln)
 	return p, nil
@@ -99,7 +99,7 @@ func (p *Printer) URI() string  { return "tcp://" + p.addr }
 
 // SetState sets what the printer reports. Fences held while it could not
 // print are answered when it can again (the buffered job then prints).
-func (p *Printer) SetState(st printer.PrinterState) {
+func (p *Printer) SetState(st transport.PrinterState) {
 	p.mu.Lock()
 	p.state = st
 	p.mu.Unlock()
@@ -252,7 +252,7 @@ func (p *Printer) accept(ln net.Listener) {
 }
 
 type settings struct {
-	state                    printer.PrinterState
+	state                    transport.PrinterState
 	silent, stall, holdFence bool
 	dropAfter                int
 	dropOnce                 bool
@@ -272,7 +272,7 @@ func (p *Printer) snapshot() settings {
 func (p *Printer) serve(nc net.Conn, c *Conn) {
 	defer p.wg.Done()
 	defer nc.Close()
-	var emu printer.Emulator
+	var emu transport.Emulator
 	held := 0
 	buf := make([]byte, 4096)
 	for {
@@ -285,7 +285,7 @@ func (p *Printer) serve(nc net.Conn, c *Conn) {
 			continue
 		}
 		if held > 0 && set.state.CanPrint() && !set.silent && !set.holdFence {
-			reply := bytes.Repeat([]byte{printer.FenceReplyFor(set.state)}, held)
+			reply := bytes.Repeat([]byte{transport.FenceReplyFor(set.state)}, held)
 			held = 0
 			if _, err := nc.Write(reply); err != nil {
 				return
@@ -352,15 +352,15 @@ func (p *Printer) serve(nc net.Conn, c *Conn) {
 func countFences(b []byte) int { return bytes.Count(b, []byte{0x1D, 0x72}) }
 
 // dropFenceReplies removes the GS r answers from reply (HoldFences).
-func dropFenceReplies(reply, written []byte, st printer.PrinterState) []byte {
+func dropFenceReplies(reply, written []byte, st transport.PrinterState) []byte {
 	n := countFences(written)
 	if n == 0 || !st.CanPrint() {
 		return reply
 	}
 	out := reply[:0:0]
-	fr := printer.FenceReplyFor(st)
+	fr := transport.FenceReplyFor(st)
 	for _, b := range reply {
-		if b == fr && n > 0 && printer.IsFenceReply(b) {
+		if b == fr && n > 0 && transport.IsFenceReply(b) {
 			n--
 			continue
 		}

@@ -1,10 +1,13 @@
 package picture
 
-import "github.com/posbridge/posbridge/printer"
+import (
+	"github.com/posbridge/posbridge/printer/document"
+	"github.com/posbridge/posbridge/printer/preview"
+)
 
 // renderLabels draws each TSPL label of the job at its size in dots, one
 // under the other, each outlined in gray (the stock, not ink).
-func renderLabels(labels []printer.LabelView, opt Options) *canvas {
+func renderLabels(labels []preview.LabelView, opt Options) *canvas {
 	dpm := float64(opt.DPI) / 25.4
 	width := 0
 	for _, lb := range labels {
@@ -28,12 +31,12 @@ func renderLabels(labels []printer.LabelView, opt Options) *canvas {
 	return c
 }
 
-func (c *canvas) drawLabelItem(it printer.LabelItem, top, w int) {
+func (c *canvas) drawLabelItem(it preview.LabelItem, top, w int) {
 	x, y := it.X, top+it.Y
 	switch it.Kind {
 	case "text":
 		wm, hm := min(max(it.XMul, 1), 10), min(max(it.YMul, 1), 10)
-		c.drawText(x, y, it.Text, wm, hm, printer.Style{Invert: it.Invert})
+		c.drawText(x, y, it.Text, wm, hm, document.Style{Invert: it.Invert})
 	case "qr":
 		c.drawQR(it.Text, it.W, y, func(int) int { return x })
 	case "barcode":

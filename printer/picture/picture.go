@@ -1,5 +1,5 @@
 // Package picture draws what a printer prints as an image, from the bytes
-// sent to it (through printer.Decode): ESC/POS text in its sizes, weight,
+// sent to it (through Decode): ESC/POS text in its sizes, weight,
 // underline, inversion and alignment, raster images and logos, QR codes
 // and Code128 barcodes at the module sizes the bytes set, cuts; TSPL labels
 // at their size in dots. One dot of paper is one pixel at scale 1, so the
@@ -14,9 +14,10 @@ import (
 	"io"
 
 	"github.com/boombuler/barcode/code128"
-	qrcode "github.com/skip2/go-qrcode"
+	"github.com/posbridge/posbridge/printer/document"
+	"github.com/posbridge/posbridge/printer/preview"
 
-	"github.com/posbridge/posbridge/printer"
+	qrcode "github.com/skip2/go-qrcode"
 )
 
 // Options are the paper the picture is drawn for.
@@ -49,7 +50,7 @@ func (o Options) withDefaults() Options {
 
 // Render draws the preview. It never fails on what a decoder produced; an
 // error means the picture would be unreasonably large.
-func Render(pv printer.Preview, opt Options) (*image.Gray, error) {
+func Render(pv preview.Preview, opt Options) (*image.Gray, error) {
 	opt = opt.withDefaults()
 	var c *canvas
 	if len(pv.Labels) > 0 {
@@ -64,7 +65,7 @@ func Render(pv printer.Preview, opt Options) (*image.Gray, error) {
 }
 
 // WritePNG renders the preview as a PNG.
-func WritePNG(w io.Writer, pv printer.Preview, opt Options) error {
+func WritePNG(w io.Writer, pv preview.Preview, opt Options) error {
 	img, err := Render(pv, opt)
 	if err != nil {
 		return err
@@ -158,7 +159,7 @@ func cellWidth(r rune, wm int) int {
 }
 
 // drawText draws s with its top left at x, y in Font A scaled by wm × hm.
-func (c *canvas) drawText(x, y int, s string, wm, hm int, st printer.Style) int {
+func (c *canvas) drawText(x, y int, s string, wm, hm int, st document.Style) int {
 	start := x
 	if st.Invert {
 		c.fill(x, y, textWidth(s, wm), cellH*hm, true)
@@ -198,39 +199,39 @@ func (c *canvas) drawText(x, y int, s string, wm, hm int, st printer.Style) int 
 	return x
 }
 
-func alignX(align printer.Align, w, width int) int {
+func alignX(align document.Align, w, width int) int {
 	switch align {
-	case printer.AlignCenter:
+	case document.AlignCenter:
 		return max(0, (width-w)/2)
-	case printer.AlignRight:
+	case document.AlignRight:
 		return max(0, width-w)
 	}
 	return 0
 }
 
-func renderRoll(lines []printer.PreviewLine, opt Options) *canvas {
+func renderRoll(lines []preview.PreviewLine, opt Options) *canvas {
 	c := newCanvas(opt.Dots)
 	y := 0
 	for _, l := range lines {
 		switch l.Kind {
-		case printer.LineText:
+		case preview.LineText:
 			wm, hm := l.Style.W(), l.Style.H()
 			if l.Text != "" {
 				c.drawText(alignX(l.Style.Align, textWidth(l.Text, wm), opt.Dots), y, l.Text, wm, hm, l.Style)
 			}
 			y += cellH*hm + lineGap
-		case printer.LineFeed:
+		case preview.LineFeed:
 			y += max(0, l.Count) * feedLine
-		case printer.LineImage:
+		case preview.LineImage:
 			if l.Image != nil {
 				c.drawRaster(0, y, l.Image)
 				y += l.Image.Height
 			}
-		case printer.LineQR:
+		case preview.LineQR:
 			y += c.drawQR(l.Data, l.Module, y, func(size int) int { return alignX(l.Style.Align, size, opt.Dots) }) + lineGap
-		case printer.LineBarcode:
+		case preview.LineBarcode:
 			y += c.drawBarcode(l.Data, l.Module, l.H, y, func(w int) int { return alignX(l.Style.Align, w, opt.Dots) }, opt.Dots) + lineGap
-		case printer.LineCut, printer.LineLabel:
+		case preview.LineCut, preview.LineLabel:
 			y += 12
 			for x := 0; x < opt.Dots; x += 16 {
 				c.fill(x, y, 8, 2, true)
@@ -243,7 +244,7 @@ func renderRoll(lines []printer.PreviewLine, opt Options) *canvas {
 	return c
 }
 
-func (c *canvas) drawRaster(x, y int, r *printer.Raster) {
+func (c *canvas) drawRaster(x, y int, r *document.Raster) {
 	for ry := 0; ry < r.Height; ry++ {
 		for rx := 0; rx < r.Width; rx++ {
 			if r.At(rx, ry) {
@@ -299,6 +300,6 @@ func (c *canvas) drawBarcode(data string, module, h, y int, place func(w int) in
 		}
 	}
 	tw := textWidth(data, 1)
-	c.drawText(x+max(0, (modules*module-tw)/2), y+h+4, data, 1, 1, printer.Style{})
+	c.drawText(x+max(0, (modules*module-tw)/2), y+h+4, data, 1, 1, document.Style{})
 	return h + 4 + cellH
 }

@@ -11,8 +11,10 @@ import (
 
 	"github.com/posbridge/posbridge/config"
 	"github.com/posbridge/posbridge/internal/zbar"
-	"github.com/posbridge/posbridge/printer"
+	"github.com/posbridge/posbridge/printer/document"
 	"github.com/posbridge/posbridge/printer/picture"
+	"github.com/posbridge/posbridge/printer/preview"
+	encode "github.com/posbridge/posbridge/printer/render"
 )
 
 // scan reads every code of a picture (and keeps it for people to look at
@@ -29,12 +31,12 @@ func scan(t *testing.T, img image.Image, name string) []string {
 	return zbar.Codes(t, b.Bytes())
 }
 
-func profile(t *testing.T, pc config.PrinterConfig) printer.Profile {
+func profile(t *testing.T, pc config.PrinterConfig) document.Profile {
 	t.Helper()
 	if pc.Connection == "" {
 		pc.Connection = "virtual://" + pc.Name
 	}
-	p, err := printer.ProfileFromConfig(pc)
+	p, err := document.ProfileFromConfig(pc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,8 +44,8 @@ func profile(t *testing.T, pc config.PrinterConfig) printer.Profile {
 }
 
 // logo is a 96×48 black frame with a bar: a raster image block.
-func logo() *printer.Raster {
-	r := printer.NewRaster(96, 48)
+func logo() *document.Raster {
+	r := document.NewRaster(96, 48)
 	for x := 0; x < 96; x++ {
 		for _, y := range []int{0, 1, 46, 47, 20, 21, 22} {
 			r.Set(x, y)
@@ -52,26 +54,26 @@ func logo() *printer.Raster {
 	return r
 }
 
-func receipt() printer.Document {
-	return printer.Document{Kind: printer.KindReceipt, Blocks: []printer.Block{
-		printer.Image(logo(), printer.AlignCenter),
-		printer.Text("南翔一店", printer.Style{Width: 2, Height: 2, Bold: true, Align: printer.AlignCenter}),
-		printer.Text("取餐号 1003", printer.Style{Invert: true, Align: printer.AlignCenter}),
-		printer.Row("珍珠奶茶（大杯）×2", "￥30.00", printer.Style{}),
-		printer.Separator(""),
-		printer.QR("https://m.example.com/o/3200412345678"),
-		printer.Barcode("3200412345678"),
-		printer.Cut(),
+func receipt() document.Document {
+	return document.Document{Kind: document.KindReceipt, Blocks: []document.Block{
+		document.Image(logo(), document.AlignCenter),
+		document.Text("南翔一店", document.Style{Width: 2, Height: 2, Bold: true, Align: document.AlignCenter}),
+		document.Text("取餐号 1003", document.Style{Invert: true, Align: document.AlignCenter}),
+		document.Row("珍珠奶茶（大杯）×2", "￥30.00", document.Style{}),
+		document.Separator(""),
+		document.QR("https://m.example.com/o/3200412345678"),
+		document.Barcode("3200412345678"),
+		document.Cut(),
 	}}
 }
 
-func render(t *testing.T, p printer.Profile, doc printer.Document, scale int) *image.Gray {
+func render(t *testing.T, p document.Profile, doc document.Document, scale int) *image.Gray {
 	t.Helper()
-	raw, err := printer.Render(doc, p)
+	raw, err := encode.Render(doc, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := picture.Render(printer.DecodeFor(p, raw), picture.Options{Dots: p.Dots, DPI: p.Label.DPI, Scale: scale})
+	img, err := picture.Render(preview.DecodeFor(p, raw), picture.Options{Dots: p.Dots, DPI: p.Label.DPI, Scale: scale})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,11 +118,11 @@ func TestReceiptPictureReadsBack(t *testing.T) {
 // 320×240) with its QR code readable.
 func TestLabelPicture(t *testing.T) {
 	p := profile(t, config.PrinterConfig{Name: "label", Role: "label", Language: "tspl", Label: config.LabelConfig{WidthMM: 40, HeightMM: 30, GapMM: 2, DPI: 203}})
-	doc := printer.Document{Kind: printer.KindLabel, Media: printer.MediaLabel, Blocks: []printer.Block{
-		printer.Text("1003 珍珠奶茶", printer.Style{Bold: true}),
-		printer.Text("大杯 / 三分糖", printer.Style{}),
-		{Type: printer.BlockQR, Data: "3200412345678", Size: 4},
-		printer.Cut(),
+	doc := document.Document{Kind: document.KindLabel, Media: document.MediaLabel, Blocks: []document.Block{
+		document.Text("1003 珍珠奶茶", document.Style{Bold: true}),
+		document.Text("大杯 / 三分糖", document.Style{}),
+		{Type: document.BlockQR, Data: "3200412345678", Size: 4},
+		document.Cut(),
 	}}
 	img := render(t, p, doc, 1)
 	if b := img.Bounds(); b.Dx() != 320 || b.Dy() < 240 {
@@ -146,7 +148,7 @@ func TestLabelPicture(t *testing.T) {
 func TestPictureOfGarbage(t *testing.T) {
 	for _, lang := range []string{"escpos", "tspl"} {
 		data := bytes.Repeat([]byte{0x1D, 0x28, 0x6B, 0xFF, 0x1B, 0x21, 0xFF, 0xB0, 0xA1, '\n', 'B', 'I', 'T', 'M', 'A', 'P', ' ', '9', ','}, 50)
-		if _, err := picture.Render(printer.Decode(lang, data), picture.Options{}); err != nil {
+		if _, err := picture.Render(preview.Decode(lang, data), picture.Options{}); err != nil {
 			t.Logf("%s: %v", lang, err)
 		}
 	}

@@ -1,0 +1,5 @@
+package document
+
+import "github.com/posbridge/posbridge/printer/internal/printtest"
+
+var sampleOrder = printtest.SampleOrder

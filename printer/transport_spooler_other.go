@@ -1,9 +1,0 @@
-//go:build !windows
-
-package printer
-
-import "fmt"
-
-func newSpoolerTransport(name string, _ TransportOptions) (Transport, error) {
-	return nil, fmt.Errorf("printer connection windows://%s works only on Windows: on this system use tcp://, serial:// or usb:///dev/usb/lp0", name)
-}
