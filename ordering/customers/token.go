@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -77,7 +78,9 @@ func LoadOrCreateSecret(path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the JWT secret %s: %w", path, err)
 	}
-	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o004 != 0 {
+	// Windows has no such mode bits (Go reports 0666): the data folder's
+	// ACL, set by the installer, guards it there.
+	if info, err := os.Stat(path); err == nil && runtime.GOOS != "windows" && info.Mode().Perm()&0o004 != 0 {
 		return nil, fmt.Errorf("the JWT secret %s is readable by every account: chmod 600 %s", path, path)
 	}
 	s := strings.TrimSpace(string(b))
