@@ -20,34 +20,6 @@ const (
 	StoreReopen StoreEvent = 4
 )
 
-// StoreEvents maps the CLI's words to events.
-var StoreEvents = map[string]StoreEvent{"open": StoreOpen, "close": StoreClose, "rest": StoreRest, "reopen": StoreReopen}
-
-// Word is the CLI word of e ("" when unknown).
-func (e StoreEvent) Word() string {
-	for w, v := range StoreEvents {
-		if v == e {
-			return w
-		}
-	}
-	return ""
-}
-
-// Label is what staff see, in the documents' words.
-func (e StoreEvent) Label() string {
-	switch e {
-	case StoreOpen:
-		return "营业"
-	case StoreClose:
-		return "停业"
-	case StoreRest:
-		return "置休"
-	case StoreReopen:
-		return "开启（结束置休）"
-	}
-	return "未知门店状态 " + strconv.Itoa(int(e))
-}
-
 // Valid reports whether e is documented.
 func (e StoreEvent) Valid() bool { return e >= StoreOpen && e <= StoreReopen }
 

@@ -75,7 +75,7 @@ func (c *Channel) sendStore(ctx context.Context, call bridge.Call) (result strin
 		if err := json.Unmarshal(call.Payload, &b); err != nil {
 			return "", true, fmt.Errorf("outbox row %d: %w", call.ID, err)
 		}
-		ev, known := kaigedian.StoreEvents[b.Event]
+		ev, known := storeEventOf(b.Event)
 		if !known {
 			return "", true, fmt.Errorf("outbox row %d: store event %q", call.ID, b.Event)
 		}
@@ -124,3 +124,18 @@ func (c *Channel) CourierChannelName(code string) string { return kaigedian.Deli
 
 // OnTheWayStatus is the delivery status 开始配送.
 func (c *Channel) OnTheWayStatus() int { return kaigedian.DeliveryOnTheWay }
+
+// storeEventOf is 开个店's storeEvent for bridge's word of a store event.
+func storeEventOf(word string) (kaigedian.StoreEvent, bool) {
+	switch bridge.StoreEvents[word] {
+	case bridge.StoreOpen:
+		return kaigedian.StoreOpen, true
+	case bridge.StoreClose:
+		return kaigedian.StoreClose, true
+	case bridge.StoreRest:
+		return kaigedian.StoreRest, true
+	case bridge.StoreReopen:
+		return kaigedian.StoreReopen, true
+	}
+	return 0, false
+}
