@@ -4,15 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"github.com/posbridge/posbridge/ordering/menu"
 	qffake "github.com/posbridge/posbridge/ordering/provider/qfpay/fake"
 	smsfake "github.com/posbridge/posbridge/ordering/provider/sms/fake"
 )
@@ -33,46 +30,20 @@ func TestOrderingOnlinePaymentAgainstTheBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { qf.Close() })
-	online := strings.NewReplacer(
-		"eat_types_enable: [true, false, true, true]", "eat_types_enable: [true, true, true, true]",
-		`pay_mch: ""`, "pay_mch: qf",
-		"    - {value: 1, label: 线下支付}", "    - {value: 1, label: 线下支付}\n    - {value: 2, label: 微信支付}",
-	).Replace(string(menu.Example()))
-	menuFile := filepath.Join(t.TempDir(), "menu-online.yaml")
-	if err := os.WriteFile(menuFile, []byte(online), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	menuFile := onlineMenuFile(t, "qf")
 	e := startOrderingDaemon(t,
 		"    - { id: 3, store_id: \"1862\", menu_file: "+menuFile+" }\n",
 		"  sms: { webhook_url: \""+gw.URL()+"\", token: e2e-gateway-token-0001 }\n",
 		"  payment: { qf: { app_code: "+qf.AppCode()+", client_key: "+qf.ClientKey()+", api_base_url: \""+qf.URL()+"\", pay_page_url: \""+qf.PayPageURL()+"\" } }\n")
 
 	// SMS login
-	if code, v := e.api("POST", "users/send-phone-token", `{"res_id": 3, "phone": "+8613812345678", "context": "login"}`); code != 200 || v["send"] != true {
-		t.Fatalf("send-phone-token: %d %v", code, v)
-	}
-	sms := gw.LastCode("13812345678")
-	if len(sms) != 6 {
-		t.Fatalf("the gateway got no code: %+v", gw.Messages())
-	}
-	code, login := e.api("POST", "users/login", `{"res_id": 3, "username": "13812345678", "password": "`+sms+`"}`)
-	if code != 200 || login["token"] == nil {
-		t.Fatalf("login: %d %v", code, login)
-	}
-	auth := []string{"Authorization", "Bearer " + login["token"].(string)}
+	auth := e.smsLogin(gw, "+8613812345678")
 	if code, me := e.api("GET", "users/me?res_id=3", "", auth...); code != 200 || me["phone"] != "13812345678" {
 		t.Fatalf("me: %d %v", code, me)
 	}
-	// an address 1.1 km from the shop
-	code, addr := e.api("POST", "user-addresses", `{"name": "王先生", "gender": 1, "phone": "13812345678", "address": "科技园 2 号",
-		"longitude": 113.9547, "latitude": 22.5505}`, auth...)
-	if code != 201 {
-		t.Fatalf("address: %d %v", code, addr)
-	}
-	// a delivery order paid by WeChat through 钱方
-	body := `{"restaurant": 3, "table_id": -1, "eat_type": 1, "paid_type": 2, "ver": 1, "user_address": ` + fmt.Sprint(addr["id"]) +
-		`, "ignore_extra_price": true, "products": [{"product": 105, "item_id": 105, "pu": 0, "unit": "个", "qty": 4, "price": 6, "total_price": 24, "box_fee": 0.5}],
-		"total_price": 24, "total_box_fee": 2, "delivery_fee": 0, "total_fee": 26, "total_fee_cny": 26, "discounts": [], "services": []}`
+	// a delivery order 1.1 km from the shop, paid by WeChat through 钱方
+	addrID := e.deliveryAddress(auth)
+	body := deliveryOrderBody(addrID)
 	code, o := e.api("POST", "orders?res_id=3", body, auth...)
 	if code != 200 || fmt.Sprint(o["status"]) != "0" {
 		t.Fatalf("create: %d %v", code, o)
@@ -152,7 +123,7 @@ func TestOrderingOnlinePaymentAgainstTheBinary(t *testing.T) {
 
 	// the sandbox's restaurant 1 (no pay_mch): WeChat payment opens the
 	// simulated pay page on the listener itself
-	sb := strings.NewReplacer(`"restaurant": 3`, `"restaurant": 1`, `"eat_type": 1`, `"eat_type": 2`, `"user_address": `+fmt.Sprint(addr["id"])+`,`, ``,
+	sb := strings.NewReplacer(`"restaurant": 3`, `"restaurant": 1`, `"eat_type": 1`, `"eat_type": 2`, `"user_address": `+addrID+`,`, ``,
 		`"delivery_fee": 0, "total_fee": 26, "total_fee_cny": 26`, `"delivery_fee": 0, "total_fee": 26, "total_fee_cny": 26`).Replace(body)
 	code, o3 := e.api("POST", "orders?res_id=1", sb)
 	if code != 200 {

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/posbridge/posbridge/ordering/menu"
 	sqbfake "github.com/posbridge/posbridge/ordering/provider/shouqianba/fake"
 	smsfake "github.com/posbridge/posbridge/ordering/provider/sms/fake"
 )
@@ -40,15 +39,7 @@ func TestOrderingShouqianbaAgainstTheBinary(t *testing.T) {
 	if err := os.WriteFile(pub, sqb.PublicKeyPEM(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	online := strings.NewReplacer(
-		"eat_types_enable: [true, false, true, true]", "eat_types_enable: [true, true, true, true]",
-		`pay_mch: ""`, "pay_mch: sqb",
-		"    - {value: 1, label: 线下支付}", "    - {value: 1, label: 线下支付}\n    - {value: 2, label: 微信支付}",
-	).Replace(string(menu.Example()))
-	menuFile := filepath.Join(t.TempDir(), "menu-sqb.yaml")
-	if err := os.WriteFile(menuFile, []byte(online), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	menuFile := onlineMenuFile(t, "sqb")
 	e := startOrderingDaemon(t,
 		"    - { id: 3, store_id: \"1862\", menu_file: "+menuFile+" }\n",
 		"  sms: { webhook_url: \""+gw.URL()+"\", token: e2e-gateway-token-0002 }\n",
@@ -57,22 +48,8 @@ func TestOrderingShouqianbaAgainstTheBinary(t *testing.T) {
 			"\", public_key_file: \""+pub+"\" }\n")
 
 	// SMS login, an address 1.1 km from the shop
-	if code, v := e.api("POST", "users/send-phone-token", `{"res_id": 3, "phone": "13812345678", "context": "login"}`); code != 200 || v["send"] != true {
-		t.Fatalf("send-phone-token: %d %v", code, v)
-	}
-	code, login := e.api("POST", "users/login", `{"res_id": 3, "username": "13812345678", "password": "`+gw.LastCode("13812345678")+`"}`)
-	if code != 200 || login["token"] == nil {
-		t.Fatalf("login: %d %v", code, login)
-	}
-	auth := []string{"Authorization", "Bearer " + login["token"].(string)}
-	code, addr := e.api("POST", "user-addresses", `{"name": "王先生", "gender": 1, "phone": "13812345678", "address": "科技园 2 号",
-		"longitude": 113.9547, "latitude": 22.5505}`, auth...)
-	if code != 201 {
-		t.Fatalf("address: %d %v", code, addr)
-	}
-	body := `{"restaurant": 3, "table_id": -1, "eat_type": 1, "paid_type": 2, "ver": 1, "user_address": ` + fmt.Sprint(addr["id"]) +
-		`, "ignore_extra_price": true, "products": [{"product": 105, "item_id": 105, "pu": 0, "unit": "个", "qty": 4, "price": 6, "total_price": 24, "box_fee": 0.5}],
-		"total_price": 24, "total_box_fee": 2, "delivery_fee": 0, "total_fee": 26, "total_fee_cny": 26, "discounts": [], "services": []}`
+	auth := e.smsLogin(gw, "13812345678")
+	body := deliveryOrderBody(e.deliveryAddress(auth))
 	create := func() (id, tradeNo string) {
 		t.Helper()
 		code, o := e.api("POST", "orders?res_id=3", body, auth...)
