@@ -29,6 +29,16 @@ func (s *Server) decodeSmall(w http.ResponseWriter, r *http.Request, v any) bool
 	return true
 }
 
+// customerCall is how the customer endpoints with a body begin: accounts
+// on (404 otherwise), the small body decoded into req, the restaurant its
+// res_id (resID, a field of req) names. ok false: the answer is written.
+func (s *Server) customerCall(w http.ResponseWriter, r *http.Request, req any, resID **pricing.Int) (*Restaurant, bool) {
+	if !s.customersOn(w) || !s.decodeSmall(w, r, req) {
+		return nil, false
+	}
+	return s.customerRestaurant(w, r, *resID)
+}
+
 // customerRestaurant is the restaurant a login body names (res_id in the
 // body, or in the query); the two must agree.
 func (s *Server) customerRestaurant(w http.ResponseWriter, r *http.Request, body *pricing.Int) (*Restaurant, bool) {
@@ -63,14 +73,8 @@ type sendTokenRequest struct {
 
 // sendPhoneToken is §3.1.
 func (s *Server) sendPhoneToken(w http.ResponseWriter, r *http.Request) {
-	if !s.customersOn(w) {
-		return
-	}
 	var req sendTokenRequest
-	if !s.decodeSmall(w, r, &req) {
-		return
-	}
-	rest, ok := s.customerRestaurant(w, r, req.ResID)
+	rest, ok := s.customerCall(w, r, &req, &req.ResID)
 	if !ok {
 		return
 	}
@@ -116,14 +120,8 @@ type loginReply struct {
 // login is §3.2: the phone and its SMS code, or (user_type 2, §3.5) a
 // Facebook token in password. Wrong credentials are 403.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	if !s.customersOn(w) {
-		return
-	}
 	var req loginRequest
-	if !s.decodeSmall(w, r, &req) {
-		return
-	}
-	rest, ok := s.customerRestaurant(w, r, req.ResID)
+	rest, ok := s.customerCall(w, r, &req, &req.ResID)
 	if !ok {
 		return
 	}
@@ -194,14 +192,8 @@ type facebookRequest struct {
 
 // facebookDebugToken is §10.1.
 func (s *Server) facebookDebugToken(w http.ResponseWriter, r *http.Request) {
-	if !s.customersOn(w) {
-		return
-	}
 	var req facebookRequest
-	if !s.decodeSmall(w, r, &req) {
-		return
-	}
-	rest, ok := s.customerRestaurant(w, r, req.ResID)
+	rest, ok := s.customerCall(w, r, &req, &req.ResID)
 	if !ok {
 		return
 	}

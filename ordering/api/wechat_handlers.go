@@ -69,14 +69,8 @@ type accessTokenRequest struct {
 // openid. 400 for a bad code or state, 403 for an account another
 // customer logged in with.
 func (s *Server) weixinAccessToken(w http.ResponseWriter, r *http.Request) {
-	if !s.customersOn(w) {
-		return
-	}
 	var req accessTokenRequest
-	if !s.decodeSmall(w, r, &req) {
-		return
-	}
-	rest, ok := s.customerRestaurant(w, r, req.ResID)
+	rest, ok := s.customerCall(w, r, &req, &req.ResID)
 	if !ok {
 		return
 	}
