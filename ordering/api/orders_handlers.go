@@ -37,15 +37,8 @@ func (s *Server) orderList(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusNotFound, "桌台不存在，请扫描桌上的二维码。")
 		return
 	}
-	filter := ""
-	switch st := r.URL.Query().Get("status"); st {
-	case "":
-	case "9":
-		filter = "finished"
-	case "unfinished":
-		filter = "unfinished"
-	default:
-		writeFields(w, map[string]any{"status": []string{"应是 9（已完成）或 unfinished（未完成）"}})
+	filter, ok := statusFilter(w, r)
+	if !ok {
 		return
 	}
 	list, err := s.opt.DB.OrderingOrdersAtTable(r.Context(), rest.ID, *tableID, s.now().Add(-tableListSpan), filter)
@@ -53,21 +46,7 @@ func (s *Server) orderList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := make([]orders.View, 0, len(list))
-	for _, o := range list {
-		rec, err := orders.Decode(o.OrderJSON)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out = append(out, orders.NewView(o, rec, rest.Schedule.Zone(), orders.TableGuest))
-	}
-	page, err := views.Paginate(out, r.URL.Path, r.URL.Query())
-	if err != nil {
-		writeDetail(w, http.StatusNotFound, err.Error())
-		return
-	}
-	writeJSON(w, http.StatusOK, page)
+	s.writeOrderPage(w, r, rest, list, orders.TableGuest)
 }
 
 // orderDetail is §6.2: the order of the phone holding its view_token.
@@ -138,15 +117,8 @@ func (s *Server) customerOrders(w http.ResponseWriter, r *http.Request, rest *Re
 	if !ok {
 		return
 	}
-	filter := ""
-	switch st := r.URL.Query().Get("status"); st {
-	case "":
-	case "9":
-		filter = "finished"
-	case "unfinished":
-		filter = "unfinished"
-	default:
-		writeFields(w, map[string]any{"status": []string{"应是 9（已完成）或 unfinished（未完成）"}})
+	filter, ok := statusFilter(w, r)
+	if !ok {
 		return
 	}
 	list, err := s.opt.DB.OrderingOrdersOfCustomer(r.Context(), rest.ID, c.CustomerID, filter)
@@ -154,6 +126,27 @@ func (s *Server) customerOrders(w http.ResponseWriter, r *http.Request, rest *Re
 		s.writeError(w, r, err)
 		return
 	}
+	s.writeOrderPage(w, r, rest, list, orders.Owner)
+}
+
+// statusFilter reads §6.1's status (9 finished, unfinished, or all); ok
+// false: the 400 is written.
+func statusFilter(w http.ResponseWriter, r *http.Request) (string, bool) {
+	switch st := r.URL.Query().Get("status"); st {
+	case "":
+		return "", true
+	case "9":
+		return "finished", true
+	case "unfinished":
+		return "unfinished", true
+	}
+	writeFields(w, map[string]any{"status": []string{"应是 9（已完成）或 unfinished（未完成）"}})
+	return "", false
+}
+
+// writeOrderPage answers a list of orders in the page shape, each as who
+// sees it (a table's guests, or the orders' owner).
+func (s *Server) writeOrderPage(w http.ResponseWriter, r *http.Request, rest *Restaurant, list []*store.OrderingOrder, who orders.Privacy) {
 	out := make([]orders.View, 0, len(list))
 	for _, o := range list {
 		rec, err := orders.Decode(o.OrderJSON)
@@ -161,7 +154,7 @@ func (s *Server) customerOrders(w http.ResponseWriter, r *http.Request, rest *Re
 			s.writeError(w, r, err)
 			return
 		}
-		out = append(out, orders.NewView(o, rec, rest.Schedule.Zone(), orders.Owner))
+		out = append(out, orders.NewView(o, rec, rest.Schedule.Zone(), who))
 	}
 	page, err := views.Paginate(out, r.URL.Path, r.URL.Query())
 	if err != nil {
